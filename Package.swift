@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "convo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "convo", targets: ["convo"]),
+        .executable(name: "convo-emulator", targets: ["convo-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // The executable: one entry file that hands over to ConvoCLI.
+        .executableTarget(name: "convo", dependencies: ["ConvoCLI"]),
+        // Commands, argument parsing, rendering. The only target importing ArgumentParser.
+        .target(
+            name: "ConvoCLI",
+            dependencies: [
+                "ConvoKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Use cases: import/export, status, say, replay, gc.
+        .target(name: "ConvoKit", dependencies: ["ConvoStore", "ResponsesAPI"]),
+        // Object database, refs, HEAD, reflog, revisions, reachability, fsck. No networking.
+        .target(
+            name: "ConvoStore",
+            dependencies: [
+                "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The system zlib.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // HTTP client for the Responses API. No storage.
+        .target(
+            name: "ResponsesAPI",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        // A local, deterministic Responses API server for tests and offline demos.
+        .target(
+            name: "ResponsesEmulator",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .executableTarget(
+            name: "convo-emulator",
+            dependencies: [
+                "ResponsesEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ConvoStoreTests", dependencies: ["ConvoStore"]),
+        .testTarget(name: "ConvoKitTests", dependencies: ["ConvoKit"]),
+        .testTarget(name: "ConvoCLITests", dependencies: ["ConvoCLI"]),
+        .testTarget(name: "ResponsesAPITests", dependencies: ["ResponsesAPI"]),
+        .testTarget(
+            name: "ResponsesEmulatorTests",
+            dependencies: [
+                "ResponsesEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

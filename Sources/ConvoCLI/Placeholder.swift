@@ -1,0 +1,1 @@
+public enum ConvoMain { public static func main() async {} }

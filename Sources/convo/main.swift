@@ -1,0 +1,2 @@
+import ConvoCLI
+await ConvoMain.main()
