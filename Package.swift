@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // The executable: one entry file that hands over to ConvoCLI.
@@ -22,12 +23,18 @@ let package = Package(
         .target(
             name: "ConvoCLI",
             dependencies: [
-                "ConvoKit",
+                "ConvoKit", "ConvoStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Use cases: import/export, status, say, replay, gc.
-        .target(name: "ConvoKit", dependencies: ["ConvoStore", "ResponsesAPI"]),
+        .target(
+            name: "ConvoKit",
+            dependencies: [
+                "ConvoStore", "ResponsesAPI",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
         // Object database, refs, HEAD, reflog, revisions, reachability, fsck. No networking.
         .target(
             name: "ConvoStore",

@@ -1,0 +1,61 @@
+import ArgumentParser
+import ConvoKit
+import ConvoStore
+
+struct Branch: ConvoCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, create, delete or rename branches.",
+        discussion: """
+            Examples:
+              convo branch                 # list; * marks the current branch
+              convo branch travel HEAD~1   # create 'travel' at HEAD~1
+              convo branch -d travel       # delete if another branch reaches its turns
+              convo branch -D travel       # delete anyway
+              convo branch -m travel trips # rename
+              convo branch --json
+            """)
+
+    @Flag(name: .customShort("d"), help: "Delete a branch whose turns another branch or HEAD reaches.") var delete = false
+    @Flag(name: .customShort("D"), help: "Delete a branch even if its turns become unreachable.") var forceDelete = false
+    @Flag(name: .customShort("m"), help: "Rename: -m [OLD] NEW.") var move = false
+    @Flag(help: "List as JSON, one branch per line.") var json = false
+    @Argument(help: "Branch name (and, when creating, the start revision; when renaming, OLD NEW).") var names: [String] = []
+
+    func validate() throws {
+        let modes = [delete, forceDelete, move].filter { $0 }.count
+        if modes > 1 { throw ValidationError("-d, -D and -m cannot be combined") }
+        if (delete || forceDelete) && names.isEmpty { throw ValidationError("name the branch to delete") }
+        if move && !(1...2).contains(names.count) { throw ValidationError("-m takes [OLD] NEW") }
+        if !move && !delete && !forceDelete && names.count > 2 { throw ValidationError("give a branch name and at most one start revision") }
+    }
+
+    func run(_ context: CommandContext) async throws {
+        let workspace = try context.workspace()
+        if delete || forceDelete {
+            for name in names {
+                let tip = try Navigation.deleteBranch(workspace, name: try BranchName(name), force: forceDelete)
+                context.err.line("Deleted branch \(name) (was \(tip.abbreviated())).")
+            }
+        } else if move {
+            let new = try BranchName(names.last!)
+            let old = try Navigation.renameBranch(workspace, from: names.count == 2 ? try BranchName(names[0]) : nil, to: new)
+            context.err.line("Renamed branch \(old) to \(new).")
+        } else if let name = names.first {
+            let tip = try Navigation.createBranch(workspace, name: try BranchName(name), at: names.count > 1 ? names[1] : nil)
+            context.err.line("Created branch \(name) at \(tip.abbreviated()).")
+        } else {
+            let style = context.style
+            for branch in try Navigation.branches(workspace) {
+                if json {
+                    context.json(.object([
+                        "name": .string(branch.name.rawValue), "tip": .string(branch.tip.hex), "current": .bool(branch.current),
+                        "input": .string(branch.inputLine),
+                    ]))
+                } else {
+                    let marker = branch.current ? "* " + style.branch(branch.name.rawValue) : "  " + branch.name.rawValue
+                    context.out.line("\(marker) \(style.id(branch.shortID)) \(branch.inputLine)")
+                }
+            }
+        }
+    }
+}

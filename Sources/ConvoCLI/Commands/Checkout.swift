@@ -1,0 +1,42 @@
+import ArgumentParser
+import ConvoKit
+import ConvoStore
+
+struct Checkout: ConvoCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move HEAD to a branch or turn; with -b, fork a new branch there.",
+        discussion: """
+            A branch name puts HEAD on the branch; any other revision detaches HEAD at that turn, and the \
+            next 'convo say' continues from it.
+
+            Examples:
+              convo checkout travel
+              convo checkout HEAD~2
+              convo checkout -b travel HEAD~1
+            """)
+
+    @Option(name: .customShort("b"), help: "Create this branch at the revision and switch to it.", transform: branchName)
+    var newBranch: BranchName?
+    @Argument(help: "A branch or any revision (with -b: where the new branch starts, default HEAD).") var revision: String?
+
+    func validate() throws {
+        if newBranch == nil && revision == nil { throw ValidationError("name a branch or revision to check out") }
+    }
+
+    func run(_ context: CommandContext) async throws {
+        let workspace = try context.workspace()
+        let result = if let newBranch {
+            try Navigation.checkoutNewBranch(workspace, name: newBranch, at: revision)
+        } else {
+            try Navigation.checkout(workspace, revision!)
+        }
+        switch result {
+        case .branch(let name, _, let created):
+            context.err.line(created ? "Switched to a new branch '\(name)'" : "Switched to branch '\(name)'")
+        case .detached(let id):
+            let summary = try workspace.repository.read { try $0.summary(id) }
+            context.err.line("HEAD is now at \(id.abbreviated()) \(summary?.inputLine ?? "")")
+            context.err.line("hint: you are in 'detached HEAD' state; 'convo say' continues from here, and 'convo checkout -b <name>' names it")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import ConvoKit
+
+struct Config: ConvoCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read or change repository settings.",
+        discussion: """
+            Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command. \
+            API keys themselves are never stored: set XAI_API_KEY / OPENAI_API_KEY / CONVO_API_KEY, or \
+            api_key_command to a command that prints the key.
+
+            Examples:
+              convo config --list
+              convo config model
+              convo config model grok-4
+              convo config --unset instructions
+            """)
+
+    @Flag(help: "List every setting.") var list = false
+    @Flag(help: "Remove the setting.") var unset = false
+    @Flag(help: "Print as JSON.") var json = false
+    @Argument(help: "The setting's key.") var key: String?
+    @Argument(help: "The new value.") var value: String?
+
+    func validate() throws {
+        if list && (key != nil || unset) { throw ValidationError("--list takes no key") }
+        if !list && key == nil { throw ValidationError("name a key, or use --list") }
+        if unset && value != nil { throw ValidationError("--unset takes a key only") }
+    }
+
+    func run(_ context: CommandContext) async throws {
+        let workspace = try context.workspace()
+        if list {
+            let entries = try Setup.list(workspace)
+            if json {
+                context.json(.object(Dictionary(uniqueKeysWithValues: entries.map { ($0.key, .string($0.value)) })))
+            } else {
+                for entry in entries { context.out.line("\(entry.key)=\(entry.value)") }
+            }
+        } else if unset {
+            if !(try Setup.unset(workspace, key: key!)) { throw CommandExit(status: .failure) }
+        } else if let value {
+            try Setup.set(workspace, key: key!, value: value)
+        } else if let current = try Setup.get(workspace, key: key!) {
+            context.out.line(current)
+        } else {
+            // As git: an unset key prints nothing and exits 1.
+            throw CommandExit(status: .failure)
+        }
+    }
+}

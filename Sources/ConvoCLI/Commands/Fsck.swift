@@ -1,0 +1,40 @@
+import ArgumentParser
+import ConvoKit
+import ConvoStore
+
+struct Fsck: ConvoCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify every object, reference and ref; exit 1 if anything is wrong.",
+        discussion: """
+            Re-hashes every object, decodes every turn, checks that parents and texts exist, that refs and \
+            reflog entries name stored turns, and that the derived index matches the turns.
+
+            Examples:
+              convo fsck
+              convo fsck --rebuild-index
+            """)
+
+    @Flag(name: .customLong("rebuild-index"), help: "Recreate the derived turn index from the objects first.") var rebuildIndex = false
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run(_ context: CommandContext) async throws {
+        let (report, reindexed) = try Inspection.fsck(context.workspace(), rebuildIndex: rebuildIndex) { count in
+            if context.environment.outputIsTerminal { context.err.write("\rchecking objects: \(count)") }
+        }
+        if json {
+            context.json(.object([
+                "objects": .int(Int64(report.objects)), "turns": .int(Int64(report.turns)), "blobs": .int(Int64(report.blobs)),
+                "refs": .int(Int64(report.refs)), "reindexed": reindexed.map { .int(Int64($0)) } ?? .null,
+                "problems": .array(report.problems.map {
+                    .object(["kind": .string($0.kind), "subject": .string($0.subject), "detail": .string($0.detail)])
+                }),
+            ]))
+        } else {
+            if let reindexed { context.err.line("rebuilt the index of \(reindexed) turns") }
+            for problem in report.problems { context.out.line("\(problem.kind) \(problem.subject): \(problem.detail)") }
+            context.err.line("checked \(report.objects) objects (\(report.turns) turns, \(report.blobs) blobs) and \(report.refs) refs: "
+                + (report.problems.isEmpty ? "ok" : "\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"))
+        }
+        if !report.problems.isEmpty { throw CommandExit(status: .failure) }
+    }
+}

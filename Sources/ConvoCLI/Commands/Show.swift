@@ -1,0 +1,109 @@
+import ArgumentParser
+import ConvoKit
+import ConvoStore
+
+struct Show: ConvoCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one turn in full: request, answer, usage.",
+        discussion: """
+            Examples:
+              convo show
+              convo show HEAD~2
+              convo show resp_68c9f0e1 --json
+              convo show --raw | jq .usage
+            """)
+
+    @Argument(help: "The turn (default HEAD).") var revision: String = "HEAD"
+    @Flag(help: "Print the turn as one JSON object.") var json = false
+    @Flag(help: "Print the server's own JSON response as recorded.") var raw = false
+
+    func run(_ context: CommandContext) async throws {
+        let details = try Inspection.show(context.workspace(), revision)
+        if raw {
+            guard let body = details.raw else {
+                throw ConvoError.invalidOption("turn \(details.id.abbreviated()) has no recorded server response (it was imported)")
+            }
+            context.out.line(body)
+        } else if json {
+            context.json(Self.json(details))
+        } else {
+            context.out.write(render(details, style: context.style))
+        }
+    }
+
+    func render(_ details: TurnDetails, style: Style) -> String {
+        let turn = details.turn
+        var lines = [style.id("turn \(details.id.hex)") + LogRenderer(style: style).decoration(details.refs)]
+        if let parent = turn.parent { lines.append("Parent:   \(parent.hex)") }
+        lines.append("Date:     \(Timestamps.format(turn.createdAt))")
+        if let model = turn.request.model {
+            let answered = turn.response.model.flatMap { $0 == model ? nil : " (answered by \($0))" } ?? ""
+            lines.append("Model:    \(model)\(answered)")
+        } else if let model = turn.response.model {
+            lines.append("Model:    \(model)")
+        }
+        if let response = turn.response.id {
+            var facts = [turn.stored ? "stored" : "not stored"]
+            if let origin = turn.origin { facts.append("origin \(origin)") }
+            lines.append("Response: \(response) (\(facts.joined(separator: ", ")))")
+        }
+        lines.append("Status:   \(turn.response.status)" + (turn.response.error.map { ": \($0)" } ?? ""))
+        if let usage = turn.response.usage {
+            let cached = usage.cachedTokens.map { " (\($0) cached)" } ?? ""
+            lines.append("Tokens:   \(usage.inputTokens) in\(cached) / \(usage.outputTokens) out")
+        }
+        if turn.replay { lines.append("Replay:   the whole history was sent instead of previous_response_id") }
+        if turn.fetched { lines.append("Fetched:  brought in from the server by 'convo fetch'") }
+        if !turn.request.parameters.isEmpty {
+            lines.append("Params:   " + turn.request.parameters.keys.sorted().map { "\($0)=\(turn.request.parameters[$0]!.canonicalString)" }.joined(separator: " "))
+        }
+        var text = lines.joined(separator: "\n") + "\n"
+        if let instructions = details.instructions { text += "\nInstructions:\n" + indent(instructions) }
+        let user = details.input.last { $0.role == "user" } ?? details.input.last
+        let earlier = details.input.count - 1
+        if earlier > 0 { text += "\n" + style.dim("(\(earlier) earlier message\(earlier == 1 ? "" : "s") sent with this turn)") + "\n" }
+        if let user { text += "\nUser:\n" + indent(user.text) }
+        text += "\nAssistant:\n" + indent(details.outputText)
+        return text
+    }
+
+    private func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ details: TurnDetails) -> JSONValue {
+        let turn = details.turn
+        var object: [String: JSONValue] = [
+            "id": .string(details.id.hex), "parent": turn.parent.map { .string($0.hex) } ?? .null,
+            "created_at": .string(Timestamps.format(turn.createdAt)), "status": .string(turn.response.status),
+            "stored": .bool(turn.stored), "replay": .bool(turn.replay), "fetched": .bool(turn.fetched),
+            "refs": .array(details.refs.map(JSONValue.string)),
+            "input": .array(details.input.map { .object(["role": .string($0.role), "content": .string($0.text)]) }),
+            "output": .string(details.outputText),
+            "output_items": .array(details.output.map { item in
+                var object: [String: JSONValue] = ["type": .string(item.type)]
+                object["id"] = item.id.map(JSONValue.string)
+                object["role"] = item.role.map(JSONValue.string)
+                object["text"] = item.text.map(JSONValue.string)
+                return .object(object)
+            }),
+            "parameters": .object(turn.request.parameters),
+        ]
+        object["model"] = turn.request.model.map(JSONValue.string) ?? .null
+        object["response_model"] = turn.response.model.map(JSONValue.string) ?? .null
+        object["response_id"] = turn.response.id.map(JSONValue.string) ?? .null
+        object["previous_response_id"] = turn.request.previousResponseID.map(JSONValue.string) ?? .null
+        object["origin"] = turn.origin.map(JSONValue.string) ?? .null
+        object["instructions"] = details.instructions.map(JSONValue.string) ?? .null
+        object["error"] = turn.response.error.map(JSONValue.string) ?? .null
+        if let usage = turn.response.usage {
+            var counts: [String: JSONValue] = ["input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens)]
+            counts["cached_tokens"] = usage.cachedTokens.map(JSONValue.int)
+            counts["reasoning_tokens"] = usage.reasoningTokens.map(JSONValue.int)
+            object["usage"] = .object(counts)
+        } else {
+            object["usage"] = .null
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import ConvoKit
+import ConvoStore
+import Foundation
+
+/// Stable exit codes, documented in README.md.
+public enum ExitStatus: Int32, CaseIterable, Sendable {
+    /// Success.
+    case ok = 0
+    /// The command ran but refused or found problems (fsck errors, branch exists, deleting the current branch).
+    case failure = 1
+    /// Bad arguments or options.
+    case usage = 2
+    /// Not in a repository, or the database is damaged or foreign.
+    case notARepository = 3
+    /// A revision, branch or reflog entry that does not exist, or is ambiguous.
+    case revisionNotFound = 4
+    /// Input data (an import file, a message) is invalid; nothing was written.
+    case invalidInput = 5
+    /// The API server refused the request.
+    case apiError = 6
+    /// The API key is missing or was rejected.
+    case authError = 7
+    /// The server could not be reached, or the connection broke.
+    case networkError = 8
+    /// Interrupted by SIGINT.
+    case interrupted = 130
+}
+
+/// The entry point of the `convo` executable.
+public enum ConvoMain {
+    /// Runs the process's arguments in the real environment and exits with the command's status.
+    public static func main() async {
+        let status = await run(Array(CommandLine.arguments.dropFirst()), environment: .live())
+        exit(status)
+    }
+
+    /// Runs one command line in `environment` and returns its exit status. Tests call this in-process.
+    public static func run(_ arguments: [String], environment: ConvoEnvironment) async -> Int32 {
+        var environment = environment
+        var arguments = arguments
+        // git's global option: `-C <dir>` before the subcommand, repeatable, each relative to the previous.
+        while arguments.first == "-C" {
+            guard arguments.count >= 2 else {
+                environment.errors.line("error: option -C needs a folder")
+                return ExitStatus.usage.rawValue
+            }
+            environment.workingDirectory = environment.path(arguments[1]).path
+            arguments.removeFirst(2)
+        }
+        do {
+            var command = try Convo.parseAsRoot(arguments)
+            if let command = command as? any ConvoCommand {
+                try await command.run(CommandContext(environment: environment))
+            } else {
+                // --help, --version and the like.
+                try command.run()
+            }
+            return ExitStatus.ok.rawValue
+        } catch {
+            return report(error, environment: environment)
+        }
+    }
+
+    static func report(_ error: Error, environment: ConvoEnvironment) -> Int32 {
+        if let status = error as? CommandExit {
+            return status.status.rawValue
+        }
+        let code = Convo.exitCode(for: error)
+        if code == .success {
+            environment.output.write(Convo.fullMessage(for: error) + "\n")
+            return ExitStatus.ok.rawValue
+        }
+        if let status = ExitStatus.of(error) {
+            environment.errors.line("error: \(error)")
+            return status.rawValue
+        }
+        // ArgumentParser's own errors: usage.
+        environment.errors.line(Convo.fullMessage(for: error).replacingOccurrences(of: "Error: ", with: "error: "))
+        return ExitStatus.usage.rawValue
+    }
+}
+
+/// Ends a command with a status after it printed its own explanation (e.g. fsck found problems).
+struct CommandExit: Error {
+    var status: ExitStatus
+}
+
+extension ExitStatus {
+    /// The status for a typed error of a lower layer, or nil for errors of the argument parser.
+    static func of(_ error: Error) -> ExitStatus? {
+        switch error {
+        case let error as StoreError:
+            switch error {
+            case .notARepository, .corruptDatabase, .foreignDatabase: .notARepository
+            case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
+                .revisionNotFound
+            case .invalidRevision, .invalidRefName: .usage
+            case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .corruptObject, .hashMismatch,
+                .objectNotFound, .database:
+                .failure
+            }
+        case let error as ConvoError:
+            switch error {
+            case .invalidTranscript, .unreadableFile: .invalidInput
+            case .unknownConfigKey, .invalidConfigValue, .invalidOption: .usage
+            }
+        default:
+            nil
+        }
+    }
+}

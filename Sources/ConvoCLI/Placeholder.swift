@@ -1,1 +1,0 @@
-public enum ConvoMain { public static func main() async {} }

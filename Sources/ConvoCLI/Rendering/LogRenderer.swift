@@ -1,0 +1,55 @@
+import ConvoKit
+import ConvoStore
+
+/// Renders history entries as text or JSON.
+struct LogRenderer {
+    var style: Style
+
+    /// `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
+    func oneline(_ entry: LogEntry) -> String {
+        style.id(entry.shortID) + decoration(entry.refs) + " " + entry.summary.inputLine + style.dim("  →  ") + entry.summary.outputLine
+    }
+
+    /// git's default "medium" format.
+    func medium(_ entry: LogEntry) -> String {
+        let summary = entry.summary
+        var lines = [style.id("turn \(summary.id.hex)") + decoration(entry.refs)]
+        lines.append("Date:     \(Timestamps.format(summary.createdAt))")
+        if let model = summary.model { lines.append("Model:    \(model)") }
+        if let response = summary.responseID { lines.append("Response: \(response)" + (summary.stored ? "" : " (not stored)")) }
+        if summary.status != "completed" { lines.append("Status:   \(summary.status)") }
+        if let input = summary.inputTokens, let output = summary.outputTokens {
+            lines.append("Tokens:   \(input) in / \(output) out")
+        }
+        if summary.replay { lines.append("Replay:   sent the whole history") }
+        lines.append("")
+        lines.append("    \(summary.inputLine)")
+        lines.append("    → \(summary.outputLine)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func decoration(_ refs: [String]) -> String {
+        guard !refs.isEmpty else { return "" }
+        let painted = refs.map { ref in
+            ref.hasPrefix("HEAD") ? style.head(ref) : style.branch(ref)
+        }
+        return style.id(" (") + painted.joined(separator: style.id(", ")) + style.id(")")
+    }
+
+    /// One JSON object for `log --json`: stable keys, documented in README.md.
+    static func json(_ entry: LogEntry) -> JSONValue {
+        let summary = entry.summary
+        var object: [String: JSONValue] = [
+            "id": .string(summary.id.hex), "short_id": .string(entry.shortID),
+            "parent": summary.parent.map { .string($0.hex) } ?? .null,
+            "created_at": .string(Timestamps.format(summary.createdAt)), "status": .string(summary.status),
+            "input": .string(summary.inputLine), "output": .string(summary.outputLine),
+            "refs": .array(entry.refs.map(JSONValue.string)), "stored": .bool(summary.stored), "replay": .bool(summary.replay),
+        ]
+        object["model"] = summary.model.map(JSONValue.string) ?? .null
+        object["response_id"] = summary.responseID.map(JSONValue.string) ?? .null
+        object["input_tokens"] = summary.inputTokens.map(JSONValue.int) ?? .null
+        object["output_tokens"] = summary.outputTokens.map(JSONValue.int) ?? .null
+        return .object(object)
+    }
+}

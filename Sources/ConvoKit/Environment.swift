@@ -1,0 +1,113 @@
+import Foundation
+
+/// A place text goes: standard output, standard error, or a buffer in tests.
+public final class TextSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private let handle: FileHandle?
+    private var buffer = Data()
+
+    private init(handle: FileHandle?) { self.handle = handle }
+
+    /// Writes to a file descriptor (1 for stdout, 2 for stderr).
+    public static func fileDescriptor(_ descriptor: Int32) -> TextSink {
+        TextSink(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: false))
+    }
+
+    /// Collects everything written, for tests.
+    public static func memory() -> TextSink { TextSink(handle: nil) }
+
+    /// Writes `text` as is.
+    public func write(_ text: String) { write(Data(text.utf8)) }
+
+    /// Writes bytes as they are.
+    public func write(_ data: Data) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let handle {
+            // A closed pipe (e.g. `convo log | head`) is not an error worth reporting.
+            try? handle.write(contentsOf: data)
+        } else {
+            buffer.append(data)
+        }
+    }
+
+    /// Writes `text` and a newline.
+    public func line(_ text: String = "") { write(text + "\n") }
+
+    /// Everything written so far (memory sinks only).
+    public var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// Where standard input comes from.
+public struct InputSource: Sendable {
+    /// Reads all of standard input.
+    public var readAll: @Sendable () -> Data
+
+    /// Creates an input source.
+    public init(readAll: @escaping @Sendable () -> Data) { self.readAll = readAll }
+
+    /// The process's standard input.
+    public static let standardInput = InputSource { FileHandle.standardInput.readDataToEndOfFile() }
+
+    /// Fixed bytes, for tests.
+    public static func bytes(_ data: Data) -> InputSource { InputSource { data } }
+}
+
+/// The one seam to the outside world: every use case and command reaches files, clock, streams and
+/// environment variables only through this value, so tests run commands in-process.
+public struct ConvoEnvironment: Sendable {
+    /// The folder commands run in (after `-C`).
+    public var workingDirectory: String
+    /// Environment variables.
+    public var variables: [String: String]
+    /// The clock.
+    public var now: @Sendable () -> Date
+    /// Standard output: results only.
+    public var output: TextSink
+    /// Standard error: everything for a person.
+    public var errors: TextSink
+    /// Standard input.
+    public var input: InputSource
+    /// Whether standard input is a terminal.
+    public var inputIsTerminal: Bool
+    /// Whether standard output is a terminal.
+    public var outputIsTerminal: Bool
+    /// Terminal width in columns.
+    public var terminalWidth: Int
+
+    /// Creates an environment.
+    public init(
+        workingDirectory: String, variables: [String: String], now: @escaping @Sendable () -> Date, output: TextSink,
+        errors: TextSink, input: InputSource, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalWidth: Int = 80
+    ) {
+        self.workingDirectory = workingDirectory
+        self.variables = variables
+        self.now = now
+        self.output = output
+        self.errors = errors
+        self.input = input
+        self.inputIsTerminal = inputIsTerminal
+        self.outputIsTerminal = outputIsTerminal
+        self.terminalWidth = terminalWidth
+    }
+
+    /// The real process environment.
+    public static func live() -> ConvoEnvironment {
+        ConvoEnvironment(
+            workingDirectory: FileManager.default.currentDirectoryPath,
+            variables: ProcessInfo.processInfo.environment,
+            now: { Date() },
+            output: .fileDescriptor(1), errors: .fileDescriptor(2), input: .standardInput,
+            inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1,
+            terminalWidth: Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80)
+    }
+
+    /// Resolves a path given by the user against the working folder.
+    public func path(_ path: String) -> URL {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true)).standardizedFileURL
+    }
+}

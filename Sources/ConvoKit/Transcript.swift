@@ -1,0 +1,223 @@
+import ConvoStore
+import Foundation
+
+/// The JSON Lines transcript format: one turn a line.
+///
+/// Required: `input`, `output` (strings). Optional: `conversation` (lines with the same value chain in file
+/// order; the chain's last turn becomes branch `<conversation>`), `parent` (0-based line number of an earlier
+/// line, an existing turn id, or null for a first turn), `model`, `instructions`, `created_at` (RFC 3339),
+/// `response_id`, `usage` (`input_tokens`, `output_tokens`, `cached_tokens`, `reasoning_tokens`).
+/// Export adds `id` and everything else a turn holds (`response_model`, `status`, `origin`, `stored`,
+/// `replay`, `fetched`, `parameters`, `previous_response_id`, `input_items`, `output_items`,
+/// `raw_response`, `error`, `branches`), so that an export imports back to the same turn ids.
+public enum Transcript {
+    /// What an import did.
+    public struct ImportResult: Sendable, Encodable {
+        /// Lines read (not counting blank lines).
+        public var lines: Int
+        /// Turns that were new to the repository.
+        public var newTurns: Int
+        /// Branches created or moved, with their new tips.
+        public var branches: [String: String]
+    }
+
+    /// Imports a whole transcript in one transaction: either every line lands or nothing does.
+    public static func importLines(_ workspace: Workspace, data: Data, source: String) throws -> ImportResult {
+        let now = Int64(workspace.environment.now().timeIntervalSince1970)
+        let lines = try parse(data, source: source, defaultTime: now)
+        return try workspace.repository.write { writer in
+            var ids = [ObjectID]()
+            ids.reserveCapacity(lines.count)
+            var lastOfConversation = [String: ObjectID]()
+            var branchTips = [String: ObjectID]()
+            var newTurns = 0
+            let before = try writer.read.objectCounts()[.turn] ?? 0
+            for line in lines {
+                var draft = line.draft
+                switch line.parent {
+                case .line(let index): draft.parent = ids[index]
+                case .turn(let revision):
+                    do { draft.parent = try writer.read.resolve(revision) } catch {
+                        throw ConvoError.invalidTranscript(source: source, line: line.number, reason: "parent '\(revision)': \(error)")
+                    }
+                case .root: draft.parent = nil
+                case .implicit: draft.parent = lastOfConversation[line.conversation ?? ""]
+                }
+                let id = try writer.insert(draft)
+                ids.append(id)
+                lastOfConversation[line.conversation ?? ""] = id
+                if let conversation = line.conversation { branchTips[conversation] = id }
+                for branch in line.branches { branchTips[branch] = id }
+            }
+            newTurns = (try writer.read.objectCounts()[.turn] ?? 0) - before
+            // Lines with no conversation at all, chained implicitly, continue HEAD's branch.
+            if lines.contains(where: { $0.conversation == nil && $0.parent == .implicit }), let tip = lastOfConversation[""],
+                let branch = try writer.read.head().branch
+            {
+                branchTips[branch.rawValue] = tip
+            }
+            var moved = [String: String]()
+            for (name, tip) in branchTips.sorted(by: { $0.key < $1.key }) {
+                let branch: BranchName
+                do { branch = try BranchName(name) } catch {
+                    throw ConvoError.invalidTranscript(source: source, line: 0, reason: "conversation \(error)")
+                }
+                let old = try writer.read.target(of: branch.refName)
+                if old == tip { continue }
+                if let old, !(try writer.read.ancestry(of: tip).contains { $0.id == old }) {
+                    throw ConvoError.invalidTranscript(
+                        source: source, line: 0,
+                        reason: "branch '\(name)' exists and the imported conversation does not continue it; rename the conversation in the file or delete the branch")
+                }
+                try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)")
+                moved[name] = tip.hex
+            }
+            return ImportResult(lines: lines.count, newTurns: newTurns, branches: moved)
+        }
+    }
+
+    /// How a line names its parent.
+    enum ParentReference: Equatable {
+        case implicit
+        case root
+        case line(Int)
+        case turn(String)
+    }
+
+    struct Line {
+        var number: Int
+        var conversation: String?
+        var branches: [String]
+        var parent: ParentReference
+        var draft: TurnDraft
+    }
+
+    /// Parses and validates every line before anything is written.
+    static func parse(_ data: Data, source: String, defaultTime: Int64) throws -> [Line] {
+        var lines = [Line]()
+        var lineNumber = 0
+        var start = data.startIndex
+        while start < data.endIndex {
+            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
+            lineNumber += 1
+            let bytes = data[start..<end]
+            start = end < data.endIndex ? data.index(after: end) : end
+            func fail(_ reason: String) -> ConvoError { .invalidTranscript(source: source, line: lineNumber, reason: reason) }
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw fail("not valid UTF-8") }
+            if text.allSatisfy(\.isWhitespace) { continue }
+            let json: JSONValue
+            do { json = try JSONValue.parse(Array(text.utf8)) } catch { throw fail("not valid JSON") }
+            guard json.objectValue != nil else { throw fail("expected a JSON object, one turn a line") }
+            lines.append(try line(json, number: lineNumber, index: lines.count, defaultTime: defaultTime, fail: fail))
+        }
+        return lines
+    }
+
+    private static func line(
+        _ json: JSONValue, number: Int, index: Int, defaultTime: Int64, fail: (String) -> ConvoError
+    ) throws -> Line {
+        func string(_ key: String, required: Bool = false) throws -> String? {
+            guard let value = json[key], value != .null else {
+                if required { throw fail("missing required field '\(key)'") }
+                return nil
+            }
+            guard let text = value.stringValue else { throw fail("'\(key)' must be a string") }
+            return text
+        }
+        func bool(_ key: String) throws -> Bool {
+            guard let value = json[key], value != .null else { return false }
+            guard let flag = value.boolValue else { throw fail("'\(key)' must be true or false") }
+            return flag
+        }
+        let input = try string("input", required: true)!
+        let output = try string("output", required: true)!
+
+        var parent = ParentReference.implicit
+        if let value = json["parent"] {
+            switch value {
+            case .null: parent = .root
+            case .int(let line):
+                guard line >= 0, line < index else {
+                    throw fail("'parent' \(line) must be the 0-based number of an earlier line (0...\(index - 1))")
+                }
+                parent = .line(Int(line))
+            case .string(let id): parent = .turn(id)
+            default: throw fail("'parent' must be a line number or a turn id")
+            }
+        }
+
+        var createdAt = defaultTime
+        if let text = try string("created_at") {
+            guard let date = Timestamps.parse(text) else { throw fail("'created_at' \(text) is not an RFC 3339 time such as 2025-01-31T12:00:00Z") }
+            createdAt = Int64(date.timeIntervalSince1970.rounded(.down))
+        }
+
+        var usage: Usage?
+        if let value = json["usage"], value != .null {
+            func count(_ key: String) throws -> Int64? {
+                guard let field = value[key], field != .null else { return nil }
+                guard let number = field.intValue, number >= 0 else { throw fail("'usage.\(key)' must be a whole number") }
+                return number
+            }
+            guard value.objectValue != nil else { throw fail("'usage' must be an object") }
+            usage = Usage(
+                inputTokens: try count("input_tokens") ?? 0, outputTokens: try count("output_tokens") ?? 0,
+                cachedTokens: try count("cached_tokens"), reasoningTokens: try count("reasoning_tokens"))
+        }
+
+        var inputItems = [DraftMessage(role: "user", text: input)]
+        if let items = json["input_items"], items != .null {
+            guard let array = items.arrayValue else { throw fail("'input_items' must be an array") }
+            inputItems = try array.map { item in
+                guard let role = item["role"]?.stringValue, let content = item["content"]?.stringValue else {
+                    throw fail("every 'input_items' entry needs 'role' and 'content' strings")
+                }
+                return DraftMessage(role: role, text: content)
+            }
+        }
+        var outputItems = [DraftOutputItem(type: "message", role: "assistant", text: output)]
+        if let items = json["output_items"], items != .null {
+            guard let array = items.arrayValue else { throw fail("'output_items' must be an array") }
+            outputItems = try array.map { item in
+                guard let type = item["type"]?.stringValue else { throw fail("every 'output_items' entry needs a 'type'") }
+                return DraftOutputItem(type: type, id: item["id"]?.stringValue, role: item["role"]?.stringValue, text: item["text"]?.stringValue)
+            }
+        }
+        var parameters = [String: JSONValue]()
+        if let value = json["parameters"], value != .null {
+            guard let object = value.objectValue else { throw fail("'parameters' must be an object") }
+            parameters = object
+        }
+        var branches = [String]()
+        if let value = json["branches"], value != .null {
+            guard let array = value.arrayValue?.compactMap(\.stringValue) else { throw fail("'branches' must be an array of names") }
+            branches = array
+        }
+        let conversation = try string("conversation")
+        for name in branches + [conversation].compactMap({ $0 }) {
+            if let reason = BranchName.violation(in: name) { throw fail("conversation '\(name)' cannot be a branch name: \(reason)") }
+        }
+
+        let draft = TurnDraft(
+            parent: nil, model: try string("model"), instructions: try string("instructions"), input: inputItems,
+            parameters: parameters, previousResponseID: try string("previous_response_id"), responseID: try string("response_id"),
+            status: try string("status") ?? "completed", responseModel: try string("response_model"), output: outputItems,
+            usage: usage, raw: try string("raw_response"), error: try string("error"), origin: try string("origin"),
+            stored: try bool("stored"), replay: try bool("replay"), fetched: try bool("fetched"), createdAt: createdAt)
+        return Line(number: number, conversation: conversation, branches: branches, parent: parent, draft: draft)
+    }
+}
+
+/// RFC 3339 times.
+public enum Timestamps {
+    /// Parses `2025-01-31T12:00:00Z`, with or without fractional seconds or an offset.
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// Formats unix seconds as `2025-01-31T12:00:00Z`.
+    public static func format(_ seconds: Int64) -> String {
+        Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(Date.ISO8601FormatStyle())
+    }
+}

@@ -1,0 +1,76 @@
+import ConvoStore
+import Foundation
+
+/// An opened repository together with the environment it was opened in: what every use case works on.
+public struct Workspace: Sendable {
+    /// The repository.
+    public let repository: Repository
+    /// The outside world.
+    public let environment: ConvoEnvironment
+
+    /// Creates a workspace over an already opened repository (tests use in-memory ones).
+    public init(repository: Repository, environment: ConvoEnvironment) {
+        self.repository = repository
+        self.environment = environment
+    }
+
+    /// Finds and opens the repository of the environment's working folder (or `$CONVO_DIR`).
+    public static func open(_ environment: ConvoEnvironment) throws -> Workspace {
+        let folder = try Repository.discover(from: environment.workingDirectory, environment: environment.variables)
+        return Workspace(repository: try Repository.open(at: folder, clock: environment.now), environment: environment)
+    }
+
+    /// The folder `init` creates: `$CONVO_DIR`, or `.convo` in the working folder.
+    public static func initLocation(_ environment: ConvoEnvironment) -> URL {
+        if let explicit = environment.variables["CONVO_DIR"], !explicit.isEmpty { return environment.path(explicit) }
+        return environment.path(Repository.folderName)
+    }
+}
+
+/// The settings a repository keeps in its config table.
+public enum ConfigKey: String, CaseIterable, Sendable {
+    /// The model asked for by default.
+    case model
+    /// `xai`, `openai` or `custom`.
+    case provider
+    /// The API base URL, overriding the provider's.
+    case baseURL = "base_url"
+    /// The instructions (system prompt) sent with new conversations.
+    case instructions
+    /// How long the server keeps a stored response, in days.
+    case retentionDays = "retention_days"
+    /// A shell command that prints the API key.
+    case apiKeyCommand = "api_key_command"
+
+    /// Parses a key, naming the known keys when it is unknown.
+    public static func parse(_ text: String) throws -> ConfigKey {
+        guard let key = ConfigKey(rawValue: text) ?? ConfigKey(rawValue: text.replacingOccurrences(of: "-", with: "_")) else {
+            throw ConvoError.unknownConfigKey(text)
+        }
+        return key
+    }
+
+    /// Checks a value for this key.
+    public func validate(_ value: String) throws {
+        switch self {
+        case .provider:
+            guard ["xai", "openai", "custom"].contains(value) else {
+                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected xai, openai or custom")
+            }
+        case .baseURL:
+            guard let url = URL(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected an http(s) URL such as https://api.x.ai/v1")
+            }
+        case .retentionDays:
+            guard let days = Int(value), days > 0 else {
+                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected a positive number of days")
+            }
+        case .model, .apiKeyCommand:
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "it is empty")
+            }
+        case .instructions:
+            break
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// One problem `fsck` found.
+public struct FsckProblem: Equatable, Sendable, CustomStringConvertible {
+    /// What kind of problem: `hash-mismatch`, `unreadable`, `missing`, `wrong-kind`, `bad-ref`, `stale-index`.
+    public var kind: String
+    /// The object or ref concerned.
+    public var subject: String
+    /// A sentence for a person.
+    public var detail: String
+
+    public var description: String { "\(kind) \(subject): \(detail)" }
+}
+
+/// What `fsck` checked and found.
+public struct FsckReport: Equatable, Sendable {
+    /// Objects re-hashed.
+    public var objects = 0
+    /// Of which turns.
+    public var turns = 0
+    /// Of which blobs.
+    public var blobs = 0
+    /// Refs checked (HEAD and branches).
+    public var refs = 0
+    /// Everything wrong, in the order found.
+    public var problems: [FsckProblem] = []
+}
+
+extension StoreReader {
+    /// Re-hashes every object, decodes every turn, and checks every reference, ref, reflog entry and the index.
+    public func fsck(progress: (Int) -> Void = { _ in }) throws -> FsckReport {
+        var report = FsckReport()
+        var kinds = [ObjectID: ObjectKind]()
+        var turns = [(ObjectID, Turn)]()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, size, data FROM object")
+        while let row = try cursor.next() {
+            report.objects += 1
+            if report.objects % 10_000 == 0 { progress(report.objects) }
+            let rawID: Data = row["id"]
+            guard let id = ObjectID(bytes: rawID) else {
+                report.problems.append(.init(kind: "unreadable", subject: Hex.encode(rawID), detail: "id is not 32 bytes"))
+                continue
+            }
+            guard let kind = ObjectKind(rawValue: row["kind"]) else {
+                report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "unknown kind '\(row["kind"] as String)'"))
+                continue
+            }
+            kinds[id] = kind
+            let bytes: [UInt8]
+            do {
+                bytes = try Zlib.decompress(Array(row["data"] as Data), expectedSize: row["size"])
+            } catch {
+                report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
+                continue
+            }
+            let actual = ObjectID.hashing(kind: kind, payload: bytes)
+            if actual != id {
+                report.problems.append(.init(kind: "hash-mismatch", subject: id.hex, detail: "content hashes to \(actual.hex)"))
+            }
+            switch kind {
+            case .blob:
+                report.blobs += 1
+            case .turn:
+                report.turns += 1
+                do { turns.append((id, try Turn(canonicalBytes: bytes))) } catch {
+                    report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
+                }
+            }
+        }
+        func expect(_ id: ObjectID, _ kind: ObjectKind, from subject: String, as role: String) {
+            switch kinds[id] {
+            case nil:
+                report.problems.append(.init(kind: "missing", subject: subject, detail: "\(role) \(id.hex) is not in the database"))
+            case let actual? where actual != kind:
+                report.problems.append(.init(kind: "wrong-kind", subject: subject, detail: "\(role) \(id.hex) is a \(actual.rawValue), not a \(kind.rawValue)"))
+            default:
+                break
+            }
+        }
+        for (id, turn) in turns {
+            if let parent = turn.parent { expect(parent, .turn, from: id.hex, as: "parent") }
+            for blob in turn.blobReferences { expect(blob, .blob, from: id.hex, as: "blob") }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT name, target, symbolic FROM ref") {
+            report.refs += 1
+            let name: String = row["name"]
+            if let data: Data = row["target"] {
+                guard let id = ObjectID(bytes: data) else {
+                    report.problems.append(.init(kind: "bad-ref", subject: name, detail: "target is not an id"))
+                    continue
+                }
+                expect(id, .turn, from: name, as: "target")
+            } else if let symbolic: String = row["symbolic"], name == "HEAD" {
+                if !symbolic.hasPrefix("refs/heads/") || BranchName.violation(in: String(symbolic.dropFirst(11))) != nil {
+                    report.problems.append(.init(kind: "bad-ref", subject: name, detail: "points at '\(symbolic)', not a branch"))
+                }
+            }
+        }
+        for entry in try reflog(nil) {
+            for id in [entry.old, entry.new].compactMap({ $0 }) where kinds[id] == nil {
+                report.problems.append(.init(kind: "missing", subject: "reflog \(entry.ref)", detail: "entry \(entry.sequence) names \(id.hex), which is not in the database"))
+            }
+        }
+        let indexed = Set(try Data.fetchAll(db, sql: "SELECT id FROM turn_index").compactMap { ObjectID(bytes: $0) })
+        let stored = Set(turns.map(\.0))
+        let stale = indexed.symmetricDifference(stored).count
+        if stale > 0 {
+            report.problems.append(.init(kind: "stale-index", subject: "turn_index", detail: "\(stale) entries disagree with the turn objects; run 'convo fsck --rebuild-index'"))
+        }
+        return report
+    }
+}

@@ -1,0 +1,68 @@
+import GRDB
+
+/// The database schema. Migrations are named by strings and frozen once released: add, never edit.
+enum Schema {
+    /// `PRAGMA application_id` of a convo store: "CONV" in ASCII.
+    static let applicationID: Int32 = 0x434F_4E56
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 objects refs reflog config") { db in
+            // Content: immutable, content-addressed objects.
+            try db.execute(sql: """
+                CREATE TABLE object (
+                    id BLOB PRIMARY KEY NOT NULL,  -- SHA-256 of "<kind> <size>\\0<canonical bytes>", 32 bytes
+                    kind TEXT NOT NULL,            -- 'blob' or 'turn'
+                    size INTEGER NOT NULL,         -- length of the uncompressed canonical bytes
+                    data BLOB NOT NULL,            -- zlib(canonical bytes)
+                    written_at INTEGER NOT NULL    -- unix seconds this copy was written; gc's grace period counts from it
+                );
+                -- Names: branches (target set) and HEAD (symbolic set, or target when detached).
+                CREATE TABLE ref (
+                    name TEXT PRIMARY KEY NOT NULL, -- 'HEAD' or 'refs/heads/<branch>'
+                    target BLOB,                    -- the turn id it names
+                    symbolic TEXT,                  -- the ref it points at (HEAD on a branch)
+                    CHECK ((target IS NULL) <> (symbolic IS NULL))
+                );
+                -- Every move of a ref or of HEAD, append-only.
+                CREATE TABLE reflog (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, -- order of moves
+                    ref TEXT NOT NULL,                     -- 'HEAD' or 'refs/heads/<branch>'
+                    old BLOB,                              -- previous turn id (NULL: the ref was created)
+                    new BLOB,                              -- new turn id (NULL: the ref was deleted)
+                    at INTEGER NOT NULL,                   -- unix seconds
+                    message TEXT NOT NULL                  -- why it moved, e.g. 'say: …', 'checkout: moving from a to b'
+                );
+                CREATE INDEX reflog_by_ref ON reflog(ref, seq);
+                -- Repository settings.
+                CREATE TABLE config (
+                    key TEXT PRIMARY KEY NOT NULL, -- e.g. 'model', 'provider', 'base_url'
+                    value TEXT NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v1 turn index") { db in
+            // Derived from turn objects; 'convo fsck --rebuild-index' recreates it.
+            try db.execute(sql: """
+                CREATE TABLE turn_index (
+                    id BLOB PRIMARY KEY NOT NULL, -- the turn's object id
+                    parent BLOB,                  -- the parent turn's id, NULL for a first turn
+                    created_at INTEGER NOT NULL,  -- unix seconds
+                    model TEXT,                   -- the model that answered (or was asked)
+                    response_id TEXT,             -- the server's response id
+                    status TEXT NOT NULL,         -- response status
+                    origin TEXT,                  -- API base URL the response id belongs to
+                    stored INTEGER NOT NULL,      -- 1 when the server was asked to store it
+                    replay INTEGER NOT NULL,      -- 1 when sent as a replay
+                    input_tokens INTEGER,
+                    output_tokens INTEGER,
+                    input_line TEXT NOT NULL,     -- first line of the newest user message, shortened
+                    output_line TEXT NOT NULL     -- first line of the answer, shortened
+                );
+                CREATE INDEX turn_index_parent ON turn_index(parent);
+                CREATE INDEX turn_index_response ON turn_index(response_id) WHERE response_id IS NOT NULL;
+                """)
+        }
+        return migrator
+    }
+}

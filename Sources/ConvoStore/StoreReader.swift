@@ -1,0 +1,302 @@
+import Foundation
+import GRDB
+
+/// Where HEAD points.
+public enum Head: Equatable, Sendable {
+    /// On a branch; `tip` is nil while the branch has no turns.
+    case branch(BranchName, tip: ObjectID?)
+    /// Detached at a turn.
+    case detached(ObjectID)
+
+    /// The turn HEAD names, if any.
+    public var tip: ObjectID? {
+        switch self {
+        case .branch(_, let tip): tip
+        case .detached(let id): id
+        }
+    }
+
+    /// The branch HEAD is on, if any.
+    public var branch: BranchName? {
+        if case .branch(let name, _) = self { return name }
+        return nil
+    }
+}
+
+/// One move of a ref.
+public struct ReflogEntry: Equatable, Sendable {
+    /// Position in the whole log.
+    public var sequence: Int64
+    /// `HEAD` or `refs/heads/<branch>`.
+    public var ref: String
+    /// The turn before the move, nil when the ref was created.
+    public var old: ObjectID?
+    /// The turn after the move, nil when the ref was deleted.
+    public var new: ObjectID?
+    /// Unix seconds.
+    public var at: Int64
+    /// Why it moved.
+    public var message: String
+}
+
+/// A turn as the derived index knows it: enough for `log` without decompressing anything.
+public struct TurnSummary: Equatable, Sendable {
+    /// The turn's id.
+    public var id: ObjectID
+    /// Its parent, nil for a first turn.
+    public var parent: ObjectID?
+    /// Unix seconds.
+    public var createdAt: Int64
+    /// The model that answered.
+    public var model: String?
+    /// The server's response id.
+    public var responseID: String?
+    /// Response status.
+    public var status: String
+    /// The API base URL the response id belongs to.
+    public var origin: String?
+    /// Whether the server was asked to store it.
+    public var stored: Bool
+    /// Whether it was sent as a replay.
+    public var replay: Bool
+    /// Input tokens billed.
+    public var inputTokens: Int64?
+    /// Output tokens billed.
+    public var outputTokens: Int64?
+    /// First line of the newest user message.
+    public var inputLine: String
+    /// First line of the answer.
+    public var outputLine: String
+
+    init(row: Row) {
+        id = ObjectID(bytes: row["id"] as Data)!
+        parent = (row["parent"] as Data?).flatMap { ObjectID(bytes: $0) }
+        createdAt = row["created_at"]
+        model = row["model"]
+        responseID = row["response_id"]
+        status = row["status"]
+        origin = row["origin"]
+        stored = row["stored"]
+        replay = row["replay"]
+        inputTokens = row["input_tokens"]
+        outputTokens = row["output_tokens"]
+        inputLine = row["input_line"]
+        outputLine = row["output_line"]
+    }
+}
+
+/// Read access to the store inside one transaction.
+public struct StoreReader {
+    let db: Database
+
+    // MARK: Objects
+
+    /// The kind and canonical bytes of an object, or nil when absent.
+    public func object(_ id: ObjectID) throws -> (kind: ObjectKind, bytes: [UInt8])? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT kind, size, data FROM object WHERE id = ?", arguments: [Data(id.bytes)]) else {
+            return nil
+        }
+        guard let kind = ObjectKind(rawValue: row["kind"]) else {
+            throw StoreError.corruptObject(detail: "object \(id.hex) has unknown kind '\(row["kind"] as String)'")
+        }
+        let data: Data = row["data"]
+        return (kind, try Zlib.decompress(Array(data), expectedSize: row["size"]))
+    }
+
+    /// The kind of an object, or nil when absent.
+    public func kind(of id: ObjectID) throws -> ObjectKind? {
+        try String.fetchOne(db, sql: "SELECT kind FROM object WHERE id = ?", arguments: [Data(id.bytes)]).flatMap(ObjectKind.init)
+    }
+
+    /// Whether an object is present.
+    public func contains(_ id: ObjectID) throws -> Bool { try kind(of: id) != nil }
+
+    /// The turn `id`.
+    public func turn(_ id: ObjectID) throws -> Turn {
+        guard let (kind, bytes) = try object(id) else { throw StoreError.objectNotFound(id) }
+        guard kind == .turn else { throw StoreError.notATurn(id.hex, kind: kind) }
+        return try Turn(canonicalBytes: bytes)
+    }
+
+    /// The text of blob `id`.
+    public func text(_ id: ObjectID) throws -> String {
+        guard let (kind, bytes) = try object(id) else { throw StoreError.objectNotFound(id) }
+        guard kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(kind.rawValue), expected a blob") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Ids of objects whose hex form starts with `prefix` (at most `limit`).
+    public func objectIDs(withHexPrefix prefix: String, limit: Int = 20) throws -> [ObjectID] {
+        let lower = prefix.lowercased()
+        guard Hex.isHex(lower), lower.count <= 64 else { return [] }
+        let padded = lower.count % 2 == 0 ? lower : lower + "0"
+        let start = Hex.decode(padded)!
+        var rows: [Data]
+        if let end = Self.successor(of: lower) {
+            rows = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                                     arguments: [Data(start), Data(end), limit])
+        } else {
+            rows = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE id >= ? ORDER BY id LIMIT ?", arguments: [Data(start), limit])
+        }
+        return rows.compactMap { ObjectID(bytes: $0) }
+    }
+
+    /// The smallest byte string greater than every id starting with the hex `prefix`, or nil if none exists.
+    static func successor(of prefix: String) -> [UInt8]? {
+        var digits = Array(prefix.utf8).map { Hex.value(of: $0)! }
+        while let last = digits.last, last == 15 { digits.removeLast() }
+        guard !digits.isEmpty else { return nil }
+        digits[digits.count - 1] += 1
+        if digits.count % 2 == 1 { digits.append(0) }
+        return stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
+    }
+
+    /// The shortest prefix of `id` (at least `minimum` digits) that no other object shares.
+    public func abbreviation(of id: ObjectID, minimum: Int = 7) throws -> String {
+        let key = Data(id.bytes)
+        let before = try Data.fetchOne(db, sql: "SELECT id FROM object WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [key])
+        let after = try Data.fetchOne(db, sql: "SELECT id FROM object WHERE id > ? ORDER BY id LIMIT 1", arguments: [key])
+        let shared = [before, after].compactMap { $0.flatMap { ObjectID(bytes: $0) } }.map { Self.sharedHexDigits(id, $0) }.max() ?? 0
+        return id.abbreviated(max(minimum, shared + 1))
+    }
+
+    /// Abbreviations for many ids at once: one sorted scan instead of two lookups per id when the list is long.
+    public func abbreviations(of ids: some Collection<ObjectID>, minimum: Int = 7) throws -> [ObjectID: String] {
+        var result = [ObjectID: String]()
+        if ids.count < 2_000 {
+            for id in ids { result[id] = try abbreviation(of: id, minimum: minimum) }
+            return result
+        }
+        let wanted = Set(ids)
+        let cursor = try Data.fetchCursor(db, sql: "SELECT id FROM object ORDER BY id")
+        var previous: ObjectID?
+        var pending: ObjectID?  // a wanted id still waiting for its successor
+        var pendingShared = 0
+        while let data = try cursor.next() {
+            guard let id = ObjectID(bytes: data) else { continue }
+            let shared = previous.map { Self.sharedHexDigits($0, id) } ?? 0
+            if let waiting = pending {
+                result[waiting] = waiting.abbreviated(max(minimum, max(pendingShared, shared) + 1))
+                pending = nil
+            }
+            if wanted.contains(id) {
+                pending = id
+                pendingShared = shared
+            }
+            previous = id
+        }
+        if let waiting = pending { result[waiting] = waiting.abbreviated(max(minimum, pendingShared + 1)) }
+        return result
+    }
+
+    static func sharedHexDigits(_ a: ObjectID, _ b: ObjectID) -> Int {
+        var count = 0
+        for (x, y) in zip(a.bytes, b.bytes) {
+            if x == y { count += 2; continue }
+            if x >> 4 == y >> 4 { count += 1 }
+            break
+        }
+        return count
+    }
+
+    // MARK: Refs
+
+    /// Where HEAD points.
+    public func head() throws -> Head {
+        guard let row = try Row.fetchOne(db, sql: "SELECT target, symbolic FROM ref WHERE name = 'HEAD'") else {
+            throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD is missing")
+        }
+        if let symbolic: String = row["symbolic"] {
+            let branch = try BranchName(String(symbolic.dropFirst("refs/heads/".count)))
+            return .branch(branch, tip: try target(of: symbolic))
+        }
+        guard let data: Data = row["target"], let id = ObjectID(bytes: data) else {
+            throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD has no target")
+        }
+        return .detached(id)
+    }
+
+    /// The turn a ref (`refs/heads/<name>`) points at, or nil when absent.
+    public func target(of ref: String) throws -> ObjectID? {
+        try Data.fetchOne(db, sql: "SELECT target FROM ref WHERE name = ? AND target IS NOT NULL", arguments: [ref])
+            .flatMap { ObjectID(bytes: $0) }
+    }
+
+    /// Every branch and its tip, sorted by name.
+    public func branches() throws -> [(name: BranchName, tip: ObjectID)] {
+        try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap { row in
+            let name: String = row["name"]
+            guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(String(name.dropFirst(11))) else {
+                return nil
+            }
+            return (branch, tip)
+        }
+    }
+
+    /// The reflog of `ref`, newest first; every ref's when `ref` is nil.
+    public func reflog(_ ref: String?) throws -> [ReflogEntry] {
+        let rows = if let ref {
+            try Row.fetchAll(db, sql: "SELECT * FROM reflog WHERE ref = ? ORDER BY seq DESC", arguments: [ref])
+        } else {
+            try Row.fetchAll(db, sql: "SELECT * FROM reflog ORDER BY seq DESC")
+        }
+        return rows.map { row in
+            ReflogEntry(
+                sequence: row["seq"], ref: row["ref"], old: (row["old"] as Data?).flatMap { ObjectID(bytes: $0) },
+                new: (row["new"] as Data?).flatMap { ObjectID(bytes: $0) }, at: row["at"], message: row["message"])
+        }
+    }
+
+    // MARK: Config
+
+    /// A configuration value.
+    public func config(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM config WHERE key = ?", arguments: [key])
+    }
+
+    /// Every configuration entry, sorted by key.
+    public func configEntries() throws -> [(key: String, value: String)] {
+        try Row.fetchAll(db, sql: "SELECT key, value FROM config ORDER BY key").map { ($0["key"], $0["value"]) }
+    }
+
+    // MARK: Index
+
+    /// The index entry of turn `id`, or nil when the index lacks it.
+    public func summary(_ id: ObjectID) throws -> TurnSummary? {
+        try Row.fetchOne(db, sql: "SELECT * FROM turn_index WHERE id = ?", arguments: [Data(id.bytes)]).map(TurnSummary.init)
+    }
+
+    /// Turn `start` and its ancestors, newest first, at most `limit`.
+    public func ancestry(of start: ObjectID, limit: Int = .max) throws -> [TurnSummary] {
+        var result = [TurnSummary]()
+        var next: ObjectID? = start
+        while let id = next, result.count < limit {
+            guard let summary = try summary(id) else {
+                throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")
+            }
+            result.append(summary)
+            next = summary.parent
+        }
+        return result
+    }
+
+    /// Every indexed turn.
+    public func allSummaries() throws -> [TurnSummary] {
+        try Row.fetchAll(db, sql: "SELECT * FROM turn_index").map(TurnSummary.init)
+    }
+
+    /// Turns whose server response id is `responseID`.
+    public func turns(withResponseID responseID: String) throws -> [ObjectID] {
+        try Data.fetchAll(db, sql: "SELECT id FROM turn_index WHERE response_id = ?", arguments: [responseID])
+            .compactMap { ObjectID(bytes: $0) }
+    }
+
+    /// Number of objects of each kind.
+    public func objectCounts() throws -> [ObjectKind: Int] {
+        var counts = [ObjectKind: Int]()
+        for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM object GROUP BY kind") {
+            if let kind = ObjectKind(rawValue: row["kind"]) { counts[kind] = row["n"] }
+        }
+        return counts
+    }
+}

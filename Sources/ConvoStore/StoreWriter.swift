@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+
+/// The outcome of moving HEAD to a new turn.
+public enum HeadAdvance: Equatable, Sendable {
+    /// HEAD's branch now points at the turn.
+    case branchMoved(BranchName)
+    /// HEAD is detached and now points at the turn.
+    case detachedMoved
+    /// HEAD or its branch moved meanwhile: the turn is stored, but nothing was moved.
+    /// `branch` is nil when HEAD was detached.
+    case movedMeanwhile(branch: BranchName?, actual: ObjectID?)
+}
+
+/// Write access to the store inside one transaction.
+public struct StoreWriter {
+    let db: Database
+    /// Unix seconds at the start of the transaction.
+    public let now: Int64
+
+    /// Reads inside this transaction.
+    public var read: StoreReader { StoreReader(db: db) }
+
+    // MARK: Objects
+
+    /// Stores an object unless present; returns its id.
+    @discardableResult
+    public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
+        let id = ObjectID.hashing(kind: kind, payload: bytes)
+        let key = Data(id.bytes)
+        if try Row.fetchOne(db, sql: "SELECT 1 FROM object WHERE id = ?", arguments: [key]) == nil {
+            try db.execute(
+                sql: "INSERT INTO object(id, kind, size, data, written_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key, kind.rawValue, bytes.count, Data(Zlib.compress(bytes)), now])
+        }
+        return id
+    }
+
+    /// Stores a text as a blob.
+    @discardableResult
+    public func putBlob(_ text: String) throws -> ObjectID { try put(kind: .blob, bytes: Array(text.utf8)) }
+
+    /// Stores a turn's blobs, the turn and its index entry; returns the turn id.
+    @discardableResult
+    public func insert(_ draft: TurnDraft) throws -> ObjectID {
+        var output = [OutputItemRef]()
+        for item in draft.output {
+            output.append(OutputItemRef(type: item.type, id: item.id, role: item.role, content: try item.text.map(putBlob)))
+        }
+        let turn = Turn(
+            parent: draft.parent,
+            request: TurnRequest(
+                model: draft.model, instructions: try draft.instructions.map(putBlob),
+                input: try draft.input.map { MessageRef(role: $0.role, content: try putBlob($0.text)) },
+                parameters: draft.parameters, previousResponseID: draft.previousResponseID),
+            response: TurnResponse(
+                id: draft.responseID, status: draft.status, model: draft.responseModel, output: output,
+                usage: draft.usage, raw: try draft.raw.map(putBlob), error: draft.error),
+            origin: draft.origin, stored: draft.stored, replay: draft.replay, fetched: draft.fetched,
+            createdAt: draft.createdAt)
+        if let parent = draft.parent, try read.kind(of: parent) != .turn {
+            throw StoreError.objectNotFound(parent)
+        }
+        let id = try put(kind: .turn, bytes: turn.canonicalBytes)
+        try index(turn, id: id, inputText: draft.userText, outputText: draft.outputText)
+        return id
+    }
+
+    /// Writes (or replaces) the index entry of a stored turn.
+    func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO turn_index(id, parent, created_at, model, response_id, status, origin, stored, replay,
+                    input_tokens, output_tokens, input_line, output_line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                Data(id.bytes), turn.parent.map { Data($0.bytes) }, turn.createdAt, turn.response.model ?? turn.request.model,
+                turn.response.id, turn.response.status, turn.origin, turn.stored, turn.replay,
+                turn.response.usage?.inputTokens, turn.response.usage?.outputTokens,
+                Summary.firstLine(inputText), Summary.firstLine(outputText),
+            ])
+    }
+
+    /// Drops and recreates the derived turn index from the turn objects; returns the number of turns indexed.
+    @discardableResult
+    public func rebuildIndex() throws -> Int {
+        try db.execute(sql: "DELETE FROM turn_index")
+        let ids = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE kind = 'turn'").compactMap { ObjectID(bytes: $0) }
+        for id in ids {
+            let turn = try read.turn(id)
+            let user = turn.request.input.last { $0.role == "user" } ?? turn.request.input.last
+            let input = try user.map { try read.text($0.content) } ?? ""
+            let output = try turn.response.output.compactMap(\.content).map { try read.text($0) }.joined()
+            try index(turn, id: id, inputText: input, outputText: output)
+        }
+        return ids.count
+    }
+
+    // MARK: Refs
+
+    /// Moves `ref` from `expected` to `new` (nil deletes it) by compare-and-swap, and logs the move.
+    /// Throws ``StoreError/refMoved(ref:expected:actual:)`` when the ref is not at `expected`.
+    public func updateRef(_ ref: String, to new: ObjectID?, expecting expected: ObjectID?, message: String) throws {
+        let actual = try read.target(of: ref)
+        guard actual == expected else { throw StoreError.refMoved(ref: ref, expected: expected, actual: actual) }
+        if let new {
+            guard try read.kind(of: new) == .turn else { throw StoreError.objectNotFound(new) }
+            try db.execute(sql: "INSERT OR REPLACE INTO ref(name, target, symbolic) VALUES (?, ?, NULL)", arguments: [ref, Data(new.bytes)])
+        } else {
+            try db.execute(sql: "DELETE FROM ref WHERE name = ?", arguments: [ref])
+        }
+        try log(ref, old: actual, new: new, message: message)
+        // Like git, a move of the branch HEAD is on is also a move of HEAD.
+        if ref != "HEAD", case .branch(let branch, _) = try read.head(), branch.refName == ref, new != nil {
+            try log("HEAD", old: actual, new: new, message: message)
+        }
+    }
+
+    /// Points HEAD at a branch (symbolic) and logs the move.
+    public func setHead(toBranch branch: BranchName, message: String) throws {
+        let old = try read.head().tip
+        try db.execute(sql: "UPDATE ref SET target = NULL, symbolic = ? WHERE name = 'HEAD'", arguments: [branch.refName])
+        try log("HEAD", old: old, new: try read.target(of: branch.refName), message: message)
+    }
+
+    /// Detaches HEAD at a turn and logs the move.
+    public func setHead(detachedAt id: ObjectID, message: String) throws {
+        guard try read.kind(of: id) == .turn else { throw StoreError.objectNotFound(id) }
+        let old = try read.head().tip
+        try db.execute(sql: "UPDATE ref SET target = ?, symbolic = NULL WHERE name = 'HEAD'", arguments: [Data(id.bytes)])
+        try log("HEAD", old: old, new: id, message: message)
+    }
+
+    /// Moves HEAD (its branch, or HEAD itself when detached) from `expected` to a new turn.
+    /// When the branch moved meanwhile, nothing moves and the outcome says so: the turn stays stored.
+    public func advanceHead(to id: ObjectID, expecting expected: ObjectID?, message: String) throws -> HeadAdvance {
+        switch try read.head() {
+        case .branch(let branch, let tip):
+            guard tip == expected else { return .movedMeanwhile(branch: branch, actual: tip) }
+            try updateRef(branch.refName, to: id, expecting: expected, message: message)
+            return .branchMoved(branch)
+        case .detached(let tip):
+            guard tip == expected else { return .movedMeanwhile(branch: nil, actual: tip) }
+            try setHead(detachedAt: id, message: message)
+            return .detachedMoved
+        }
+    }
+
+    /// Renames a branch, its reflog with it, and HEAD if it was on it.
+    public func renameBranch(_ old: BranchName, to new: BranchName) throws {
+        guard let tip = try read.target(of: old.refName) else { throw StoreError.branchNotFound(old.rawValue) }
+        guard try read.target(of: new.refName) == nil else { throw StoreError.branchExists(new.rawValue) }
+        try db.execute(sql: "UPDATE ref SET name = ? WHERE name = ?", arguments: [new.refName, old.refName])
+        try db.execute(sql: "UPDATE reflog SET ref = ? WHERE ref = ?", arguments: [new.refName, old.refName])
+        try db.execute(sql: "UPDATE ref SET symbolic = ? WHERE name = 'HEAD' AND symbolic = ?", arguments: [new.refName, old.refName])
+        try log(new.refName, old: tip, new: tip, message: "branch: renamed \(old) to \(new)")
+    }
+
+    /// Deletes a branch's reflog (after the branch itself was deleted, as git does).
+    public func deleteReflog(_ ref: String) throws {
+        try db.execute(sql: "DELETE FROM reflog WHERE ref = ?", arguments: [ref])
+    }
+
+    private func log(_ ref: String, old: ObjectID?, new: ObjectID?, message: String) throws {
+        try db.execute(
+            sql: "INSERT INTO reflog(ref, old, new, at, message) VALUES (?, ?, ?, ?, ?)",
+            arguments: [ref, old.map { Data($0.bytes) }, new.map { Data($0.bytes) }, now, message])
+    }
+
+    // MARK: Config
+
+    /// Sets a configuration value.
+    public func setConfig(_ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", arguments: [key, value])
+    }
+
+    /// Removes a configuration value; returns whether it was set.
+    @discardableResult
+    public func unsetConfig(_ key: String) throws -> Bool {
+        try db.execute(sql: "DELETE FROM config WHERE key = ?", arguments: [key])
+        return db.changesCount > 0
+    }
+}

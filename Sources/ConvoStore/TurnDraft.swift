@@ -1,0 +1,120 @@
+/// A message of a turn about to be written, with its text.
+public struct DraftMessage: Hashable, Sendable {
+    /// `user`, `assistant`, `system` or `developer`.
+    public var role: String
+    /// The text.
+    public var text: String
+
+    /// Creates a draft message.
+    public init(role: String, text: String) {
+        self.role = role
+        self.text = text
+    }
+}
+
+/// An output item of a turn about to be written.
+public struct DraftOutputItem: Hashable, Sendable {
+    /// `message`, `reasoning`, …
+    public var type: String
+    /// The server's item id.
+    public var id: String?
+    /// The role of a message item.
+    public var role: String?
+    /// The text of a message item.
+    public var text: String?
+
+    /// Creates a draft output item.
+    public init(type: String, id: String? = nil, role: String? = nil, text: String? = nil) {
+        self.type = type
+        self.id = id
+        self.role = role
+        self.text = text
+    }
+}
+
+/// Everything a turn holds, with texts instead of blob ids: what `say`, `import` and `fetch` hand to the store.
+public struct TurnDraft: Hashable, Sendable {
+    /// The parent turn.
+    public var parent: ObjectID?
+    /// The model asked for.
+    public var model: String?
+    /// The instructions in force.
+    public var instructions: String?
+    /// The input messages sent.
+    public var input: [DraftMessage]
+    /// Other request parameters.
+    public var parameters: [String: JSONValue]
+    /// The `previous_response_id` sent.
+    public var previousResponseID: String?
+    /// The server's response id.
+    public var responseID: String?
+    /// Response status.
+    public var status: String
+    /// The model that answered.
+    public var responseModel: String?
+    /// The output items.
+    public var output: [DraftOutputItem]
+    /// Token counts.
+    public var usage: Usage?
+    /// The server's own JSON.
+    public var raw: String?
+    /// The server's error message for a failed response.
+    public var error: String?
+    /// The API base URL.
+    public var origin: String?
+    /// Whether the server stored it.
+    public var stored: Bool
+    /// Whether it was a replay.
+    public var replay: Bool
+    /// Whether it came from `convo fetch`.
+    public var fetched: Bool
+    /// Unix seconds.
+    public var createdAt: Int64
+
+    /// Creates a draft.
+    public init(
+        parent: ObjectID?, model: String?, instructions: String? = nil, input: [DraftMessage],
+        parameters: [String: JSONValue] = [:], previousResponseID: String? = nil, responseID: String? = nil,
+        status: String = "completed", responseModel: String? = nil, output: [DraftOutputItem], usage: Usage? = nil,
+        raw: String? = nil, error: String? = nil, origin: String? = nil, stored: Bool = false, replay: Bool = false,
+        fetched: Bool = false, createdAt: Int64
+    ) {
+        self.parent = parent
+        self.model = model
+        self.instructions = instructions
+        self.input = input
+        self.parameters = parameters
+        self.previousResponseID = previousResponseID
+        self.responseID = responseID
+        self.status = status
+        self.responseModel = responseModel
+        self.output = output
+        self.usage = usage
+        self.raw = raw
+        self.error = error
+        self.origin = origin
+        self.stored = stored
+        self.replay = replay
+        self.fetched = fetched
+        self.createdAt = createdAt
+    }
+
+    /// The answer: the texts of all message items, joined.
+    public var outputText: String { output.compactMap(\.text).joined() }
+
+    /// The newest user message, which is what the turn "says".
+    public var userText: String { input.last { $0.role == "user" }?.text ?? input.last?.text ?? "" }
+}
+
+/// Shortened first lines for the index.
+enum Summary {
+    static let maximumLength = 100
+
+    static func firstLine(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) } ?? ""
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > maximumLength ? String(trimmed.prefix(maximumLength - 1)) + "…" : trimmed
+    }
+}
+
+import Foundation

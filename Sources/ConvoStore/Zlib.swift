@@ -1,0 +1,35 @@
+import CZlib
+import Foundation
+
+/// zlib compression of object bodies, through the system library.
+public enum Zlib {
+    /// Compresses `input` with zlib's default level into the zlib (RFC 1950) format.
+    public static func compress(_ input: [UInt8], level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {
+        var capacity = compressBound(uLong(input.count))
+        var output = [UInt8](repeating: 0, count: Int(capacity))
+        let status = input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                compress2(target.baseAddress, &capacity, source.baseAddress, uLong(source.count), level)
+            }
+        }
+        precondition(status == Z_OK, "zlib compress2 failed with status \(status)")
+        output.removeSubrange(Int(capacity)...)
+        return output
+    }
+
+    /// Decompresses zlib data whose uncompressed length is known to be `expectedSize`.
+    public static func decompress(_ input: [UInt8], expectedSize: Int) throws(StoreError) -> [UInt8] {
+        var length = uLongf(expectedSize)
+        var output = [UInt8](repeating: 0, count: max(expectedSize, 1))
+        let status = input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                uncompress(target.baseAddress, &length, source.baseAddress, uLong(source.count))
+            }
+        }
+        guard status == Z_OK, Int(length) == expectedSize else {
+            throw .corruptObject(detail: "zlib data does not inflate to \(expectedSize) bytes (status \(status))")
+        }
+        output.removeSubrange(expectedSize...)
+        return output
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+@testable import ConvoStore
+
+/// A clock tests can move.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_764_000_000)) { current = start }
+
+    var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    func advance(seconds: TimeInterval) {
+        lock.lock()
+        current += seconds
+        lock.unlock()
+    }
+}
+
+extension TurnDraft {
+    /// A one-message turn for tests.
+    static func simple(_ input: String, _ output: String, parent: ObjectID? = nil, at time: Int64 = 1_764_000_000) -> TurnDraft {
+        TurnDraft(
+            parent: parent, model: "grok-4", input: [DraftMessage(role: "user", text: input)],
+            responseID: "resp_\(abs(input.hashValue))", output: [DraftOutputItem(type: "message", role: "assistant", text: output)],
+            usage: Usage(inputTokens: 10, outputTokens: 5), stored: true, createdAt: time)
+    }
+}
+
+extension Repository {
+    /// Appends a chain of turns to HEAD's branch; returns their ids, oldest first.
+    @discardableResult
+    func appendChain(_ count: Int, prefix: String = "message") throws -> [ObjectID] {
+        try write { writer in
+            var ids = [ObjectID]()
+            var parent = try writer.read.head().tip
+            for index in 0..<count {
+                let id = try writer.insert(.simple("\(prefix) \(index)", "answer \(index)", parent: parent, at: 1_764_000_000 + Int64(index)))
+                _ = try writer.advanceHead(to: id, expecting: parent, message: "say: \(prefix) \(index)")
+                parent = id
+                ids.append(id)
+            }
+            return ids
+        }
+    }
+}
