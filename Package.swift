@@ -66,7 +66,10 @@ let package = Package(
 
         .testTarget(name: "ConvoStoreTests", dependencies: ["ConvoStore"]),
         .testTarget(name: "ConvoKitTests", dependencies: ["ConvoKit"]),
-        .testTarget(name: "ConvoCLITests", dependencies: ["ConvoCLI"]),
+        .testTarget(
+            name: "ConvoCLITests",
+            dependencies: ["ConvoCLI", "ConvoStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "ResponsesAPITests", dependencies: ["ResponsesAPI"]),
         .testTarget(
             name: "ResponsesEmulatorTests",

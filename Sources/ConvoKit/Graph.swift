@@ -22,19 +22,22 @@ public enum GraphLayout {
                 columns.append(summary.id)
                 waiting = [columns.count - 1]
             }
-            let column = waiting[0]
-            let marks = columns.indices.map { $0 == column ? "*" : "|" }
-            rows.append(.turn(prefix: marks.joined(separator: " ") + " ", index: index))
-            // Every other column that waited for this turn joins the first one, rightmost first.
+            // Columns that waited for this turn join the first one, rightmost first, before it is drawn.
             for extra in waiting.dropFirst().reversed() {
                 var line = ""
                 for position in columns.indices {
-                    if position < extra { line += "|" + (position + 1 < extra ? " " : "") }
-                    else if position >= extra { line += "/" + (position + 1 < columns.count ? " " : "") }
+                    if position < extra {
+                        line += "|" + (position + 1 < extra ? " " : "")
+                    } else {
+                        line += "/" + (position + 1 < columns.count ? " " : "")
+                    }
                 }
                 rows.append(.edges(line))
                 columns.remove(at: extra)
             }
+            let column = waiting[0]
+            let marks = columns.indices.map { $0 == column ? "*" : "|" }
+            rows.append(.turn(prefix: marks.joined(separator: " ") + " ", index: index))
             if let parent = summary.parent, present.contains(parent) {
                 columns[column] = parent
             } else {

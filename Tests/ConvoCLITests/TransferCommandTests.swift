@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct TransferCommandTests {
+    @Test func exportThenImportIntoAnEmptyRepositoryReproducesTheIDs() async throws {
+        let source = try await Harness.withHistory()
+        await source.run("checkout", "-b", "side", "HEAD~1")
+        await source.run("branch", "twin", "travel")
+        let export = await source.run("export", "--all")
+        #expect(export.status == 0)
+        #expect(export.lines.count == 3)
+
+        let target = try Harness()
+        await target.run("init")
+        let imported = await target.run("import", "-", stdin: Data(export.out.utf8))
+        #expect(imported.status == 0, "\(imported.err)")
+        let sourceIDs = await source.run("log", "--all", "--json").lines.map { try? jsonObject($0)["id"] as? String }
+        let targetIDs = await target.run("log", "--all", "--json").lines.map { try? jsonObject($0)["id"] as? String }
+        #expect(sourceIDs == targetIDs)
+        for branch in ["main", "travel", "twin"] {
+            #expect(await source.run("rev-parse", branch).out == (await target.run("rev-parse", branch).out), "\(branch)")
+        }
+        // A second export of the imported repository is byte for byte the same.
+        #expect(await target.run("export", "--all").out == export.out)
+        // Importing the same file again changes nothing.
+        let again = await target.run("import", "-", "--json", stdin: Data(export.out.utf8))
+        #expect(try jsonObject(again.out)["new_turns"] as? Int == 0)
+    }
+
+    @Test func markdownExportReadsLikeATranscript() async throws {
+        let harness = try await Harness.withHistory()
+        let markdown = await harness.run("export", "travel", "--format", "markdown").out
+        #expect(markdown.hasPrefix("# Conversation\n"))
+        #expect(markdown.contains("**User:**\n\nPlan a trip to Rome\n"))
+        #expect(markdown.contains("(travel)"))
+        #expect(await harness.run("export", "--format", "pdf").status == 2)
+    }
+
+    @Test func linesWithoutConversationContinueTheCurrentBranch() async throws {
+        let harness = try Harness()
+        await harness.run("init")
+        let file = try harness.file("plain.jsonl", [
+            #"{"input":"one","output":"1"}"#, "", #"{"input":"two","output":"2"}"#, #"{"input":"three","output":"3"}"#,
+        ])
+        #expect(await harness.run("import", file).status == 0)
+        let log = await harness.run("log", "--oneline").lines
+        #expect(log.count == 3)
+        #expect(log[0].contains("(HEAD -> main) three"))
+    }
+
+    @Test(arguments: [
+        (#"{"input":"a","output":"b"}"# + "\n" + #"{"input":"broken""#, "line 2", "not valid JSON"),
+        (#"{"output":"b"}"#, "line 1", "missing required field 'input'"),
+        (#"{"input":"a"}"#, "line 1", "missing required field 'output'"),
+        (#"{"input":3,"output":"b"}"#, "line 1", "'input' must be a string"),
+        (#"[1,2]"#, "line 1", "expected a JSON object"),
+        (#"{"input":"a","output":"b","parent":5}"#, "line 1", "earlier line"),
+        (#"{"input":"a","output":"b","created_at":"yesterday"}"#, "line 1", "RFC 3339"),
+        (#"{"input":"a","output":"b","conversation":"bad..name"}"#, "line 1", "cannot be a branch name"),
+        (#"{"input":"a","output":"b","parent":"deadbeefdead"}"#, "line 1", "parent 'deadbeefdead'"),
+    ])
+    func malformedImportsAreRejectedWhole(content: String, line: String, reason: String) async throws {
+        let harness = try await Harness.withHistory()
+        let before = try harness.databaseDump()
+        let file = try harness.file("bad.jsonl", [#"{"input":"fine","output":"fine"}"#, content])
+        let result = await harness.run("import", file)
+        #expect(result.status == 5, "\(result.err)")
+        #expect(result.err.contains("bad.jsonl:"), "\(result.err)")
+        #expect(result.err.contains(reason), "\(result.err)")
+        #expect(result.err.contains("nothing was imported"))
+        #expect(try harness.databaseDump() == before)
+    }
+
+    @Test func invalidUTF8IsRejectedWhole() async throws {
+        let harness = try await Harness.withHistory()
+        let before = try harness.databaseDump()
+        var data = Data(#"{"input":"ok","output":"ok"}"#.utf8 + [0x0A])
+        data.append(contentsOf: Array(#"{"input":"caf"#.utf8) + [0xC3, 0x28] + Array(#"","output":"x"}"#.utf8))
+        let result = await harness.run("import", "-", stdin: data)
+        #expect(result.status == 5)
+        #expect(result.err.contains("stdin:2: not valid UTF-8"))
+        #expect(try harness.databaseDump() == before)
+    }
+
+    @Test func importThatWouldRewriteABranchIsRefused() async throws {
+        let harness = try await Harness.withHistory()
+        let file = try harness.file("other.jsonl", [#"{"input":"x","output":"y","conversation":"travel"}"#])
+        let result = await harness.run("import", file)
+        #expect(result.status == 5)
+        #expect(result.err.contains("branch 'travel' exists"))
+    }
+
+    @Test func missingFileIsAClearError() async throws {
+        let harness = try await Harness.withHistory()
+        let result = await harness.run("import", "nope.jsonl")
+        #expect(result.status == 5)
+        #expect(result.err.contains("cannot read nope.jsonl"))
+    }
+}
+
+@Suite struct MaintenanceCommandTests {
+    @Test func fsckIsCleanThenNamesATamperedObject() async throws {
+        let harness = try await Harness.withHistory()
+        let clean = await harness.run("fsck")
+        #expect(clean.status == 0)
+        #expect(clean.err.contains("checked 9 objects (3 turns, 6 blobs)"))
+        let victim = try harness.withDatabase { db -> Data in
+            let id = try Data.fetchOne(db, sql: "SELECT id FROM object WHERE kind = 'blob' LIMIT 1")!
+            let compressed = try Data.fetchOne(db, sql: "SELECT data FROM object WHERE kind = 'blob' AND id <> ? LIMIT 1", arguments: [id])!
+            let size = try Int.fetchOne(db, sql: "SELECT size FROM object WHERE kind = 'blob' AND id <> ? LIMIT 1", arguments: [id])!
+            try db.execute(sql: "UPDATE object SET data = ?, size = ? WHERE id = ?", arguments: [compressed, size, id])
+            return id
+        }
+        let hex = victim.map { String(format: "%02x", $0) }.joined()
+        let broken = await harness.run("fsck")
+        #expect(broken.status == 1)
+        #expect(broken.out.contains("hash-mismatch \(hex)"))
+        let json = try jsonObject(await harness.run("fsck", "--json").out)
+        #expect((json["problems"] as? [[String: Any]])?.first?["subject"] as? String == hex)
+    }
+
+    @Test func fsckRebuildsTheIndex() async throws {
+        let harness = try await Harness.withHistory()
+        try harness.withDatabase { try $0.execute(sql: "DELETE FROM turn_index") }
+        let stale = await harness.run("fsck")
+        #expect(stale.status == 1)
+        #expect(stale.out.contains("stale-index"))
+        let rebuilt = await harness.run("fsck", "--rebuild-index")
+        #expect(rebuilt.status == 0)
+        #expect(rebuilt.err.contains("rebuilt the index of 3 turns"))
+        #expect(await harness.run("log", "--oneline", "--all").lines.count == 3)
+    }
+
+    @Test func configGetSetUnsetList() async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("config", "model", "grok-4-fast").status == 0)
+        #expect(await harness.run("config", "model").out == "grok-4-fast\n")
+        #expect(await harness.run("config", "--list").lines.contains("model=grok-4-fast"))
+        #expect(await harness.run("config", "--unset", "model").status == 0)
+        #expect(await harness.run("config", "model").status == 1)
+        let unknown = await harness.run("config", "colour", "blue")
+        #expect(unknown.status == 2)
+        #expect(unknown.err.contains("unknown configuration key 'colour'"))
+        let badProvider = await harness.run("config", "provider", "acme")
+        #expect(badProvider.status == 2)
+        #expect(badProvider.err.contains("expected xai, openai or custom"))
+        #expect(await harness.run("config", "retention_days", "0").status == 2)
+    }
+
+    @Test func aForeignDatabaseIsRefusedWithExitThree() async throws {
+        let harness = try Harness()
+        let folder = harness.folder.appendingPathComponent(".convo")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try harness.withDatabase { try $0.execute(sql: "CREATE TABLE t(x)") }
+        let result = await harness.run("log")
+        #expect(result.status == 3)
+        #expect(result.err.contains("another program"))
+    }
+
+    @Test func dashCAndConvoDirChooseTheRepository() async throws {
+        let harness = try await Harness.withHistory()
+        let elsewhere = try Harness()
+        let viaC = await elsewhere.run("-C", harness.folder.path, "log", "--oneline")
+        #expect(viaC.lines.count == 2)
+        elsewhere.variables["CONVO_DIR"] = harness.folder.appendingPathComponent(".convo").path
+        #expect(await elsewhere.run("log", "--oneline").lines.count == 2)
+    }
+}
+
+extension Harness {
+    /// Opens the repository's database file directly, as another program would, and runs `body` in a write.
+    func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        let queue = try DatabaseQueue(path: database.path)
+        defer { try? queue.close() }
+        return try queue.write(body)
+    }
+
+    /// Every row of every table, for before/after comparisons.
+    func databaseDump() throws -> String {
+        let queue = try DatabaseQueue(path: database.path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var text = ""
+            for table in ["object", "ref", "reflog", "config", "turn_index"] {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1") { text += "\(table) \(row)\n" }
+            }
+            return text
+        }
+    }
+}
