@@ -25,7 +25,7 @@ public enum Transcript {
     public static func importLines(_ workspace: Workspace, data: Data, source: String) throws -> ImportResult {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         let lines = try parse(data, source: source, defaultTime: now)
-        return try workspace.repository.write { writer in
+        return try workspace.repository.write(packing: true) { writer in
             var ids = [ObjectID]()
             ids.reserveCapacity(lines.count)
             var lastOfConversation = [String: ObjectID]()

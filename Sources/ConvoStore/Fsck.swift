@@ -33,7 +33,9 @@ extension StoreReader {
         var report = FsckReport()
         var kinds = [ObjectID: ObjectKind]()
         var turns = [(ObjectID, Turn)]()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, size, data FROM object")
+        // Packed objects come grouped by pack, so that each pack is inflated once.
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, size, data, pack, offset FROM object ORDER BY pack, offset")
+        var openPack: (id: Int64, content: [UInt8])?
         while let row = try cursor.next() {
             report.objects += 1
             if report.objects % 10_000 == 0 { progress(report.objects) }
@@ -47,9 +49,24 @@ extension StoreReader {
                 continue
             }
             kinds[id] = kind
+            let size: Int = row["size"]
             let bytes: [UInt8]
             do {
-                bytes = try Zlib.decompress(Array(row["data"] as Data), expectedSize: row["size"])
+                if let data: Data = row["data"] {
+                    bytes = try Zlib.decompress(Array(data), expectedSize: size)
+                } else {
+                    let pack: Int64 = row["pack"], offset: Int = row["offset"]
+                    if openPack?.id != pack {
+                        guard let row = try Row.fetchOne(db, sql: "SELECT size, data FROM pack WHERE id = ?", arguments: [pack]) else {
+                            throw StoreError.corruptObject(detail: "pack \(pack) is missing")
+                        }
+                        openPack = (pack, try Zlib.decompress(Array(row["data"] as Data), expectedSize: row["size"]))
+                    }
+                    guard offset >= 0, offset + size <= openPack!.content.count else {
+                        throw StoreError.corruptObject(detail: "bytes \(offset)..<\(offset + size) lie outside pack \(pack)")
+                    }
+                    bytes = Array(openPack!.content[offset..<(offset + size)])
+                }
             } catch {
                 report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
                 continue

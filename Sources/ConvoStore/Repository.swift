@@ -132,9 +132,17 @@ public final class Repository: Sendable {
 
     /// Runs `body` in one write transaction: everything it writes lands together or not at all.
     /// Errors thrown by `body` roll the transaction back and pass through unchanged; SQLite's become ``StoreError``.
-    public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+    /// With `packing`, new objects are stored in packs (bulk imports); otherwise each is compressed alone.
+    public func write<T>(packing: Bool = false, _ body: (StoreWriter) throws -> T) throws -> T {
         let now = self.now
-        return try Self.wrap { try queue.write { db in try body(StoreWriter(db: db, now: now)) } }
+        return try Self.wrap {
+            try queue.write { db in
+                let packer = packing ? Packer() : nil
+                let result = try body(StoreWriter(db: db, now: now, packer: packer))
+                try packer?.flush(db)
+                return result
+            }
+        }
     }
 
     /// Compacts the database file.

@@ -14,8 +14,18 @@ enum Schema {
                     id BLOB PRIMARY KEY NOT NULL,  -- SHA-256 of "<kind> <size>\\0<canonical bytes>", 32 bytes
                     kind TEXT NOT NULL,            -- 'blob' or 'turn'
                     size INTEGER NOT NULL,         -- length of the uncompressed canonical bytes
-                    data BLOB NOT NULL,            -- zlib(canonical bytes)
-                    written_at INTEGER NOT NULL    -- unix seconds this copy was written; gc's grace period counts from it
+                    written_at INTEGER NOT NULL,   -- unix seconds this copy was written; gc's grace period counts from it
+                    data BLOB,                     -- zlib(canonical bytes) of a loose object; NULL when packed
+                    pack INTEGER,                  -- the pack holding the object, NULL when loose
+                    offset INTEGER,                -- where the object's bytes start in the pack's uncompressed content
+                    CHECK ((data IS NULL) <> (pack IS NULL))
+                ) WITHOUT ROWID;
+                -- Packs: many objects compressed as one zlib stream, as git packs do, so that small texts
+                -- share a compression window. Bulk imports write packs; single turns are written loose.
+                CREATE TABLE pack (
+                    id INTEGER PRIMARY KEY,        -- referenced by object.pack
+                    size INTEGER NOT NULL,         -- length of the uncompressed content
+                    data BLOB NOT NULL             -- zlib(concatenated canonical bytes of its objects)
                 );
                 -- Names: branches (target set) and HEAD (symbolic set, or target when detached).
                 CREATE TABLE ref (
@@ -58,8 +68,7 @@ enum Schema {
                     output_tokens INTEGER,
                     input_line TEXT NOT NULL,     -- first line of the newest user message, shortened
                     output_line TEXT NOT NULL     -- first line of the answer, shortened
-                );
-                CREATE INDEX turn_index_parent ON turn_index(parent);
+                ) WITHOUT ROWID;
                 CREATE INDEX turn_index_response ON turn_index(response_id) WHERE response_id IS NOT NULL;
                 """)
         }

@@ -93,14 +93,24 @@ public struct StoreReader {
 
     /// The kind and canonical bytes of an object, or nil when absent.
     public func object(_ id: ObjectID) throws -> (kind: ObjectKind, bytes: [UInt8])? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT kind, size, data FROM object WHERE id = ?", arguments: [Data(id.bytes)]) else {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT kind, size, data, pack, offset FROM object WHERE id = ?", arguments: [Data(id.bytes)])
+        else {
             return nil
         }
         guard let kind = ObjectKind(rawValue: row["kind"]) else {
             throw StoreError.corruptObject(detail: "object \(id.hex) has unknown kind '\(row["kind"] as String)'")
         }
-        let data: Data = row["data"]
-        return (kind, try Zlib.decompress(Array(data), expectedSize: row["size"]))
+        let size: Int = row["size"]
+        if let data: Data = row["data"] {
+            return (kind, try Zlib.decompress(Array(data), expectedSize: size))
+        }
+        let pack: Int64 = row["pack"], offset: Int = row["offset"]
+        guard let packed = try Data.fetchOne(db, sql: "SELECT data FROM pack WHERE id = ?", arguments: [pack]) else {
+            throw StoreError.corruptObject(detail: "object \(id.hex) lives in pack \(pack), which is missing")
+        }
+        let content = try Zlib.decompressPrefix(Array(packed), length: offset + size)
+        return (kind, Array(content[offset...]))
     }
 
     /// The kind of an object, or nil when absent.

@@ -17,6 +17,8 @@ public struct StoreWriter {
     let db: Database
     /// Unix seconds at the start of the transaction.
     public let now: Int64
+    /// Collects new objects into packs during bulk writes; nil writes loose objects.
+    let packer: Packer?
 
     /// Reads inside this transaction.
     public var read: StoreReader { StoreReader(db: db) }
@@ -29,9 +31,16 @@ public struct StoreWriter {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
         let key = Data(id.bytes)
         if try Row.fetchOne(db, sql: "SELECT 1 FROM object WHERE id = ?", arguments: [key]) == nil {
-            try db.execute(
-                sql: "INSERT INTO object(id, kind, size, data, written_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key, kind.rawValue, bytes.count, Data(Zlib.compress(bytes)), now])
+            if let packer {
+                let (pack, offset) = try packer.append(bytes, db: db)
+                try db.execute(
+                    sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [key, kind.rawValue, bytes.count, now, pack, offset])
+            } else {
+                try db.execute(
+                    sql: "INSERT INTO object(id, kind, size, written_at, data) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [key, kind.rawValue, bytes.count, now, Data(Zlib.compress(bytes))])
+            }
         }
         return id
     }
@@ -180,5 +189,36 @@ public struct StoreWriter {
     public func unsetConfig(_ key: String) throws -> Bool {
         try db.execute(sql: "DELETE FROM config WHERE key = ?", arguments: [key])
         return db.changesCount > 0
+    }
+}
+
+/// Accumulates the bytes of new objects and writes them as packs of about `target` uncompressed bytes.
+/// Object rows point into a pack as soon as they are written; the pack's data lands when it is full or
+/// when the transaction ends.
+final class Packer {
+    static let target = 64 * 1024
+    private var pack: Int64?
+    private var buffer = [UInt8]()
+
+    /// Appends bytes to the current pack; returns the pack id and the offset of the bytes in it.
+    func append(_ bytes: [UInt8], db: Database) throws -> (pack: Int64, offset: Int) {
+        if buffer.count >= Self.target { try flush(db) }
+        let pack = try self.pack ?? {
+            try db.execute(sql: "INSERT INTO pack(size, data) VALUES (0, x'')")
+            return db.lastInsertedRowID
+        }()
+        self.pack = pack
+        let offset = buffer.count
+        buffer += bytes
+        return (pack, offset)
+    }
+
+    /// Writes the current pack's data.
+    func flush(_ db: Database) throws {
+        guard let pack else { return }
+        try db.execute(
+            sql: "UPDATE pack SET size = ?, data = ? WHERE id = ?", arguments: [buffer.count, Data(Zlib.compress(buffer)), pack])
+        self.pack = nil
+        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -108,7 +108,7 @@ public struct TurnDraft: Hashable, Sendable {
 
 /// Shortened first lines for the index.
 enum Summary {
-    static let maximumLength = 100
+    static let maximumLength = 72
 
     static func firstLine(_ text: String) -> String {
         let line = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) } ?? ""

@@ -105,12 +105,14 @@ import Testing
         let clean = await harness.run("fsck")
         #expect(clean.status == 0)
         #expect(clean.err.contains("checked 9 objects (3 turns, 6 blobs)"))
+        // Point one packed blob at another blob's bytes in the same pack.
         let victim = try harness.withDatabase { db -> Data in
-            let id = try Data.fetchOne(db, sql: "SELECT id FROM object WHERE kind = 'blob' LIMIT 1")!
-            let compressed = try Data.fetchOne(db, sql: "SELECT data FROM object WHERE kind = 'blob' AND id <> ? LIMIT 1", arguments: [id])!
-            let size = try Int.fetchOne(db, sql: "SELECT size FROM object WHERE kind = 'blob' AND id <> ? LIMIT 1", arguments: [id])!
-            try db.execute(sql: "UPDATE object SET data = ?, size = ? WHERE id = ?", arguments: [compressed, size, id])
-            return id
+            let row = try Row.fetchOne(db, sql: """
+                SELECT a.id AS victim, b.offset AS offset, b.size AS size FROM object a JOIN object b
+                ON a.pack = b.pack AND a.id <> b.id WHERE a.kind = 'blob' AND b.kind = 'blob' LIMIT 1
+                """)!
+            try db.execute(sql: "UPDATE object SET offset = ?, size = ? WHERE id = ?", arguments: [row["offset"], row["size"], row["victim"]])
+            return row["victim"]
         }
         let hex = victim.map { String(format: "%02x", $0) }.joined()
         let broken = await harness.run("fsck")

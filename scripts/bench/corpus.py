@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Writes a deterministic JSON Lines corpus of conversations for `convo import`.
+
+Usage: corpus.py TURNS [SEED] > corpus.jsonl
+
+The same TURNS and SEED always give the same bytes. Conversations of 3-40 turns; one in ten forks from
+a turn of an earlier conversation (through "parent"); a few instructions repeat across conversations, as
+system prompts do; answers are several paragraphs, inputs one to three sentences. Prints the raw text size
+(the sum of the UTF-8 bytes of every input, output and instructions) on stderr as `raw_text_bytes N`.
+"""
+import json
+import random
+import sys
+
+def main():
+    turns = int(sys.argv[1])
+    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 42)
+    syllables = ["ka", "lo", "mi", "ren", "sta", "vo", "tri", "el", "an", "dor", "pe", "qui", "sol", "mar", "ti",
+                 "ne", "gra", "phi", "lu", "ber", "co", "den", "sa", "ri", "um", "ex", "ol", "ta", "vin", "ser"]
+    common = ["the", "a", "of", "to", "and", "in", "is", "it", "that", "for", "you", "with", "on", "as", "this",
+              "be", "are", "can", "your", "we", "or", "by", "from", "not", "but", "what", "how", "when", "which"]
+    vocabulary = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(6000)})
+
+    def word():
+        return rng.choice(common) if rng.random() < 0.45 else rng.choice(vocabulary)
+
+    def sentence():
+        words = [word() for _ in range(rng.randint(6, 22))]
+        return words[0].capitalize() + " " + " ".join(words[1:]) + rng.choice([".", ".", ".", "?", "!"])
+
+    def paragraph(low, high):
+        return " ".join(sentence() for _ in range(rng.randint(low, high)))
+
+    instructions = [paragraph(2, 4) for _ in range(5)]
+    raw = 0
+    written = 0
+    conversation = 0
+    while written < turns:
+        length = min(rng.randint(3, 40), turns - written)
+        name = f"conv-{conversation}"
+        system = rng.choice(instructions) if rng.random() < 0.7 else None
+        first_parent = None
+        if conversation > 0 and rng.random() < 0.1:
+            first_parent = rng.randrange(written)  # fork from an earlier line
+        for index in range(length):
+            line = {
+                "conversation": name,
+                "input": paragraph(1, 3),
+                "output": "\n\n".join(paragraph(2, 6) for _ in range(rng.randint(1, 5))),
+                "model": rng.choice(["grok-4", "grok-4", "grok-4-fast", "gpt-4.1-mini"]),
+                "created_at": f"2026-{1 + written % 12:02d}-{1 + written % 28:02d}T{written % 24:02d}:{written % 60:02d}:{(written * 7) % 60:02d}Z",
+                "response_id": f"resp_{rng.getrandbits(96):024x}",
+                "usage": {"input_tokens": rng.randint(20, 9000), "output_tokens": rng.randint(20, 1500)},
+            }
+            if system:
+                line["instructions"] = system
+                raw += len(system.encode())
+            if index == 0 and first_parent is not None:
+                line["parent"] = first_parent
+            raw += len(line["input"].encode()) + len(line["output"].encode())
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            written += 1
+        conversation += 1
+    print(f"raw_text_bytes {raw}", file=sys.stderr)
+
+if __name__ == "__main__":
+    main()
