@@ -1,0 +1,220 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// What one attempt of a request put on the wire; reported through `onRequest`.
+public struct SentRequest: Sendable, Equatable {
+    /// `GET`, `POST` or `DELETE`.
+    public var method: String
+    /// The path and query below the base URL, such as `/responses`.
+    public var path: String
+    /// The size of the request body in bytes (0 without a body).
+    public var bodyBytes: Int
+    /// 1 for the first attempt, 2 for the first retry, …
+    public var attempt: Int
+}
+
+/// A client for the Responses API endpoints convo uses.
+///
+/// The key goes out only in the `Authorization` header; it is never logged and is
+/// stripped from any error text the server echoes.
+public struct ResponsesClient: Sendable {
+    /// The API root, such as `https://api.x.ai/v1`.
+    public let baseURL: URL
+    /// When to retry.
+    public let retry: RetryPolicy
+    /// How long to wait for the response head (the body of a stream may take longer;
+    /// the HTTP client's read timeout bounds the gaps in it).
+    public let timeout: Duration
+    private let apiKey: String
+    private let httpClient: HTTPClient
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let onRequest: @Sendable (SentRequest) -> Void
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - sleep: Waits between retries; tests inject one that records instead of waiting.
+    ///   - onRequest: Called for every attempt as it is sent, with the body size (for benchmarks).
+    public init(
+        baseURL: URL, apiKey: String, httpClient: HTTPClient, retry: RetryPolicy = RetryPolicy(),
+        timeout: Duration = .seconds(120),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        onRequest: @escaping @Sendable (SentRequest) -> Void = { _ in }
+    ) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.httpClient = httpClient
+        self.retry = retry
+        self.timeout = timeout
+        self.sleep = sleep
+        self.onRequest = onRequest
+    }
+
+    /// `POST /responses` without streaming; returns the finished response.
+    public func create(_ request: CreateResponseRequest) async throws(ResponsesAPIError) -> ResponseObject {
+        var request = request
+        request.stream = false
+        let body = try encode(request)
+        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
+            let response = try await send(
+                .POST, "/responses", body: body, attempt: attempt,
+                previousResponseID: request.previousResponseID)
+            return try await collect(response)
+        }
+        return try ResponseObject(data: data)
+    }
+
+    /// `GET /responses/{id}`.
+    public func retrieve(_ id: String) async throws(ResponsesAPIError) -> ResponseObject {
+        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
+            try await collect(send(.GET, "/responses/\(escape(id))", attempt: attempt, requestedID: id))
+        }
+        return try ResponseObject(data: data)
+    }
+
+    /// `DELETE /responses/{id}`.
+    public func delete(_ id: String) async throws(ResponsesAPIError) -> DeletedResponse {
+        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
+            try await collect(send(.DELETE, "/responses/\(escape(id))", attempt: attempt, requestedID: id))
+        }
+        do {
+            return try JSONDecoder().decode(DeletedResponse.self, from: data)
+        } catch {
+            throw .invalidResponse("not a deletion result: \(decodingSummary(error, data))")
+        }
+    }
+
+    /// `GET /responses/{id}/input_items`, following `after=<last_id>` while `has_more`.
+    public func inputItems(_ id: String) async throws(ResponsesAPIError) -> [InputItem] {
+        var items: [InputItem] = []
+        var after: String?
+        while true {
+            let page = try await inputItemsPage(id, after: after)
+            items += page.data
+            guard page.hasMore, let last = page.lastID, last != after else { return items }
+            after = last
+        }
+    }
+
+    /// One page of `GET /responses/{id}/input_items`, oldest first.
+    public func inputItemsPage(_ id: String, after: String? = nil) async throws(ResponsesAPIError)
+        -> InputItemList
+    {
+        var path = "/responses/\(escape(id))/input_items?limit=100&order=asc"
+        if let after { path += "&after=\(escape(after))" }
+        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
+            try await collect(send(.GET, path, attempt: attempt, requestedID: id))
+        }
+        return try InputItemList(data: data)
+    }
+
+    // MARK: - Plumbing shared with streaming
+
+    func encode(_ request: CreateResponseRequest) throws(ResponsesAPIError) -> Data {
+        do { return try request.encodedBody() } catch {
+            throw .invalidResponse("could not encode the request: \(error)")
+        }
+    }
+
+    /// Runs `operation` until it succeeds, fails for good, or attempts run out.
+    /// `mayRetry` can veto a retry (a stream that already showed output).
+    func withRetries<T>(
+        mayRetry: () -> Bool,
+        _ operation: (Int) async throws(AttemptFailure) -> T
+    ) async throws(ResponsesAPIError) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await operation(attempt)
+            } catch {
+                let failure = error
+                guard attempt < retry.maxAttempts, mayRetry(), isRetryable(failure.error) else {
+                    throw failure.error
+                }
+                do {
+                    try await sleep(retry.delay(forAttempt: attempt, retryAfter: failure.retryAfter))
+                } catch {
+                    throw failure.error
+                }
+                attempt += 1
+            }
+        }
+    }
+
+    private func isRetryable(_ error: ResponsesAPIError) -> Bool {
+        switch error {
+        case .rateLimited: true
+        case .server(let status, _), .badRequest(let status, _, _, _): retry.shouldRetry(status: status)
+        case .connectionFailed: true
+        case .streamInterrupted(_, let afterOutput): !afterOutput
+        default: false
+        }
+    }
+
+    /// A failed attempt, with the server's `Retry-After` when it sent one.
+    struct AttemptFailure: Error {
+        var error: ResponsesAPIError
+        var retryAfter: Double?
+        init(_ error: ResponsesAPIError, retryAfter: Double? = nil) {
+            self.error = error
+            self.retryAfter = retryAfter
+        }
+    }
+
+    /// Sends one attempt and returns the response head of a 2xx reply; maps anything else.
+    func send(
+        _ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String = "application/json",
+        attempt: Int, requestedID: String? = nil, previousResponseID: String? = nil
+    ) async throws(AttemptFailure) -> HTTPClientResponse {
+        let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.headers.add(name: "Accept", value: accept)
+        request.headers.add(name: "User-Agent", value: "convo")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        onRequest(SentRequest(method: method.rawValue, path: path, bodyBytes: body?.count ?? 0, attempt: attempt))
+
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, timeout: timeAmount(timeout))
+        } catch {
+            throw AttemptFailure(transport(error))
+        }
+        guard response.status.code >= 400 else { return response }
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.parseRetryAfter($0) }
+        let errorBody = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
+        let mapped = ResponsesAPIError.from(
+            status: Int(response.status.code), body: errorBody, retryAfter: retryAfter,
+            requestedID: requestedID, previousResponseID: previousResponseID)
+        throw AttemptFailure(mapped.redacting(apiKey), retryAfter: retryAfter)
+    }
+
+    private func collect(_ response: HTTPClientResponse) async throws(AttemptFailure) -> Data {
+        do {
+            return Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        } catch {
+            throw AttemptFailure(transport(error))
+        }
+    }
+
+    /// Maps a transport failure to a typed error whose text cannot carry the key.
+    func transport(_ error: any Error) -> ResponsesAPIError {
+        classifyTransportError(error).redacting(apiKey)
+    }
+
+    private func escape(_ component: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?&=#")
+        return component.addingPercentEncoding(withAllowedCharacters: allowed) ?? component
+    }
+
+    private func timeAmount(_ duration: Duration) -> TimeAmount {
+        let parts = duration.components
+        return .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+    }
+}
