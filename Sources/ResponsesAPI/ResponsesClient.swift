@@ -51,6 +51,16 @@ public struct ResponsesClient: Sendable {
         self.onRequest = onRequest
     }
 
+    /// An HTTP client configuration suited to this client: a refused connection fails at
+    /// once (instead of AsyncHTTPClient retrying it until the deadline, which would hide it
+    /// from the retry policy), connecting may take 10 s, and a stream may be silent for 90 s.
+    public static func recommendedHTTPConfiguration() -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(90))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+
     /// `POST /responses` without streaming; returns the finished response.
     public func create(_ request: CreateResponseRequest) async throws(ResponsesAPIError) -> ResponseObject {
         var request = request

@@ -23,7 +23,7 @@ public struct SSEEvent: Sendable, Equatable {
 /// field's colon is dropped; a blank line dispatches; an event without data is not
 /// dispatched. Bytes are kept until a line is complete, so UTF-8 split across chunks
 /// decodes correctly.
-public struct SSEDecoder: Sendable {
+public struct SSEDecoder: Sendable, Equatable {
     /// How the byte stream ended.
     public enum End: Sendable, Equatable {
         /// After a complete event (or nothing at all).
