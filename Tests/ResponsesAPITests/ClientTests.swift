@@ -16,18 +16,17 @@ private let apiKey = "test-key-ABC123"
 
 private func withHarness(
     _ replies: [ScriptedServer.Reply], baseURL: URL? = nil, maxAttempts: Int = 4,
-    _ body: (Harness) async throws -> Void
+    timeout: Duration = .seconds(5), _ body: (Harness) async throws -> Void
 ) async throws {
     let server = try await ScriptedServer(replies: replies)
-    var configuration = HTTPClient.Configuration()
+    var configuration = ResponsesClient.recommendedHTTPConfiguration()
     configuration.timeout = .init(connect: .seconds(2), read: .seconds(5))
-    configuration.connectionPool.retryConnectionEstablishment = false
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     let sleeps = Locked<[Duration]>([])
     let sent = Locked<[SentRequest]>([])
     let client = ResponsesClient(
         baseURL: baseURL ?? server.baseURL, apiKey: apiKey, httpClient: http,
-        retry: RetryPolicy(maxAttempts: maxAttempts, random: { 0.5 }), timeout: .seconds(5),
+        retry: RetryPolicy(maxAttempts: maxAttempts, random: { 0.5 }), timeout: timeout,
         sleep: { duration in sleeps.mutate { $0.append(duration) } },
         onRequest: { request in sent.mutate { $0.append(request) } })
     var failure: (any Error)?
@@ -43,6 +42,29 @@ private func withHarness(
 
 private func fixtureBody(_ file: String, entry: Int) throws -> String {
     String(decoding: try Fixtures.entries(file)[entry].body, as: UTF8.self)
+}
+
+private let streamFile = "openai-stream-text-2025-09.body.sse"
+private let streamID = "resp_0b70e4946283a4df0068c9ef5ef4d88194adeeb6e2283d609a"
+
+/// The recorded 2025 stream up to (not including) its second text delta.
+private func streamUpToSecondDelta() throws -> String {
+    let sse = String(decoding: try Fixtures.data(streamFile), as: UTF8.self)
+    let marker = "event: response.output_text.delta"
+    let first = try #require(sse.range(of: marker))
+    let second = try #require(sse.range(of: marker, range: first.upperBound..<sse.endIndex))
+    return String(sse[..<second.lowerBound])
+}
+
+/// Collects a stream's events and the error it ended with.
+private func drain(_ stream: AsyncThrowingStream<StreamEvent, any Error>) async -> ([StreamEvent], ResponsesAPIError?) {
+    var events: [StreamEvent] = []
+    do {
+        for try await event in stream { events.append(event) }
+        return (events, nil)
+    } catch {
+        return (events, error as? ResponsesAPIError ?? .invalidResponse("untyped error \(error)"))
+    }
 }
 
 private let createFile = "openai-create-get-delete-get404.openai-dotnet.json"
@@ -232,6 +254,105 @@ struct ClientTests {
                 "/v1/responses/resp_x/input_items?limit=100&order=asc",
                 "/v1/responses/resp_x/input_items?limit=100&order=asc&after=msg_1",
             ])
+        }
+    }
+
+    @Test func noReplyWithinTheTimeoutIsTimeout() async throws {
+        try await withHarness([.silent], timeout: .milliseconds(300)) { h in
+            await #expect(throws: ResponsesAPIError.timeout) { try await h.client.retrieve("resp_slow") }
+            #expect(h.server.requests.count == 1)
+            #expect(h.sleeps.value.isEmpty)
+        }
+    }
+
+    @Test func httpsToAPlainServerIsTLSError() async throws {
+        try await withHarness([.silent]) { h in
+            let url = URL(string: "https://127.0.0.1:\(h.server.port)/v1")!
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ResponsesClient.recommendedHTTPConfiguration())
+            let client = ResponsesClient(baseURL: url, apiKey: apiKey, httpClient: http, retry: .none, timeout: .seconds(5))
+            do {
+                _ = try await client.retrieve("resp_x")
+                Issue.record("expected a TLS failure")
+            } catch {
+                if case .tls? = error as? ResponsesAPIError {} else { Issue.record("got \(error)") }
+            }
+            try await http.shutdown()
+        }
+    }
+
+    @Test func streamRateLimitedBeforeOutputIsRetried() async throws {
+        let sse = String(decoding: try Fixtures.data(streamFile), as: UTF8.self)
+        try await withHarness([
+            .json(status: 429, headers: ["Retry-After": "1"], body: #"{"error":{"message":"slow down"}}"#),
+            .sse(body: sse),
+        ]) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == nil)
+            #expect(events.filter { if case .created = $0 { true } else { false } }.count == 1)
+            #expect(events.last?.isTerminal == true)
+            #expect(h.sleeps.value == [.seconds(1)])
+            #expect(h.server.requests.count == 2)
+        }
+    }
+
+    @Test func streamEndingWithoutTerminalEventIsInterrupted() async throws {
+        try await withHarness([.sse(body: try streamUpToSecondDelta())]) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == .streamInterrupted(responseID: streamID, afterOutput: true))
+            #expect(events.contains(.textDelta("Hello")))
+            #expect(h.server.requests.count == 1)
+        }
+    }
+
+    @Test func streamCutBeforeAnyEventIsRetried() async throws {
+        let sse = String(decoding: try Fixtures.data(streamFile), as: UTF8.self)
+        try await withHarness([.sse(body: "event: response.created\ndata: {\"type\"", cut: true), .sse(body: sse)]) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == nil)
+            guard case .created(let created)? = events.first else {
+                Issue.record("the retried stream should start with response.created")
+                return
+            }
+            #expect(created.id == streamID)
+            #expect(events.last?.isTerminal == true)
+            #expect(h.server.requests.count == 2)
+            #expect(h.sleeps.value.count == 1)
+        }
+    }
+
+    @Test func errorEventInTheStreamIsThrown() async throws {
+        let failure = "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"The model crashed\",\"param\":null,\"sequence_number\":5}\n\n"
+        try await withHarness([.sse(body: try streamUpToSecondDelta() + failure)]) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == .streamError(code: "server_error", message: "The model crashed"))
+            #expect(events.contains(.textDelta("Hello")))
+            #expect(h.server.requests.count == 1)
+        }
+    }
+
+    @Test func malformedEventInTheStreamIsInvalidResponse() async throws {
+        let broken = "event: response.output_text.delta\ndata: {not json}\n\n"
+        try await withHarness([.sse(body: try streamUpToSecondDelta() + broken)]) { h in
+            let (_, error) = await drain(h.client.stream(request))
+            guard case .invalidResponse(let detail)? = error else {
+                Issue.record("got \(String(describing: error))")
+                return
+            }
+            #expect(detail.contains("malformed stream event"))
+            #expect(h.server.requests.count == 1)
+        }
+    }
+
+    @Test func xaiStreamWithoutEventLines() async throws {
+        let body = String(decoding: try Fixtures.xaiStreamBytes(), as: UTF8.self)
+        try await withHarness([.sse(body: body)]) { h in
+            var text = ""
+            let final = try await h.client.stream(request) { event in
+                if case .textDelta(let delta) = event { text += delta }
+            }
+            #expect(text == "hello")
+            #expect(final.id == "0d7f672c-6cf5-9f88-af4b-a8b16c2c965d")
+            #expect(final.usage?.reasoningTokens == 198)
         }
     }
 }

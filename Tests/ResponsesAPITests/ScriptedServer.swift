@@ -21,6 +21,8 @@ final class ScriptedServer: Sendable {
         /// A chunked `text/event-stream` reply; with `cut`, the connection is closed
         /// after the body instead of ending the response.
         case sse(body: String, cut: Bool = false)
+        /// No reply at all; the connection stays open.
+        case silent
     }
 
     /// A request as the server received it.
@@ -104,6 +106,8 @@ final class ScriptedServer: Sendable {
 
         private func respond(_ context: ChannelHandlerContext, _ reply: Reply) {
             switch reply {
+            case .silent:
+                return
             case .json(let status, let extra, let text):
                 var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(text.utf8.count)")])
                 for (name, value) in extra { headers.add(name: name, value: value) }
