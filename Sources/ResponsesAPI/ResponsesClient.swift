@@ -38,8 +38,8 @@ public struct ResponsesClient: Sendable {
     ///   - onRequest: Called for every attempt as it is sent, with the body size (for benchmarks).
     public init(
         baseURL: URL, apiKey: String, httpClient: HTTPClient, retry: RetryPolicy = RetryPolicy(),
-        timeout: Duration = .seconds(120),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        timeout: Duration = .seconds(120),
         onRequest: @escaping @Sendable (SentRequest) -> Void = { _ in }
     ) {
         self.baseURL = baseURL
@@ -139,7 +139,7 @@ public struct ResponsesClient: Sendable {
                 return try await operation(attempt)
             } catch {
                 let failure = error
-                guard attempt < retry.maxAttempts, mayRetry(), isRetryable(failure.error) else {
+                guard attempt < retry.maxAttempts, !Task.isCancelled, mayRetry(), isRetryable(failure.error) else {
                     throw failure.error
                 }
                 do {

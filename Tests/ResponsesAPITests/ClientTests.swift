@@ -26,8 +26,8 @@ private func withHarness(
     let sent = Locked<[SentRequest]>([])
     let client = ResponsesClient(
         baseURL: baseURL ?? server.baseURL, apiKey: apiKey, httpClient: http,
-        retry: RetryPolicy(maxAttempts: maxAttempts, random: { 0.5 }), timeout: timeout,
-        sleep: { duration in sleeps.mutate { $0.append(duration) } },
+        retry: RetryPolicy(maxAttempts: maxAttempts, random: { 0.5 }),
+        sleep: { duration in sleeps.mutate { $0.append(duration) } }, timeout: timeout,
         onRequest: { request in sent.mutate { $0.append(request) } })
     var failure: (any Error)?
     do {

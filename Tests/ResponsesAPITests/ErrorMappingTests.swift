@@ -108,4 +108,8 @@ struct ErrorMappingTests {
             return detail.contains("malformed stream event 'response.output_text.delta'")
         }
     }
+
+    @Test func missingKeyNamesTheVariable() {
+        #expect(ResponsesAPIError.missingAPIKey(variable: "XAI_API_KEY").description == "no API key: set XAI_API_KEY in the environment")
+    }
 }

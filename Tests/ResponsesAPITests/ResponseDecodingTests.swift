@@ -154,4 +154,32 @@ struct ResponseDecodingTests {
             return detail.contains("bad gateway")
         }
     }
+
+    /// Every response object in every openai-dotnet recording decodes, and agrees with a
+    /// plain JSON reading of the same body on id, status, model and text.
+    @Test func everyRecordedResponseObjectDecodes() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.directory.path)
+            .filter { $0.hasSuffix(".openai-dotnet.json") }
+        var checked = 0
+        for file in files {
+            for entry in try Fixtures.entries(file) {
+                guard let object = try? JSONSerialization.jsonObject(with: entry.body) as? [String: Any],
+                    object["object"] as? String == "response"
+                else { continue }
+                let response = try ResponseObject(data: entry.body)
+                #expect(response.id == object["id"] as? String, "\(file)")
+                #expect(response.status.rawValue == object["status"] as? String, "\(file)")
+                #expect(response.model == object["model"] as? String, "\(file)")
+                let output = object["output"] as? [[String: Any]] ?? []
+                let texts = output.filter { $0["type"] as? String == "message" }
+                    .flatMap { $0["content"] as? [[String: Any]] ?? [] }
+                    .filter { $0["type"] as? String == "output_text" }
+                    .compactMap { $0["text"] as? String }
+                #expect(response.outputText == texts.joined(), "\(file)")
+                #expect(!response.outputText.isEmpty, "\(file)")
+                checked += 1
+            }
+        }
+        #expect(checked == 10)
+    }
 }
