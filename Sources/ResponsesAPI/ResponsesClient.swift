@@ -29,7 +29,7 @@ public struct ResponsesClient: Sendable {
     public let timeout: Duration
     private let apiKey: String
     private let httpClient: HTTPClient
-    private let sleep: @Sendable (Duration) async throws -> Void
+    let sleep: @Sendable (Duration) async throws -> Void
     private let onRequest: @Sendable (SentRequest) -> Void
 
     /// Creates a client.
@@ -53,11 +53,13 @@ public struct ResponsesClient: Sendable {
 
     /// An HTTP client configuration suited to this client: a refused connection fails at
     /// once (instead of AsyncHTTPClient retrying it until the deadline, which would hide it
-    /// from the retry policy), connecting may take 10 s, and a stream may be silent for 90 s.
+    /// from the retry policy), connecting may take 10 s, a stream may be silent for 90 s,
+    /// and redirects are not followed, so the key is never sent on to another host.
     public static func recommendedHTTPConfiguration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(90))
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
         return configuration
     }
 
@@ -127,57 +129,13 @@ public struct ResponsesClient: Sendable {
         }
     }
 
-    /// Runs `operation` until it succeeds, fails for good, or attempts run out.
-    /// `mayRetry` can veto a retry (a stream that already showed output).
-    func withRetries<T>(
-        mayRetry: () -> Bool,
-        _ operation: (Int) async throws(AttemptFailure) -> T
-    ) async throws(ResponsesAPIError) -> T {
-        var attempt = 1
-        while true {
-            do {
-                return try await operation(attempt)
-            } catch {
-                let failure = error
-                guard attempt < retry.maxAttempts, !Task.isCancelled, mayRetry(), isRetryable(failure.error) else {
-                    throw failure.error
-                }
-                do {
-                    try await sleep(retry.delay(forAttempt: attempt, retryAfter: failure.retryAfter))
-                } catch {
-                    throw failure.error
-                }
-                attempt += 1
-            }
-        }
-    }
-
-    private func isRetryable(_ error: ResponsesAPIError) -> Bool {
-        switch error {
-        case .rateLimited: true
-        case .server(let status, _), .badRequest(let status, _, _, _): retry.shouldRetry(status: status)
-        case .connectionFailed: true
-        case .streamInterrupted(_, let afterOutput): !afterOutput
-        default: false
-        }
-    }
-
-    /// A failed attempt, with the server's `Retry-After` when it sent one.
-    struct AttemptFailure: Error {
-        var error: ResponsesAPIError
-        var retryAfter: Double?
-        init(_ error: ResponsesAPIError, retryAfter: Double? = nil) {
-            self.error = error
-            self.retryAfter = retryAfter
-        }
-    }
-
     /// Sends one attempt and returns the response head of a 2xx reply; maps anything else.
     func send(
         _ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String = "application/json",
         attempt: Int, requestedID: String? = nil, previousResponseID: String? = nil
     ) async throws(AttemptFailure) -> HTTPClientResponse {
-        let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
+        var base = baseURL.absoluteString
+        if base.hasSuffix("/") { base.removeLast() }
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
@@ -195,7 +153,7 @@ public struct ResponsesClient: Sendable {
         } catch {
             throw AttemptFailure(transport(error))
         }
-        guard response.status.code >= 400 else { return response }
+        guard !(200..<300).contains(response.status.code) else { return response }
         let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.parseRetryAfter($0) }
         let errorBody = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
         let mapped = ResponsesAPIError.from(

@@ -355,4 +355,15 @@ struct ClientTests {
             #expect(final.usage?.reasoningTokens == 198)
         }
     }
+
+    @Test func redirectIsNotFollowedSoTheKeyStaysPut() async throws {
+        try await withHarness([
+            .json(status: 307, headers: ["Location": "http://127.0.0.1:9/elsewhere"], body: ""),
+        ]) { h in
+            await #expect(throws: ResponsesAPIError.badRequest(status: 307, code: nil, param: nil, message: "HTTP 307 with an empty body")) {
+                try await h.client.retrieve("resp_moved")
+            }
+            #expect(h.server.requests.count == 1)
+        }
+    }
 }
