@@ -52,10 +52,30 @@ extension ResponsesClient {
             let response = try await send(
                 .POST, "/responses", body: body, accept: "text/event-stream", attempt: attempt,
                 previousResponseID: request.previousResponseID)
-            try await readEvents(response.body) { event in
+            let emit = { (event: StreamEvent) in
                 delivered = true
                 yield(event)
             }
+            let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
+            if contentType.hasPrefix("application/json") {
+                try await replayAsEvents(collect(response), emit)
+            } else {
+                try await readEvents(response.body, yield: emit)
+            }
+        }
+    }
+
+    /// A server that ignores `stream: true` answers with the whole response as JSON; it is
+    /// handed on as the events a stream of it would have carried.
+    private func replayAsEvents(_ data: Data, _ yield: (StreamEvent) -> Void) throws(AttemptFailure) {
+        let response: ResponseObject
+        do { response = try ResponseObject(data: data) } catch { throw AttemptFailure(error) }
+        yield(.created(response))
+        if !response.outputText.isEmpty { yield(.textDelta(response.outputText)) }
+        switch response.status {
+        case .failed: yield(.failed(response))
+        case .incomplete: yield(.incomplete(response))
+        default: yield(.completed(response))
         }
     }
 

@@ -162,7 +162,7 @@ public struct ResponsesClient: Sendable {
         throw AttemptFailure(mapped.redacting(apiKey), retryAfter: retryAfter)
     }
 
-    private func collect(_ response: HTTPClientResponse) async throws(AttemptFailure) -> Data {
+    func collect(_ response: HTTPClientResponse) async throws(AttemptFailure) -> Data {
         do {
             return Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
         } catch {

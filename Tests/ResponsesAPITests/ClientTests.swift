@@ -366,4 +366,15 @@ struct ClientTests {
             #expect(h.server.requests.count == 1)
         }
     }
+
+    @Test func streamAnsweredWithPlainJSONBecomesEvents() async throws {
+        let body = try fixtureBody("openai-max-output-tokens-incomplete.openai-dotnet.json", entry: 0)
+        try await withHarness([.json(status: 200, body: body)]) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == nil)
+            let response = try ResponseObject(data: Data(body.utf8))
+            #expect(events == [.created(response), .textDelta(response.outputText), .incomplete(response)])
+            #expect(h.server.requests.count == 1)
+        }
+    }
 }

@@ -67,7 +67,7 @@ struct ErrorMappingTests {
 
     @Test func xaiInstructionsWithPreviousIDIsBadRequest() {
         let body = #"{"code": "400", "error": "Argument not supported: instructions and previous_response_id together"}"#
-        let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8))
+        let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8), previousResponseID: "0d7f672c")
         #expect(error == .badRequest(
             status: 400, code: "400", param: nil,
             message: "Argument not supported: instructions and previous_response_id together"))
