@@ -33,37 +33,64 @@ public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertib
     case missingAPIKey(variable: String)
 
     /// A message naming what the server said and what to do next.
-    public var description: String {
+    public var description: String { "\(summary) — \(nextStep)" }
+
+    /// What happened, quoting the server.
+    public var summary: String {
         switch self {
         case .authentication(let status, let message):
-            "the server rejected the API key (HTTP \(status)): \(message) — check the key in the provider's environment variable (XAI_API_KEY, OPENAI_API_KEY or CONVO_API_KEY)"
+            "the server rejected the API key (HTTP \(status)): \(message)"
         case .notFound(let id, let message):
-            "response \(id.map { "'\($0)' " } ?? "")not found on the server: \(message) — it may have expired, been deleted, or never been stored"
+            "response\(quoted(id)) not found on the server: \(message)"
         case .previousResponseNotFound(let id, let message):
-            "the server no longer has the previous response \(id.map { "'\($0)'" } ?? ""): \(message) — continue by replaying the local history"
-        case .rateLimited(let retryAfter, let message):
-            "rate limited by the server: \(message) — try again \(retryAfter.map { "in \(formatSeconds($0))" } ?? "later")"
+            "the server no longer has the previous response\(quoted(id)): \(message)"
+        case .rateLimited(_, let message):
+            "rate limited by the server: \(message)"
         case .badRequest(let status, let code, let param, let message):
-            "the server refused the request (HTTP \(status)\(code.map { ", \($0)" } ?? "")\(param.map { ", parameter '\($0)'" } ?? "")): \(message) — fix the request settings and try again"
+            "the server refused the request (HTTP \(status)\(code.map { ", \($0)" } ?? "")"
+                + "\(param.map { ", parameter '\($0)'" } ?? "")): \(message)"
         case .server(let status, let message):
-            "the server failed (HTTP \(status)): \(message) — try again later"
+            "the server failed (HTTP \(status)): \(message)"
         case .timeout:
-            "the server did not answer in time — try again, or raise the timeout"
+            "the server did not answer in time"
         case .connectionFailed(let detail):
-            "could not connect to the server: \(detail) — check the base URL and your network"
+            "could not connect to the server: \(detail)"
         case .tls(let detail):
-            "secure connection failed: \(detail) — check the base URL and the system's certificates"
+            "secure connection failed: \(detail)"
         case .streamError(let code, let message):
-            "the server reported an error mid-stream\(code.map { " (\($0))" } ?? ""): \(message) — try again"
+            "the server reported an error mid-stream\(code.map { " (\($0))" } ?? ""): \(message)"
         case .streamInterrupted(let responseID, let afterOutput):
-            "the stream broke off \(afterOutput ? "after output began" : "before any output")\(responseID.map { " (response '\($0)')" } ?? "") — the answer is incomplete; ask again"
+            "the stream broke off \(afterOutput ? "after output began" : "before any output")"
+                + (responseID.map { " (response '\($0)')" } ?? "")
         case .invalidResponse(let detail):
-            "the server sent something unreadable: \(detail) — check that the base URL points at a Responses API"
+            "the server sent something unreadable: \(detail)"
         case .missingAPIKey(let variable):
-            "no API key: set \(variable) in the environment"
+            "no API key: \(variable) is not set"
         }
     }
 
+    /// What the person can do about it.
+    public var nextStep: String {
+        switch self {
+        case .authentication:
+            "check the key in the provider's variable (XAI_API_KEY, OPENAI_API_KEY or CONVO_API_KEY)"
+        case .notFound: "it may have expired, been deleted, or never been stored"
+        case .previousResponseNotFound: "continue by replaying the local history"
+        case .rateLimited(let retryAfter, _): "try again \(retryAfter.map { "in \(formatSeconds($0))" } ?? "later")"
+        case .badRequest: "fix the request settings and try again"
+        case .server, .streamError: "try again later"
+        case .timeout: "try again, or allow a longer timeout"
+        case .connectionFailed: "check the base URL and the network"
+        case .tls: "check the base URL and the system's certificates"
+        case .streamInterrupted: "the answer is incomplete; ask again"
+        case .invalidResponse: "check that the base URL points at a Responses API"
+        case .missingAPIKey(let variable): "set \(variable) in the environment"
+        }
+    }
+}
+
+private func quoted(_ id: String?) -> String {
+    id.map { " '\($0)'" } ?? ""
 }
 
 private func formatSeconds(_ seconds: Double) -> String {

@@ -44,7 +44,8 @@ struct ErrorMappingTests {
             """
         let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8), previousResponseID: "resp_old")
         #expect(error == .previousResponseNotFound(id: "resp_old", message: "Previous response with id 'resp_old' not found."))
-        #expect(error.description.contains("replaying"))
+        #expect(error.description == "the server no longer has the previous response 'resp_old': "
+            + "Previous response with id 'resp_old' not found. — continue by replaying the local history")
     }
 
     @Test func xaiFlatIncorrectKeyIsAuthentication() {
@@ -110,6 +111,7 @@ struct ErrorMappingTests {
     }
 
     @Test func missingKeyNamesTheVariable() {
-        #expect(ResponsesAPIError.missingAPIKey(variable: "XAI_API_KEY").description == "no API key: set XAI_API_KEY in the environment")
+        #expect(ResponsesAPIError.missingAPIKey(variable: "XAI_API_KEY").description
+            == "no API key: XAI_API_KEY is not set — set XAI_API_KEY in the environment")
     }
 }
