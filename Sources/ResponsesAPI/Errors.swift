@@ -1,0 +1,98 @@
+import Foundation
+
+/// Everything that can go wrong talking to a Responses API server.
+///
+/// Messages quote the server and say what to try next. The API key never appears in them:
+/// the client strips it from anything the server echoes.
+public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The key was refused (401/403, or xAI's 400 "Incorrect API key").
+    case authentication(status: Int, message: String)
+    /// The response id does not exist on the server (404): expired, deleted, or never stored.
+    case notFound(id: String?, message: String)
+    /// The `previous_response_id` sent does not exist on the server any more.
+    case previousResponseNotFound(id: String?, message: String)
+    /// Too many requests (429); `retryAfter` is the server's wait in seconds, if it gave one.
+    case rateLimited(retryAfter: Double?, message: String)
+    /// The server refused the request as malformed or unsupported (other 4xx).
+    case badRequest(status: Int, code: String?, param: String?, message: String)
+    /// The server failed (5xx).
+    case server(status: Int, message: String)
+    /// No reply within the time allowed.
+    case timeout
+    /// The server could not be reached at all.
+    case connectionFailed(String)
+    /// The TLS handshake failed.
+    case tls(String)
+    /// The server reported an error inside a stream that had begun with HTTP 200.
+    case streamError(code: String?, message: String)
+    /// A stream ended before its terminal event.
+    case streamInterrupted(responseID: String?, afterOutput: Bool)
+    /// The server sent something this client cannot read.
+    case invalidResponse(String)
+    /// The environment variable that should hold the API key is unset or empty.
+    case missingAPIKey(variable: String)
+
+    /// A message naming what the server said and what to do next.
+    public var description: String { "\(summary) — \(nextStep)" }
+
+    /// What happened, quoting the server.
+    public var summary: String {
+        switch self {
+        case .authentication(let status, let message):
+            "the server rejected the API key (HTTP \(status)): \(message)"
+        case .notFound(let id, let message):
+            "response\(quoted(id)) not found on the server: \(message)"
+        case .previousResponseNotFound(let id, let message):
+            "the server no longer has the previous response\(quoted(id)): \(message)"
+        case .rateLimited(_, let message):
+            "rate limited by the server: \(message)"
+        case .badRequest(let status, let code, let param, let message):
+            "the server refused the request (HTTP \(status)\(code.map { ", \($0)" } ?? "")"
+                + "\(param.map { ", parameter '\($0)'" } ?? "")): \(message)"
+        case .server(let status, let message):
+            "the server failed (HTTP \(status)): \(message)"
+        case .timeout:
+            "the server did not answer in time"
+        case .connectionFailed(let detail):
+            "could not connect to the server: \(detail)"
+        case .tls(let detail):
+            "secure connection failed: \(detail)"
+        case .streamError(let code, let message):
+            "the server reported an error mid-stream\(code.map { " (\($0))" } ?? ""): \(message)"
+        case .streamInterrupted(let responseID, let afterOutput):
+            "the stream broke off \(afterOutput ? "after output began" : "before any output")"
+                + (responseID.map { " (response '\($0)')" } ?? "")
+        case .invalidResponse(let detail):
+            "the server sent something unreadable: \(detail)"
+        case .missingAPIKey(let variable):
+            "no API key: \(variable) is not set"
+        }
+    }
+
+    /// What the person can do about it.
+    public var nextStep: String {
+        switch self {
+        case .authentication:
+            "check the key in the provider's variable (XAI_API_KEY, OPENAI_API_KEY or CONVO_API_KEY)"
+        case .notFound: "it may have expired, been deleted, or never been stored"
+        case .previousResponseNotFound: "continue by replaying the local history"
+        case .rateLimited(let retryAfter, _): "try again \(retryAfter.map { "in \(formatSeconds($0))" } ?? "later")"
+        case .badRequest: "fix the request settings and try again"
+        case .server, .streamError: "try again later"
+        case .timeout: "try again, or allow a longer timeout"
+        case .connectionFailed: "check the base URL and the network"
+        case .tls: "check the base URL and the system's certificates"
+        case .streamInterrupted: "the answer is incomplete; ask again"
+        case .invalidResponse: "check that the base URL points at a Responses API"
+        case .missingAPIKey(let variable): "set \(variable) in the environment"
+        }
+    }
+}
+
+private func quoted(_ id: String?) -> String {
+    id.map { " '\($0)'" } ?? ""
+}
+
+private func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
+}

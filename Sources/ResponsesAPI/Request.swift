@@ -1,0 +1,105 @@
+import Foundation
+
+/// One message of a request's `input`, sent in the spec's `EasyInputMessage` shape:
+/// `{"type":"message","role":…,"content":"…"}`.
+public struct InputMessage: Sendable, Equatable, Encodable {
+    /// Who speaks a message.
+    public enum Role: String, Sendable, Encodable, CaseIterable {
+        /// The person talking to the model.
+        case user
+        /// The model, in replayed history.
+        case assistant
+        /// System instructions.
+        case system
+        /// Developer instructions.
+        case developer
+    }
+
+    /// Who speaks.
+    public var role: Role
+    /// The message text.
+    public var text: String
+
+    /// Creates a message.
+    public init(role: Role, text: String) {
+        self.role = role
+        self.text = text
+    }
+
+    /// A user message.
+    public static func user(_ text: String) -> InputMessage { .init(role: .user, text: text) }
+    /// An assistant message, for replaying history.
+    public static func assistant(_ text: String) -> InputMessage { .init(role: .assistant, text: text) }
+
+    private enum CodingKeys: String, CodingKey { case type, role, content }
+
+    /// Encodes the message as an `EasyInputMessage` with string content.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("message", forKey: .type)
+        try container.encode(role, forKey: .role)
+        try container.encode(text, forKey: .content)
+    }
+}
+
+/// The body of `POST /responses`.
+public struct CreateResponseRequest: Sendable, Equatable, Encodable {
+    /// The model to use, such as `grok-4`.
+    public var model: String
+    /// System instructions; see ``ProviderProfile/instructionsToSend(_:hasPreviousResponse:)``.
+    public var instructions: String?
+    /// The new messages (or the whole history when replaying).
+    public var input: [InputMessage]
+    /// The response this turn continues on the server.
+    public var previousResponseID: String?
+    /// Whether the server keeps the response so it can be continued or fetched later.
+    public var store: Bool
+    /// Sampling temperature.
+    public var temperature: Double?
+    /// Upper bound on generated tokens, reasoning included.
+    public var maxOutputTokens: Int?
+    /// Whether the server answers with Server-Sent Events.
+    public var stream: Bool
+
+    /// Creates a request; only `model` and `input` are required.
+    public init(
+        model: String, instructions: String? = nil, input: [InputMessage],
+        previousResponseID: String? = nil, store: Bool = true, temperature: Double? = nil,
+        maxOutputTokens: Int? = nil, stream: Bool = false
+    ) {
+        self.model = model
+        self.instructions = instructions
+        self.input = input
+        self.previousResponseID = previousResponseID
+        self.store = store
+        self.temperature = temperature
+        self.maxOutputTokens = maxOutputTokens
+        self.stream = stream
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case model, instructions, input, store, temperature, stream
+        case previousResponseID = "previous_response_id"
+        case maxOutputTokens = "max_output_tokens"
+    }
+
+    /// Encodes the request, leaving out every key whose value is nil.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encodeIfPresent(instructions, forKey: .instructions)
+        try container.encode(input, forKey: .input)
+        try container.encodeIfPresent(previousResponseID, forKey: .previousResponseID)
+        try container.encode(store, forKey: .store)
+        try container.encodeIfPresent(temperature, forKey: .temperature)
+        try container.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
+        try container.encode(stream, forKey: .stream)
+    }
+
+    /// The JSON body as sent: compact, keys sorted, slashes not escaped.
+    public func encodedBody() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import ResponsesAPI
+
+@Suite("Mapping error replies")
+struct ErrorMappingTests {
+    @Test func openAI401IsAuthentication() throws {
+        let entry = try Fixtures.entries("openai-error-401-invalid-api-key.chat-endpoint.openai-dotnet.json")[0]
+        let error = ResponsesAPIError.from(status: entry.status, body: entry.body)
+        guard case .authentication(401, let message) = error else {
+            Issue.record("got \(error)")
+            return
+        }
+        #expect(message.hasPrefix("Incorrect API key provided: not-a-re****"))
+        #expect(error.description.contains("Incorrect API key provided"))
+        #expect(error.description.contains("OPENAI_API_KEY"))
+    }
+
+    @Test func openAI400TemperatureIsBadRequest() {
+        // The pydantic-ai cassette stores this body as YAML; this is its JSON.
+        let body = """
+            {"error":{"message":"Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead.","type":"invalid_request_error","param":"temperature","code":"decimal_below_min_value"}}
+            """
+        let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8))
+        #expect(error == .badRequest(
+            status: 400, code: "decimal_below_min_value", param: "temperature",
+            message: "Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead."))
+        #expect(error.description.contains("parameter 'temperature'"))
+    }
+
+    @Test func openAI404IsNotFoundNamingTheID() throws {
+        let entry = try Fixtures.entries("openai-create-get-delete-get404.openai-dotnet.json")[3]
+        let id = "resp_012716c47e5818750068c9ef3acb74819590c9bfdd9025e969"
+        let error = ResponsesAPIError.from(status: entry.status, body: entry.body, requestedID: id)
+        #expect(error == .notFound(id: id, message: "Response with id '\(id)' not found."))
+        #expect(error.description.contains(id))
+        #expect(error.description.contains("expired"))
+    }
+
+    @Test func openAIPreviousResponseNotFound() {
+        let body = """
+            {"error":{"message":"Previous response with id 'resp_old' not found.","type":"invalid_request_error","param":"previous_response_id","code":"previous_response_not_found"}}
+            """
+        let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8), previousResponseID: "resp_old")
+        #expect(error == .previousResponseNotFound(id: "resp_old", message: "Previous response with id 'resp_old' not found."))
+        #expect(error.description == "the server no longer has the previous response 'resp_old': "
+            + "Previous response with id 'resp_old' not found. — continue by replaying the local history")
+    }
+
+    @Test func xaiFlatIncorrectKeyIsAuthentication() {
+        let body = """
+            {"code":"Client specified an invalid argument","error":"Incorrect API key provided: xa***62. You can obtain an API key from https://console.x.ai."}
+            """
+        let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8))
+        #expect(error == .authentication(
+            status: 400,
+            message: "Incorrect API key provided: xa***62. You can obtain an API key from https://console.x.ai."))
+    }
+
+    @Test func xaiMissingEntityWithPreviousIDIsPreviousResponseNotFound() {
+        let body = #"{"code":"Some requested entity was not found","error":"Response not found"}"#
+        let chained = ResponsesAPIError.from(status: 404, body: Data(body.utf8), previousResponseID: "0d7f672c")
+        #expect(chained == .previousResponseNotFound(id: "0d7f672c", message: "Response not found"))
+        let fetched = ResponsesAPIError.from(status: 404, body: Data(body.utf8), requestedID: "0d7f672c")
+        #expect(fetched == .notFound(id: "0d7f672c", message: "Response not found"))
+    }
+
+    @Test func xaiInstructionsWithPreviousIDIsBadRequest() {
+        let body = #"{"code": "400", "error": "Argument not supported: instructions and previous_response_id together"}"#
+        let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8), previousResponseID: "0d7f672c")
+        #expect(error == .badRequest(
+            status: 400, code: "400", param: nil,
+            message: "Argument not supported: instructions and previous_response_id together"))
+    }
+
+    @Test func statusesWithoutABody() {
+        #expect(ResponsesAPIError.from(status: 429, body: Data(), retryAfter: 3)
+            == .rateLimited(retryAfter: 3, message: "HTTP 429 with an empty body"))
+        #expect(ResponsesAPIError.from(status: 503, body: Data("upstream down".utf8))
+            == .server(status: 503, message: "upstream down"))
+        #expect(ResponsesAPIError.from(status: 403, body: Data()) == .authentication(status: 403, message: "HTTP 403 with an empty body"))
+    }
+
+    @Test func keyEchoedByTheServerIsRedacted() {
+        let key = "xai-SECRET-123"
+        let body = #"{"error":{"message":"key xai-SECRET-123 is disabled","code":"bad"}}"#
+        let error = ResponsesAPIError.from(status: 400, body: Data(body.utf8)).redacting(key)
+        #expect(!error.description.contains(key))
+        #expect(error.description.contains("[redacted]"))
+    }
+
+    @Test func streamErrorEventsInBothShapes() throws {
+        let flat = SSEEvent(
+            event: "error",
+            data: #"{"type":"error","code":"server_error","message":"The model crashed","param":null,"sequence_number":3}"#)
+        #expect(try StreamEvent(flat) == .error(.streamError(code: "server_error", message: "The model crashed")))
+
+        let nested = SSEEvent(
+            data: #"{"type":"error","error":{"type":"invalid_request_error","code":"previous_response_not_found","message":"Previous response with id 'resp_x' not found.","param":"previous_response_id"},"status":400}"#)
+        #expect(try StreamEvent(nested) == .error(.previousResponseNotFound(id: nil, message: "Previous response with id 'resp_x' not found.")))
+    }
+
+    @Test func malformedEventJSONIsATypedError() {
+        #expect {
+            try StreamEvent(SSEEvent(event: "response.output_text.delta", data: #"{"type":"response.output_text.delta","delta":"#))
+        } throws: { error in
+            guard case .invalidResponse(let detail) = error as? ResponsesAPIError else { return false }
+            return detail.contains("malformed stream event 'response.output_text.delta'")
+        }
+    }
+
+    @Test func missingKeyNamesTheVariable() {
+        #expect(ResponsesAPIError.missingAPIKey(variable: "XAI_API_KEY").description
+            == "no API key: XAI_API_KEY is not set — set XAI_API_KEY in the environment")
+    }
+}
