@@ -1,0 +1,90 @@
+import Foundation
+import Synchronization
+
+/// One stored response: what GET returns, and the context a later turn chains onto.
+struct StoredResponse: Sendable {
+    var id: String
+    var createdAt: Date
+    /// The final response object, as GET returns it.
+    var object: JSONValue
+    /// This request's input items (with their ids), for `input_items`.
+    var inputItems: [JSONValue]
+    /// The whole conversation up to and including this answer.
+    var context: [Message]
+    /// xAI: the instructions the chain keeps from its first turn.
+    var chainInstructions: String?
+}
+
+/// In-memory storage with retention: an entry older than `retention` is gone.
+final class ResponseStore: Sendable {
+    private let entries = Mutex<[String: StoredResponse]>([:])
+    private let retention: TimeInterval
+    private let clock: EmulatorClock
+
+    init(retention: TimeInterval, clock: EmulatorClock) {
+        self.retention = retention
+        self.clock = clock
+    }
+
+    func insert(_ response: StoredResponse) {
+        entries.withLock { $0[response.id] = response }
+    }
+
+    /// The live entry for `id`; expired entries are dropped on the way.
+    func get(_ id: String) -> StoredResponse? {
+        let now = clock.now()
+        return entries.withLock { entries in
+            guard let entry = entries[id] else { return nil }
+            guard now.timeIntervalSince(entry.createdAt) < retention else {
+                entries[id] = nil
+                return nil
+            }
+            return entry
+        }
+    }
+
+    /// Removes a live entry; false when there was none.
+    func delete(_ id: String) -> Bool {
+        guard get(id) != nil else { return false }
+        return entries.withLock { $0.removeValue(forKey: id) != nil }
+    }
+}
+
+/// A request as the emulator saw it, for tests that must prove what reached the server.
+public struct RecordedRequest: Sendable, Equatable {
+    /// `GET`, `POST`, `DELETE`.
+    public var method: String
+    /// The path without the query, e.g. `/v1/responses`.
+    public var path: String
+    /// The raw query string, empty when there was none.
+    public var query: String
+    /// The body as received (UTF-8), nil when empty.
+    public var body: String?
+    /// `previous_response_id` from a JSON body, if any.
+    public var previousResponseID: String?
+    /// Whether an `Authorization` header was sent; the key itself is never recorded.
+    public var hasAuthorization: Bool
+    /// The `X-Emulator-Fault` header, if any.
+    public var faultHeader: String?
+    /// The status the emulator answered with.
+    public var status: Int
+
+    /// The entry as served by `GET /_emulator/requests`.
+    var json: JSONValue {
+        let parsedBody: JSONValue = body.map { (try? JSONValue.parse($0)) ?? .string($0) } ?? .null
+        return .object([
+            ("method", .string(method)), ("path", .string(path)), ("query", .string(query)),
+            ("status", .int(status)), ("authorization", .bool(hasAuthorization)),
+            ("previous_response_id", .string(previousResponseID)), ("fault", .string(faultHeader)),
+            ("body", parsedBody),
+        ])
+    }
+}
+
+/// The log of requests received, in arrival order of their answers.
+final class RequestLog: Sendable {
+    private let entries = Mutex<[RecordedRequest]>([])
+    func append(_ entry: RecordedRequest) { entries.withLock { $0.append(entry) } }
+    func all() -> [RecordedRequest] { entries.withLock { $0 } }
+    func clear() { entries.withLock { $0.removeAll() } }
+}
