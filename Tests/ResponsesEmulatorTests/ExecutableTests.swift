@@ -46,6 +46,17 @@ struct ExecutableTests {
         #expect(process.terminationStatus == 0)
     }
 
+    @Test("In-process: a busy port fails to start with a reason; stop() frees the port")
+    func busyPort() async throws {
+        let first = try await Emulator.start()
+        #expect(first.baseURL == "http://127.0.0.1:\(first.port)/v1")
+        await #expect(throws: EmulatorError.self) { try await Emulator.start(EmulatorConfiguration(port: first.port)) }
+        await first.stop()
+        let again = try await Emulator.start(EmulatorConfiguration(port: first.port))
+        #expect(again.port == first.port)
+        await again.stop()
+    }
+
     @Test("--help says it is a test double and documents the fault header")
     func help() async throws {
         let process = Process()

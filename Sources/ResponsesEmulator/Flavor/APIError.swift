@@ -110,7 +110,8 @@ extension Flavor {
         }
         switch error {
         case .invalidAPIKey(let sent):
-            return flat(400, "Incorrect API key provided: \(sent.map(mask) ?? ""). You can obtain an API key from https://console.x.ai.")
+            guard let sent else { return flat(400, "No API key provided. You can obtain an API key from https://console.x.ai.") }
+            return flat(400, "Incorrect API key provided: \(mask(sent)). You can obtain an API key from https://console.x.ai.")
         case .invalidBody(let detail):
             return flat(400, "Failed to parse the request body as JSON: \(detail)")
         case .missingParameter(let name):

@@ -1,23 +1,23 @@
 import Foundation
 
 /// Why a text is not JSON.
-public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+struct JSONParseError: Error, Sendable, CustomStringConvertible {
     /// Byte offset of the problem.
-    public let offset: Int
+    let offset: Int
     /// What was wrong there.
-    public let reason: String
+    let reason: String
     /// `<reason> at byte <offset>`.
-    public var description: String { "\(reason) at byte \(offset)" }
+    var description: String { "\(reason) at byte \(offset)" }
 }
 
 extension JSONValue {
     /// Parses JSON text (RFC 8259), keeping the key order of objects.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
     /// Parses UTF-8 JSON bytes, keeping the key order of objects.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         let value = try parser.value(depth: 0)
         parser.skipSpace()

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value whose objects keep their keys in insertion order, because the real
 /// servers' bodies have a fixed key order that the emulator reproduces.
-public enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable, Equatable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -19,7 +19,7 @@ public enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])
 
     /// Objects compare key by key in order; everything else by value.
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
@@ -34,31 +34,31 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The value for `key` when this is an object.
-    public subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         guard case .object(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1
     }
 
     /// The string payload, if this is a string.
-    public var stringValue: String? {
+    var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
     /// The array payload, if this is an array.
-    public var arrayValue: [JSONValue]? {
+    var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
     }
 
     /// The keys of an object in order, or nil.
-    public var objectKeys: [String]? {
+    var objectKeys: [String]? {
         if case .object(let pairs) = self { return pairs.map(\.0) }
         return nil
     }
 
     /// The integer payload; a double with no fraction also counts.
-    public var intValue: Int? {
+    var intValue: Int? {
         switch self {
         case .int(let i): i
         case .double(let d) where d.rounded() == d && abs(d) < 1e15: Int(d)
@@ -67,7 +67,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The number as a double.
-    public var doubleValue: Double? {
+    var doubleValue: Double? {
         switch self {
         case .int(let i): Double(i)
         case .double(let d): d
@@ -76,13 +76,13 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The boolean payload.
-    public var boolValue: Bool? {
+    var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil
     }
 
     /// True for `null`.
-    public var isNull: Bool {
+    var isNull: Bool {
         if case .null = self { return true }
         return false
     }

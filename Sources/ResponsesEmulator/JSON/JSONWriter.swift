@@ -4,7 +4,7 @@ extension JSONValue {
     /// Serialises the value. `indent` 0 is compact (`{"a":1}`), like SSE data lines;
     /// otherwise the layout of Python's `json.dumps(indent:, ensure_ascii=False)`,
     /// which is what api.openai.com's bodies match byte for byte.
-    public func serialized(indent: Int = 0) -> String {
+    func serialized(indent: Int = 0) -> String {
         var out = ""
         write(into: &out, indent: indent, level: 0)
         return out

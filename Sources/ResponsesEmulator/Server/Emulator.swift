@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Starts a local Responses API server: a test double of api.openai.com / api.x.ai.
@@ -12,12 +13,13 @@ public enum Emulator {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let failure = Mutex<(any Error)?>(nil)
         let app = makeApplication(state) { port in continuation.yield(port) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: app.logger))
         let task = Task {
-            do { try await app.run() } catch { failure.withLock { $0 = error } }
+            do { try await group.run() } catch { failure.withLock { $0 = error } }
             continuation.finish()
         }
         for await port in ports {
-            return RunningEmulator(port: port, configuration: configuration, state: state, task: task)
+            return RunningEmulator(port: port, configuration: configuration, state: state, group: group, task: task)
         }
         throw EmulatorError.failedToStart(failure.withLock { $0 }.map { "\($0)" } ?? "the server stopped before listening")
     }
@@ -31,7 +33,7 @@ public enum Emulator {
 
     private static func makeApplication(
         _ state: EmulatorState, onListening: @escaping @Sendable (Int) -> Void
-    ) -> some ApplicationProtocol {
+    ) -> Application<EmulatorResponder> {
         var logger = Logger(label: "convo-emulator") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let config = state.configuration
@@ -79,12 +81,14 @@ public final class RunningEmulator: Sendable {
     /// What it was started with.
     public let configuration: EmulatorConfiguration
     private let state: EmulatorState
+    private let group: ServiceGroup
     private let task: Task<Void, Never>
 
-    init(port: Int, configuration: EmulatorConfiguration, state: EmulatorState, task: Task<Void, Never>) {
+    init(port: Int, configuration: EmulatorConfiguration, state: EmulatorState, group: ServiceGroup, task: Task<Void, Never>) {
         self.port = port
         self.configuration = configuration
         self.state = state
+        self.group = group
         self.task = task
     }
 
@@ -97,9 +101,16 @@ public final class RunningEmulator: Sendable {
     /// Forgets the requests logged so far.
     public func clearRequestLog() { state.log.clear() }
 
-    /// Stops the server and waits until it has.
+    /// Stops the server and waits until it has: a graceful shutdown that lets answers
+    /// in flight finish, and cancellation if that takes more than a few seconds.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(3))
+            task.cancel()
+        }
         await task.value
+        watchdog.cancel()
     }
 }
