@@ -9,28 +9,24 @@ struct ConvoEmulator: AsyncParsableCommand {
         commandName: "convo-emulator",
         abstract: "A TEST DOUBLE of the Responses API (api.openai.com / api.x.ai) on loopback. Not a model.",
         discussion: """
-            Serves POST /v1/responses (JSON or SSE), GET and DELETE /v1/responses/{id} and
-            GET /v1/responses/{id}/input_items with the status codes, error envelopes, ids and
-            body layout of the chosen flavour. Its "model" is deterministic: it remembers a name
-            it was told ("my name is X" -> "Your name is X.") and otherwise answers
-            "Echo: <message> (I see N earlier messages.)". Storage is in memory only.
+            Serves POST /v1/responses (JSON or SSE), GET and DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items with the status codes, error envelopes, ids and body layout of the chosen flavour. Its "model" is deterministic: it remembers a name it was told ("my name is X" -> "Your name is X.") and otherwise answers "Echo: <message> (I see N earlier messages.)". Storage is in memory only.
 
             When ready it prints exactly one line on stdout: listening on http://HOST:PORT
 
-            Test-only endpoints: GET /_emulator/requests returns {"requests":[{method, path,
-            query, status, authorization (true/false, never the key), previous_response_id,
-            fault, body}]}; DELETE /_emulator/requests clears that log.
+            Test-only endpoints: GET /_emulator/requests returns {"requests":[{method, path, query, status, authorization (true/false, never the key), previous_response_id, fault, body}]}; DELETE /_emulator/requests clears that log.
 
-            Per-request faults, header X-Emulator-Fault (replaces the run's fault flags):
-              status=N            answer HTTP N with the flavour's error body (429 adds Retry-After)
-              retry-after=S       Retry-After seconds (default 1 for 429)
-              count=N             only the first N requests with this exact header value fail
-              cut-after=N         stream: drop the connection after N events
-              malformed-event[=I] stream: event I (default: first text delta) carries invalid JSON
-              slow-stream-ms=N    stream: wait N ms before each event
-              latency-ms=N        wait N ms before answering
-              id=TOKEN            ignored; makes the value distinct so count starts afresh
-            Fields are separated by ';', e.g.  X-Emulator-Fault: status=429;retry-after=1;count=2
+            Per-request faults: header X-Emulator-Fault, ';'-separated fields; it replaces the run's fault flags for that request.
+              status=N             HTTP N with the flavour's error body
+              retry-after=S        Retry-After seconds (default 1 for 429)
+              count=N              only the first N requests with this exact
+                                   header value fail; later ones pass
+              cut-after=N          stream: drop the connection after N events
+              malformed-event[=I]  stream: event I (default: first text delta)
+                                   carries invalid JSON
+              slow-stream-ms=N     stream: wait N ms before each event
+              latency-ms=N         wait N ms before answering
+              id=TOKEN             ignored; a fresh value restarts count
+            Example: X-Emulator-Fault: status=429;retry-after=1;count=2
             """)
 
     @Option(help: "Interface to bind.") var host = "127.0.0.1"
