@@ -1,0 +1,111 @@
+/// One message of a conversation as the server holds it.
+struct Message: Sendable, Equatable {
+    /// `user`, `assistant`, `system` or `developer`.
+    var role: String
+    var text: String
+}
+
+/// The body of `POST /v1/responses`, read leniently the way the real servers do.
+struct CreateRequest: Sendable {
+    var model: String
+    var input: [Message]
+    var instructions: String?
+    var previousResponseID: String?
+    var store: Bool
+    var temperature: Double?
+    var topP: Double?
+    var maxOutputTokens: Int?
+    var stream: Bool
+    var metadata: JSONValue?
+
+    private static let roles: Set = ["user", "assistant", "system", "developer"]
+
+    /// Reads the body; throws the error the real API would answer with.
+    init(_ body: JSONValue) throws(APIError) {
+        guard case .object = body else { throw .invalidBody("The request body must be a JSON object.") }
+        guard let model = body["model"]?.stringValue, !model.isEmpty else { throw .missingParameter("model") }
+        self.model = model
+        guard let input = body["input"], !input.isNull else { throw .missingParameter("input") }
+        self.input = try Self.messages(input)
+        instructions = try Self.optional(body, "instructions", \.stringValue, "a string")
+        previousResponseID = try Self.optional(body, "previous_response_id", \.stringValue, "a string")
+        store = try Self.optional(body, "store", \.boolValue, "a boolean") ?? true
+        stream = try Self.optional(body, "stream", \.boolValue, "a boolean") ?? false
+        temperature = try Self.number(body, "temperature", in: 0...2)
+        topP = try Self.number(body, "top_p", in: 0...1)
+        maxOutputTokens = try Self.optional(body, "max_output_tokens", \.intValue, "an integer")
+        if let max = maxOutputTokens, max < 1 {
+            throw .invalidParameter(
+                param: "max_output_tokens", code: "integer_below_min_value",
+                message: "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 1, but got \(max) instead.")
+        }
+        metadata = body["metadata"].flatMap { $0.isNull ? nil : $0 }
+    }
+
+    private static func optional<T>(
+        _ body: JSONValue, _ key: String, _ get: (JSONValue) -> T?, _ kind: String
+    ) throws(APIError) -> T? {
+        guard let value = body[key], !value.isNull else { return nil }
+        guard let typed = get(value) else {
+            throw .invalidParameter(
+                param: key, code: "invalid_type",
+                message: "Invalid type for '\(key)': expected \(kind), but got \(value.serialized()).")
+        }
+        return typed
+    }
+
+    private static func number(_ body: JSONValue, _ key: String, in range: ClosedRange<Double>) throws(APIError) -> Double? {
+        guard let value = try optional(body, key, \.doubleValue, "a number") else { return nil }
+        let shown = body[key]!.serialized()
+        if value < range.lowerBound {
+            throw .invalidParameter(
+                param: key, code: "decimal_below_min_value",
+                message: "Invalid '\(key)': decimal below minimum value. Expected a value >= \(Int(range.lowerBound)), but got \(shown) instead.")
+        }
+        if value > range.upperBound {
+            throw .invalidParameter(
+                param: key, code: "decimal_above_max_value",
+                message: "Invalid '\(key)': decimal above maximum value. Expected a value <= \(Int(range.upperBound)), but got \(shown) instead.")
+        }
+        return value
+    }
+
+    /// `input` as a string (one user message) or an array of messages whose
+    /// `content` is a string or a list of `input_text` / `output_text` parts.
+    private static func messages(_ input: JSONValue) throws(APIError) -> [Message] {
+        if let text = input.stringValue { return [Message(role: "user", text: text)] }
+        guard let items = input.arrayValue else {
+            throw .invalidParameter(param: "input", code: "invalid_type", message: "Invalid type for 'input': expected a string or an array of input items.")
+        }
+        var messages: [Message] = []
+        for (index, item) in items.enumerated() {
+            let type = item["type"]?.stringValue ?? "message"
+            guard type == "message", let role = item["role"]?.stringValue, roles.contains(role) else {
+                throw .invalidParameter(
+                    param: "input[\(index)]", code: "invalid_value",
+                    message: "Invalid value for 'input[\(index)]': this emulator accepts only messages with role user, assistant, system or developer.")
+            }
+            messages.append(Message(role: role, text: try text(of: item["content"], at: index)))
+        }
+        return messages
+    }
+
+    private static func text(of content: JSONValue?, at index: Int) throws(APIError) -> String {
+        if let text = content?.stringValue { return text }
+        guard let parts = content?.arrayValue else {
+            throw .missingParameter("input[\(index)].content")
+        }
+        var texts: [String] = []
+        for part in parts {
+            guard let type = part["type"]?.stringValue, ["input_text", "output_text", "text"].contains(type),
+                let text = part["text"]?.stringValue
+            else {
+                throw .invalidParameter(
+                    param: "input[\(index)].content", code: "invalid_value",
+                    message: "Invalid value for 'input[\(index)].content': this emulator accepts only input_text and output_text parts.")
+            }
+            texts.append(text)
+        }
+        return texts.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The answer to one API request: a body, or a stream of events.
+enum Answer: Sendable {
+    case body(status: Int, JSONValue)
+    case stream([StreamEvent], StreamFaults)
+}
+
+/// What breaks a stream: from the fault plan, when its `count` allows.
+struct StreamFaults: Sendable {
+    var cutAfter: Int?
+    var malformedIndex: Int?
+    var delayMilliseconds = 0
+}
+
+/// The Responses API endpoints, free of HTTP plumbing.
+struct Endpoints: Sendable {
+    let flavor: Flavor
+    let store: ResponseStore
+    let clock: EmulatorClock
+
+    /// `POST /v1/responses`.
+    func create(_ body: JSONValue, streamFaults: StreamFaults) throws(APIError) -> Answer {
+        let request = try CreateRequest(body)
+        if flavor == .xai, request.instructions != nil, request.previousResponseID != nil {
+            throw .instructionsWithPreviousResponse
+        }
+        var previous: StoredResponse?
+        if let id = request.previousResponseID {
+            guard let found = store.get(id) else { throw .previousResponseNotFound(id: id) }
+            previous = found
+        }
+        // OpenAI: only this request's instructions; xAI: the chain keeps the first turn's.
+        let instructions = flavor == .xai ? (previous?.chainInstructions ?? request.instructions) : request.instructions
+        let context = (previous?.context ?? []) + request.input
+        let answer = Responder.answer(context: context)
+        let answerTokens = Responder.deltas(answer).count
+        let truncated = request.maxOutputTokens.map { $0 < answerTokens } ?? false
+        let text = truncated ? Responder.truncate(answer, toTokens: request.maxOutputTokens!) : answer
+        let tokens = { (messages: [Message]) in messages.reduce(0) { $0 + Responder.tokens($1.text) } }
+        var cached = tokens(previous?.context ?? [])
+        if flavor == .xai, let carried = previous?.chainInstructions { cached += Responder.tokens(carried) }
+        let usage = Usage(
+            input: tokens(context) + Responder.tokens(instructions ?? ""), cached: cached,
+            output: truncated ? request.maxOutputTokens! : answerTokens)
+
+        let id = flavor.newResponseID()
+        let now = clock.now()
+        let draft = ResponseDraft(
+            id: id, messageID: flavor.newMessageID(responseID: id), createdAt: Int(now.timeIntervalSince1970),
+            completedAt: Int(now.timeIntervalSince1970), model: request.model, instructions: request.instructions,
+            maxOutputTokens: request.maxOutputTokens, previousResponseID: request.previousResponseID,
+            store: request.store, temperature: request.temperature, topP: request.topP, metadata: request.metadata,
+            text: text, truncated: truncated, usage: usage)
+        let object = flavor.responseObject(draft, stage: .finished)
+        if request.store {
+            store.insert(
+                StoredResponse(
+                    id: id, createdAt: now, object: object,
+                    inputItems: request.input.map { flavor.inputItem(id: flavor.newInputItemID(), $0) },
+                    context: context + [Message(role: "assistant", text: text)],
+                    chainInstructions: instructions))
+        }
+        return request.stream ? .stream(flavor.streamEvents(draft), streamFaults) : .body(status: 200, object)
+    }
+
+    /// `GET /v1/responses/{id}`.
+    func get(_ id: String) throws(APIError) -> Answer {
+        guard let stored = store.get(id) else { throw .responseNotFound(id: id) }
+        return .body(status: 200, stored.object)
+    }
+
+    /// `DELETE /v1/responses/{id}`.
+    func delete(_ id: String) throws(APIError) -> Answer {
+        guard store.delete(id) else { throw .responseNotFound(id: id) }
+        return .body(status: 200, .object([("id", .string(id)), ("object", .string("response.deleted")), ("deleted", .bool(true))]))
+    }
+
+    /// `GET /v1/responses/{id}/input_items?limit=&after=&order=`.
+    func inputItems(_ id: String, query: [String: String]) throws(APIError) -> Answer {
+        guard let stored = store.get(id) else { throw .responseNotFound(id: id) }
+        var limit = 20
+        if let raw = query["limit"] {
+            guard let n = Int(raw), (1...100).contains(n) else {
+                throw .invalidParameter(
+                    param: "limit", code: "integer_out_of_range",
+                    message: "Invalid 'limit': expected an integer between 1 and 100, but got \(raw) instead.")
+            }
+            limit = n
+        }
+        let order = query["order"] ?? "desc"
+        guard order == "asc" || order == "desc" else {
+            throw .invalidParameter(
+                param: "order", code: "invalid_value",
+                message: "Invalid value: '\(order)'. Supported values are: 'asc' and 'desc'.")
+        }
+        var items = order == "asc" ? stored.inputItems : stored.inputItems.reversed()
+        if let after = query["after"] {
+            guard let index = items.firstIndex(where: { $0["id"]?.stringValue == after }) else {
+                throw .invalidParameter(param: "after", code: "invalid_value", message: "No input item with id '\(after)' in response '\(id)'.")
+            }
+            items = Array(items[(index + 1)...])
+        }
+        let page = Array(items.prefix(limit))
+        return .body(
+            status: 200,
+            .object([
+                ("object", .string("list")), ("data", .array(page)),
+                ("first_id", .string(page.first?["id"]?.stringValue)),
+                ("has_more", .bool(items.count > page.count)),
+                ("last_id", .string(page.last?["id"]?.stringValue)),
+            ]))
+    }
+}

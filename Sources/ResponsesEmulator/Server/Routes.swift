@@ -1,0 +1,107 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Routes every request: `/v1/...` through auth, faults and the endpoints (and into
+/// the request log), `/_emulator/requests` to the log itself.
+struct EmulatorResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let configuration: EmulatorConfiguration
+    let endpoints: Endpoints
+    let log: RequestLog
+    let faults: FaultCounter
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        let bytes = try await request.collectBody(upTo: 16 * 1024 * 1024)
+        let bodyText = bytes.readableBytes > 0 ? String(buffer: bytes) : nil
+        let path = request.uri.path
+        let method = request.method.rawValue
+        if path == "/_emulator/requests" { return introspect(method) }
+
+        let parsedBody = bodyText.flatMap { try? JSONValue.parse($0) }
+        let faultHeader = request.headers[HTTPField.Name("X-Emulator-Fault")!]
+        let rendered = await answer(request, path: path, body: bodyText, parsed: parsedBody, faultHeader: faultHeader)
+        log.append(
+            RecordedRequest(
+                method: method, path: path, query: request.uri.query ?? "", body: bodyText,
+                previousResponseID: parsedBody?["previous_response_id"]?.stringValue,
+                hasAuthorization: request.headers[.authorization] != nil, faultHeader: faultHeader,
+                status: rendered.status.code))
+        return rendered
+    }
+
+    private func answer(_ request: Request, path: String, body: String?, parsed: JSONValue?, faultHeader: String?) async -> Response {
+        let flavor = configuration.flavor
+        do throws(APIError) {
+            try authorize(request.headers[.authorization])
+            let plan: FaultPlan
+            do { plan = try faultHeader.map(FaultPlan.parse(header:)) ?? configuration.faults } catch { throw .badFaultHeader(error) }
+            if plan.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(plan.latencyMilliseconds)) }
+            let isStream = request.method == .post && parsed?["stream"]?.boolValue == true
+            let failing = faults.shouldFail(
+                plan, key: faultHeader ?? "", applicable: plan.status != nil || (plan.breaksStreams && isStream))
+            if failing, let status = plan.status {
+                throw .injected(status: status, retryAfter: plan.retryAfterSeconds ?? (status == 429 ? 1 : nil))
+            }
+            var streamFaults = StreamFaults(delayMilliseconds: plan.slowStreamMilliseconds)
+            if failing {
+                streamFaults.cutAfter = plan.cutAfterEvents
+                streamFaults.malformedIndex = plan.malformedEventIndex
+            }
+            return SSEWriter.response(for: try route(request, path: path, body: body, parsed: parsed, streamFaults: streamFaults), flavor: flavor)
+        } catch {
+            return SSEWriter.response(for: flavor.render(error))
+        }
+    }
+
+    private func authorize(_ header: String?) throws(APIError) {
+        guard let expected = configuration.apiKey else { return }
+        guard let header else { throw .invalidAPIKey(sent: nil) }
+        let sent = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
+        guard sent == expected else { throw .invalidAPIKey(sent: sent) }
+    }
+
+    private func route(_ request: Request, path: String, body: String?, parsed: JSONValue?, streamFaults: StreamFaults) throws(APIError) -> Answer {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count >= 2, parts[0] == "v1", parts[1] == "responses" else {
+            throw .unknownRoute(method: request.method.rawValue, path: path)
+        }
+        switch (request.method, parts.count) {
+        case (.post, 2):
+            guard let parsed else { throw .invalidBody(body == nil ? "The body is empty." : "The body is not valid JSON.") }
+            return try endpoints.create(parsed, streamFaults: streamFaults)
+        case (.get, 3): return try endpoints.get(parts[2])
+        case (.delete, 3): return try endpoints.delete(parts[2])
+        case (.get, 4) where parts[3] == "input_items":
+            return try endpoints.inputItems(parts[2], query: Self.query(request.uri.query))
+        default: throw .unknownRoute(method: request.method.rawValue, path: path)
+        }
+    }
+
+    static func query(_ raw: String?) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in (raw ?? "").split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            if let key = kv.first { result[key] = kv.count > 1 ? kv[1] : "" }
+        }
+        return result
+    }
+
+    /// `GET /_emulator/requests` → `{"requests":[…]}`; `DELETE` clears the log.
+    private func introspect(_ method: String) -> Response {
+        switch method {
+        case "GET":
+            let entries = JSONValue.object([("requests", .array(log.all().map(\.json)))])
+            return SSEWriter.response(for: RenderedBody(status: 200, body: entries.serialized(indent: 2)))
+        case "DELETE":
+            log.clear()
+            return SSEWriter.response(for: RenderedBody(status: 200, body: #"{"cleared":true}"#))
+        default:
+            return SSEWriter.response(for: RenderedBody(status: 405, body: #"{"error":"use GET or DELETE"}"#))
+        }
+    }
+}
