@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The executable: one entry file that hands over to ConvoCLI.
@@ -49,12 +53,22 @@ let package = Package(
         // HTTP client for the Responses API. No storage.
         .target(
             name: "ResponsesAPI",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         // A local, deterministic Responses API server for tests and offline demos.
         .target(
             name: "ResponsesEmulator",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "convo-emulator",
@@ -70,12 +84,22 @@ let package = Package(
             name: "ConvoCLITests",
             dependencies: ["ConvoCLI", "ConvoStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "ResponsesAPITests", dependencies: ["ResponsesAPI"]),
+        .testTarget(
+            name: "ResponsesAPITests",
+            dependencies: [
+                "ResponsesAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ResponsesEmulatorTests",
             dependencies: [
                 "ResponsesEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: []),

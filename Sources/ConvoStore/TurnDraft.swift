@@ -110,10 +110,19 @@ public struct TurnDraft: Hashable, Sendable {
 enum Summary {
     static let maximumLength = 72
 
+    /// The first non-blank line of `text`, trimmed and cut to `maximumLength` characters.
+    /// Looks only at the start of the text, so long answers cost nothing extra.
     static func firstLine(_ text: String) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) } ?? ""
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count > maximumLength ? String(trimmed.prefix(maximumLength - 1)) + "…" : trimmed
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+            let line = rest[..<end].trimmingCharacters(in: .whitespaces)
+            if !line.isEmpty {
+                return line.count > maximumLength ? String(line.prefix(maximumLength - 1)) + "…" : line
+            }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+        }
+        return ""
     }
 }
 

@@ -21,8 +21,13 @@ enum SSEWriter {
             }
             let body = ResponseBody { writer in
                 for (index, event) in events.enumerated() {
-                    // Throwing makes the server close the connection without the last chunk.
-                    if let cut = faults.cutAfter, index >= cut { throw CutStream() }
+                    // Throwing makes the server close the connection without the last chunk. The pause first
+                    // lets the client read what was sent: an abrupt close can reset the connection, and a
+                    // reset discards data the client has received but not yet read.
+                    if let cut = faults.cutAfter, index >= cut {
+                        try? await Task.sleep(for: .milliseconds(200))
+                        throw CutStream()
+                    }
                     if faults.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(faults.delayMilliseconds)) }
                     try await writer.write(ByteBuffer(string: event.frame(malformed: index == malformed)))
                 }

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Runs the built `convo` binary as a user's shell would, in a temporary folder.
+struct BinaryRunner {
+    let folder: URL
+    var environment: [String: String] = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"]
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+        var lines: [String] { out.split(separator: "\n").map(String.init) }
+    }
+
+    /// The folder holding the built products: $CONVO_BUILD_DIR, the test bundle's own folder, or .build/debug.
+    static let productsFolder: URL = {
+        if let explicit = ProcessInfo.processInfo.environment["CONVO_BUILD_DIR"] { return URL(fileURLWithPath: explicit) }
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent(),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug"),
+        ].compactMap { $0 }
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("convo").path) {
+            return candidate
+        }
+        return candidates.last!
+    }()
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("convo-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Starts `convo` with `arguments`; the caller waits for it.
+    func start(_ arguments: [String], stdin: Data = Data()) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = Self.productsFolder.appendingPathComponent("convo")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = environment
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(stdin)
+        try input.fileHandleForWriting.close()
+        return (process, output, errors)
+    }
+
+    /// Runs `convo` to completion.
+    @discardableResult
+    func run(_ arguments: String..., stdin: Data = Data()) throws -> Result {
+        try finish(start(arguments, stdin: stdin))
+    }
+
+    func finish(_ started: (Process, Pipe, Pipe)) throws -> Result {
+        let (process, output, errors) = started
+        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Writes a file into the folder.
+    func write(_ name: String, _ lines: [String]) throws {
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent(name))
+    }
+}

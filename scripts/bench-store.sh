@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds convo in release mode and prints the store figures (BENCHMARKS.md records them).
+# Usage: scripts/bench-store.sh [TURNS ...]   (default: 10000 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product convo >&2
+exec python3 scripts/bench/store.py "$(swift build -c release --show-bin-path)/convo" "$@"
