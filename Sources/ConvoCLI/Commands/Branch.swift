@@ -45,14 +45,17 @@ struct Branch: ConvoCommand {
             context.err.line("Created branch \(name) at \(tip.abbreviated()).")
         } else {
             let style = context.style
-            for branch in try Navigation.branches(workspace) {
+            let branches = try Navigation.branches(workspace)
+            let width = branches.map(\.name.rawValue.count).max() ?? 0
+            for branch in branches {
                 if json {
                     context.json(.object([
                         "name": .string(branch.name.rawValue), "tip": .string(branch.tip.hex), "current": .bool(branch.current),
                         "input": .string(branch.inputLine),
                     ]))
                 } else {
-                    let marker = branch.current ? "* " + style.branch(branch.name.rawValue) : "  " + branch.name.rawValue
+                    let padded = branch.name.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let marker = branch.current ? "* " + style.branch(padded) : "  " + padded
                     context.out.line("\(marker) \(style.id(branch.shortID)) \(branch.inputLine)")
                 }
             }
