@@ -49,6 +49,7 @@ public enum Transcript {
                 if let conversation = line.conversation { branchTips[conversation] = id }
                 for branch in line.branches { branchTips[branch] = id }
             }
+            try writer.flush()
             newTurns = (try writer.read.objectCounts()[.turn] ?? 0) - before
             // Lines with no conversation at all, chained implicitly, continue HEAD's branch.
             if lines.contains(where: { $0.conversation == nil && $0.parent == .implicit }), let tip = lastOfConversation[""],

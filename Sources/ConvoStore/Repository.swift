@@ -139,7 +139,7 @@ public final class Repository: Sendable {
             try queue.write { db in
                 let packer = packing ? Packer() : nil
                 let result = try body(StoreWriter(db: db, now: now, packer: packer))
-                try packer?.flush(db)
+                try packer?.finish(db)
                 return result
             }
         }

@@ -93,8 +93,7 @@ public struct StoreReader {
 
     /// The kind and canonical bytes of an object, or nil when absent.
     public func object(_ id: ObjectID) throws -> (kind: ObjectKind, bytes: [UInt8])? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT kind, size, data, pack, offset FROM object WHERE id = ?", arguments: [Data(id.bytes)])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, size, data, pack, offset FROM object WHERE id = ?"), arguments: [Data(id.bytes)])
         else {
             return nil
         }
@@ -106,7 +105,7 @@ public struct StoreReader {
             return (kind, try Zlib.decompress(Array(data), expectedSize: size))
         }
         let pack: Int64 = row["pack"], offset: Int = row["offset"]
-        guard let packed = try Data.fetchOne(db, sql: "SELECT data FROM pack WHERE id = ?", arguments: [pack]) else {
+        guard let packed = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM pack WHERE id = ?"), arguments: [pack]) else {
             throw StoreError.corruptObject(detail: "object \(id.hex) lives in pack \(pack), which is missing")
         }
         let content = try Zlib.decompressPrefix(Array(packed), length: offset + size)
@@ -115,7 +114,7 @@ public struct StoreReader {
 
     /// The kind of an object, or nil when absent.
     public func kind(of id: ObjectID) throws -> ObjectKind? {
-        try String.fetchOne(db, sql: "SELECT kind FROM object WHERE id = ?", arguments: [Data(id.bytes)]).flatMap(ObjectKind.init)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM object WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap(ObjectKind.init)
     }
 
     /// Whether an object is present.
@@ -164,8 +163,8 @@ public struct StoreReader {
     /// The shortest prefix of `id` (at least `minimum` digits) that no other object shares.
     public func abbreviation(of id: ObjectID, minimum: Int = 7) throws -> String {
         let key = Data(id.bytes)
-        let before = try Data.fetchOne(db, sql: "SELECT id FROM object WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [key])
-        let after = try Data.fetchOne(db, sql: "SELECT id FROM object WHERE id > ? ORDER BY id LIMIT 1", arguments: [key])
+        let before = try Data.fetchOne(db.cachedStatement(sql: "SELECT id FROM object WHERE id < ? ORDER BY id DESC LIMIT 1"), arguments: [key])
+        let after = try Data.fetchOne(db.cachedStatement(sql: "SELECT id FROM object WHERE id > ? ORDER BY id LIMIT 1"), arguments: [key])
         let shared = [before, after].compactMap { $0.flatMap { ObjectID(bytes: $0) } }.map { Self.sharedHexDigits(id, $0) }.max() ?? 0
         return id.abbreviated(max(minimum, shared + 1))
     }
@@ -213,7 +212,7 @@ public struct StoreReader {
 
     /// Where HEAD points.
     public func head() throws -> Head {
-        guard let row = try Row.fetchOne(db, sql: "SELECT target, symbolic FROM ref WHERE name = 'HEAD'") else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT target, symbolic FROM ref WHERE name = 'HEAD'")) else {
             throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD is missing")
         }
         if let symbolic: String = row["symbolic"] {
@@ -228,7 +227,7 @@ public struct StoreReader {
 
     /// The turn a ref (`refs/heads/<name>`) points at, or nil when absent.
     public func target(of ref: String) throws -> ObjectID? {
-        try Data.fetchOne(db, sql: "SELECT target FROM ref WHERE name = ? AND target IS NOT NULL", arguments: [ref])
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT target FROM ref WHERE name = ? AND target IS NOT NULL"), arguments: [ref])
             .flatMap { ObjectID(bytes: $0) }
     }
 
@@ -261,7 +260,7 @@ public struct StoreReader {
 
     /// A configuration value.
     public func config(_ key: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM config WHERE key = ?", arguments: [key])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM config WHERE key = ?"), arguments: [key])
     }
 
     /// Every configuration entry, sorted by key.
@@ -273,7 +272,7 @@ public struct StoreReader {
 
     /// The index entry of turn `id`, or nil when the index lacks it.
     public func summary(_ id: ObjectID) throws -> TurnSummary? {
-        try Row.fetchOne(db, sql: "SELECT * FROM turn_index WHERE id = ?", arguments: [Data(id.bytes)]).map(TurnSummary.init)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).map(TurnSummary.init)
     }
 
     /// Turn `start` and its ancestors, newest first, at most `limit`.

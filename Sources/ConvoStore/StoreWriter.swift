@@ -29,20 +29,27 @@ public struct StoreWriter {
     @discardableResult
     public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
+        guard try self.kind(of: id) == nil else { return id }
         let key = Data(id.bytes)
-        if try Row.fetchOne(db, sql: "SELECT 1 FROM object WHERE id = ?", arguments: [key]) == nil {
-            if let packer {
-                let (pack, offset) = try packer.append(bytes, db: db)
-                try db.execute(
-                    sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [key, kind.rawValue, bytes.count, now, pack, offset])
-            } else {
-                try db.execute(
-                    sql: "INSERT INTO object(id, kind, size, written_at, data) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [key, kind.rawValue, bytes.count, now, Data(Zlib.compress(bytes))])
-            }
+        if let packer {
+            try packer.append(id: key, kind: kind, bytes: bytes, writtenAt: now, db: db)
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO object(id, kind, size, written_at, data) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [key, kind.rawValue, bytes.count, now, Data(Zlib.compress(bytes))])
         }
         return id
+    }
+
+    /// The kind of an object stored or about to be stored by this transaction.
+    public func kind(of id: ObjectID) throws -> ObjectKind? {
+        if let pending = packer?.kind(of: Data(id.bytes)) { return pending }
+        return try read.kind(of: id)
+    }
+
+    /// Writes everything a bulk write still holds back (pack data, object rows, index rows), so that
+    /// reads inside the transaction see it. Ref updates do this themselves.
+    public func flush() throws {
+        try packer?.finish(db)
     }
 
     /// Stores a text as a blob.
@@ -67,7 +74,7 @@ public struct StoreWriter {
                 usage: draft.usage, raw: try draft.raw.map(putBlob), error: draft.error),
             origin: draft.origin, stored: draft.stored, replay: draft.replay, fetched: draft.fetched,
             createdAt: draft.createdAt)
-        if let parent = draft.parent, try read.kind(of: parent) != .turn {
+        if let parent = draft.parent, try kind(of: parent) != .turn {
             throw StoreError.objectNotFound(parent)
         }
         let id = try put(kind: .turn, bytes: turn.canonicalBytes)
@@ -77,18 +84,25 @@ public struct StoreWriter {
 
     /// Writes (or replaces) the index entry of a stored turn.
     func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
-        try db.execute(
-            sql: """
+        let arguments: StatementArguments = [
+            Data(id.bytes), turn.parent.map { Data($0.bytes) }, turn.createdAt, turn.response.model ?? turn.request.model,
+            turn.response.id, turn.response.status, turn.origin, turn.stored, turn.replay,
+            turn.response.usage?.inputTokens, turn.response.usage?.outputTokens,
+            Summary.firstLine(inputText), Summary.firstLine(outputText),
+        ]
+        if let packer {
+            packer.pendingIndex.append((Data(id.bytes), arguments))
+        } else {
+            try Self.insertIndexRow(db, arguments)
+        }
+    }
+
+    static func insertIndexRow(_ db: Database, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO turn_index(id, parent, created_at, model, response_id, status, origin, stored, replay,
                     input_tokens, output_tokens, input_line, output_line)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                Data(id.bytes), turn.parent.map { Data($0.bytes) }, turn.createdAt, turn.response.model ?? turn.request.model,
-                turn.response.id, turn.response.status, turn.origin, turn.stored, turn.replay,
-                turn.response.usage?.inputTokens, turn.response.usage?.outputTokens,
-                Summary.firstLine(inputText), Summary.firstLine(outputText),
-            ])
+                """).execute(arguments: arguments)
     }
 
     /// Drops and recreates the derived turn index from the turn objects; returns the number of turns indexed.
@@ -111,13 +125,14 @@ public struct StoreWriter {
     /// Moves `ref` from `expected` to `new` (nil deletes it) by compare-and-swap, and logs the move.
     /// Throws ``StoreError/refMoved(ref:expected:actual:)`` when the ref is not at `expected`.
     public func updateRef(_ ref: String, to new: ObjectID?, expecting expected: ObjectID?, message: String) throws {
+        try flush()
         let actual = try read.target(of: ref)
         guard actual == expected else { throw StoreError.refMoved(ref: ref, expected: expected, actual: actual) }
         if let new {
             guard try read.kind(of: new) == .turn else { throw StoreError.objectNotFound(new) }
-            try db.execute(sql: "INSERT OR REPLACE INTO ref(name, target, symbolic) VALUES (?, ?, NULL)", arguments: [ref, Data(new.bytes)])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO ref(name, target, symbolic) VALUES (?, ?, NULL)").execute(arguments: [ref, Data(new.bytes)])
         } else {
-            try db.execute(sql: "DELETE FROM ref WHERE name = ?", arguments: [ref])
+            try db.cachedStatement(sql: "DELETE FROM ref WHERE name = ?").execute(arguments: [ref])
         }
         try log(ref, old: actual, new: new, message: message)
         // Like git, a move of the branch HEAD is on is also a move of HEAD.
@@ -129,15 +144,16 @@ public struct StoreWriter {
     /// Points HEAD at a branch (symbolic) and logs the move.
     public func setHead(toBranch branch: BranchName, message: String) throws {
         let old = try read.head().tip
-        try db.execute(sql: "UPDATE ref SET target = NULL, symbolic = ? WHERE name = 'HEAD'", arguments: [branch.refName])
+        try db.cachedStatement(sql: "UPDATE ref SET target = NULL, symbolic = ? WHERE name = 'HEAD'").execute(arguments: [branch.refName])
         try log("HEAD", old: old, new: try read.target(of: branch.refName), message: message)
     }
 
     /// Detaches HEAD at a turn and logs the move.
     public func setHead(detachedAt id: ObjectID, message: String) throws {
+        try flush()
         guard try read.kind(of: id) == .turn else { throw StoreError.objectNotFound(id) }
         let old = try read.head().tip
-        try db.execute(sql: "UPDATE ref SET target = ?, symbolic = NULL WHERE name = 'HEAD'", arguments: [Data(id.bytes)])
+        try db.cachedStatement(sql: "UPDATE ref SET target = ?, symbolic = NULL WHERE name = 'HEAD'").execute(arguments: [Data(id.bytes)])
         try log("HEAD", old: old, new: id, message: message)
     }
 
@@ -160,65 +176,83 @@ public struct StoreWriter {
     public func renameBranch(_ old: BranchName, to new: BranchName) throws {
         guard let tip = try read.target(of: old.refName) else { throw StoreError.branchNotFound(old.rawValue) }
         guard try read.target(of: new.refName) == nil else { throw StoreError.branchExists(new.rawValue) }
-        try db.execute(sql: "UPDATE ref SET name = ? WHERE name = ?", arguments: [new.refName, old.refName])
-        try db.execute(sql: "UPDATE reflog SET ref = ? WHERE ref = ?", arguments: [new.refName, old.refName])
-        try db.execute(sql: "UPDATE ref SET symbolic = ? WHERE name = 'HEAD' AND symbolic = ?", arguments: [new.refName, old.refName])
+        try db.cachedStatement(sql: "UPDATE ref SET name = ? WHERE name = ?").execute(arguments: [new.refName, old.refName])
+        try db.cachedStatement(sql: "UPDATE reflog SET ref = ? WHERE ref = ?").execute(arguments: [new.refName, old.refName])
+        try db.cachedStatement(sql: "UPDATE ref SET symbolic = ? WHERE name = 'HEAD' AND symbolic = ?").execute(arguments: [new.refName, old.refName])
         try log(new.refName, old: tip, new: tip, message: "branch: renamed \(old) to \(new)")
     }
 
     /// Deletes a branch's reflog (after the branch itself was deleted, as git does).
     public func deleteReflog(_ ref: String) throws {
-        try db.execute(sql: "DELETE FROM reflog WHERE ref = ?", arguments: [ref])
+        try db.cachedStatement(sql: "DELETE FROM reflog WHERE ref = ?").execute(arguments: [ref])
     }
 
     private func log(_ ref: String, old: ObjectID?, new: ObjectID?, message: String) throws {
-        try db.execute(
-            sql: "INSERT INTO reflog(ref, old, new, at, message) VALUES (?, ?, ?, ?, ?)",
-            arguments: [ref, old.map { Data($0.bytes) }, new.map { Data($0.bytes) }, now, message])
+        try db.cachedStatement(sql: "INSERT INTO reflog(ref, old, new, at, message) VALUES (?, ?, ?, ?, ?)").execute(arguments: [ref, old.map { Data($0.bytes) }, new.map { Data($0.bytes) }, now, message])
     }
 
     // MARK: Config
 
     /// Sets a configuration value.
     public func setConfig(_ key: String, _ value: String) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", arguments: [key, value])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)").execute(arguments: [key, value])
     }
 
     /// Removes a configuration value; returns whether it was set.
     @discardableResult
     public func unsetConfig(_ key: String) throws -> Bool {
-        try db.execute(sql: "DELETE FROM config WHERE key = ?", arguments: [key])
+        try db.cachedStatement(sql: "DELETE FROM config WHERE key = ?").execute(arguments: [key])
         return db.changesCount > 0
     }
 }
 
-/// Accumulates the bytes of new objects and writes them as packs of about `target` uncompressed bytes.
-/// Object rows point into a pack as soon as they are written; the pack's data lands when it is full or
-/// when the transaction ends.
+/// Collects a bulk write: object bytes go into packs of about `target` uncompressed bytes, and the rows
+/// of the object table and the turn index are held back and inserted in key order when the write ends,
+/// so that the B-trees fill their pages instead of splitting them at random.
 final class Packer {
     static let target = 64 * 1024
     private var pack: Int64?
     private var buffer = [UInt8]()
+    private var pendingObjects: [Data: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
+    /// Turn index rows not yet inserted, with their keys.
+    var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
 
-    /// Appends bytes to the current pack; returns the pack id and the offset of the bytes in it.
-    func append(_ bytes: [UInt8], db: Database) throws -> (pack: Int64, offset: Int) {
-        if buffer.count >= Self.target { try flush(db) }
+    /// The kind of an object appended but not yet inserted.
+    func kind(of id: Data) -> ObjectKind? { pendingObjects[id]?.kind }
+
+    /// Appends an object's bytes to the current pack.
+    func append(id: Data, kind: ObjectKind, bytes: [UInt8], writtenAt: Int64, db: Database) throws {
+        if buffer.count >= Self.target { try writePack(db) }
         let pack = try self.pack ?? {
             try db.execute(sql: "INSERT INTO pack(size, data) VALUES (0, x'')")
             return db.lastInsertedRowID
         }()
         self.pack = pack
-        let offset = buffer.count
+        pendingObjects[id] = (kind, bytes.count, writtenAt, pack, buffer.count)
         buffer += bytes
-        return (pack, offset)
     }
 
     /// Writes the current pack's data.
-    func flush(_ db: Database) throws {
+    private func writePack(_ db: Database) throws {
         guard let pack else { return }
-        try db.execute(
-            sql: "UPDATE pack SET size = ?, data = ? WHERE id = ?", arguments: [buffer.count, Data(Zlib.compress(buffer)), pack])
+        try db.cachedStatement(sql: "UPDATE pack SET size = ?, data = ? WHERE id = ?")
+            .execute(arguments: [buffer.count, Data(Zlib.compress(buffer)), pack])
         self.pack = nil
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes everything held back.
+    func finish(_ db: Database) throws {
+        try writePack(db)
+        let insertObject = try db.cachedStatement(
+            sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)")
+        for (id, row) in pendingObjects.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            try insertObject.execute(arguments: [id, row.kind.rawValue, row.size, row.writtenAt, row.pack, row.offset])
+        }
+        pendingObjects.removeAll()
+        for row in pendingIndex.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            try StoreWriter.insertIndexRow(db, row.arguments)
+        }
+        pendingIndex.removeAll()
     }
 }
