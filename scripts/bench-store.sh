@@ -3,5 +3,5 @@
 # Usage: scripts/bench-store.sh [TURNS ...]   (default: 10000 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product convo >&2
-exec python3 scripts/bench/store.py "$(swift build -c release --show-bin-path)/convo" "$@"
+swift build -c release --static-swift-stdlib --product convo >&2
+exec python3 scripts/bench/store.py "$(swift build -c release --static-swift-stdlib --show-bin-path)/convo" "$@"

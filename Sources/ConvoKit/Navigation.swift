@@ -29,6 +29,11 @@ public enum Navigation {
     public static func checkout(_ workspace: Workspace, _ revision: String) throws -> CheckoutResult {
         try workspace.repository.write { writer in
             let from = try describeHead(writer.read)
+            // `checkout HEAD` stays where it is, on the branch, as in git.
+            if revision == "HEAD" || revision == "@", case .branch(let branch, let tip) = try writer.read.head() {
+                guard tip != nil else { throw StoreError.unbornBranch(branch.rawValue) }
+                return .branch(branch, tip: tip, created: false)
+            }
             if let branch = try? BranchName(revision), let tip = try writer.read.target(of: branch.refName) {
                 try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
                 return .branch(branch, tip: tip, created: false)

@@ -21,18 +21,18 @@ public enum Transcript {
         public var branches: [String: String]
     }
 
-    /// Imports a whole transcript in one transaction: either every line lands or nothing does.
+    /// Imports a whole transcript in one transaction: either every line lands or nothing does. Lines are
+    /// parsed and written one at a time, so memory stays small however long the file is; a bad line
+    /// rolls the whole transaction back.
     public static func importLines(_ workspace: Workspace, data: Data, source: String) throws -> ImportResult {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
-        let lines = try parse(data, source: source, defaultTime: now)
         return try workspace.repository.write(packing: true) { writer in
             var ids = [ObjectID]()
-            ids.reserveCapacity(lines.count)
             var lastOfConversation = [String: ObjectID]()
             var branchTips = [String: ObjectID]()
-            var newTurns = 0
+            var continuesHead = false
             let before = try writer.read.objectCounts()[.turn] ?? 0
-            for line in lines {
+            try forEachLine(data, source: source, defaultTime: now, earlierLines: { ids.count }) { line in
                 var draft = line.draft
                 switch line.parent {
                 case .line(let index): draft.parent = ids[index]
@@ -48,13 +48,12 @@ public enum Transcript {
                 lastOfConversation[line.conversation ?? ""] = id
                 if let conversation = line.conversation { branchTips[conversation] = id }
                 for branch in line.branches { branchTips[branch] = id }
+                if line.conversation == nil && line.parent == .implicit { continuesHead = true }
             }
             try writer.flush()
-            newTurns = (try writer.read.objectCounts()[.turn] ?? 0) - before
+            let newTurns = (try writer.read.objectCounts()[.turn] ?? 0) - before
             // Lines with no conversation at all, chained implicitly, continue HEAD's branch.
-            if lines.contains(where: { $0.conversation == nil && $0.parent == .implicit }), let tip = lastOfConversation[""],
-                let branch = try writer.read.head().branch
-            {
+            if continuesHead, let tip = lastOfConversation[""], let branch = try writer.read.head().branch {
                 branchTips[branch.rawValue] = tip
             }
             var moved = [String: String]()
@@ -73,7 +72,7 @@ public enum Transcript {
                 try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)")
                 moved[name] = tip.hex
             }
-            return ImportResult(lines: lines.count, newTurns: newTurns, branches: moved)
+            return ImportResult(lines: ids.count, newTurns: newTurns, branches: moved)
         }
     }
 
@@ -93,25 +92,28 @@ public enum Transcript {
         var draft: TurnDraft
     }
 
-    /// Parses and validates every line before anything is written.
-    static func parse(_ data: Data, source: String, defaultTime: Int64) throws -> [Line] {
-        var lines = [Line]()
+    /// Parses and validates each non-blank line in turn and hands it to `body`.
+    /// `earlierLines` tells how many lines were accepted so far, for checking `parent` numbers.
+    static func forEachLine(
+        _ data: Data, source: String, defaultTime: Int64, earlierLines: () -> Int, _ body: (Line) throws -> Void
+    ) throws {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
         var lineNumber = 0
-        var start = data.startIndex
-        while start < data.endIndex {
-            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
             lineNumber += 1
-            let bytes = data[start..<end]
-            start = end < data.endIndex ? data.index(after: end) : end
+            let slice = bytes[start..<end]
+            start = end + 1
             func fail(_ reason: String) -> ConvoError { .invalidTranscript(source: source, line: lineNumber, reason: reason) }
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw fail("not valid UTF-8") }
+            guard let text = String(validating: slice, as: UTF8.self) else { throw fail("not valid UTF-8") }
             if text.allSatisfy(\.isWhitespace) { continue }
             let json: JSONValue
-            do { json = try JSONValue.parse(Array(text.utf8)) } catch { throw fail("not valid JSON") }
+            do { json = try JSONValue.parse(slice) } catch { throw fail("not valid JSON") }
             guard json.objectValue != nil else { throw fail("expected a JSON object, one turn a line") }
-            lines.append(try line(json, number: lineNumber, index: lines.count, defaultTime: defaultTime, fail: fail))
+            try body(try line(json, number: lineNumber, index: earlierLines(), defaultTime: defaultTime, fail: fail))
         }
-        return lines
+        }
     }
 
     private static func line(

@@ -68,6 +68,26 @@ public struct TurnSummary: Equatable, Sendable {
     /// First line of the answer.
     public var outputLine: String
 
+    /// Creates a summary (the index builds these; tests and layouts may too).
+    public init(
+        id: ObjectID, parent: ObjectID?, createdAt: Int64, model: String?, responseID: String?, status: String, origin: String?,
+        stored: Bool, replay: Bool, inputTokens: Int64?, outputTokens: Int64?, inputLine: String, outputLine: String
+    ) {
+        self.id = id
+        self.parent = parent
+        self.createdAt = createdAt
+        self.model = model
+        self.responseID = responseID
+        self.status = status
+        self.origin = origin
+        self.stored = stored
+        self.replay = replay
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.inputLine = inputLine
+        self.outputLine = outputLine
+    }
+
     init(row: Row) {
         id = ObjectID(bytes: row["id"] as Data)!
         parent = (row["parent"] as Data?).flatMap { ObjectID(bytes: $0) }

@@ -108,7 +108,7 @@ public struct TurnDraft: Hashable, Sendable {
 
 /// Shortened first lines for the index.
 enum Summary {
-    static let maximumLength = 72
+    static let maximumLength = 50
 
     /// The first non-blank line of `text`, trimmed and cut to `maximumLength` characters.
     /// Looks only at the start of the text, so long answers cost nothing extra.

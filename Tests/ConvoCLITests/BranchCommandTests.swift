@@ -88,3 +88,13 @@ import Testing
         #expect(await harness.run("rev-parse", "HEAD@{1}").out == (await harness.run("rev-parse", "travel").out))
     }
 }
+
+@Suite struct CheckoutHeadTests {
+    @Test func checkoutHeadStaysOnTheBranch() async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("checkout", "HEAD").status == 0)
+        let status = try jsonObject(await harness.run("status", "--json").out)
+        #expect(status["branch"] as? String == "main")
+        #expect(status["detached"] as? Bool == false)
+    }
+}

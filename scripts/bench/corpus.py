@@ -8,6 +8,8 @@ a turn of an earlier conversation (through "parent"); a few instructions repeat 
 system prompts do; answers are several paragraphs, inputs one to three sentences. Prints the raw text size
 (the sum of the UTF-8 bytes of every input, output and instructions) on stderr as `raw_text_bytes N`.
 """
+import bisect
+import itertools
 import json
 import random
 import sys
@@ -19,10 +21,15 @@ def main():
                  "ne", "gra", "phi", "lu", "ber", "co", "den", "sa", "ri", "um", "ex", "ol", "ta", "vin", "ser"]
     common = ["the", "a", "of", "to", "and", "in", "is", "it", "that", "for", "you", "with", "on", "as", "this",
               "be", "are", "can", "your", "we", "or", "by", "from", "not", "but", "what", "how", "when", "which"]
-    vocabulary = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(6000)})
+    vocabulary = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))) for _ in range(8000)})
+    rng.shuffle(vocabulary)
+    # Word frequencies follow Zipf's law, as in natural language: the r-th word is used in proportion to 1/r.
+    cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(vocabulary) + 1)))
 
     def word():
-        return rng.choice(common) if rng.random() < 0.45 else rng.choice(vocabulary)
+        if rng.random() < 0.3:
+            return rng.choice(common)
+        return vocabulary[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
 
     def sentence():
         words = [word() for _ in range(rng.randint(6, 22))]
@@ -45,8 +52,9 @@ def main():
         for index in range(length):
             line = {
                 "conversation": name,
-                "input": paragraph(1, 3),
-                "output": "\n\n".join(paragraph(2, 6) for _ in range(rng.randint(1, 5))),
+                "input": paragraph(1, 3) + (
+                    "\n\n" + "\n\n".join(paragraph(3, 6) for _ in range(rng.randint(2, 6))) if rng.random() < 0.2 else ""),
+                "output": "\n\n".join(paragraph(2, 6) for _ in range(rng.randint(2, 7))),
                 "model": rng.choice(["grok-4", "grok-4", "grok-4-fast", "gpt-4.1-mini"]),
                 "created_at": f"2026-{1 + written % 12:02d}-{1 + written % 28:02d}T{written % 24:02d}:{written % 60:02d}:{(written * 7) % 60:02d}Z",
                 "response_id": f"resp_{rng.getrandbits(96):024x}",
@@ -54,7 +62,8 @@ def main():
             }
             if system:
                 line["instructions"] = system
-                raw += len(system.encode())
+                if index == 0:
+                    raw += len(system.encode())
             if index == 0 and first_parent is not None:
                 line["parent"] = first_parent
             raw += len(line["input"].encode()) + len(line["output"].encode())

@@ -21,14 +21,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def run(argv, cwd, stdout=subprocess.DEVNULL, stdin=None):
     """Runs argv; returns (seconds, peak RSS in MiB, exit status, captured stdout or None)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=stdout, stdin=stdin, stderr=subprocess.PIPE)
-    output = process.stdout.read() if stdout == subprocess.PIPE else None
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(argv)} failed: {process.stderr.read().decode()}")
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=stdout, stdin=stdin, stderr=errors)
+        output = process.stdout.read() if stdout == subprocess.PIPE else None
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit(f"{' '.join(argv)} failed: {errors.read().decode()}")
     return seconds, usage.ru_maxrss / 1024, output
 
 
@@ -47,6 +48,12 @@ def bench(binary, turns, workdir):
     os.makedirs(repo)
     run([binary, "init"], repo)
     import_seconds, import_rss, _ = run([binary, "import", corpus], repo)
+    # Put HEAD on a conversation at least 20 turns deep, so that `log -n 20` prints 20 turns.
+    for line in run([binary, "branch"], repo, stdout=subprocess.PIPE)[2].decode().splitlines():
+        branch = line[2:].split()[0]
+        if run([binary, "log", "--oneline", "-n", "20", branch], repo, stdout=subprocess.PIPE)[2].count(b"\n") == 20:
+            run([binary, "checkout", branch], repo)
+            break
     log_median, log_min, log_rss = repeated([binary, "log", "-n", "20"], repo, 30)
     start = time.perf_counter()
     all_seconds, all_rss, listing = run([binary, "log", "--all", "--oneline"], repo, stdout=subprocess.PIPE)

@@ -27,7 +27,7 @@ struct Import: ConvoCommand {
             data = context.environment.input.readAll()
         } else {
             let url = context.environment.path(file)
-            do { data = try Data(contentsOf: url) } catch {
+            do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
                 throw ConvoError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
             }
         }
@@ -39,9 +39,11 @@ struct Import: ConvoCommand {
             ]))
         } else {
             context.err.line("imported \(result.lines) lines: \(result.newTurns) new turns")
-            for (branch, tip) in result.branches.sorted(by: { $0.key < $1.key }) {
+            let moved = result.branches.sorted(by: { $0.key < $1.key })
+            for (branch, tip) in moved.prefix(10) {
                 context.err.line("  \(branch) -> \(tip.prefix(7))")
             }
+            if moved.count > 10 { context.err.line("  … and \(moved.count - 10) more branches ('convo branch' lists them)") }
         }
     }
 }
