@@ -51,7 +51,7 @@ public enum History {
             }
             if options.reverse { summaries.reverse() }
             let short = try reader.abbreviations(of: summaries.map(\.id))
-            let decorations = try Decorations(reader)
+            let decorations = try Decorations(reader, for: summaries.map(\.id))
             return summaries.map { LogEntry(summary: $0, shortID: short[$0.id] ?? $0.id.abbreviated(), refs: decorations[$0.id]) }
         }
     }
@@ -86,10 +86,10 @@ public enum History {
 public struct Decorations: Sendable {
     private var labels: [ObjectID: [String]] = [:]
 
-    /// Reads HEAD and the branches.
-    public init(_ reader: StoreReader) throws {
+    /// Reads HEAD and the branches pointing at `ids`.
+    public init(_ reader: StoreReader, for ids: some Collection<ObjectID>) throws {
         let head = try reader.head()
-        for (branch, tip) in try reader.branches() {
+        for (branch, tip) in try reader.branches(pointingAt: ids) {
             if head.branch == branch {
                 labels[tip, default: []].insert("HEAD -> \(branch)", at: 0)
             } else {

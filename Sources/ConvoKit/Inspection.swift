@@ -71,7 +71,7 @@ public enum Inspection {
             let id = try reader.resolve(revision)
             let turn = try reader.turn(id)
             return TurnDetails(
-                id: id, turn: turn, refs: try Decorations(reader)[id],
+                id: id, turn: turn, refs: try Decorations(reader, for: [id])[id],
                 instructions: try turn.request.instructions.map { try reader.text($0) },
                 input: try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) },
                 output: try turn.response.output.map {

@@ -34,6 +34,7 @@ enum Schema {
                     symbolic TEXT,                  -- the ref it points at (HEAD on a branch)
                     CHECK ((target IS NULL) <> (symbolic IS NULL))
                 );
+                CREATE INDEX ref_by_target ON ref(target); -- decorations: which refs name these turns
                 -- Every move of a ref or of HEAD, append-only.
                 CREATE TABLE reflog (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, -- order of moves

@@ -262,6 +262,27 @@ public struct StoreReader {
         }
     }
 
+    /// The branches whose tips are among `ids`, sorted by name.
+    public func branches(pointingAt ids: some Collection<ObjectID>) throws -> [(name: BranchName, tip: ObjectID)] {
+        // A long list is cheaper as one scan of the branches than as a huge IN list.
+        if ids.count > 500 {
+            let wanted = Set(ids)
+            return try branches().filter { wanted.contains($0.tip) }
+        }
+        guard !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT name, target FROM ref WHERE target IN (\(placeholders)) AND name LIKE 'refs/heads/%' ORDER BY name",
+            arguments: StatementArguments(ids.map { Data($0.bytes) }))
+        return rows.compactMap { row in
+            let name: String = row["name"]
+            guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(String(name.dropFirst(11))) else {
+                return nil
+            }
+            return (branch, tip)
+        }
+    }
+
     /// The reflog of `ref`, newest first; every ref's when `ref` is nil.
     public func reflog(_ ref: String?) throws -> [ReflogEntry] {
         let rows = if let ref {
