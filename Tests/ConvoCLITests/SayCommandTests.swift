@@ -1,5 +1,6 @@
 import ConvoCLI
 import ConvoKit
+import ConvoStore
 import Foundation
 import ResponsesEmulator
 import Testing
@@ -300,5 +301,71 @@ func inputTexts(_ body: [String: Any]) -> [String] {
         let result = await harness.run("say", "Hello")
         #expect(result.status == 2)
         #expect(result.err.contains("--allow-insecure-http"))
+    }
+
+    @Test func aTurnOnADetachedHeadMovesHeadAndHintsAtNamingIt() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "one").status == 0)
+            #expect(await harness.run("say", "two").status == 0)
+            let main = await harness.run("rev-parse", "main").out
+            #expect(await harness.run("checkout", "HEAD~1").status == 0)
+            let result = await harness.run("say", "three")
+            #expect(result.status == 0)
+            #expect(result.err.hasPrefix("[detached HEAD "))
+            #expect(result.err.contains("convo checkout -b <name>"))
+            #expect(await harness.run("rev-parse", "main").out == main)
+            let status = try jsonObject(await harness.run("status", "--json").out)
+            #expect(status["detached"] as? Bool == true)
+            #expect(status["turns"] as? Int == 2)
+        }
+    }
+
+    @Test func aBranchThatMovedMeanwhileKeepsItsTipAndTheTurnIsStillCommitted() async throws {
+        let slow = FaultPlan(latencyMilliseconds: 600)
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key, faults: slow)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "first").status == 0)
+            let tip = try #require(ObjectID(hex: await harness.run("rev-parse", "HEAD").out.trimmingCharacters(in: .newlines)))
+            let pending = Task { await harness.run("say", "second") }
+            try await Task.sleep(for: .milliseconds(200))
+            // Another process commits to main while the answer is on its way.
+            let repository = try Repository.open(at: harness.folder.appendingPathComponent(".convo"))
+            let other = try repository.write { writer in
+                let id = try writer.insert(TurnDraft(
+                    parent: tip, model: "m", input: [DraftMessage(role: "user", text: "elsewhere")],
+                    output: [DraftOutputItem(type: "message", role: "assistant", text: "ok")], createdAt: 1))
+                try writer.updateRef("refs/heads/main", to: id, expecting: tip, message: "test: moved meanwhile")
+                return id
+            }
+            let result = await pending.value
+            #expect(result.status == 0, "\(result.err)")
+            #expect(result.out == "Echo: second (I see 2 earlier messages.)\n")
+            #expect(result.err.contains("branch 'main' moved meanwhile"))
+            let hint = try #require(result.err.split(separator: "\n").last { $0.hasPrefix("hint: attach it with 'convo branch <name> ") })
+            let short = String(hint.split(separator: " ").last!.dropLast())
+            #expect(await harness.run("rev-parse", "main").out.hasPrefix(other.hex))
+            #expect(await harness.run("rev-parse", short + "~1").out.hasPrefix(tip.hex))
+            #expect(await harness.run("branch", "kept", short).status == 0)
+        }
+    }
+
+    @Test func anIncompleteAnswerIsRecordedWithItsParametersAndWarnedAbout() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: Self.key)) { emulator in
+            let harness = try await sayHarness(emulator, provider: "openai")
+            let result = await harness.run(
+                "say", "--max-output-tokens", "2", "--temperature", "0.25", "--model", "gpt-test",
+                "Tell me about the history of Rome")
+            #expect(result.status == 0, "\(result.err)")
+            #expect(result.err.contains("warning: the response is incomplete (max_output_tokens)"))
+            let turn = try jsonObject(await harness.run("show", "--json").out)
+            #expect(turn["status"] as? String == "incomplete")
+            #expect(turn["model"] as? String == "gpt-test")
+            let parameters = try #require(turn["parameters"] as? [String: Any])
+            #expect(parameters["max_output_tokens"] as? Int == 2)
+            #expect(parameters["temperature"] as? Double == 0.25)
+            let sent = try posts(emulator)
+            #expect(sent[0].body["max_output_tokens"] as? Int == 2)
+        }
     }
 }
