@@ -87,6 +87,9 @@ func inputTexts(_ body: [String: Any]) -> [String] {
             #expect(sent[0].body["instructions"] as? String == "Be brief.")
             #expect((sent[1].body["instructions"] as? String) == (flavor == .openai ? "Be brief." : nil))
             #expect(try await harness.depth() == 2)
+            let next = try jsonObject(await harness.run("status", "--json").out)["next_say"] as? [String: Any]
+            let head = try jsonObject(await harness.run("show", "--json").out)
+            #expect(next?["previous_response_id"] as? String == head["response_id"] as? String)
         }
     }
 
@@ -161,7 +164,9 @@ func inputTexts(_ body: [String: Any]) -> [String] {
             #expect(await harness.run("config", "retention_days", "1").status == 0)
             #expect(await harness.run("say", "Hello, my name is Alice.").status == 0)
             harness.now += 2 * 86_400
-            #expect(await harness.run("status").out.contains("Next say: replays 1 turn"))
+            #expect(await harness.run("status").out.contains("Next say: replays 1 turn and the new message"))
+            let next = try jsonObject(await harness.run("status", "--json").out)["next_say"] as? [String: Any]
+            #expect(next?["send"] as? String == "replay")
             let replayed = await harness.run("say", "What's my name?")
             #expect(replayed.status == 0, "\(replayed.err)")
             #expect(replayed.err.contains("has expired"))

@@ -33,7 +33,9 @@ struct SayCommand: ConvoCommand {
     @Flag(inversion: .prefixedNo, help: "Stream the answer as it arrives (default: when stdout is a terminal).")
     var stream: Bool?
     @Flag(help: "Print one JSON object: turn, response_id, output_text, usage, replay.") var json = false
-    @Option(name: .customShort("b"), help: "Start this branch at HEAD and put the turn on it.", transform: branchName)
+    @Option(
+        name: .customShort("b"), help: ArgumentHelp("Start this branch at HEAD and put the turn on it.", valueName: "name"),
+        transform: branchName)
     var branch: BranchName?
     @Flag(help: "Send the whole local history instead of previous_response_id.") var replay = false
     @Flag(help: "Allow plain http to a host that is not loopback (sends the key in clear text).")

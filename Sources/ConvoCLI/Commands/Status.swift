@@ -57,6 +57,15 @@ struct Status: ConvoCommand {
         }
     }
 
+    static func nextSay(_ route: SayRoute?) -> JSONValue {
+        switch route {
+        case nil: .null
+        case .fresh?: .object(["send": .string("message")])
+        case .chain(let id)?: .object(["send": .string("message"), "previous_response_id": .string(id)])
+        case .replay(let reason)?: .object(["send": .string("replay"), "reason": .string(reason.description)])
+        }
+    }
+
     static func days(_ seconds: Int64) -> String {
         let days = seconds / 86_400
         if days >= 1 { return "\(days) day\(days == 1 ? "" : "s")" }
@@ -82,6 +91,7 @@ struct Status: ConvoCommand {
             "model": status.model.map(JSONValue.string) ?? .null,
             "response_id": status.tip?.responseID.map(JSONValue.string) ?? .null,
             "remote": .object(remote),
+            "next_say": nextSay(status.nextSay),
         ])
     }
 }
