@@ -22,7 +22,12 @@ base="${line#listening on }/v1"
 echo "== convo-emulator (a test double of the Responses API) at $base" >&2
 
 export CONVO_BASE_URL="$base" CONVO_API_KEY=demo-key NO_COLOR=1
-convo() { echo "$ convo$(printf " %q" "$@")" >&2; "$bin/convo" -C "$work" "$@"; }
+convo() {
+    local shown="\$ convo" arg
+    for arg in "$@"; do [[ "$arg" == *[[:space:]\'?]* ]] && shown+=" \"$arg\"" || shown+=" $arg"; done
+    echo "$shown" >&2
+    "$bin/convo" -C "$work" "$@"
+}
 convo init --provider custom --base-url "$base"
 convo say "Hello, my name is Alice. Remember this."
 convo say "What's my name?"
