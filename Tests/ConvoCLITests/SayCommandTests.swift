@@ -212,6 +212,18 @@ func inputTexts(_ body: [String: Any]) -> [String] {
         }
     }
 
+    @Test func theKeyMayComeFromApiKeyCommand() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            harness.variables["CONVO_API_KEY"] = nil
+            #expect(await harness.run("config", "api_key_command", "printf '%s\\n' test-key").status == 0)
+            let result = await harness.run("say", "Hello")
+            #expect(result.status == 0, "\(result.err)")
+            let log = emulator.requestLog()
+            #expect(log.count == 1 && log.allSatisfy { $0.hasAuthorization && $0.status == 200 })
+        }
+    }
+
     @Test func aServerThatIsDownExitsEight() async throws {
         let emulator = try await Emulator.start(EmulatorConfiguration(flavor: .xai))
         let harness = try await sayHarness(emulator)
