@@ -83,12 +83,13 @@ def main():
             print(f"{turns} sequential requests: convo say {convo_seconds:.2f} s, curl {curl_seconds:.2f} s, "
                   f"ratio {convo_seconds / curl_seconds:.2f}x (target <= 1.2x)")
             # Where the time goes: starting the process at all, and opening the repository without a request.
+            costs = [f"say {1000 * convo_seconds / turns:.1f} ms", f"curl {1000 * curl_seconds / turns:.1f} ms"]
             for label, args in (("convo --version", ["--version"]), ("convo status", ["status"])):
                 start = time.perf_counter()
                 for _ in range(50):
                     run(*args)
-                print(f"  per process: {label} {1000 * (time.perf_counter() - start) / 50:.1f} ms; "
-                      f"say {1000 * convo_seconds / turns:.1f} ms; curl {1000 * curl_seconds / turns:.1f} ms")
+                costs.append(f"{label} {1000 * (time.perf_counter() - start) / 50:.1f} ms")
+            print("  per process: " + ", ".join(costs))
 
             sizes = {}
             for n in (1, 10, 100):
