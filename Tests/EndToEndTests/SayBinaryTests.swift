@@ -69,6 +69,26 @@ final class EmulatorProcess {
         #expect(try shell.run("fsck").status == 0)
     }
 
+    @Test func afterServerExpiryTheNextSayReplaysAndAWrongKeyExitsSeven() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--retention-seconds", "1"])
+        defer { emulator.stop() }
+        var shell = try shell(emulator)
+        defer { shell.cleanUp() }
+        #expect(try shell.run("say", "Hello, my name is Alice.").status == 0)
+        Thread.sleep(forTimeInterval: 1.5)
+        let replayed = try shell.run("say", "What's my name?")
+        #expect(replayed.status == 0, "\(replayed.err)")
+        #expect(replayed.out == "Your name is Alice.\n")
+        #expect(replayed.err.contains("replaying 1 earlier turn"))
+        #expect(replayed.err.contains("(replayed 1 turn)"))
+
+        shell.environment["CONVO_API_KEY"] = "wrong"
+        let refused = try shell.run("say", "Hello again")
+        #expect(refused.status == 7)
+        #expect(refused.out.isEmpty)
+        #expect(try shell.run("log", "--oneline").lines.count == 2)
+    }
+
     @Test func sigintDuringAStreamExits130AndCommitsNothing() throws {
         let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--slow-stream-ms", "400"])
         defer { emulator.stop() }
