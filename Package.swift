@@ -79,10 +79,12 @@ let package = Package(
         ),
 
         .testTarget(name: "ConvoStoreTests", dependencies: ["ConvoStore"]),
-        .testTarget(name: "ConvoKitTests", dependencies: ["ConvoKit"]),
+        .testTarget(name: "ConvoKitTests", dependencies: ["ConvoKit", "ConvoStore", "ResponsesAPI"]),
         .testTarget(
             name: "ConvoCLITests",
-            dependencies: ["ConvoCLI", "ConvoStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ConvoCLI", "ConvoKit", "ConvoStore", "ResponsesEmulator", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "ResponsesAPITests",

@@ -105,6 +105,22 @@ extension ExitStatus {
             case .invalidTranscript, .unreadableFile: .invalidInput
             case .unknownConfigKey, .invalidConfigValue, .invalidOption: .usage
             }
+        case let error as SayError:
+            switch error {
+            case .missingAPIKey, .apiKeyCommandFailed: .authError
+            case .missingBaseURL, .unsafeBaseURL: .usage
+            case .emptyMessage: .invalidInput
+            case .editorFailed, .branchExists: .failure
+            case .interrupted: .interrupted
+            case .streamBroken: .networkError
+            case .responseFailed: .apiError
+            }
+        case let error where APIFailure.kind(of: error) != nil:
+            switch APIFailure.kind(of: error)! {
+            case .authentication: .authError
+            case .network: .networkError
+            case .server: .apiError
+            }
         default:
             nil
         }

@@ -78,11 +78,14 @@ public struct ConvoEnvironment: Sendable {
     public var outputIsTerminal: Bool
     /// Terminal width in columns.
     public var terminalWidth: Int
+    /// How API servers are reached (retry policy and waiting); tests make retries instant.
+    public var transport: APITransport
 
     /// Creates an environment.
     public init(
         workingDirectory: String, variables: [String: String], now: @escaping @Sendable () -> Date, output: TextSink,
-        errors: TextSink, input: InputSource, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalWidth: Int = 80
+        errors: TextSink, input: InputSource, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalWidth: Int = 80,
+        transport: APITransport = .live
     ) {
         self.workingDirectory = workingDirectory
         self.variables = variables
@@ -93,6 +96,7 @@ public struct ConvoEnvironment: Sendable {
         self.inputIsTerminal = inputIsTerminal
         self.outputIsTerminal = outputIsTerminal
         self.terminalWidth = terminalWidth
+        self.transport = transport
     }
 
     /// The real process environment.

@@ -40,6 +40,8 @@ public struct StatusReport: Sendable {
     public var retentionDays: Int
     /// The server state of HEAD's response.
     public var remote: RemoteState
+    /// How the next `say` travels (nil when the server settings are incomplete).
+    public var nextSay: SayRoute?
 }
 
 /// What the server holds for a turn's response, as far as the local record knows.
@@ -88,11 +90,19 @@ public enum Inspection {
             let head = try reader.head()
             let tip = try head.tip.flatMap { try reader.summary($0) }
             let retention = Int(try reader.config(ConfigKey.retentionDays.rawValue) ?? "") ?? 30
+            var config = [ConfigKey: String]()
+            for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
+            let endpoint = try? APIEndpoint.resolve(
+                config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: true)
+            let nextSay = endpoint.map {
+                SayPlan.route(
+                    tip: tip.map(TipRecord.init), origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)
+            }
             return StatusReport(
                 head: head, tip: tip, depth: try head.tip.map { try reader.ancestry(of: $0).count } ?? 0,
                 model: try reader.config(ConfigKey.model.rawValue), provider: try reader.config(ConfigKey.provider.rawValue) ?? "xai",
                 baseURL: try reader.config(ConfigKey.baseURL.rawValue), retentionDays: retention,
-                remote: tip.map { RemoteState.of($0, retentionDays: retention, now: now) } ?? .none)
+                remote: tip.map { RemoteState.of($0, retentionDays: retention, now: now) } ?? .none, nextSay: nextSay)
         }
     }
 

@@ -8,6 +8,9 @@ final class Harness: @unchecked Sendable {
     var now = Date(timeIntervalSince1970: 1_764_000_000)
     var variables: [String: String] = [:]
     var outputIsTerminal = false
+    var inputIsTerminal = false
+    /// Retries without waiting, so rate-limit tests take no time.
+    var transport = APITransport(sleep: { _ in })
 
     struct Result {
         var status: Int32
@@ -30,7 +33,8 @@ final class Harness: @unchecked Sendable {
         let clock = now
         let environment = ConvoEnvironment(
             workingDirectory: (directory ?? folder).path, variables: variables, now: { clock }, output: out, errors: err,
-            input: .bytes(stdin), inputIsTerminal: false, outputIsTerminal: outputIsTerminal)
+            input: .bytes(stdin), inputIsTerminal: inputIsTerminal, outputIsTerminal: outputIsTerminal,
+            transport: transport)
         let status = await ConvoMain.run(arguments, environment: environment)
         return Result(status: status, out: out.text, err: err.text)
     }

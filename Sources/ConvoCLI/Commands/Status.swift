@@ -34,18 +34,35 @@ struct Status: ConvoCommand {
         lines.append("Provider: \(status.provider)" + (status.baseURL.map { " (\($0))" } ?? ""))
         lines.append("Model:    \(status.model ?? "provider default")")
         lines.append("Server:   " + Self.describe(status.remote, depth: status.depth, now: now))
+        lines.append("Next say: " + Self.describe(next: status.nextSay, depth: status.depth))
         context.out.write(lines.joined(separator: "\n") + "\n")
     }
 
     static func describe(_ remote: RemoteState, depth: Int, now: Int64) -> String {
         switch remote {
         case .none: "nothing stored yet"
-        case .live(let expiresAt):
-            "live, expires in \(days(expiresAt - now)); the next say sends only the new message"
-        case .expired:
-            "expired: the next say replays \(depth) turn\(depth == 1 ? "" : "s")"
-        case .notStored:
-            "not stored on the server: the next say replays \(depth) turn\(depth == 1 ? "" : "s")"
+        case .live(let expiresAt): "live, expires in \(days(expiresAt - now))"
+        case .expired: "expired"
+        case .notStored: "not stored on the server"
+        }
+    }
+
+    /// What the next say sends, from the same plan `say` follows.
+    static func describe(next route: SayRoute?, depth: Int) -> String {
+        switch route {
+        case nil: "unknown until the server settings are complete (see 'convo config')"
+        case .fresh?: "the first message of a new conversation"
+        case .chain?: "only the new message (previous_response_id = HEAD's response)"
+        case .replay(let reason)?: "replays \(depth) turn\(depth == 1 ? "" : "s") and the new message (\(reason))"
+        }
+    }
+
+    static func nextSay(_ route: SayRoute?) -> JSONValue {
+        switch route {
+        case nil: .null
+        case .fresh?: .object(["send": .string("message")])
+        case .chain(let id)?: .object(["send": .string("message"), "previous_response_id": .string(id)])
+        case .replay(let reason)?: .object(["send": .string("replay"), "reason": .string(reason.description)])
         }
     }
 
@@ -74,6 +91,7 @@ struct Status: ConvoCommand {
             "model": status.model.map(JSONValue.string) ?? .null,
             "response_id": status.tip?.responseID.map(JSONValue.string) ?? .null,
             "remote": .object(remote),
+            "next_say": nextSay(status.nextSay),
         ])
     }
 }

@@ -1,0 +1,84 @@
+import ArgumentParser
+import ConvoKit
+import ConvoStore
+import Foundation
+
+struct SayCommand: ConvoCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "say",
+        abstract: "Send one message to the model and commit the answer as a new turn.",
+        discussion: """
+            The message comes from the arguments; else from stdin when it is not a terminal; else from \
+            $VISUAL or $EDITOR (an empty message aborts). Only the new message is sent, with HEAD's response \
+            as previous_response_id; when the server no longer holds it (expired, not stored, another server) \
+            the local history is replayed instead, and stderr says so. Stdout carries only the answer \
+            (or the JSON); the summary line goes to stderr.
+
+            Key: CONVO_API_KEY, else the provider's variable (XAI_API_KEY, OPENAI_API_KEY), else the output of \
+            config api_key_command. Base URL: CONVO_BASE_URL, else config base_url, else the provider's.
+
+            Examples:
+              convo say "Hello, my name is Alice. Remember this."
+              git diff | convo say --no-stream "Review this diff" > review.md
+              convo say -b travel "Plan a trip to Rome instead"
+              convo say --json --replay "Summarize our conversation" | jq -r .output_text
+            """)
+
+    @Argument(help: "The message (joined by spaces).") var message: [String] = []
+    @Option(help: "The model to ask (default: config model, else the provider's).") var model: String?
+    @Option(help: "Instructions (system prompt) for this turn, overriding config.") var instructions: String?
+    @Option(help: "Sampling temperature.") var temperature: Double?
+    @Option(help: "Upper bound on generated tokens.") var maxOutputTokens: Int?
+    @Flag(help: "Ask the server not to store the response (the next say replays).") var noStore = false
+    @Flag(inversion: .prefixedNo, help: "Stream the answer as it arrives (default: when stdout is a terminal).")
+    var stream: Bool?
+    @Flag(help: "Print one JSON object: turn, response_id, output_text, usage, replay.") var json = false
+    @Option(
+        name: .customShort("b"), help: ArgumentHelp("Start this branch at HEAD and put the turn on it.", valueName: "name"),
+        transform: branchName)
+    var branch: BranchName?
+    @Flag(help: "Send the whole local history instead of previous_response_id.") var replay = false
+    @Flag(help: "Allow plain http to a host that is not loopback (sends the key in clear text).")
+    var allowInsecureHTTP = false
+
+    func run(_ context: CommandContext) async throws {
+        let workspace = try context.workspace()
+        let options = SayOptions(
+            message: try MessageSource.read(workspace, arguments: message), model: model, instructions: instructions,
+            temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
+            stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, branch: branch,
+            allowInsecureHTTP: allowInsecureHTTP)
+        let echo = options.stream && !json
+        let result = try await Interruptible.run {
+            try await Say.run(
+                workspace, options, onText: { if echo { context.out.write($0) } },
+                notice: { context.err.line("convo: \($0)") })
+        }
+        if json {
+            context.json(SayRendering.json(result))
+        } else {
+            if !echo { context.out.write(result.outputText) }
+            if !result.outputText.hasSuffix("\n") { context.out.write("\n") }
+        }
+        for line in SayRendering.summary(result) { context.err.line(line) }
+        if let failure = result.failure {
+            throw SayError.responseFailed(turn: result.shortID, responseID: result.responseID, message: failure)
+        }
+    }
+}
+
+/// Runs work that SIGINT cancels: the work sees cancellation, and nothing is committed unless it finished.
+enum Interruptible {
+    static func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await work() }
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { task.cancel() }
+        source.resume()
+        defer {
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        return try await task.value
+    }
+}

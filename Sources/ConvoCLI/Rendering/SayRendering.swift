@@ -1,0 +1,54 @@
+import ConvoKit
+import ConvoStore
+
+/// How a committed turn is reported: the stderr summary and the `--json` object.
+enum SayRendering {
+    /// `[main 3f9a2c1] resp_… 12 in / 9 out tokens (replayed 2 turns)` and any hints.
+    static func summary(_ result: SayResult) -> [String] {
+        var tokens = ""
+        if let usage = result.usage { tokens = " \(usage.inputTokens) in / \(usage.outputTokens) out tokens" }
+        let replayed = result.route.isReplay
+            ? " (replayed \(result.replayedTurns) turn\(result.replayedTurns == 1 ? "" : "s"))" : ""
+        let tail = "\(result.responseID)\(tokens)\(replayed)"
+        var lines = [String]()
+        switch result.placement {
+        case .branchMoved(let branch):
+            lines.append("[\(branch) \(result.shortID)] \(tail)")
+        case .detachedMoved:
+            lines.append("[detached HEAD \(result.shortID)] \(tail)")
+            lines.append("hint: HEAD is detached; name this conversation with 'convo checkout -b <name>'")
+        case .movedMeanwhile(let branch, let actual):
+            lines.append("[\(result.shortID)] \(tail)")
+            let moved = branch.map { "branch '\($0)'" } ?? "HEAD"
+            lines.append(
+                "note: \(moved) moved meanwhile (now at \(actual?.abbreviated() ?? "nothing")); turn \(result.shortID) "
+                    + "is committed but nothing points at it")
+            lines.append("hint: attach it with 'convo branch <name> \(result.shortID)'")
+        }
+        if result.status == "incomplete" {
+            lines.append("warning: the response is incomplete (\(result.incompleteReason ?? "no reason given"))")
+        }
+        return lines
+    }
+
+    /// One JSON object for `--json`.
+    static func json(_ result: SayResult) -> JSONValue {
+        var usage = JSONValue.null
+        if let value = result.usage {
+            var object: [String: JSONValue] = [
+                "input_tokens": .int(Int64(value.inputTokens)), "output_tokens": .int(Int64(value.outputTokens)),
+            ]
+            object["cached_tokens"] = value.cachedTokens.map { .int(Int64($0)) }
+            object["reasoning_tokens"] = value.reasoningTokens.map { .int(Int64($0)) }
+            usage = .object(object)
+        }
+        var branch = JSONValue.null
+        if case .branchMoved(let name) = result.placement { branch = .string(name.rawValue) }
+        return .object([
+            "turn": .string(result.turn.hex), "response_id": .string(result.responseID),
+            "status": .string(result.status), "output_text": .string(result.outputText), "usage": usage,
+            "replay": .bool(result.route.isReplay), "replayed_turns": .int(Int64(result.replayedTurns)),
+            "branch": branch,
+        ])
+    }
+}

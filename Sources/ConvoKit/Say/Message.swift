@@ -1,0 +1,72 @@
+import ConvoStore
+import Foundation
+
+/// Where the message of `say` comes from: arguments, else standard input when piped, else an editor.
+public enum MessageSource {
+    /// The message: arguments joined by spaces; else stdin when it is not a terminal; else `$VISUAL`/`$EDITOR`
+    /// on a temporary file that shows HEAD's turn as `#` comments (like `git commit`). An empty message throws.
+    public static func read(_ workspace: Workspace, arguments: [String]) throws -> String {
+        let environment = workspace.environment
+        let text: String
+        if !arguments.isEmpty {
+            text = arguments.joined(separator: " ")
+        } else if !environment.inputIsTerminal {
+            text = String(decoding: environment.input.readAll(), as: UTF8.self)
+        } else {
+            text = try compose(workspace)
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw SayError.emptyMessage }
+        return trimmed
+    }
+
+    /// The text the editor starts with: a blank line, then HEAD's turn and a hint, all as comments.
+    static func template(previous: (said: String, answer: String)?) -> String {
+        var lines = ["", "# Write your message. Lines starting with '#' are ignored; an empty message aborts."]
+        if let previous {
+            lines.append("#")
+            lines.append("# Previous turn:")
+            lines += previous.said.split(separator: "\n", omittingEmptySubsequences: false).map { "#   you: \($0)" }
+            lines += previous.answer.split(separator: "\n", omittingEmptySubsequences: false).map { "#   model: \($0)" }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The message in an edited file: every line that starts with `#` removed.
+    static func stripComments(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+    }
+
+    private static func compose(_ workspace: Workspace) throws -> String {
+        let variables = workspace.environment.variables
+        guard let editor = [variables["VISUAL"], variables["EDITOR"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
+            throw SayError.editorFailed(editor: "", reason: "is not set (VISUAL and EDITOR are empty)")
+        }
+        let previous = try workspace.repository.read { reader -> (String, String)? in
+            guard let tip = try reader.head().tip else { return nil }
+            let details = try reader.turn(tip)
+            let said = try details.request.input.last { $0.role == "user" }.map { try reader.text($0.content) } ?? ""
+            let answer = try details.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined()
+            return (said, answer)
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("CONVO_MESSAGE-\(UUID().uuidString).md")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(template(previous: previous).utf8).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The editor setting may carry arguments (`code --wait`); the file goes in as "$1", never spliced into the script.
+        process.arguments = ["-c", "\(editor) \"$1\"", "sh", file.path]
+        process.environment = variables
+        process.currentDirectoryURL = URL(fileURLWithPath: workspace.environment.workingDirectory)
+        do {
+            try process.run()
+        } catch {
+            throw SayError.editorFailed(editor: editor, reason: "could not be started: \(error.localizedDescription)")
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw SayError.editorFailed(editor: editor, reason: "exited with status \(process.terminationStatus)")
+        }
+        return stripComments(try String(contentsOf: file, encoding: .utf8))
+    }
+}

@@ -1,0 +1,248 @@
+import ConvoStore
+import Foundation
+import ResponsesAPI
+
+/// What `convo say` was asked to do.
+public struct SayOptions: Sendable {
+    /// The new user message.
+    public var message: String
+    /// `--model`, overriding config.
+    public var model: String?
+    /// `--instructions`, overriding config.
+    public var instructions: String?
+    /// `--temperature`.
+    public var temperature: Double?
+    /// `--max-output-tokens`.
+    public var maxOutputTokens: Int?
+    /// False with `--no-store`: the server keeps nothing, so the next turn replays.
+    public var store: Bool
+    /// Stream the answer (Server-Sent Events) instead of waiting for all of it.
+    public var stream: Bool
+    /// `--replay`: send the whole history even when the server still holds it.
+    public var forceReplay: Bool
+    /// `-b NAME`: start this branch at HEAD and put the turn on it.
+    public var branch: BranchName?
+    /// `--allow-insecure-http`: plain http to a host that is not loopback.
+    public var allowInsecureHTTP: Bool
+
+    /// Creates options; only the message is required.
+    public init(
+        message: String, model: String? = nil, instructions: String? = nil, temperature: Double? = nil,
+        maxOutputTokens: Int? = nil, store: Bool = true, stream: Bool = false, forceReplay: Bool = false,
+        branch: BranchName? = nil, allowInsecureHTTP: Bool = false
+    ) {
+        self.message = message
+        self.model = model
+        self.instructions = instructions
+        self.temperature = temperature
+        self.maxOutputTokens = maxOutputTokens
+        self.store = store
+        self.stream = stream
+        self.forceReplay = forceReplay
+        self.branch = branch
+        self.allowInsecureHTTP = allowInsecureHTTP
+    }
+}
+
+/// A committed turn, for rendering.
+public struct SayResult: Sendable {
+    /// The new turn.
+    public var turn: ObjectID
+    /// Its shortest unique abbreviation.
+    public var shortID: String
+    /// The server's response id.
+    public var responseID: String
+    /// `completed`, `incomplete` or `failed`.
+    public var status: String
+    /// Why an incomplete response stopped, e.g. `max_output_tokens`.
+    public var incompleteReason: String?
+    /// The answer.
+    public var outputText: String
+    /// Token counts.
+    public var usage: ConvoStore.Usage?
+    /// How the request travelled.
+    public var route: SayRoute
+    /// How many earlier turns a replay re-sent (0 otherwise).
+    public var replayedTurns: Int
+    /// Where HEAD went.
+    public var placement: HeadAdvance
+    /// The failure message of a failed response.
+    public var failure: String?
+}
+
+/// `convo say`: one turn against the Responses API, committed only once the response is complete.
+public enum Say {
+    /// Sends the message and commits the turn.
+    /// - Parameters:
+    ///   - onText: receives streamed text as it arrives (only when `options.stream`).
+    ///   - notice: receives lines for a person (replay notices), meant for stderr.
+    public static func run(
+        _ workspace: Workspace, _ options: SayOptions, onText: (String) -> Void = { _ in },
+        notice: (String) -> Void = { _ in }
+    ) async throws -> SayResult {
+        let environment = workspace.environment
+        let now = Int64(environment.now().timeIntervalSince1970)
+        let message = options.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty else { throw SayError.emptyMessage }
+
+        let (head, tip, config) = try workspace.repository.read { reader in
+            let head = try reader.head()
+            var config = [ConfigKey: String]()
+            for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
+            if let branch = options.branch, try reader.target(of: branch.refName) != nil {
+                throw SayError.branchExists(branch.rawValue)
+            }
+            return (head, try head.tip.flatMap { try reader.summary($0) }, config)
+        }
+        let endpoint = try APIEndpoint.resolve(
+            config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
+        let key = try APIKey.resolve(
+            profile: endpoint.profile, variables: environment.variables, command: config[.apiKeyCommand])
+        let retention = Int(config[.retentionDays] ?? "") ?? 30
+        let model = options.model ?? endpoint.model
+        let instructions = options.instructions ?? endpoint.instructions
+
+        let firstRoute = SayPlan.route(
+            tip: tip.map(TipRecord.init), origin: endpoint.origin, retentionDays: retention, now: now,
+            forceReplay: options.forceReplay)
+        let seen = SeenResponse()
+
+        func send(_ client: ResponsesClient, _ route: SayRoute) async throws -> Exchange {
+            let history = route.isReplay ? try loadHistory(workspace.repository, tip: head.tip) : []
+            if case .replay(let reason) = route {
+                notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
+            }
+            let request = SayPlan.request(
+                route: route, message: message, history: history, profile: endpoint.profile, model: model,
+                instructions: instructions, store: options.store, temperature: options.temperature,
+                maxOutputTokens: options.maxOutputTokens)
+            let response: ResponseObject
+            if options.stream {
+                response = try await client.stream(request) { event in
+                    switch event {
+                    case .created(let created): seen.id = created.id
+                    case .textDelta(let text): onText(text)
+                    default: break
+                    }
+                }
+            } else {
+                response = try await client.create(request)
+            }
+            return Exchange(route: route, request: request, response: response, replayedTurns: history.count)
+        }
+
+        let exchange: Exchange
+        do {
+            exchange = try await environment.transport.withClient(baseURL: endpoint.profile.baseURL, apiKey: key) {
+                client in
+                do {
+                    return try await send(client, firstRoute)
+                } catch let error as ResponsesAPIError {
+                    guard case .chain(let previous) = firstRoute, !Task.isCancelled else { throw error }
+                    switch error {
+                    case .previousResponseNotFound, .notFound:
+                        return try await send(client, .replay(.serverForgot(responseID: previous)))
+                    default: throw error
+                    }
+                }
+            }
+        } catch {
+            if Task.isCancelled { throw SayError.interrupted(responseID: seen.id) }
+            if case ResponsesAPIError.streamInterrupted(let responseID, _) = error {
+                throw SayError.streamBroken(responseID: responseID ?? seen.id, detail: "\(error)")
+            }
+            throw error
+        }
+
+        let draft = makeDraft(
+            exchange, parent: head.tip, instructions: instructions, origin: endpoint.origin, stored: options.store,
+            createdAt: now)
+        let (id, short, placement) = try workspace.repository.write { writer in
+            let id = try writer.insert(draft)
+            let placement = try place(id, writer: writer, tip: head.tip, branch: options.branch, message: message)
+            return (id, try writer.read.abbreviation(of: id), placement)
+        }
+        let response = exchange.response
+        return SayResult(
+            turn: id, shortID: short, responseID: response.id, status: response.status.rawValue,
+            incompleteReason: response.incompleteReason, outputText: response.outputText,
+            usage: response.usage.map(storeUsage),
+            route: exchange.route, replayedTurns: exchange.replayedTurns, placement: placement,
+            failure: response.status == .failed ? (response.error?.message ?? "no reason given") : nil)
+    }
+
+    /// Moves HEAD (after creating the `-b` branch at the old tip) to the new turn.
+    private static func place(
+        _ id: ObjectID, writer: StoreWriter, tip: ObjectID?, branch: BranchName?, message: String
+    ) throws -> HeadAdvance {
+        let subject = "say: " + String(message.prefix { !$0.isNewline }.prefix(60))
+        if let branch {
+            if let existing = try writer.read.target(of: branch.refName) {
+                return .movedMeanwhile(branch: branch, actual: existing)
+            }
+            let from = try writer.read.head().branch?.rawValue ?? tip.map { $0.abbreviated() } ?? "HEAD"
+            if let tip {
+                try writer.updateRef(branch.refName, to: tip, expecting: nil, message: "branch: created from HEAD")
+            }
+            try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
+        }
+        return try writer.advanceHead(to: id, expecting: tip, message: subject)
+    }
+
+    /// HEAD's conversation, oldest first, with texts.
+    static func loadHistory(_ repository: Repository, tip: ObjectID?) throws -> [HistoryTurn] {
+        guard let tip else { return [] }
+        return try repository.read { reader in
+            try reader.ancestry(of: tip).reversed().map { summary in
+                let turn = try reader.turn(summary.id)
+                return HistoryTurn(
+                    input: try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) },
+                    answer: try turn.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined(),
+                    replay: turn.replay)
+            }
+        }
+    }
+
+    static func makeDraft(
+        _ exchange: Exchange, parent: ObjectID?, instructions: String?, origin: String, stored: Bool, createdAt: Int64
+    ) -> TurnDraft {
+        let request = exchange.request, response = exchange.response
+        var parameters = [String: JSONValue]()
+        if let temperature = request.temperature { parameters["temperature"] = .double(temperature) }
+        if let tokens = request.maxOutputTokens { parameters["max_output_tokens"] = .int(Int64(tokens)) }
+        return TurnDraft(
+            parent: parent, model: request.model, instructions: instructions,
+            input: request.input.map { DraftMessage(role: $0.role.rawValue, text: $0.text) }, parameters: parameters,
+            previousResponseID: request.previousResponseID, responseID: response.id, status: response.status.rawValue,
+            responseModel: response.model,
+            output: response.output.map { DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: $0.text) },
+            usage: response.usage.map(storeUsage),
+            raw: String(decoding: response.raw, as: UTF8.self), error: response.error?.message, origin: origin,
+            stored: stored, replay: exchange.route.isReplay, createdAt: createdAt)
+    }
+}
+
+private func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.Usage {
+    ConvoStore.Usage(
+        inputTokens: Int64(usage.inputTokens), outputTokens: Int64(usage.outputTokens),
+        cachedTokens: usage.cachedTokens.map(Int64.init), reasoningTokens: usage.reasoningTokens.map(Int64.init))
+}
+
+/// One request and the response it got.
+struct Exchange: Sendable {
+    var route: SayRoute
+    var request: CreateResponseRequest
+    var response: ResponseObject
+    var replayedTurns: Int
+}
+
+/// The response id announced by `response.created`, kept for the message after an interruption.
+final class SeenResponse: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+
+    var id: String? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}

@@ -1,0 +1,88 @@
+import ConvoStore
+import ResponsesAPI
+
+/// Why `say` could not send or record a turn; each message names the value and the next step.
+public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No API key in the environment and no `api_key_command`.
+    case missingAPIKey(variable: String)
+    /// The configured `api_key_command` failed or printed nothing. Its output is never shown.
+    case apiKeyCommandFailed(command: String, reason: String)
+    /// The provider is `custom` but no base URL is configured.
+    case missingBaseURL
+    /// The base URL is malformed or would send the key over plain http.
+    case unsafeBaseURL(BaseURLError)
+    /// The message is empty: nothing to say.
+    case emptyMessage
+    /// The editor for composing the message failed.
+    case editorFailed(editor: String, reason: String)
+    /// `-b NAME` names a branch that already exists.
+    case branchExists(String)
+    /// Interrupted (SIGINT) before the response finished; nothing was committed.
+    case interrupted(responseID: String?)
+    /// The stream broke off before its terminal event; nothing was committed.
+    case streamBroken(responseID: String?, detail: String)
+    /// The response finished with status `failed`; the turn was recorded so later turns replay.
+    case responseFailed(turn: String, responseID: String, message: String)
+
+    /// A message naming the value and what to do next.
+    public var description: String {
+        switch self {
+        case .missingAPIKey(let variable):
+            "no API key: \(variable) is not set\nhint: export \(variable)=…, or set a command that prints it: convo config api_key_command '…'"
+        case .apiKeyCommandFailed(let command, let reason):
+            "api_key_command '\(command)' \(reason)\nhint: run it yourself to check, or export the provider's key variable instead"
+        case .missingBaseURL:
+            "provider 'custom' needs a base URL\nhint: convo config base_url https://…/v1, or set CONVO_BASE_URL"
+        case .unsafeBaseURL(let error):
+            "\(error)" + (error.isInsecureHTTP ? " (--allow-insecure-http)" : "")
+        case .emptyMessage:
+            "aborting: the message is empty"
+        case .editorFailed(let editor, let reason):
+            "editor '\(editor)' \(reason); nothing was sent\nhint: pass the message as arguments or on stdin"
+        case .branchExists(let name):
+            "a branch named '\(name)' already exists; nothing was sent\nhint: choose another name, or 'convo checkout \(name)' first"
+        case .interrupted(let responseID):
+            if let responseID {
+                "interrupted; nothing was committed. The server may still finish response '\(responseID)'\nhint: convo fetch \(responseID)"
+            } else {
+                "interrupted before the server answered; nothing was committed"
+            }
+        case .streamBroken(let responseID, let detail):
+            "\(detail); nothing was committed"
+                + (responseID.map { "\nhint: the server may hold the full answer: convo fetch \($0)" } ?? "")
+        case .responseFailed(let turn, let responseID, let message):
+            "response '\(responseID)' failed: \(message)\nrecorded as turn \(turn) with status failed; the next say replays the history"
+        }
+    }
+}
+
+extension BaseURLError {
+    var isInsecureHTTP: Bool {
+        if case .insecureHTTP = self { return true }
+        return false
+    }
+}
+
+/// Sorts errors of the API layer for exit codes, so callers need not import ResponsesAPI.
+public enum APIFailure {
+    /// What kind of failure an error is.
+    public enum Kind: Sendable {
+        /// The key is missing or was refused.
+        case authentication
+        /// The server could not be reached, or the connection broke.
+        case network
+        /// The server refused or failed the request.
+        case server
+    }
+
+    /// The kind of a `ResponsesAPIError`; nil for any other error.
+    public static func kind(of error: any Error) -> Kind? {
+        guard let error = error as? ResponsesAPIError else { return nil }
+        switch error {
+        case .authentication, .missingAPIKey: return .authentication
+        case .timeout, .connectionFailed, .tls, .streamInterrupted: return .network
+        case .notFound, .previousResponseNotFound, .rateLimited, .badRequest, .server, .streamError, .invalidResponse:
+            return .server
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import ConvoStore
+import Foundation
+import ResponsesAPI
+
+/// Why a turn is sent as a replay of the local history instead of chaining to HEAD's response.
+public enum ReplayReason: Equatable, Sendable, CustomStringConvertible {
+    /// `--replay` was given.
+    case forced
+    /// HEAD's response was never stored on the server (`--no-store`, imported, or no response id).
+    case notStored
+    /// HEAD's response ended with this status (`failed`, or `incomplete` without an id) and cannot be continued.
+    case unusable(status: String)
+    /// HEAD's response is past `retention_days`; it expired at this unix time.
+    case expired(at: Int64)
+    /// HEAD's response belongs to another server (its base URL differs).
+    case otherOrigin(String?)
+    /// The server answered `previous_response_not_found` (or 404) for HEAD's response.
+    case serverForgot(responseID: String)
+
+    /// Words for stderr.
+    public var description: String {
+        switch self {
+        case .forced: "--replay was given"
+        case .notStored: "HEAD's response is not stored on the server"
+        case .unusable(let status): "HEAD's response is \(status)"
+        case .expired: "HEAD's response has expired"
+        case .otherOrigin(let origin): "HEAD's response belongs to \(origin ?? "no server")"
+        case .serverForgot(let id): "the server no longer has response '\(id)'"
+        }
+    }
+}
+
+/// How the next turn reaches the server.
+public enum SayRoute: Equatable, Sendable {
+    /// The first turn of a conversation: just the message.
+    case fresh
+    /// Only the new message, continuing HEAD's response on the server.
+    case chain(previousResponseID: String)
+    /// The whole local history and the new message, without `previous_response_id`.
+    case replay(ReplayReason)
+
+    /// Whether this route replays.
+    public var isReplay: Bool {
+        if case .replay = self { return true }
+        return false
+    }
+}
+
+/// One earlier turn as replay needs it: what the user said and what came back.
+public struct HistoryTurn: Equatable, Sendable {
+    /// The input messages the turn sent.
+    public var input: [DraftMessage]
+    /// The answer's text.
+    public var answer: String
+    /// Whether the turn was itself a replay (its input then holds the whole earlier history too).
+    public var replay: Bool
+
+    /// Creates a history turn.
+    public init(input: [DraftMessage], answer: String, replay: Bool) {
+        self.input = input
+        self.answer = answer
+        self.replay = replay
+    }
+}
+
+/// What the plan needs to know about HEAD's turn.
+public struct TipRecord: Equatable, Sendable {
+    /// The server's response id, if any.
+    public var responseID: String?
+    /// `completed`, `incomplete`, `failed`, …
+    public var status: String
+    /// Whether the server was asked to store it.
+    public var stored: Bool
+    /// The base URL it came from.
+    public var origin: String?
+    /// Unix seconds.
+    public var createdAt: Int64
+
+    /// Creates a record.
+    public init(responseID: String?, status: String, stored: Bool, origin: String?, createdAt: Int64) {
+        self.responseID = responseID
+        self.status = status
+        self.stored = stored
+        self.origin = origin
+        self.createdAt = createdAt
+    }
+
+    /// The record of an indexed turn.
+    public init(_ summary: TurnSummary) {
+        self.init(
+            responseID: summary.responseID, status: summary.status, stored: summary.stored, origin: summary.origin,
+            createdAt: summary.createdAt)
+    }
+}
+
+/// The pure decisions of `say`: route, replay input, and the request. No I/O.
+public enum SayPlan {
+    /// Decides whether the next turn chains to HEAD's response or replays.
+    /// - Parameters:
+    ///   - tip: HEAD's turn; nil for a new conversation.
+    ///   - origin: the base URL the next request goes to.
+    public static func route(
+        tip: TipRecord?, origin: String, retentionDays: Int, now: Int64, forceReplay: Bool
+    ) -> SayRoute {
+        guard let tip else { return .fresh }
+        if forceReplay { return .replay(.forced) }
+        guard tip.status == "completed" || tip.status == "incomplete" else { return .replay(.unusable(status: tip.status)) }
+        guard let responseID = tip.responseID, !responseID.isEmpty else {
+            return .replay(tip.status == "completed" ? .notStored : .unusable(status: tip.status))
+        }
+        guard tip.stored else { return .replay(.notStored) }
+        guard tip.origin.map(APIEndpoint.normalizedOrigin) == APIEndpoint.normalizedOrigin(origin) else {
+            return .replay(.otherOrigin(tip.origin))
+        }
+        let expiry = tip.createdAt + Int64(retentionDays) * 86_400
+        guard expiry > now else { return .replay(.expired(at: expiry)) }
+        return .chain(previousResponseID: responseID)
+    }
+
+    /// The input of a replay: every earlier turn's user message and answer, oldest first, then the new message.
+    /// A turn that was itself a replay contributes only its own (last) user message, not the history it re-sent.
+    public static func replayInput(history: [HistoryTurn], message: String) -> [InputMessage] {
+        var input = [InputMessage]()
+        for turn in history {
+            let users = turn.input.filter { $0.role == "user" }
+            let said = turn.replay ? Array(users.suffix(1)) : users
+            input += said.map { .user($0.text) }
+            if !turn.answer.isEmpty { input.append(.assistant(turn.answer)) }
+        }
+        input.append(.user(message))
+        return input
+    }
+
+    /// The request for a route. `history` (oldest first) is only read when replaying.
+    public static func request(
+        route: SayRoute, message: String, history: [HistoryTurn], profile: ProviderProfile, model: String,
+        instructions: String?, store: Bool, temperature: Double?, maxOutputTokens: Int?
+    ) -> CreateResponseRequest {
+        var previous: String?
+        let input: [InputMessage]
+        switch route {
+        case .fresh: input = [.user(message)]
+        case .chain(let id):
+            previous = id
+            input = [.user(message)]
+        case .replay: input = replayInput(history: history, message: message)
+        }
+        return CreateResponseRequest(
+            model: model, instructions: profile.instructionsToSend(instructions, hasPreviousResponse: previous != nil),
+            input: input, previousResponseID: previous, store: store, temperature: temperature,
+            maxOutputTokens: maxOutputTokens)
+    }
+}

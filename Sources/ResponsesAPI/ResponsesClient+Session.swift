@@ -1,0 +1,27 @@
+import AsyncHTTPClient
+import Foundation
+
+extension ResponsesClient {
+    /// Runs `body` with a client on its own HTTP connection pool (``recommendedHTTPConfiguration()``)
+    /// and shuts the pool down afterwards, whether `body` returns or throws.
+    ///
+    /// Callers above this module never see `HTTPClient`, so they need not import AsyncHTTPClient.
+    public static func withClient<T: Sendable>(
+        baseURL: URL, apiKey: String, retry: RetryPolicy = RetryPolicy(),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        onRequest: @escaping @Sendable (SentRequest) -> Void = { _ in },
+        _ body: (ResponsesClient) async throws -> T
+    ) async throws -> T {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: recommendedHTTPConfiguration())
+        let client = ResponsesClient(
+            baseURL: baseURL, apiKey: apiKey, httpClient: http, retry: retry, sleep: sleep, onRequest: onRequest)
+        do {
+            let result = try await body(client)
+            try? await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}

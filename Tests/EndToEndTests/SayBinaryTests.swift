@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// The built `convo-emulator`, started on an ephemeral loopback port and stopped by `stop()`.
+final class EmulatorProcess {
+    let process = Process()
+    let baseURL: String
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = BinaryRunner.productsFolder.appendingPathComponent("convo-emulator")
+        process.arguments = ["--port", "0"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("listening on http://") else {
+            process.terminate()
+            throw EmulatorStartFailure(line: text)
+        }
+        baseURL = String(text.dropFirst("listening on ".count)) + "/v1"
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    struct EmulatorStartFailure: Error { var line: String }
+}
+
+/// `convo say` as a user runs it: the built binary against the built emulator on 127.0.0.1.
+@Suite(.serialized) struct SayBinaryTests {
+    func shell(_ emulator: EmulatorProcess) throws -> BinaryRunner {
+        var shell = try BinaryRunner()
+        shell.environment["CONVO_BASE_URL"] = emulator.baseURL
+        shell.environment["CONVO_API_KEY"] = "e2e-key"
+        #expect(try shell.run("init", "--provider", "custom", "--base-url", emulator.baseURL).status == 0)
+        return shell
+    }
+
+    @Test func theAliceConversationAndAFork() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let shell = try shell(emulator)
+        defer { shell.cleanUp() }
+
+        let hello = try shell.run("say", "Hello, my name is Alice. Remember this.")
+        #expect(hello.status == 0, "\(hello.err)")
+        #expect(hello.out == "Nice to meet you, Alice.\n")
+        #expect(hello.err.hasPrefix("[main "))
+        let name = try shell.run("say", "What's my name?")
+        #expect(name.out == "Your name is Alice.\n")
+
+        #expect(try shell.run("checkout", "-b", "travel", "HEAD~1").status == 0)
+        let fork = try shell.run("say", "--json", "Plan a trip to Rome")
+        #expect(fork.status == 0, "\(fork.err)")
+        #expect(fork.out.contains(#""branch":"travel""#))
+        #expect(fork.out.contains(#""replay":false"#))
+        let graph = try shell.run("log", "--graph", "--all", "--oneline")
+        #expect(graph.lines.count == 4)
+        #expect(try shell.run("log", "--oneline", "travel").lines.count == 2)
+        #expect(try shell.run("fsck").status == 0)
+    }
+
+    @Test func afterServerExpiryTheNextSayReplaysAndAWrongKeyExitsSeven() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--retention-seconds", "1"])
+        defer { emulator.stop() }
+        var shell = try shell(emulator)
+        defer { shell.cleanUp() }
+        #expect(try shell.run("say", "Hello, my name is Alice.").status == 0)
+        Thread.sleep(forTimeInterval: 1.5)
+        let replayed = try shell.run("say", "What's my name?")
+        #expect(replayed.status == 0, "\(replayed.err)")
+        #expect(replayed.out == "Your name is Alice.\n")
+        #expect(replayed.err.contains("replaying 1 earlier turn"))
+        #expect(replayed.err.contains("(replayed 1 turn)"))
+
+        shell.environment["CONVO_API_KEY"] = "wrong"
+        let refused = try shell.run("say", "Hello again")
+        #expect(refused.status == 7)
+        #expect(refused.out.isEmpty)
+        #expect(try shell.run("log", "--oneline").lines.count == 2)
+    }
+
+    @Test func sigintDuringAStreamExits130AndCommitsNothing() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--slow-stream-ms", "400"])
+        defer { emulator.stop() }
+        let shell = try shell(emulator)
+        defer { shell.cleanUp() }
+        let started = try shell.start(["say", "--stream", "Tell me something long"])
+        let (process, output, _) = started
+        _ = output.fileHandleForReading.availableData  // the first streamed words: the response has begun
+        process.interrupt()
+        let result = try shell.finish(started)
+        #expect(result.status == 130, "\(result.err)")
+        #expect(result.err.contains("nothing was committed"))
+        #expect(result.err.contains("convo fetch resp_"))
+        #expect(try shell.run("log", "--oneline").out.isEmpty)
+    }
+}
