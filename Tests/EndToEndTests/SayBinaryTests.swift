@@ -57,15 +57,18 @@ final class EmulatorProcess {
         #expect(hello.err.hasPrefix("[main "))
         let name = try shell.run("say", "What's my name?")
         #expect(name.out == "Your name is Alice.\n")
+        #expect(try shell.run("say", "Thanks!").status == 0)
 
+        // Three turns, then fork from the second.
         #expect(try shell.run("checkout", "-b", "travel", "HEAD~1").status == 0)
         let fork = try shell.run("say", "--json", "Plan a trip to Rome")
         #expect(fork.status == 0, "\(fork.err)")
         #expect(fork.out.contains(#""branch":"travel""#))
         #expect(fork.out.contains(#""replay":false"#))
         let graph = try shell.run("log", "--graph", "--all", "--oneline")
-        #expect(graph.lines.count == 4)
-        #expect(try shell.run("log", "--oneline", "travel").lines.count == 2)
+        #expect(graph.lines.map { String($0.prefix(2)) } == ["* ", "| ", "|/", "* ", "* "])
+        #expect(try shell.run("log", "--oneline", "travel").lines.count == 3)
+        #expect(try shell.run("log", "--oneline", "main").lines.count == 3)
         #expect(try shell.run("fsck").status == 0)
     }
 
@@ -87,6 +90,41 @@ final class EmulatorProcess {
         #expect(refused.status == 7)
         #expect(refused.out.isEmpty)
         #expect(try shell.run("log", "--oneline").lines.count == 2)
+    }
+
+    @Test func aRateLimitedRequestIsRetriedAndThenCommitted() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key", "--fail-first", "1", "--fail-status", "429", "--retry-after", "1"])
+        defer { emulator.stop() }
+        let shell = try shell(emulator)
+        defer { shell.cleanUp() }
+        let reply = try shell.run("say", "Hello, my name is Alice.")
+        #expect(reply.status == 0, "\(reply.err)")
+        #expect(reply.out == "Nice to meet you, Alice.\n")
+        #expect(try shell.run("log", "--oneline").lines.count == 1)
+    }
+
+    @Test func aCutStreamLeavesTheRepositoryAsItWas() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--cut-after", "5"])
+        defer { emulator.stop() }
+        let shell = try shell(emulator)
+        defer { shell.cleanUp() }
+        let cut = try shell.run("say", "--stream", "Tell me a long story about a lighthouse keeper")
+        #expect(cut.status == 8, "\(cut.err)")
+        #expect(cut.err.contains("resp_"), "the response id is named for recovery: \(cut.err)")
+        #expect(try shell.run("log").status == 4, "main still has no turns")
+        #expect(try shell.run("fsck").status == 0)
+    }
+
+    @Test func aServerThatIsDownExitsEight() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai"])
+        let shell = try shell(emulator)
+        defer { shell.cleanUp() }
+        emulator.stop()
+        let down = try shell.run("say", "Anyone there?")
+        #expect(down.status == 8, "\(down.err)")
+        #expect(down.err.hasPrefix("error:"))
+        #expect(down.out.isEmpty)
+        #expect(try shell.run("log").status == 4)
     }
 
     @Test func sigintDuringAStreamExits130AndCommitsNothing() throws {
