@@ -49,7 +49,7 @@ public enum ConvoMain {
             arguments.removeFirst(2)
         }
         do {
-            var command = try Convo.parseAsRoot(arguments)
+            var command = try DynamicCompletion.$environment.withValue(environment) { try Convo.parseAsRoot(arguments) }
             if let command = command as? any ConvoCommand {
                 try await command.run(CommandContext(environment: environment))
             } else {

@@ -19,7 +19,10 @@ struct Branch: ConvoCommand {
     @Flag(name: .customShort("D"), help: "Delete a branch even if its turns become unreachable.") var forceDelete = false
     @Flag(name: .customShort("m"), help: "Rename: -m [OLD] NEW.") var move = false
     @Flag(help: "List as JSON, one branch per line.") var json = false
-    @Argument(help: "Branch name (and, when creating, the start revision; when renaming, OLD NEW).") var names: [String] = []
+    @Argument(
+        help: "Branch name (and, when creating, the start revision; when renaming, OLD NEW).",
+        completion: DynamicCompletion.branch)
+    var names: [String] = []
 
     func validate() throws {
         let modes = [delete, forceDelete, move].filter { $0 }.count

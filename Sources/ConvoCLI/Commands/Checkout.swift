@@ -17,7 +17,10 @@ struct Checkout: ConvoCommand {
 
     @Option(name: .customShort("b"), help: "Create this branch at the revision and switch to it.", transform: branchName)
     var newBranch: BranchName?
-    @Argument(help: "A branch or any revision (with -b: where the new branch starts, default HEAD).") var revision: String?
+    @Argument(
+        help: "A branch or any revision (with -b: where the new branch starts, default HEAD).",
+        completion: DynamicCompletion.revision)
+    var revision: String?
 
     func validate() throws {
         if newBranch == nil && revision == nil { throw ValidationError("name a branch or revision to check out") }

@@ -14,7 +14,7 @@ struct Log: ConvoCommand {
               convo log --json | jq -r .response_id
             """)
 
-    @Argument(help: "Start from this revision (default HEAD).") var revision: String?
+    @Argument(help: "Start from this revision (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
     @Option(name: .customShort("n"), help: "Show at most this many turns.") var limit: Int?
     @Flag(help: "One line per turn: short id, refs, input → answer.") var oneline = false
     @Flag(help: "Draw the conversation tree (one line per turn).") var graph = false

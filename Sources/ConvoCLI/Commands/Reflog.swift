@@ -14,7 +14,7 @@ struct Reflog: ConvoCommand {
               convo checkout -b rescued HEAD@{3}
             """)
 
-    @Argument(help: "HEAD (default) or a branch.") var ref: String?
+    @Argument(help: "HEAD (default) or a branch.", completion: DynamicCompletion.branch) var ref: String?
     @Flag(help: "One JSON object per line.") var json = false
 
     func run(_ context: CommandContext) async throws {

@@ -14,7 +14,7 @@ struct RevParse: ConvoCommand {
               convo rev-parse main@{1}
             """)
 
-    @Argument(help: "Revisions to resolve.") var revisions: [String]
+    @Argument(help: "Revisions to resolve.", completion: DynamicCompletion.revision) var revisions: [String]
 
     func run(_ context: CommandContext) async throws {
         let workspace = try context.workspace()

@@ -13,7 +13,7 @@ struct Show: ConvoCommand {
               convo show --raw | jq .usage
             """)
 
-    @Argument(help: "The turn (default HEAD).") var revision: String = "HEAD"
+    @Argument(help: "The turn (default HEAD).", completion: DynamicCompletion.revision) var revision: String = "HEAD"
     @Flag(help: "Print the turn as one JSON object.") var json = false
     @Flag(help: "Print the server's own JSON response as recorded.") var raw = false
 

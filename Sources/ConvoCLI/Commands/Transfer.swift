@@ -17,7 +17,7 @@ struct Import: ConvoCommand {
               convo export --all | convo -C ../other import -
             """)
 
-    @Argument(help: "A .jsonl file, or - for standard input.") var file: String
+    @Argument(help: "A .jsonl file, or - for standard input.", completion: .file(extensions: ["jsonl"])) var file: String
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run(_ context: CommandContext) async throws {
@@ -60,7 +60,7 @@ struct Export: ConvoCommand {
               convo export travel --format markdown > travel.md
             """)
 
-    @Argument(help: "The last turn to export (default HEAD).") var revision: String?
+    @Argument(help: "The last turn to export (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
     @Flag(help: "Every turn any branch or HEAD reaches.") var all = false
     @Option(help: "jsonl (default) or markdown.") var format: String = "jsonl"
 

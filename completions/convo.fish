@@ -1,0 +1,195 @@
+function __convo_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __convo_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __convo_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __convo_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __convo_parse_tokens -S
+    set -l unparsed_tokens (__convo_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'convo'
+        __convo_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'init'
+            __convo_parse_subcommand 0 'model=' 'provider=' 'base-url=' 'instructions=' 'json' 'version' 'h/help'
+        case 'say'
+            __convo_parse_subcommand -r 1 'model=' 'instructions=' 'temperature=' 'max-output-tokens=' 'no-store' 'stream' 'no-stream' 'json' 'b=' 'replay' 'allow-insecure-http' 'version' 'h/help'
+        case 'log'
+            __convo_parse_subcommand 1 'n=' 'oneline' 'graph' 'all' 'reverse' 'json' 'version' 'h/help'
+        case 'show'
+            __convo_parse_subcommand 1 'json' 'raw' 'version' 'h/help'
+        case 'status'
+            __convo_parse_subcommand 0 'json' 'version' 'h/help'
+        case 'checkout'
+            __convo_parse_subcommand 1 'b=' 'version' 'h/help'
+        case 'branch'
+            __convo_parse_subcommand -r 1 'd' 'D' 'm' 'json' 'version' 'h/help'
+        case 'reflog'
+            __convo_parse_subcommand 1 'json' 'version' 'h/help'
+        case 'rev-parse'
+            __convo_parse_subcommand -r 1 'version' 'h/help'
+        case 'fsck'
+            __convo_parse_subcommand 0 'rebuild-index' 'json' 'version' 'h/help'
+        case 'config'
+            __convo_parse_subcommand 2 'list' 'unset' 'json' 'version' 'h/help'
+        case 'import'
+            __convo_parse_subcommand 1 'json' 'version' 'h/help'
+        case 'export'
+            __convo_parse_subcommand 1 'all' 'format=' 'version' 'h/help'
+        case 'help'
+            __convo_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __convo_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __convo_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __convo_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __convo_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__convo_tokens -p)
+    if test -z "$(__convo_tokens -t)"
+        set -l index (count (__convo_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'convo' -f
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'init' -d 'Create a repository in .convo/ (or $CONVO_DIR).'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'say' -d 'Send one message to the model and commit the answer as a new turn.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'log' -d 'Show the history of turns, newest first.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'show' -d 'Show one turn in full: request, answer, usage.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'status' -d 'Show the branch, HEAD, settings and what the server still holds.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'checkout' -d 'Move HEAD to a branch or turn; with -b, fork a new branch there.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'branch' -d 'List, create, delete or rename branches.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'reflog' -d 'Show every move of HEAD or a branch, newest first.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'rev-parse' -d 'Print the full id of each revision.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'fsck' -d 'Verify every object, reference and ref; exit 1 if anything is wrong.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'config' -d 'Read or change repository settings.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'import' -d 'Import turns from a JSON Lines transcript (one turn a line), all or nothing.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'export' -d 'Write the history as JSON Lines (lossless) or Markdown.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" model' -l 'model' -d 'Default model for new turns.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" provider' -l 'provider' -d 'API provider: xai (default), openai or custom.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" base-url' -l 'base-url' -d 'API base URL, for any Responses-compatible server.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" instructions' -l 'instructions' -d 'Instructions (system prompt) for new conversations.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" json' -l 'json' -d 'Print the result as JSON.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" model' -l 'model' -d 'The model to ask (default: config model, else the provider\'s).' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" instructions' -l 'instructions' -d 'Instructions (system prompt) for this turn, overriding config.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" temperature' -l 'temperature' -d 'Sampling temperature.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" max-output-tokens' -l 'max-output-tokens' -d 'Upper bound on generated tokens.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" no-store' -l 'no-store' -d 'Ask the server not to store the response (the next say replays).'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" stream' -l 'stream' -d 'Stream the answer as it arrives (default: when stdout is a terminal).'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" no-stream' -l 'no-stream' -d 'Stream the answer as it arrives (default: when stdout is a terminal).'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" json' -l 'json' -d 'Print one JSON object: turn, response_id, output_text, usage, replay.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" b' -s 'b' -d 'Start this branch at HEAD and put the turn on it.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" replay' -l 'replay' -d 'Send the whole local history instead of previous_response_id.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" allow-insecure-http' -l 'allow-insecure-http' -d 'Allow plain http to a host that is not loopback (sends the key in clear text).'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo log" -eq 1' -fka '(__convo_custom_completion ---completion log -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" n' -s 'n' -d 'Show at most this many turns.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" oneline' -l 'oneline' -d 'One line per turn: short id, refs, input → answer.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" graph' -l 'graph' -d 'Draw the conversation tree (one line per turn).'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" all' -l 'all' -d 'Every turn any branch or HEAD reaches.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" reverse' -l 'reverse' -d 'Oldest first.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" json' -l 'json' -d 'One JSON object per line.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo log" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo show" -eq 1' -fka '(__convo_custom_completion ---completion show -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo show" json' -l 'json' -d 'Print the turn as one JSON object.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo show" raw' -l 'raw' -d 'Print the server\'s own JSON response as recorded.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo show" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo status" json' -l 'json' -d 'Print one JSON object.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo status" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo checkout" b' -s 'b' -d 'Create this branch at the revision and switch to it.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo checkout" -eq 1' -fka '(__convo_custom_completion ---completion checkout -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo checkout" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo checkout" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo branch" d' -s 'd' -d 'Delete a branch whose turns another branch or HEAD reaches.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo branch" D' -s 'D' -d 'Delete a branch even if its turns become unreachable.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo branch" m' -s 'm' -d 'Rename: -m [OLD] NEW.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo branch" json' -l 'json' -d 'List as JSON, one branch per line.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo branch" -ge 1' -fka '(__convo_custom_completion ---completion branch -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo branch" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo branch" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo reflog" -eq 1' -fka '(__convo_custom_completion ---completion reflog -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo reflog" json' -l 'json' -d 'One JSON object per line.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo reflog" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo reflog" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo rev-parse" -ge 1' -fka '(__convo_custom_completion ---completion rev-parse -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo rev-parse" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo rev-parse" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo fsck" rebuild-index' -l 'rebuild-index' -d 'Recreate the derived turn index from the objects first.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo fsck" json' -l 'json' -d 'Print one JSON object.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo fsck" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo fsck" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo config" list' -l 'list' -d 'List every setting.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo config" unset' -l 'unset' -d 'Remove the setting.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo config" json' -l 'json' -d 'Print as JSON.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo config" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo config" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo import" -eq 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'jsonl\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo import" json' -l 'json' -d 'Print the result as JSON.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo import" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo import" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo export" -eq 1' -fka '(__convo_custom_completion ---completion export -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo export" all' -l 'all' -d 'Every turn any branch or HEAD reaches.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo export" format' -l 'format' -d 'jsonl (default) or markdown.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo export" version' -l 'version' -d 'Show the version.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo export" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo help" version' -l 'version' -d 'Show the version.'
