@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|fsck|config|import|export|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|gc|fsck|config|import|export|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse fsck config import export help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse gc fsck config import export help' -- "${cur}"))
         ;;
     esac
 }
@@ -348,6 +348,21 @@ _convo_rev-parse() {
     case "${positional_number}" in
     *)
         __convo_add_completions -W "$(__convo_custom_complete ---completion rev-parse -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_convo_gc() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--prune)
+    __convo_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--prune')
         return
         ;;
     esac

@@ -41,6 +41,10 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case retentionDays = "retention_days"
     /// A shell command that prints the API key.
     case apiKeyCommand = "api_key_command"
+    /// Days a reflog entry is kept (default 90).
+    case reflogExpireDays = "reflog_expire_days"
+    /// Days a reflog entry naming an unreachable turn is kept (default 30).
+    case reflogExpireUnreachableDays = "reflog_expire_unreachable_days"
 
     /// Parses a key, naming the known keys when it is unknown.
     public static func parse(_ text: String) throws -> ConfigKey {
@@ -61,7 +65,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             guard let url = URL(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
                 throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected an http(s) URL such as https://api.x.ai/v1")
             }
-        case .retentionDays:
+        case .retentionDays, .reflogExpireDays, .reflogExpireUnreachableDays:
             guard let days = Int(value), days > 0 else {
                 throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected a positive number of days")
             }

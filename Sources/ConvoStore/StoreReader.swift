@@ -105,9 +105,19 @@ public struct TurnSummary: Equatable, Sendable {
     }
 }
 
+/// The most recently inflated pack, so that reading many objects of one pack (a conversation imported
+/// together, a walk over its turns) inflates it once.
+final class PackCache {
+    var pack: Int64?
+    var content: [UInt8] = []
+}
+
 /// Read access to the store inside one transaction.
 public struct StoreReader {
     let db: Database
+    let packCache = PackCache()
+
+    init(db: Database) { self.db = db }
 
     // MARK: Objects
 
@@ -125,11 +135,17 @@ public struct StoreReader {
             return (kind, try Zlib.decompress(Array(data), expectedSize: size))
         }
         let pack: Int64 = row["pack"], offset: Int = row["offset"]
-        guard let packed = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM pack WHERE id = ?"), arguments: [pack]) else {
-            throw StoreError.corruptObject(detail: "object \(id.hex) lives in pack \(pack), which is missing")
+        if packCache.pack != pack {
+            guard let packed = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?"), arguments: [pack]) else {
+                throw StoreError.corruptObject(detail: "object \(id.hex) lives in pack \(pack), which is missing")
+            }
+            packCache.content = try Zlib.decompress(Array(packed["data"] as Data), expectedSize: packed["size"])
+            packCache.pack = pack
         }
-        let content = try Zlib.decompressPrefix(Array(packed), length: offset + size)
-        return (kind, Array(content[offset...]))
+        guard offset >= 0, offset + size <= packCache.content.count else {
+            throw StoreError.corruptObject(detail: "object \(id.hex) lies outside pack \(pack)")
+        }
+        return (kind, Array(packCache.content[offset..<(offset + size)]))
     }
 
     /// The kind of an object, or nil when absent.

@@ -32,33 +32,4 @@ public enum Zlib {
         output.removeSubrange(expectedSize...)
         return output
     }
-
-    /// Inflates only the first `length` bytes of a zlib stream: enough to read one object of a pack.
-    public static func decompressPrefix(_ input: [UInt8], length: Int) throws(StoreError) -> [UInt8] {
-        guard length > 0 else { return [] }
-        var stream = z_stream()
-        guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw .corruptObject(detail: "zlib cannot start inflating")
-        }
-        defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: length)
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                var status = Z_OK
-                while stream.avail_out > 0 && status == Z_OK {
-                    status = inflate(&stream, Z_NO_FLUSH)
-                }
-                return status
-            }
-        }
-        guard stream.avail_out == 0, status == Z_OK || status == Z_STREAM_END else {
-            throw .corruptObject(detail: "pack data ends before byte \(length) (zlib status \(status))")
-        }
-        return output
-    }
 }

@@ -191,3 +191,38 @@ extension Harness {
         }
     }
 }
+
+@Suite struct GCCommandTests {
+    @Test func dryRunChangesNothingAndGcPrunesWhatTheReflogNoLongerHolds() async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("branch", "-D", "travel").status == 0)
+        harness.now += 40 * 86_400
+        let before = try harness.databaseDump()
+        let dry = await harness.run("gc", "--dry-run")
+        #expect(dry.status == 0)
+        #expect(dry.out.hasPrefix("would prune turn "))
+        #expect(try harness.databaseDump() == before)
+
+        let json = try jsonObject(await harness.run("gc", "--json").out)
+        #expect((json["pruned_turns"] as? [String])?.count == 1)
+        #expect(json["dry_run"] as? Bool == false)
+        #expect(await harness.run("log", "--oneline", "--all").lines.count == 2)
+        #expect(await harness.run("fsck").status == 0)
+        #expect(await harness.run("show", "HEAD~1").out.contains("Hello, my name is Alice"))
+    }
+
+    @Test func recentUnreachableTurnsSurviveTheGracePeriod() async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("branch", "-D", "travel").status == 0)
+        let json = try jsonObject(await harness.run("gc", "--json").out)
+        #expect((json["pruned_turns"] as? [String])?.isEmpty == true)
+        #expect(await harness.run("rev-parse", "HEAD@{0}").status == 0)
+    }
+
+    @Test func aBadPruneValueIsAUsageError() async throws {
+        let harness = try await Harness.withHistory()
+        let result = await harness.run("gc", "--prune=someday")
+        #expect(result.status == 2)
+        #expect(result.err.contains("--prune=someday"))
+    }
+}

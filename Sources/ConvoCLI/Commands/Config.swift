@@ -5,7 +5,8 @@ struct Config: ConvoCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read or change repository settings.",
         discussion: """
-            Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command. \
+            Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command, \
+            reflog_expire_days, reflog_expire_unreachable_days. \
             API keys themselves are never stored: set XAI_API_KEY / OPENAI_API_KEY / CONVO_API_KEY, or \
             api_key_command to a command that prints the key.
 

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import ConvoStore
+
+@Suite struct PruningTests {
+    let day: Int64 = 86_400
+
+    func rules(now: Int64, grace: Int64 = 14 * 86_400) -> PruneRules {
+        PruneRules(pruneBefore: now - grace, reflogExpireBefore: now - 90 * day, reflogUnreachableExpireBefore: now - 30 * day)
+    }
+
+    @Test func unreachableObjectsArePrunedOnlyAfterTheGracePeriod() throws {
+        let clock = TestClock()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        let kept = try repository.appendChain(2)
+        // An orphan that shares its answer text with a kept turn: the shared blob must stay.
+        let orphan = try repository.write { try $0.insert(.simple("orphan question", "answer 1")) }
+        let now = Int64(clock.now.timeIntervalSince1970)
+
+        let young = try repository.read { try $0.planPrune(rules(now: now)) }
+        #expect(young.turns.isEmpty)
+        #expect(young.keptForGrace == 2, "the orphan turn and its own question")
+
+        clock.advance(seconds: 15 * 86_400)
+        let later = Int64(clock.now.timeIntervalSince1970)
+        let plan = try repository.read { try $0.planPrune(rules(now: later)) }
+        #expect(plan.turns == [orphan])
+        #expect(plan.blobs.count == 1)
+        try repository.write { _ = try $0.prune(plan) }
+        let (present, summary, problems, counts) = try repository.read { reader in
+            (try reader.contains(orphan), try reader.summary(orphan), try reader.fsck().problems, try reader.objectCounts())
+        }
+        #expect(!present)
+        #expect(summary == nil)
+        #expect(problems.isEmpty)
+        #expect(counts == [.turn: 2, .blob: 4])
+        let keptTurns = try repository.read { reader in try kept.map { try reader.turn($0) } }
+        #expect(keptTurns.map(\.request.input.count) == [1, 1])
+    }
+
+    @Test func reflogEntriesExpireAndThenTheirTurnsGo() throws {
+        let clock = TestClock()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        let main = try repository.appendChain(2)
+        // A side branch, deleted: only HEAD's reflog still names its turn.
+        let side = try repository.write { writer -> ObjectID in
+            let id = try writer.insert(.simple("side", "side answer", parent: main[0]))
+            try writer.setHead(detachedAt: id, message: "checkout side")
+            try writer.setHead(toBranch: try BranchName("main"), message: "checkout main")
+            return id
+        }
+        clock.advance(seconds: 20 * 86_400)
+        var now = Int64(clock.now.timeIntervalSince1970)
+        #expect(try repository.read { try $0.planPrune(rules(now: now)) }.turns.isEmpty, "the reflog still protects it")
+
+        clock.advance(seconds: 11 * 86_400)
+        now = Int64(clock.now.timeIntervalSince1970)
+        let plan = try repository.read { try $0.planPrune(rules(now: now)) }
+        #expect(plan.turns == [side])
+        #expect(!plan.expiredReflogEntries.isEmpty)
+        try repository.write { _ = try $0.prune(plan) }
+        let (tip, problems, mainLog) = try repository.read { reader in
+            (try reader.head().tip, try reader.fsck().problems, try reader.reflog("refs/heads/main"))
+        }
+        #expect(tip == main[1])
+        #expect(problems.isEmpty)
+        // Entries for turns main reaches are younger than 90 days and stay.
+        #expect(mainLog.count == 2)
+    }
+
+    @Test func repackingMovesLooseObjectsIntoReadablePacks() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.appendChain(3)
+        let before = try repository.read { reader in try ids.map { try reader.turn($0) } }
+        let plan = try repository.read { try $0.planPrune(rules(now: 0)) }
+        #expect(plan.looseToPack == 9)
+        let repacked = try repository.write { try $0.prune(plan) }
+        #expect(repacked == 9)
+        let (after, problems) = try repository.read { reader in (try ids.map { try reader.turn($0) }, try reader.fsck().problems) }
+        #expect(after == before)
+        #expect(problems.isEmpty)
+    }
+}
