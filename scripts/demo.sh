@@ -35,3 +35,4 @@ convo checkout -b travel HEAD~1
 convo say "Plan a trip to Rome"
 convo log --graph --all --oneline
 convo status
+convo gc --dry-run
