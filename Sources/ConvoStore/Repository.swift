@@ -146,8 +146,12 @@ public final class Repository: Sendable {
     }
 
     /// Compacts the database file.
+    /// The rewritten file passes through the WAL; checkpointing truncates the WAL so the space is returned now.
     public func vacuum() throws {
-        try Self.wrap { try queue.vacuum() }
+        try Self.wrap {
+            try queue.vacuum()
+            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
     }
 
     /// Total bytes of the database file and its WAL, or nil in memory.

@@ -4,7 +4,7 @@
 Usage: store.py CONVO_BINARY [TURNS ...]   (default: 10000 100000)
 
 For each size: a deterministic corpus (corpus.py), `convo import` into a fresh repository, then
-`log -n 20`, `log --all --oneline | wc -l` and `fsck`. Prints wall time (median of repeated runs for the
+`log -n 20`, `log --all --oneline | wc -l`, `fsck` and `gc --prune=now`. Prints wall time (median of repeated runs for the
 quick commands), peak resident memory of each process, and the store size over the raw text size.
 Figures are for comparing runs on one machine; the machine is shared and noisy.
 """
@@ -60,12 +60,14 @@ def bench(binary, turns, workdir):
     lines = listing.count(b"\n")
     store = sum(os.path.getsize(os.path.join(repo, ".convo", name)) for name in os.listdir(os.path.join(repo, ".convo")))
     fsck_seconds, fsck_rss, _ = run([binary, "fsck"], repo)
+    gc_seconds, gc_rss, _ = run([binary, "gc", "--prune=now"], repo)
     version_seconds, _, _ = repeated([binary, "--version"], repo, 30)
     print(f"--- {turns} turns (corpus {os.path.getsize(corpus) / 1e6:.1f} MB, raw text {raw / 1e6:.1f} MB)")
     print(f"import                      {import_seconds:8.2f} s   peak {import_rss:6.0f} MiB   {turns / import_seconds:8.0f} turns/s")
     print(f"log -n 20                   {log_median * 1000:8.1f} ms  (min {log_min * 1000:.1f} ms, process start alone {version_seconds * 1000:.1f} ms)  peak {log_rss:.0f} MiB")
     print(f"log --all --oneline | wc -l {all_seconds:8.2f} s   peak {all_rss:6.0f} MiB   {lines} lines")
     print(f"fsck                        {fsck_seconds:8.2f} s   peak {fsck_rss:6.0f} MiB")
+    print(f"gc --prune=now              {gc_seconds:8.2f} s   peak {gc_rss:6.0f} MiB")
     print(f"store / raw text            {store / raw:8.2f}     ({store / 1e6:.1f} MB / {raw / 1e6:.1f} MB)")
     sys.stdout.flush()
 
