@@ -53,12 +53,10 @@ extension Transcript {
     }
 
     private static func jsonLine(_ turn: Turn, id: ObjectID, reader: StoreReader, lineOf: [ObjectID: Int]) throws -> [String: JSONValue] {
-        let input = try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) }
-        let output = try turn.response.output.map {
-            DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: try $0.content.map { try reader.text($0) })
-        }
-        let userText = input.last { $0.role == "user" }?.text ?? input.last?.text ?? ""
-        let outputText = output.compactMap(\.text).joined()
+        let details = try TurnDetails(reader, id: id, turn: turn, refs: [])
+        let (input, output) = (details.input, details.output)
+        let userText = input.newestUserMessage?.text ?? ""
+        let outputText = details.outputText
         var line: [String: JSONValue] = [
             "id": .string(id.hex), "input": .string(userText), "output": .string(outputText),
             "created_at": .string(Timestamps.format(turn.createdAt)), "status": .string(turn.response.status),
@@ -69,30 +67,19 @@ extension Transcript {
             line["parent"] = .null
         }
         if input != [DraftMessage(role: "user", text: userText)] {
-            line["input_items"] = .array(input.map { .object(["role": .string($0.role), "content": .string($0.text)]) })
+            line["input_items"] = .array(input.map(\.json))
         }
         if output != [DraftOutputItem(type: "message", role: "assistant", text: outputText)] {
-            line["output_items"] = .array(output.map { item in
-                var object: [String: JSONValue] = ["type": .string(item.type)]
-                object["id"] = item.id.map(JSONValue.string)
-                object["role"] = item.role.map(JSONValue.string)
-                object["text"] = item.text.map(JSONValue.string)
-                return .object(object)
-            })
+            line["output_items"] = .array(output.map(\.json))
         }
         line["model"] = turn.request.model.map(JSONValue.string)
-        line["instructions"] = try turn.request.instructions.map { .string(try reader.text($0)) }
+        line["instructions"] = details.instructions.map(JSONValue.string)
         if !turn.request.parameters.isEmpty { line["parameters"] = .object(turn.request.parameters) }
         line["previous_response_id"] = turn.request.previousResponseID.map(JSONValue.string)
         line["response_id"] = turn.response.id.map(JSONValue.string)
         line["response_model"] = turn.response.model.map(JSONValue.string)
-        if let usage = turn.response.usage {
-            var object: [String: JSONValue] = ["input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens)]
-            object["cached_tokens"] = usage.cachedTokens.map(JSONValue.int)
-            object["reasoning_tokens"] = usage.reasoningTokens.map(JSONValue.int)
-            line["usage"] = .object(object)
-        }
-        line["raw_response"] = try turn.response.raw.map { .string(try reader.text($0)) }
+        line["usage"] = turn.response.usage?.json
+        line["raw_response"] = details.raw.map(JSONValue.string)
         line["error"] = turn.response.error.map(JSONValue.string)
         line["origin"] = turn.origin.map(JSONValue.string)
         if turn.stored { line["stored"] = .bool(true) }
@@ -112,8 +99,7 @@ extension Transcript {
         if first, let instructions = turn.request.instructions {
             text += "**Instructions:**\n\n\(try reader.text(instructions))\n\n"
         }
-        let user = turn.request.input.last { $0.role == "user" } ?? turn.request.input.last
-        if let user { text += "**User:**\n\n\(try reader.text(user.content))\n\n" }
+        if let user = turn.request.newestUserMessage { text += "**User:**\n\n\(try reader.text(user.content))\n\n" }
         let answer = try turn.response.output.compactMap(\.content).map { try reader.text($0) }.joined()
         text += "**Assistant:**\n\n\(answer)\n\n"
         return text

@@ -20,6 +20,19 @@ public struct TurnDetails: Sendable {
 
     /// The answer's text.
     public var outputText: String { output.compactMap(\.text).joined() }
+
+    /// Reads the texts of `turn` (stored as `id`).
+    init(_ reader: StoreReader, id: ObjectID, turn: Turn, refs: [String]) throws {
+        self.id = id
+        self.turn = turn
+        self.refs = refs
+        instructions = try turn.request.instructions.map { try reader.text($0) }
+        input = try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) }
+        output = try turn.response.output.map {
+            DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: try $0.content.map { try reader.text($0) })
+        }
+        raw = try turn.response.raw.map { try reader.text($0) }
+    }
 }
 
 /// Where HEAD stands, for `status`.
@@ -71,15 +84,7 @@ public enum Inspection {
     public static func show(_ workspace: Workspace, _ revision: String) throws -> TurnDetails {
         try workspace.repository.read { reader in
             let id = try reader.resolve(revision)
-            let turn = try reader.turn(id)
-            return TurnDetails(
-                id: id, turn: turn, refs: try Decorations(reader, for: [id])[id],
-                instructions: try turn.request.instructions.map { try reader.text($0) },
-                input: try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) },
-                output: try turn.response.output.map {
-                    DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: try $0.content.map { try reader.text($0) })
-                },
-                raw: try turn.response.raw.map { try reader.text($0) })
+            return try TurnDetails(reader, id: id, turn: try reader.turn(id), refs: try Decorations(reader, for: [id])[id])
         }
     }
 

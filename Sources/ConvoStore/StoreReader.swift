@@ -269,13 +269,16 @@ public struct StoreReader {
 
     /// Every branch and its tip, sorted by name.
     public func branches() throws -> [(name: BranchName, tip: ObjectID)] {
-        try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap { row in
-            let name: String = row["name"]
-            guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(String(name.dropFirst(11))) else {
-                return nil
-            }
-            return (branch, tip)
+        try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap(Self.branch)
+    }
+
+    /// A branch and its tip from a `ref` row, nil for a row that is not a valid branch.
+    private static func branch(_ row: Row) -> (name: BranchName, tip: ObjectID)? {
+        let name: String = row["name"]
+        guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(String(name.dropFirst(11))) else {
+            return nil
         }
+        return (branch, tip)
     }
 
     /// The branches whose tips are among `ids`, sorted by name.
@@ -290,13 +293,7 @@ public struct StoreReader {
         let rows = try Row.fetchAll(
             db, sql: "SELECT name, target FROM ref WHERE target IN (\(placeholders)) AND name LIKE 'refs/heads/%' ORDER BY name",
             arguments: StatementArguments(ids.map { Data($0.bytes) }))
-        return rows.compactMap { row in
-            let name: String = row["name"]
-            guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(String(name.dropFirst(11))) else {
-                return nil
-            }
-            return (branch, tip)
-        }
+        return rows.compactMap(Self.branch)
     }
 
     /// The reflog of `ref`, newest first; every ref's when `ref` is nil.

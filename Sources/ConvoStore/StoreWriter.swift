@@ -112,8 +112,7 @@ public struct StoreWriter {
         let ids = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE kind = 'turn'").compactMap { ObjectID(bytes: $0) }
         for id in ids {
             let turn = try read.turn(id)
-            let user = turn.request.input.last { $0.role == "user" } ?? turn.request.input.last
-            let input = try user.map { try read.text($0.content) } ?? ""
+            let input = try turn.request.newestUserMessage.map { try read.text($0.content) } ?? ""
             let output = try turn.response.output.compactMap(\.content).map { try read.text($0) }.joined()
             try index(turn, id: id, inputText: input, outputText: output)
         }

@@ -75,6 +75,9 @@ public struct TurnRequest: Hashable, Sendable {
     /// The `previous_response_id` the request chained to, if any.
     public var previousResponseID: String?
 
+    /// The newest user message (else the last message): what the turn "says", even when a replay sent the history.
+    public var newestUserMessage: MessageRef? { input.last { $0.role == "user" } ?? input.last }
+
     /// Creates a request record.
     public init(
         model: String?, instructions: ObjectID? = nil, input: [MessageRef],

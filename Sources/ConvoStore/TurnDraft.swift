@@ -103,7 +103,12 @@ public struct TurnDraft: Hashable, Sendable {
     public var outputText: String { output.compactMap(\.text).joined() }
 
     /// The newest user message, which is what the turn "says".
-    public var userText: String { input.last { $0.role == "user" }?.text ?? input.last?.text ?? "" }
+    public var userText: String { input.newestUserMessage?.text ?? "" }
+}
+
+extension Array where Element == DraftMessage {
+    /// The newest user message (else the last message): what a turn "says", even when a replay sent the history.
+    public var newestUserMessage: DraftMessage? { last { $0.role == "user" } ?? last }
 }
 
 /// Shortened first lines for the index.

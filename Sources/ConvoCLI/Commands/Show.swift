@@ -59,7 +59,7 @@ struct Show: ConvoCommand {
         }
         var text = lines.joined(separator: "\n") + "\n"
         if let instructions = details.instructions { text += "\nInstructions:\n" + indent(instructions) }
-        let user = details.input.last { $0.role == "user" } ?? details.input.last
+        let user = details.input.newestUserMessage
         let earlier = details.input.count - 1
         if earlier > 0 { text += "\n" + style.dim("(\(earlier) earlier message\(earlier == 1 ? "" : "s") sent with this turn)") + "\n" }
         if let user { text += "\nUser:\n" + indent(user.text) }
@@ -78,15 +78,9 @@ struct Show: ConvoCommand {
             "created_at": .string(Timestamps.format(turn.createdAt)), "status": .string(turn.response.status),
             "stored": .bool(turn.stored), "replay": .bool(turn.replay), "fetched": .bool(turn.fetched),
             "refs": .array(details.refs.map(JSONValue.string)),
-            "input": .array(details.input.map { .object(["role": .string($0.role), "content": .string($0.text)]) }),
+            "input": .array(details.input.map(\.json)),
             "output": .string(details.outputText),
-            "output_items": .array(details.output.map { item in
-                var object: [String: JSONValue] = ["type": .string(item.type)]
-                object["id"] = item.id.map(JSONValue.string)
-                object["role"] = item.role.map(JSONValue.string)
-                object["text"] = item.text.map(JSONValue.string)
-                return .object(object)
-            }),
+            "output_items": .array(details.output.map(\.json)),
             "parameters": .object(turn.request.parameters),
         ]
         object["model"] = turn.request.model.map(JSONValue.string) ?? .null
@@ -96,14 +90,7 @@ struct Show: ConvoCommand {
         object["origin"] = turn.origin.map(JSONValue.string) ?? .null
         object["instructions"] = details.instructions.map(JSONValue.string) ?? .null
         object["error"] = turn.response.error.map(JSONValue.string) ?? .null
-        if let usage = turn.response.usage {
-            var counts: [String: JSONValue] = ["input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens)]
-            counts["cached_tokens"] = usage.cachedTokens.map(JSONValue.int)
-            counts["reasoning_tokens"] = usage.reasoningTokens.map(JSONValue.int)
-            object["usage"] = .object(counts)
-        } else {
-            object["usage"] = .null
-        }
+        object["usage"] = turn.response.usage?.json ?? .null
         return .object(object)
     }
 }

@@ -33,15 +33,7 @@ enum SayRendering {
 
     /// One JSON object for `--json`.
     static func json(_ result: SayResult) -> JSONValue {
-        var usage = JSONValue.null
-        if let value = result.usage {
-            var object: [String: JSONValue] = [
-                "input_tokens": .int(Int64(value.inputTokens)), "output_tokens": .int(Int64(value.outputTokens)),
-            ]
-            object["cached_tokens"] = value.cachedTokens.map { .int(Int64($0)) }
-            object["reasoning_tokens"] = value.reasoningTokens.map { .int(Int64($0)) }
-            usage = .object(object)
-        }
+        let usage = result.usage?.json ?? .null
         var branch = JSONValue.null
         if case .branchMoved(let name) = result.placement { branch = .string(name.rawValue) }
         return .object([
