@@ -37,6 +37,8 @@ let package = Package(
             dependencies: [
                 "ConvoStore", "ResponsesAPI",
                 .product(name: "HeapModule", package: "swift-collections"),
+                // Only to read the llm CLI's logs database (LLMImport.swift), read-only.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Object database, refs, HEAD, reflog, revisions, reachability, fsck. No networking.

@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|gc|fsck|config|import|export|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse gc fsck config import export help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export help' -- "${cur}"))
         ;;
     esac
 }
@@ -210,9 +210,9 @@ _convo_init() {
 
 _convo_say() {
     repeating_flags=()
-    non_repeating_flags=(--no-store --stream --no-stream --json --replay --allow-insecure-http --version -h --help)
+    non_repeating_flags=(--no-store --stream --no-stream --json --replay --regenerate --allow-insecure-http --version -h --help)
     repeating_options=()
-    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b)
+    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b --at)
     __convo_offer_flags_options -1
 
     # Offer option value completions
@@ -230,6 +230,10 @@ _convo_say() {
         return
         ;;
     '-b')
+        return
+        ;;
+    '--at')
+        __convo_add_completions -W "$(__convo_custom_complete ---completion say -- --at "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -353,6 +357,26 @@ _convo_rev-parse() {
     esac
 }
 
+_convo_diff() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options 2
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion diff -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion diff -- positional@1 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _convo_gc() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --json --version -h --help)
@@ -386,7 +410,7 @@ _convo_config() {
 
 _convo_import() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--from-llm --json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options 1
@@ -394,7 +418,7 @@ _convo_import() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __convo_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        __convo_add_completions -f
         return
         ;;
     esac

@@ -14,6 +14,13 @@ struct SayCommand: ConvoCommand {
             the local history is replayed instead, and stderr says so. Stdout carries only the answer \
             (or the JSON); the summary line goes to stderr.
 
+            --regenerate asks HEAD's question again (its message, model, instructions and parameters; options \
+            given override them) from HEAD's parent, and commits the new answer as a sibling on a new branch \
+            (-b NAME, else <branch>-regen-1, -2, …); HEAD moves to it, the old branch stays where it was. \
+            --at REV answers MESSAGE from the earlier turn REV on a new branch (-b NAME, else at-<short id>), \
+            like 'git checkout -b NAME REV' and a commit: HEAD moves to the new branch, no existing branch \
+            moves. Compare the two answers with 'convo diff'.
+
             Key: CONVO_API_KEY, else the provider's variable (XAI_API_KEY, OPENAI_API_KEY), else the output of \
             config api_key_command. Base URL: CONVO_BASE_URL, else config base_url, else the provider's.
 
@@ -21,6 +28,8 @@ struct SayCommand: ConvoCommand {
               convo say "Hello, my name is Alice. Remember this."
               git diff | convo say --no-stream "Review this diff" > review.md
               convo say -b travel "Plan a trip to Rome instead"
+              convo say --regenerate --model grok-3-mini && convo diff main HEAD
+              convo say --at HEAD~2 -b rome "Plan a trip to Rome instead"
               convo say --json --replay "Summarize our conversation" | jq -r .output_text
             """)
 
@@ -34,20 +43,34 @@ struct SayCommand: ConvoCommand {
     var stream: Bool?
     @Flag(help: "Print one JSON object: turn, response_id, output_text, usage, replay.") var json = false
     @Option(
-        name: .customShort("b"), help: ArgumentHelp("Start this branch at HEAD and put the turn on it.", valueName: "name"),
+        name: .customShort("b"),
+        help: ArgumentHelp("Start this branch (at HEAD, or where --regenerate/--at start) and put the turn on it.", valueName: "name"),
         transform: branchName)
     var branch: BranchName?
     @Flag(help: "Send the whole local history instead of previous_response_id.") var replay = false
+    @Flag(help: "Ask HEAD's question again from HEAD's parent, on a new branch (takes no message).") var regenerate = false
+    @Option(
+        name: .customLong("at"), help: ArgumentHelp("Answer from this earlier turn, on a new branch.", valueName: "rev"),
+        completion: DynamicCompletion.revision)
+    var at: String?
     @Flag(help: "Allow plain http to a host that is not loopback (sends the key in clear text).")
     var allowInsecureHTTP = false
 
+    func validate() throws {
+        if regenerate && at != nil { throw ValidationError("give --regenerate or --at, not both") }
+        if regenerate && !message.isEmpty {
+            throw ValidationError("--regenerate asks HEAD's question again and takes no message; to ask something else from HEAD's parent: convo say --at HEAD~1 MESSAGE")
+        }
+    }
+
     func run(_ context: CommandContext) async throws {
         let workspace = try context.workspace()
+        let start: SayStart = regenerate ? .regenerate : at.map(SayStart.at) ?? .head
         let options = SayOptions(
-            message: try MessageSource.read(workspace, arguments: message), model: model, instructions: instructions,
+            message: regenerate ? "" : try MessageSource.read(workspace, arguments: message), model: model, instructions: instructions,
             temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, branch: branch,
-            allowInsecureHTTP: allowInsecureHTTP)
+            allowInsecureHTTP: allowInsecureHTTP, start: start)
         let echo = options.stream && !json
         let result = try await Interruptible.run {
             try await Say.run(

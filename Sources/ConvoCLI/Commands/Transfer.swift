@@ -5,23 +5,42 @@ import Foundation
 
 struct Import: ConvoCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import turns from a JSON Lines transcript (one turn a line), all or nothing.",
+        abstract: "Import turns from a JSON Lines transcript (one turn a line), or llm's logs, all or nothing.",
         discussion: """
             Each line: {"input": "...", "output": "..."} and optionally conversation, parent, model, \
             instructions, created_at, response_id, usage. Lines with the same conversation chain in file \
             order and end on branch <conversation>; lines without one continue the current branch. \
             Any invalid line rejects the whole file and leaves the repository unchanged.
 
+            --from-llm [PATH] imports the conversations of the llm CLI (simonw/llm) from its logs database \
+            (default $LLM_USER_PATH/logs.db, else llm's folder under ~/.config, or ~/Library/Application \
+            Support on macOS), both its older conversations/responses tables and the threads/turns tables of \
+            llm 0.32 and later. Each conversation or thread becomes branch llm/<name>; its turns have origin \
+            llm and were never stored on a server, so 'convo say' from there replays them. Importing the same \
+            database again adds nothing; a conversation that grew since moves its branch forward.
+
             Examples:
               convo import chats.jsonl
               convo export --all | convo -C ../other import -
+              convo import --from-llm
+              convo import --from-llm ~/backup/logs.db --json
             """)
 
-    @Argument(help: "A .jsonl file, or - for standard input.", completion: .file(extensions: ["jsonl"])) var file: String
+    @Argument(help: "A .jsonl file, or - for standard input; with --from-llm, llm's logs.db.", completion: .file())
+    var file: String?
+    @Flag(name: .customLong("from-llm"), help: "Import the llm CLI's logs database (SQLite) instead of a transcript.")
+    var fromLLM = false
     @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        if !fromLLM && file == nil { throw ValidationError("give a .jsonl file, - for standard input, or --from-llm [PATH]") }
+        if fromLLM && file == "-" { throw ValidationError("--from-llm reads a SQLite file, not standard input; give its path") }
+    }
 
     func run(_ context: CommandContext) async throws {
         let workspace = try context.workspace()
+        if fromLLM { return try importLLM(context, workspace) }
+        let file = file ?? "-"
         let data: Data
         if file == "-" {
             data = context.environment.input.readAll()
@@ -44,6 +63,29 @@ struct Import: ConvoCommand {
                 context.err.line("  \(branch) -> \(tip.prefix(7))")
             }
             if moved.count > 10 { context.err.line("  … and \(moved.count - 10) more branches ('convo branch' lists them)") }
+        }
+    }
+
+    private func importLLM(_ context: CommandContext, _ workspace: Workspace) throws {
+        let path = file ?? LLMImport.defaultPath(context.environment.variables)
+        let result = try LLMImport.run(workspace, url: context.environment.path(path), displayPath: path)
+        if json {
+            var branches = [String: JSONValue](), unchanged = [JSONValue]()
+            for branch in result.branches {
+                if branch.change == .unchanged { unchanged.append(.string(branch.name)) } else { branches[branch.name] = .string(branch.tip.hex) }
+            }
+            context.json(.object([
+                "conversations": .int(Int64(result.conversations)), "turns": .int(Int64(result.turns)),
+                "new_turns": .int(Int64(result.newTurns)), "branches": .object(branches), "unchanged": .array(unchanged),
+            ]))
+        } else {
+            let plural = result.conversations == 1 ? "" : "s"
+            context.err.line(
+                "imported \(result.conversations) llm conversation\(plural) from \(path): \(result.turns) turns, \(result.newTurns) new")
+            for branch in result.branches.prefix(20) {
+                context.err.line("  \(branch.name) -> \(branch.tip.abbreviated()) (\(branch.change.rawValue))")
+            }
+            if result.branches.count > 20 { context.err.line("  … and \(result.branches.count - 20) more branches ('convo branch' lists them)") }
         }
     }
 }

@@ -24,12 +24,14 @@ public struct SayOptions: Sendable {
     public var branch: BranchName?
     /// `--allow-insecure-http`: plain http to a host that is not loopback.
     public var allowInsecureHTTP: Bool
+    /// Where to answer from: HEAD, `--regenerate` or `--at REV` (both on a new branch, `-b` or automatic).
+    public var start: SayStart
 
     /// Creates options; only the message is required.
     public init(
         message: String, model: String? = nil, instructions: String? = nil, temperature: Double? = nil,
         maxOutputTokens: Int? = nil, store: Bool = true, stream: Bool = false, forceReplay: Bool = false,
-        branch: BranchName? = nil, allowInsecureHTTP: Bool = false
+        branch: BranchName? = nil, allowInsecureHTTP: Bool = false, start: SayStart = .head
     ) {
         self.message = message
         self.model = model
@@ -41,6 +43,7 @@ public struct SayOptions: Sendable {
         self.forceReplay = forceReplay
         self.branch = branch
         self.allowInsecureHTTP = allowInsecureHTTP
+        self.start = start
     }
 }
 
@@ -82,25 +85,32 @@ public enum Say {
     ) async throws -> SayResult {
         let environment = workspace.environment
         let now = Int64(environment.now().timeIntervalSince1970)
-        let message = options.message.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !message.isEmpty else { throw SayError.emptyMessage }
+        if options.start == .head {
+            guard !options.message.allSatisfy(\.isWhitespace) else { throw SayError.emptyMessage }
+        }
 
-        let (head, tip, config) = try workspace.repository.read { reader in
-            let head = try reader.head()
+        let (point, tip, config) = try workspace.repository.read { reader in
+            let point = try StartPoint.resolve(options, reader: reader)
             var config = [ConfigKey: String]()
             for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
-            if let branch = options.branch, try reader.target(of: branch.refName) != nil {
+            if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
                 throw SayError.branchExists(branch.rawValue)
             }
-            return (head, try head.tip.flatMap { try reader.summary($0) }, config)
+            return (point, try point.base.flatMap { try reader.summary($0) }, config)
         }
+        let regeneration = point.regeneration
+        let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty else { throw SayError.emptyMessage }
+        if let line = point.notice { notice(line) }
         let endpoint = try APIEndpoint.resolve(
             config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
         let key = try APIKey.resolve(
             profile: endpoint.profile, variables: environment.variables, command: config[.apiKeyCommand])
         let retention = Int(config[.retentionDays] ?? "") ?? 30
-        let model = options.model ?? endpoint.model
-        let instructions = options.instructions ?? endpoint.instructions
+        let model = options.model ?? regeneration?.model ?? endpoint.model
+        let instructions = regeneration.map { options.instructions ?? $0.instructions } ?? options.instructions ?? endpoint.instructions
+        let temperature = options.temperature ?? regeneration?.temperature
+        let maxOutputTokens = options.maxOutputTokens ?? regeneration?.maxOutputTokens
 
         let firstRoute = SayPlan.route(
             tip: tip.map(TipRecord.init), origin: endpoint.origin, retentionDays: retention, now: now,
@@ -108,14 +118,14 @@ public enum Say {
         let seen = SeenResponse()
 
         func send(_ client: ResponsesClient, _ route: SayRoute) async throws -> Exchange {
-            let history = route.isReplay ? try loadHistory(workspace.repository, tip: head.tip) : []
+            let history = route.isReplay ? try loadHistory(workspace.repository, tip: point.base) : []
             if case .replay(let reason) = route {
                 notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
             }
             let request = SayPlan.request(
                 route: route, message: message, history: history, profile: endpoint.profile, model: model,
-                instructions: instructions, store: options.store, temperature: options.temperature,
-                maxOutputTokens: options.maxOutputTokens)
+                instructions: instructions, store: options.store, temperature: temperature,
+                maxOutputTokens: maxOutputTokens)
             let response: ResponseObject
             if options.stream {
                 response = try await client.stream(request) { event in
@@ -155,11 +165,11 @@ public enum Say {
         }
 
         let draft = makeDraft(
-            exchange, parent: head.tip, instructions: instructions, origin: endpoint.origin, stored: options.store,
+            exchange, parent: point.base, instructions: instructions, origin: endpoint.origin, stored: options.store,
             createdAt: now)
         let (id, short, placement) = try workspace.repository.write { writer in
             let id = try writer.insert(draft)
-            let placement = try place(id, writer: writer, tip: head.tip, branch: options.branch, message: message)
+            let placement = try place(id, writer: writer, point: point, message: message)
             return (id, try writer.read.abbreviation(of: id), placement)
         }
         let response = exchange.response
@@ -171,18 +181,21 @@ public enum Say {
             failure: response.status == .failed ? (response.error?.message ?? "no reason given") : nil)
     }
 
-    /// Moves HEAD (after creating the `-b` branch at the old tip) to the new turn.
+    /// Moves HEAD (after creating the new branch at the start point) to the new turn.
     private static func place(
-        _ id: ObjectID, writer: StoreWriter, tip: ObjectID?, branch: BranchName?, message: String
+        _ id: ObjectID, writer: StoreWriter, point: StartPoint, message: String
     ) throws -> HeadAdvance {
-        let subject = "say: " + String(message.prefix { !$0.isNewline }.prefix(60))
-        if let branch {
+        let tip = point.base
+        let subject = (point.regeneration == nil ? "say: " : "say (regenerate): ") + String(message.prefix { !$0.isNewline }.prefix(60))
+        if let branch = point.newBranch {
             if let existing = try writer.read.target(of: branch.refName) {
                 return .movedMeanwhile(branch: branch, actual: existing)
             }
-            let from = try writer.read.head().branch?.rawValue ?? tip.map { $0.abbreviated() } ?? "HEAD"
+            let head = try writer.read.head()
+            let from = head.branch?.rawValue ?? head.tip.map { $0.abbreviated() } ?? "HEAD"
             if let tip {
-                try writer.updateRef(branch.refName, to: tip, expecting: nil, message: "branch: created from HEAD")
+                let origin = point.fromHead ? "HEAD" : tip.abbreviated()
+                try writer.updateRef(branch.refName, to: tip, expecting: nil, message: "branch: created from \(origin)")
             }
             try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
         }

@@ -1,0 +1,316 @@
+import ConvoStore
+import Foundation
+import GRDB
+
+/// `convo import --from-llm`: the conversations of the `llm` CLI (simonw/llm) as branches.
+///
+/// llm's logs database is opened read-only. Both of its layouts are read: the `conversations`/`responses`
+/// tables (llm 0.31 and earlier, still read by later versions) and the content-addressed
+/// `messages`/`parts`/`threads`/`turns` tables (llm 0.32 and later). Every conversation or thread becomes
+/// branch `llm/<name>`; every llm response a turn with origin `llm`, not stored on any server (so `say`
+/// from there replays the history). Imported turns are named by their content, so importing the same
+/// database again adds nothing.
+public enum LLMImport {
+    /// One llm response, as a turn to be.
+    struct Turn {
+        /// llm's id of the response or turn.
+        var id: String
+        /// The turn it continues: an index into the log's turns.
+        var parent: Int?
+        var model: String?
+        var resolvedModel: String?
+        var instructions: String?
+        var input: [DraftMessage]
+        var output: String
+        var inputTokens: Int64?
+        var outputTokens: Int64?
+        var options: [String: JSONValue]
+        var createdAt: Int64
+    }
+
+    /// One llm conversation or thread: a name and its newest turn.
+    struct Conversation {
+        var id: String
+        var name: String?
+        var tip: Int
+    }
+
+    /// What llm's database holds, read in full before anything is written.
+    struct Log {
+        var turns: [Turn] = []
+        var conversations: [Conversation] = []
+    }
+
+    /// What happened to one branch.
+    public enum BranchChange: String, Sendable {
+        /// It did not exist.
+        case created
+        /// It moved forward to the conversation's newer tip.
+        case updated
+        /// It already pointed at the conversation's tip.
+        case unchanged
+    }
+
+    /// What an import did.
+    public struct Result: Sendable {
+        /// The database read.
+        public var path: String
+        /// Conversations and threads found.
+        public var conversations: Int
+        /// Responses found.
+        public var turns: Int
+        /// Turns that were new to the repository.
+        public var newTurns: Int
+        /// One entry per conversation: its branch, its tip, and what happened to the branch.
+        public var branches: [(name: String, tip: ObjectID, change: BranchChange)]
+    }
+
+    /// llm's own default: `$LLM_USER_PATH/logs.db`, else its folder in the user's configuration folder.
+    public static func defaultPath(_ variables: [String: String]) -> String {
+        if let folder = variables["LLM_USER_PATH"], !folder.isEmpty { return folder + "/logs.db" }
+        let home = variables["HOME"] ?? NSHomeDirectory()
+        #if os(macOS)
+        return home + "/Library/Application Support/io.datasette.llm/logs.db"
+        #else
+        let config = variables["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        return config + "/io.datasette.llm/logs.db"
+        #endif
+    }
+
+    /// Imports every conversation of the llm database at `url` in one transaction; on any error nothing is written.
+    public static func run(_ workspace: Workspace, url: URL, displayPath: String) throws -> Result {
+        let log = try read(url, displayPath: displayPath)
+        return try workspace.repository.write(packing: true) { writer in
+            let before = try writer.read.objectCounts()[.turn] ?? 0
+            var ids = [ObjectID?](repeating: nil, count: log.turns.count)
+            func insert(_ index: Int) throws -> ObjectID {
+                if let id = ids[index] { return id }
+                let turn = log.turns[index]
+                let parent = try turn.parent.map(insert)
+                var usage: Usage?
+                if turn.inputTokens != nil || turn.outputTokens != nil {
+                    usage = Usage(inputTokens: turn.inputTokens ?? 0, outputTokens: turn.outputTokens ?? 0)
+                }
+                let id = try writer.insert(TurnDraft(
+                    parent: parent, model: turn.model, instructions: turn.instructions, input: turn.input,
+                    parameters: turn.options, responseID: turn.id, responseModel: turn.resolvedModel,
+                    output: [DraftOutputItem(type: "message", role: "assistant", text: turn.output)], usage: usage,
+                    origin: "llm", stored: false, createdAt: turn.createdAt))
+                ids[index] = id
+                return id
+            }
+            for index in log.turns.indices { _ = try insert(index) }
+            try writer.flush()
+            let newTurns = (try writer.read.objectCounts()[.turn] ?? 0) - before
+
+            var taken = Set<String>()
+            var branches = [(name: String, tip: ObjectID, change: BranchChange)]()
+            for conversation in log.conversations {
+                let tip = try insert(conversation.tip)
+                let stem = "llm/" + slug(conversation.name ?? "", fallback: conversation.id)
+                var number = 1
+                while true {
+                    let name = try BranchName(number == 1 ? stem : "\(stem)-\(number)")
+                    number += 1
+                    if taken.contains(name.rawValue) { continue }
+                    let old = try writer.read.target(of: name.refName)
+                    let change: BranchChange
+                    if old == tip {
+                        change = .unchanged
+                    } else if old == nil {
+                        change = .created
+                    } else if let old, try writer.read.ancestry(of: tip).contains(where: { $0.id == old }) {
+                        change = .updated
+                    } else {
+                        continue  // a branch of something else: leave it, take the next name
+                    }
+                    if change != .unchanged {
+                        try writer.updateRef(name.refName, to: tip, expecting: old, message: "import: llm \(displayPath)")
+                    }
+                    taken.insert(name.rawValue)
+                    branches.append((name.rawValue, tip, change))
+                    break
+                }
+            }
+            return Result(
+                path: displayPath, conversations: log.conversations.count, turns: log.turns.count, newTurns: newTurns,
+                branches: branches)
+        }
+    }
+
+    /// A branch name component from an llm conversation name: lower-case letters and digits joined by `-`,
+    /// at most 40 characters; `fallback` (llm's id) when nothing is left.
+    static func slug(_ name: String, fallback: String) -> String {
+        var slug = ""
+        for character in name.lowercased() {
+            if character.isLetter || character.isNumber {
+                slug.append(character)
+            } else if !slug.isEmpty, slug.last != "-" {
+                slug.append("-")
+            }
+            if slug.count >= 40 { break }
+        }
+        while slug.last == "-" { slug.removeLast() }
+        if slug.isEmpty || BranchName.violation(in: "llm/" + slug + "-2") != nil { slug = fallback.lowercased() }
+        if BranchName.violation(in: "llm/" + slug + "-2") != nil { slug = "conversation" }
+        return slug
+    }
+
+    // MARK: Reading llm's database
+
+    static func read(_ url: URL, displayPath: String) throws -> Log {
+        func unreadable(_ reason: String) -> ConvoError { .unreadableFile(path: displayPath, reason: reason) }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw unreadable("no such file\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            return try queue.read { db in
+                let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
+                let old = tables.isSuperset(of: ["conversations", "responses"])
+                let new = tables.isSuperset(of: ["messages", "parts", "threads", "turns"])
+                guard old || new else {
+                    throw unreadable("it is not an llm logs database (it has neither llm's conversations and responses tables nor its threads, turns, messages and parts tables)")
+                }
+                var log = Log()
+                var threadIDs = Set<String>()
+                if new { try readThreads(db, into: &log, ids: &threadIDs) }
+                if old { try readConversations(db, into: &log, skipping: threadIDs) }
+                return log
+            }
+        } catch let error as ConvoError {
+            throw error
+        } catch let error as DatabaseError {
+            throw unreadable("it is not an llm logs database: \(error.message ?? "\(error.resultCode)")")
+        } catch {
+            throw unreadable("\(error)")
+        }
+    }
+
+    /// The older layout: responses chained by `conversation_id` in time order. Conversations that llm
+    /// 0.32–0.35 also wrote as threads (same id) are read from the threads only.
+    private static func readConversations(_ db: Database, into log: inout Log, skipping threadIDs: Set<String>) throws {
+        var names = [String: String]()
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM conversations") {
+            if let id: String = row["id"], let name: String = row["name"] { names[id] = name }
+        }
+        var last = [String: Int]()
+        var order = [String]()
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM responses ORDER BY datetime_utc, id") {
+            let id: String = row["id"] ?? ""
+            let conversation: String = row["conversation_id"] ?? id
+            if threadIDs.contains(conversation) { continue }
+            var input = [DraftMessage]()
+            if let prompt: String = row["prompt"] { input.append(DraftMessage(role: "user", text: prompt)) }
+            let system: String? = row["system"]
+            log.turns.append(Turn(
+                id: id, parent: last[conversation], model: row["model"], resolvedModel: row["resolved_model"],
+                instructions: system.flatMap { $0.isEmpty ? nil : $0 }, input: input, output: row["response"] ?? "",
+                inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], options: options(row["options_json"]),
+                createdAt: time(row["datetime_utc"])))
+            if last[conversation] == nil { order.append(conversation) }
+            last[conversation] = log.turns.count - 1
+        }
+        for conversation in order {
+            log.conversations.append(Conversation(id: conversation, name: names[conversation], tip: last[conversation]!))
+        }
+    }
+
+    /// The content-addressed layout: each turn's answer runs from its `parent_message_hash` (exclusive) to
+    /// its `tip_message_hash`; its input from the previous turn's tip (exclusive) to `parent_message_hash`.
+    /// A thread's branch ends at the turn whose answer is the thread's tip message.
+    private static func readThreads(_ db: Database, into log: inout Log, ids: inout Set<String>) throws {
+        var messages = [String: (parent: String?, role: String)]()
+        for row in try Row.fetchAll(db, sql: "SELECT hash, parent_hash, role FROM messages") {
+            if let hash: String = row["hash"] { messages[hash] = (row["parent_hash"], row["role"] ?? "user") }
+        }
+        var texts = [String: String]()
+        for row in try Row.fetchAll(
+            db, sql: "SELECT message_hash, text FROM parts WHERE text IS NOT NULL AND (type IS NULL OR type = 'text') ORDER BY message_hash, position")
+        {
+            if let hash: String = row["message_hash"], let text: String = row["text"] { texts[hash, default: ""] += text }
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM turns ORDER BY datetime_utc, id")
+        var turnAt = [String: Int]()  // tip message → turn index
+        let first = log.turns.count
+        for (offset, row) in rows.enumerated() {
+            if let tip: String = row["tip_message_hash"], turnAt[tip] == nil { turnAt[tip] = first + offset }
+        }
+        /// The chain from `hash` up to (not including) `stop` or a turn's tip, oldest first, and that turn.
+        func segment(from hash: String?, stop: String?) -> (hashes: [String], turn: Int?) {
+            var hashes = [String]()
+            var next = hash
+            var seen = Set<String>()
+            while let current = next, current != stop, seen.insert(current).inserted {
+                if stop == nil, let turn = turnAt[current] { return (hashes.reversed(), turn) }
+                hashes.append(current)
+                next = messages[current]?.parent
+            }
+            return (hashes.reversed(), nil)
+        }
+        for row in rows {
+            let parentHash: String? = row["parent_message_hash"]
+            let answer = segment(from: row["tip_message_hash"], stop: parentHash).hashes
+            let asked = segment(from: parentHash, stop: nil)
+            var instructions = [String](), input = [DraftMessage]()
+            for hash in asked.hashes {
+                let role = messages[hash]?.role ?? "user"
+                if role == "system" || role == "developer" {
+                    instructions.append(texts[hash] ?? "")
+                } else {
+                    input.append(DraftMessage(role: role, text: texts[hash] ?? ""))
+                }
+            }
+            let output = answer.filter { messages[$0]?.role == "assistant" }.compactMap { texts[$0] }.joined()
+            log.turns.append(Turn(
+                id: row["id"] ?? "", parent: asked.turn, model: row["model"], resolvedModel: row["resolved_model"],
+                instructions: instructions.isEmpty ? nil : instructions.joined(separator: "\n\n"), input: input,
+                output: output, inputTokens: row["input_tokens"], outputTokens: row["output_tokens"],
+                options: options(row["options_json"]), createdAt: time(row["datetime_utc"])))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, name, tip_message_hash FROM threads ORDER BY datetime_utc, id") {
+            guard let id: String = row["id"] else { continue }
+            ids.insert(id)
+            // The thread's tip is a turn's answer, or a message below one (a fork at a question).
+            guard let tip = segment(from: row["tip_message_hash"], stop: nil).turn else { continue }
+            log.conversations.append(Conversation(id: id, name: row["name"], tip: tip))
+        }
+    }
+
+    /// llm's `options_json`, e.g. `{"temperature": 0.5}`, as turn parameters.
+    private static func options(_ text: String?) -> [String: JSONValue] {
+        guard let text, !text.isEmpty, let json = try? JSONValue.parse(Array(text.utf8)) else { return [:] }
+        return json.objectValue?.filter { $0.value != .null } ?? [:]
+    }
+
+    /// llm's `datetime_utc` (`2024-05-01T12:00:00.123456`, or with `+00:00`, or a space for `T`) in unix seconds.
+    static func time(_ text: String?) -> Int64 {
+        guard let text else { return 0 }
+        let digits = text.unicodeScalars
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard digits.count >= from + count else { return nil }
+            let start = digits.index(digits.startIndex, offsetBy: from)
+            return Int(String(digits[start..<digits.index(start, offsetBy: count)]))
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2)
+        else { return 0 }
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (year, month, day)
+        (components.hour, components.minute, components.second) = (hour, minute, second)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: components) else { return 0 }
+        var seconds = Int64(date.timeIntervalSince1970)
+        // An explicit offset such as +02:00 after the seconds (and any fraction).
+        let tail = String(text.dropFirst(19).drop { $0 == "." || $0.isNumber })
+        if tail.count >= 6, let sign = tail.first, sign == "+" || sign == "-",
+            let hours = Int64(tail.dropFirst().prefix(2)), let minutes = Int64(tail.dropFirst(4).prefix(2))
+        {
+            seconds -= (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60)
+        }
+        return seconds
+    }
+}
