@@ -16,12 +16,12 @@ for db in "$work"/fixtures/*.db; do
     "$convo" -C "$repo" init >/dev/null
     "$convo" -C "$repo" import --from-llm "$db" 2>/dev/null
     "$convo" -C "$repo" import --from-llm "$db" --json | grep -q '"new_turns":0' || { echo "re-import of $db added turns"; exit 1; }
-    first=$("$convo" -C "$repo" log --oneline --reverse llm/hello-my-name-is-alice-rememb | cut -d' ' -f2-)
-    expected="Hello, my name is Alice. Remember this.  →  Parrot heard: Hello, my name is Alice. Remember this.
-What's my name?  →  Parrot heard: What's my name?
-Plan three days in Rome  →  Parrot heard: Plan three days in Rome
-Back to the first conversation  →  Parrot heard: Back to the first conversation"
+    first=$("$convo" -C "$repo" log --json --reverse llm/hello-my-name-is-alice-rememb | grep -o '"input":"[^"]*"')
+    expected='"input":"Hello, my name is Alice. Remember this."
+"input":"What'"'"'s my name?"
+"input":"Plan three days in Rome"
+"input":"Back to the first conversation"'
     [ "$first" = "$expected" ] || { printf 'unexpected history from %s:\n%s\n' "$db" "$first"; exit 1; }
     echo "ok: $(basename "$db"): $("$convo" -C "$repo" branch | grep -c llm/) llm branches"
-    "$convo" -C "$repo" fsck >/dev/null
+    "$convo" -C "$repo" fsck >/dev/null 2>&1
 done
