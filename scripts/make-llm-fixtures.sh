@@ -38,8 +38,29 @@ for version in $versions; do
     if [ -n "$(sqlite3 "$home/logs.db" "SELECT name FROM sqlite_master WHERE name = 'threads'")" ]; then
         "$venv/bin/python" "$plugin/fork_thread.py" "$home/logs.db" "$cid" "Plan a trip to Paris instead" >/dev/null
     fi
+    # Upgrading: the old version's database, continued by the newest version listed.
+    newest=${versions##* }
+    if [ "$version" != "$newest" ]; then
+        cp "$home/logs.db" "$work/upgrade-$version.db"
+    fi
     cp "$home/logs.db" "$out/llm-$version-logs.db"
     sqlite3 "$out/llm-$version-logs.db" "VACUUM" 2>/dev/null || true
     echo "$out/llm-$version-logs.db: llm $("$venv/bin/llm" --version | awk '{print $NF}')"
     rm -rf "$home"
 done
+
+# A database begun by an old llm (conversations/responses) and continued by the newest (threads/turns):
+# one more turn of the newest old conversation (-c) and a new conversation.
+oldest=${versions%% *}
+newest=${versions##* }
+if [ "$oldest" != "$newest" ]; then
+    home=$(mktemp -d)
+    cp "$work/upgrade-$oldest.db" "$home/logs.db"
+    export LLM_USER_PATH=$home
+    "$work/venv-$newest/bin/llm" -m parrot -c "Continued after upgrading llm" >/dev/null
+    "$work/venv-$newest/bin/llm" -m parrot "A new conversation after upgrading" >/dev/null
+    cp "$home/logs.db" "$out/llm-$oldest-then-$newest-logs.db"
+    sqlite3 "$out/llm-$oldest-then-$newest-logs.db" "VACUUM"
+    echo "$out/llm-$oldest-then-$newest-logs.db: llm $oldest, then llm $newest"
+    rm -rf "$home"
+fi

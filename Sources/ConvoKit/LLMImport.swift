@@ -33,6 +33,8 @@ public enum LLMImport {
         var id: String
         var name: String?
         var tip: Int
+        /// Read from the threads table (llm 0.32+), not the conversations table.
+        var fromThread = false
     }
 
     /// What llm's database holds, read in full before anything is written.
@@ -175,9 +177,21 @@ public enum LLMImport {
                     throw unreadable("it is not an llm logs database (it has neither llm's conversations and responses tables nor its threads, turns, messages and parts tables)")
                 }
                 var log = Log()
-                var threadIDs = Set<String>()
-                if new { try readThreads(db, into: &log, ids: &threadIDs) }
-                if old { try readConversations(db, into: &log, skipping: threadIDs) }
+                var oldTurns = [String: [Int]]()
+                if old { oldTurns = try readConversations(db, into: &log) }
+                if new {
+                    let threads = try readThreads(db, into: &log, continuing: oldTurns)
+                    // A conversation that a newer llm continued as a thread of the same id ends on the thread's
+                    // tip, under the conversation's name.
+                    var oldNames = [String: String]()
+                    for conversation in log.conversations where !conversation.fromThread && threads.contains(conversation.id) {
+                        oldNames[conversation.id] = conversation.name
+                    }
+                    log.conversations.removeAll { !$0.fromThread && threads.contains($0.id) }
+                    for index in log.conversations.indices {
+                        if let name = oldNames[log.conversations[index].id] { log.conversations[index].name = name }
+                    }
+                }
                 return log
             }
         } catch let error as ConvoError {
@@ -189,39 +203,45 @@ public enum LLMImport {
         }
     }
 
-    /// The older layout: responses chained by `conversation_id` in time order. Conversations that llm
-    /// 0.32–0.35 also wrote as threads (same id) are read from the threads only.
-    private static func readConversations(_ db: Database, into log: inout Log, skipping threadIDs: Set<String>) throws {
+    /// The older layout: responses chained by `conversation_id` in time order. Returns each conversation's
+    /// turns (indices into `log.turns`, oldest first).
+    private static func readConversations(_ db: Database, into log: inout Log) throws -> [String: [Int]] {
         var names = [String: String]()
         for row in try Row.fetchAll(db, sql: "SELECT id, name FROM conversations") {
             if let id: String = row["id"], let name: String = row["name"] { names[id] = name }
         }
-        var last = [String: Int]()
+        var turns = [String: [Int]]()
         var order = [String]()
         for row in try Row.fetchAll(db, sql: "SELECT * FROM responses ORDER BY datetime_utc, id") {
             let id: String = row["id"] ?? ""
             let conversation: String = row["conversation_id"] ?? id
-            if threadIDs.contains(conversation) { continue }
             var input = [DraftMessage]()
             if let prompt: String = row["prompt"] { input.append(DraftMessage(role: "user", text: prompt)) }
             let system: String? = row["system"]
             log.turns.append(Turn(
-                id: id, parent: last[conversation], model: row["model"], resolvedModel: row["resolved_model"],
+                id: id, parent: turns[conversation]?.last, model: row["model"], resolvedModel: row["resolved_model"],
                 instructions: system.flatMap { $0.isEmpty ? nil : $0 }, input: input, output: row["response"] ?? "",
                 inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], options: options(row["options_json"]),
                 createdAt: time(row["datetime_utc"])))
-            if last[conversation] == nil { order.append(conversation) }
-            last[conversation] = log.turns.count - 1
+            if turns[conversation] == nil { order.append(conversation) }
+            turns[conversation, default: []].append(log.turns.count - 1)
         }
         for conversation in order {
-            log.conversations.append(Conversation(id: conversation, name: names[conversation], tip: last[conversation]!))
+            log.conversations.append(Conversation(id: conversation, name: names[conversation], tip: turns[conversation]!.last!))
         }
+        return turns
     }
 
     /// The content-addressed layout: each turn's answer runs from its `parent_message_hash` (exclusive) to
     /// its `tip_message_hash`; its input from the previous turn's tip (exclusive) to `parent_message_hash`.
-    /// A thread's branch ends at the turn whose answer is the thread's tip message.
-    private static func readThreads(_ db: Database, into log: inout Log, ids: inout Set<String>) throws {
+    /// A thread's branch ends at the turn whose answer is the thread's tip message. When a newer llm continued
+    /// an older conversation (the thread has the conversation's id), the history it re-wrote as messages
+    /// belongs to the conversation's turns: the first new turn continues the last of them before it.
+    /// Returns the thread ids.
+    private static func readThreads(
+        _ db: Database, into log: inout Log, continuing oldTurns: [String: [Int]]
+    ) throws -> Set<String> {
+        var ids = Set<String>()
         var messages = [String: (parent: String?, role: String)]()
         for row in try Row.fetchAll(db, sql: "SELECT hash, parent_hash, role FROM messages") {
             if let hash: String = row["hash"] { messages[hash] = (row["parent_hash"], row["role"] ?? "user") }
@@ -253,7 +273,14 @@ public enum LLMImport {
         for row in rows {
             let parentHash: String? = row["parent_message_hash"]
             let answer = segment(from: row["tip_message_hash"], stop: parentHash).hashes
-            let asked = segment(from: parentHash, stop: nil)
+            var asked = segment(from: parentHash, stop: nil)
+            let createdAt = time(row["datetime_utc"])
+            if asked.turn == nil, let thread: String = row["thread_id"],
+                let earlier = oldTurns[thread]?.last(where: { log.turns[$0].createdAt <= createdAt })
+            {
+                let lastAnswer = asked.hashes.lastIndex { messages[$0]?.role == "assistant" }
+                asked = (Array(asked.hashes[(lastAnswer.map { $0 + 1 } ?? 0)...]), earlier)
+            }
             var instructions = [String](), input = [DraftMessage]()
             for hash in asked.hashes {
                 let role = messages[hash]?.role ?? "user"
@@ -268,15 +295,16 @@ public enum LLMImport {
                 id: row["id"] ?? "", parent: asked.turn, model: row["model"], resolvedModel: row["resolved_model"],
                 instructions: instructions.isEmpty ? nil : instructions.joined(separator: "\n\n"), input: input,
                 output: output, inputTokens: row["input_tokens"], outputTokens: row["output_tokens"],
-                options: options(row["options_json"]), createdAt: time(row["datetime_utc"])))
+                options: options(row["options_json"]), createdAt: createdAt))
         }
         for row in try Row.fetchAll(db, sql: "SELECT id, name, tip_message_hash FROM threads ORDER BY datetime_utc, id") {
             guard let id: String = row["id"] else { continue }
             ids.insert(id)
             // The thread's tip is a turn's answer, or a message below one (a fork at a question).
             guard let tip = segment(from: row["tip_message_hash"], stop: nil).turn else { continue }
-            log.conversations.append(Conversation(id: id, name: row["name"], tip: tip))
+            log.conversations.append(Conversation(id: id, name: row["name"], tip: tip, fromThread: true))
         }
+        return ids
     }
 
     /// llm's `options_json`, e.g. `{"temperature": 0.5}`, as turn parameters.

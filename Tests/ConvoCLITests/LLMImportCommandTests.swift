@@ -62,6 +62,25 @@ import Testing
         #expect(await harness.run("fsck").status == 0)
     }
 
+    /// A database begun by llm 0.19 and continued by llm 0.36, which re-wrote the continued conversation's
+    /// history as messages of a thread with the conversation's id.
+    @Test func aConversationContinuedAfterUpgradingLLMKeepsItsTurns() async throws {
+        let (harness, file) = try await harness("0.19-then-0.36")
+        let result = await harness.run("import", "--from-llm", file)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.err.hasPrefix("imported 4 llm conversations from \(file): 8 turns, 8 new\n"), "\(result.err)")
+        #expect(try await inputs(harness, "llm/bonjour") == ["Continued after upgrading llm", "Bonjour"])
+        let tip = try jsonObject(await harness.run("show", "--json", "llm/bonjour").out)
+        #expect((tip["input"] as? [[String: Any]])?.map { $0["content"] as? String } == ["Continued after upgrading llm"])
+        #expect(tip["instructions"] is NSNull)
+        #expect(tip["output"] as? String == "Parrot heard: Continued after upgrading llm\n(turn 2 of this conversation)")
+        let first = try jsonObject(await harness.run("show", "--json", "llm/bonjour~1").out)
+        #expect(first["instructions"] as? String == "Answer in French.")
+        #expect(try await inputs(harness, Self.alice).count == 4)
+        #expect(try await inputs(harness, "llm/a-new-conversation-after-upgrad") == ["A new conversation after upgrading"])
+        #expect(await harness.run("branch").lines.count == 4)  // the four llm branches; main has no turn yet
+    }
+
     @Test func importingTheSameDatabaseAgainChangesNothing() async throws {
         let (harness, file) = try await harness("0.36")
         #expect(await harness.run("import", "--from-llm", file).status == 0)

@@ -104,3 +104,14 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct LineDiffLimitTests {
+    /// Two long texts with nothing in common exceed the search limit: the diff is still correct.
+    @Test func textsWithNothingInCommonAreRemovedThenAdded() {
+        let old = (0..<3_000).map { "old \($0)" }, new = (0..<3_000).map { "new \($0)" }
+        let edits = LineDiff.edits(old, new)
+        #expect(edits == (0..<3_000).map { .removed(old: $0) } + (0..<3_000).map { .added(new: $0) })
+        let hunks = LineDiff.hunks(old, new)
+        #expect(hunks.map(\.header) == ["@@ -1,3000 +1,3000 @@"])
+    }
+}

@@ -64,17 +64,24 @@ public enum LineDiff {
         return result
     }
 
+    /// Past this many saved frontier entries (about d² for d differences; 32 MB) the search stops and the
+    /// changed middle is shown as removed then added whole: still a correct diff, only not the shortest.
+    static let traceLimit = 4_000_000
+
     /// Myers: for each number of differences d, the furthest point reached on each diagonal k = x − y;
-    /// the saved frontiers give the path back.
+    /// the saved frontiers (only diagonals −d−1…d+1 of each) give the path back.
     private static func middle(_ a: [String], _ b: [String]) -> [Edit] {
         let n = a.count, m = b.count
-        if n == 0 { return (0..<m).map { .added(new: $0) } }
-        if m == 0 { return (0..<n).map { .removed(old: $0) } }
+        let whole = (0..<n).map { Edit.removed(old: $0) } + (0..<m).map { Edit.added(new: $0) }
+        if n == 0 || m == 0 { return whole }
         let maximum = n + m, offset = maximum + 1
         var frontier = [Int](repeating: 0, count: 2 * maximum + 3)
         var trace = [[Int]]()
+        var saved = 0
         search: for d in 0...maximum {
-            trace.append(frontier)
+            saved += 2 * d + 3
+            if saved > traceLimit { return whole }
+            trace.append(Array(frontier[(offset - d - 1)...(offset + d + 1)]))
             for k in stride(from: -d, through: d, by: 2) {
                 var x: Int
                 if k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1]) {
@@ -95,15 +102,15 @@ public enum LineDiff {
         var edits = [Edit]()
         var x = n, y = m
         for d in stride(from: trace.count - 1, through: 0, by: -1) {
-            let v = trace[d]
+            let v = trace[d], base = d + 1  // v[base + k] is diagonal k
             let k = x - y
             let previousK: Int
-            if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
+            if k == -d || (k != d && v[base + k - 1] < v[base + k + 1]) {
                 previousK = k + 1
             } else {
                 previousK = k - 1
             }
-            let previousX = d == 0 ? 0 : v[offset + previousK]
+            let previousX = d == 0 ? 0 : v[base + previousK]
             let previousY = previousX - previousK
             while x > previousX, y > previousY {
                 x -= 1
