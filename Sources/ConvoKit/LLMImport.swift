@@ -160,8 +160,12 @@ public enum LLMImport {
 
     // MARK: Reading llm's database
 
-    static func read(_ url: URL, displayPath: String) throws -> Log {
+    static func read(_ given: URL, displayPath: String) throws -> Log {
         func unreadable(_ reason: String) -> ConvoError { .unreadableFile(path: displayPath, reason: reason) }
+        // llm's folder ($LLM_USER_PATH) given instead of the file in it.
+        var isFolder: ObjCBool = false
+        let url = FileManager.default.fileExists(atPath: given.path, isDirectory: &isFolder) && isFolder.boolValue
+            ? given.appendingPathComponent("logs.db") : given
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw unreadable("no such file\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
         }

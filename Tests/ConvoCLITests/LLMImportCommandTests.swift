@@ -104,6 +104,9 @@ import Testing
         let result = await harness.run("import", "--from-llm")
         #expect(result.status == 0, "\(result.err)")
         #expect(result.err.contains("llm-home/logs.db: 6 turns"))
+        let folder = await harness.run("import", "--json", "--from-llm", "llm-home")
+        #expect(folder.status == 0, "\(folder.err)")
+        #expect(try jsonObject(folder.out)["new_turns"] as? Int == 0)
     }
 
     @Test func aFileThatIsNotLLMsIsRefusedAndNothingIsWritten() async throws {

@@ -115,7 +115,7 @@ struct StartPoint: Sendable {
                 stem: "at-\(short)", numbered: false, fallback: "at-\(short)", exists: exists)
             let stays = head.branch.map { "'\($0)' stays at \(head.tip.map { $0.abbreviated() } ?? "no turn")" } ?? "HEAD was detached"
             return StartPoint(
-                base: base, newBranch: branch, fromHead: base == head.tip && options.branch != nil,
+                base: base, newBranch: branch, fromHead: false,
                 notice: "answering from \(short) on new branch '\(branch)'; \(stays)")
         }
     }
