@@ -339,29 +339,34 @@ func inputTexts(_ body: [String: Any]) -> [String] {
     }
 
     @Test func aBranchThatMovedMeanwhileKeepsItsTipAndTheTurnIsStillCommitted() async throws {
-        let slow = FaultPlan(latencyMilliseconds: 600)
-        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key, faults: slow)) { emulator in
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
             let harness = try await sayHarness(emulator)
             #expect(await harness.run("say", "first").status == 0)
             let tip = try #require(ObjectID(hex: await harness.run("rev-parse", "HEAD").out.trimmingCharacters(in: .newlines)))
-            let pending = Task { await harness.run("say", "second") }
-            try await Task.sleep(for: .milliseconds(200))
-            // Another process commits to main while the answer is on its way.
-            let repository = try Repository.open(at: harness.folder.appendingPathComponent(".convo"))
-            let other = try repository.write { writer in
-                let id = try writer.insert(TurnDraft(
-                    parent: tip, model: "m", input: [DraftMessage(role: "user", text: "elsewhere")],
-                    output: [DraftOutputItem(type: "message", role: "assistant", text: "ok")], createdAt: 1))
-                try writer.updateRef("refs/heads/main", to: id, expecting: tip, message: "test: moved meanwhile")
-                return id
-            }
-            let result = await pending.value
+            // Another process commits to main while the answer is on its way: as the request is sent, after
+            // say has read HEAD (the transport's request hook, so the order does not depend on timing).
+            let other = MovedMeanwhile()
+            let convoFolder = harness.folder.appendingPathComponent(".convo")
+            harness.transport = APITransport(sleep: { _ in }, onRequest: { _ in
+                other.once {
+                    let repository = try Repository.open(at: convoFolder)
+                    return try repository.write { writer in
+                        let id = try writer.insert(TurnDraft(
+                            parent: tip, model: "m", input: [DraftMessage(role: "user", text: "elsewhere")],
+                            output: [DraftOutputItem(type: "message", role: "assistant", text: "ok")], createdAt: 1))
+                        try writer.updateRef("refs/heads/main", to: id, expecting: tip, message: "test: moved meanwhile")
+                        return id
+                    }
+                }
+            })
+            let result = await harness.run("say", "second")
+            let moved = try #require(other.id)
             #expect(result.status == 0, "\(result.err)")
             #expect(result.out == "Echo: second (I see 2 earlier messages.)\n")
             #expect(result.err.contains("branch 'main' moved meanwhile"))
             let hint = try #require(result.err.split(separator: "\n").last { $0.hasPrefix("hint: attach it with 'convo branch <name> ") })
             let short = String(hint.split(separator: " ").last!.dropLast())
-            #expect(await harness.run("rev-parse", "main").out.hasPrefix(other.hex))
+            #expect(await harness.run("rev-parse", "main").out.hasPrefix(moved.hex))
             #expect(await harness.run("rev-parse", short + "~1").out.hasPrefix(tip.hex))
             #expect(await harness.run("branch", "kept", short).status == 0)
         }
@@ -383,6 +388,23 @@ func inputTexts(_ body: [String: Any]) -> [String] {
             #expect(parameters["temperature"] as? Double == 0.25)
             let sent = try posts(emulator)
             #expect(sent[0].body["max_output_tokens"] as? Int == 2)
+        }
+    }
+}
+
+/// The turn another "process" committed from the request hook, written once.
+final class MovedMeanwhile: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: ObjectID?
+    private var done = false
+
+    var id: ObjectID? { lock.withLock { value } }
+
+    func once(_ body: () throws -> ObjectID) {
+        lock.withLock {
+            guard !done else { return }
+            done = true
+            value = try? body()
         }
     }
 }

@@ -106,12 +106,16 @@ struct SplitMix {
 }
 
 @Suite struct LineDiffLimitTests {
-    /// Two long texts with nothing in common exceed the search limit: the diff is still correct.
-    @Test func textsWithNothingInCommonAreRemovedThenAdded() {
-        let old = (0..<3_000).map { "old \($0)" }, new = (0..<3_000).map { "new \($0)" }
-        let edits = LineDiff.edits(old, new)
-        #expect(edits == (0..<3_000).map { .removed(old: $0) } + (0..<3_000).map { .added(new: $0) })
-        let hunks = LineDiff.hunks(old, new)
-        #expect(hunks.map(\.header) == ["@@ -1,3000 +1,3000 @@"])
+    /// Past the search limit the changed middle is removed then added whole: longer, still correct.
+    /// (A small limit keeps the test light; the real one is 4 million entries.)
+    @Test func pastTheLimitTheMiddleIsRemovedThenAdded() {
+        let old = ["same", "a", "x", "b", "y", "c", "end"], new = ["same", "x", "a", "y", "b", "z", "end"]
+        let shortest = LineDiff.edits(old, new)
+        let limited = LineDiff.edits(old, new, traceLimit: 10)
+        #expect(limited == [.same(old: 0, new: 0)] + (1...5).map { .removed(old: $0) } + (1...5).map { .added(new: $0) }
+            + [.same(old: 6, new: 6)])
+        let kept = shortest.filter { if case .same = $0 { return true } else { return false } }.count
+        #expect(kept == 4)  // same, x or a, y or b, end
+        #expect(LineDiff.edits(old, new, traceLimit: 1_000) == shortest)
     }
 }

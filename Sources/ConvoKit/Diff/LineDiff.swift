@@ -40,8 +40,9 @@ public enum LineDiff {
     }
 
     /// The shortest edit script turning `old` into `new`, in order. Removals come before additions
-    /// within a changed stretch.
-    public static func edits(_ old: [String], _ new: [String]) -> [Edit] {
+    /// within a changed stretch. Past `traceLimit` saved search entries the changed middle is removed then
+    /// added whole (see ``traceLimit``).
+    public static func edits(_ old: [String], _ new: [String], traceLimit: Int = traceLimit) -> [Edit] {
         // Common prefix and suffix cost nothing and keep the search small.
         var prefix = 0
         while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
@@ -53,7 +54,7 @@ public enum LineDiff {
         }
         var result = (0..<prefix).map { Edit.same(old: $0, new: $0) }
         let a = Array(old[prefix..<(old.count - suffix)]), b = Array(new[prefix..<(new.count - suffix)])
-        for edit in middle(a, b) {
+        for edit in middle(a, b, traceLimit: traceLimit) {
             switch edit {
             case .same(let x, let y): result.append(.same(old: x + prefix, new: y + prefix))
             case .removed(let x): result.append(.removed(old: x + prefix))
@@ -66,11 +67,11 @@ public enum LineDiff {
 
     /// Past this many saved frontier entries (about d² for d differences; 32 MB) the search stops and the
     /// changed middle is shown as removed then added whole: still a correct diff, only not the shortest.
-    static let traceLimit = 4_000_000
+    public static let traceLimit = 4_000_000
 
     /// Myers: for each number of differences d, the furthest point reached on each diagonal k = x − y;
     /// the saved frontiers (only diagonals −d−1…d+1 of each) give the path back.
-    private static func middle(_ a: [String], _ b: [String]) -> [Edit] {
+    private static func middle(_ a: [String], _ b: [String], traceLimit: Int) -> [Edit] {
         let n = a.count, m = b.count
         let whole = (0..<n).map { Edit.removed(old: $0) } + (0..<m).map { Edit.added(new: $0) }
         if n == 0 || m == 0 { return whole }
