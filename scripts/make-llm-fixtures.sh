@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Makes llm logs databases with the REAL `llm` package from PyPI, for `convo import --from-llm` tests.
 # For each llm version: a virtualenv under .build/llm-fixtures/, llm and a tiny offline model plugin
-# (scripts/llm-fixture-plugin: model "parrot", no network), then a few prompts: two single prompts, a
-# three-turn conversation (-c), a conversation with a system prompt, one more turn of the first
-# conversation (--cid), and (llm 0.32+) a thread forked at the first answer and continued. The resulting logs.db files land in OUT (default Tests/Fixtures/llm-generated).
+# (scripts/llm-fixture-plugin: model "parrot", no network), then a few prompts: a three-turn
+# conversation (-c), a single prompt, a conversation with a system prompt, one more turn of the first
+# conversation (--cid), and (llm 0.32+) a thread forked at the first answer and continued. Then the
+# oldest version's database continued by the newest, as after an upgrade. The logs.db files land in OUT
+# (default Tests/Fixtures/llm-generated); about a minute the first time (pip), 20 s after.
 #
 #   scripts/make-llm-fixtures.sh [OUT]          versions: LLM_VERSIONS="0.19 0.36" (old and new layout)
 set -euo pipefail
