@@ -80,4 +80,30 @@ import Testing
         #expect(try shell.run("log", "--all", "--oneline").lines.count == 900)
         #expect(try shell.run("fsck").status == 0)
     }
+
+    /// An llm user moves over: the built binary imports llm's own database from $LLM_USER_PATH (the real
+    /// llm 0.36 wrote it) and compares the forked thread with the conversation it came from.
+    @Test func anLLMUserImportsAndComparesAFork() throws {
+        var shell = try BinaryRunner()
+        defer { shell.cleanUp() }
+        let llmHome = shell.folder.appendingPathComponent("llm")
+        try FileManager.default.createDirectory(at: llmHome, withIntermediateDirectories: true)
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/llm-generated/llm-0.36-logs.db")
+        try FileManager.default.copyItem(at: fixture, to: llmHome.appendingPathComponent("logs.db"))
+        shell.environment["LLM_USER_PATH"] = llmHome.path
+        try shell.run("init")
+        let imported = try shell.run("import", "--from-llm")
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(imported.out.isEmpty)
+        #expect(imported.err.contains("imported 4 llm conversations"))
+        let diff = try shell.run("diff", "llm/hello-my-name-is-alice-rememb", "llm/paris-instead")
+        #expect(diff.status == 0, "\(diff.err)")
+        #expect(diff.lines.first?.hasPrefix("common ancestor: ") == true)
+        #expect(diff.lines.filter { $0.hasPrefix("- ") }.count == 3)
+        #expect(diff.lines.filter { $0.hasPrefix("+ ") }.count == 1)
+        #expect(diff.lines.contains("+Parrot heard: Plan a trip to Paris instead"))
+        #expect(!diff.out.contains("\u{1B}["))
+        #expect(try shell.run("diff", "nope").status == 4)
+    }
 }
