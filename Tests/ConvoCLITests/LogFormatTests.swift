@@ -132,7 +132,7 @@ import Testing
             "* Plan a trip to Rome", "| Day 1: the Colosseum.",
             "| * What's my name?", "| | Your name is Alice.",
             "|/",
-            "* Hello, my name is Alice. Remember this.", "| Hello Alice! I will remember that.",
+            "* Hello, my name is Alice. Remember this.", "  Hello Alice! I will remember that.",
         ])
     }
 

@@ -73,11 +73,13 @@ struct Log: ConvoCommand {
         }
         var text = ""
         if graph {
+            let shown = Set(entries.map(\.summary.id))
             for row in GraphLayout.rows(entries.map(\.summary)) {
                 switch row {
                 case .turn(let prefix, let index):
-                    // Lines after the first of a multi-line entry continue the columns.
-                    let continuation = style.graph(prefix.replacingOccurrences(of: "*", with: "|"))
+                    // Lines after the first of a multi-line entry continue the columns (this one only if it goes on).
+                    let goesOn = entries[index].summary.parent.map(shown.contains) ?? false
+                    let continuation = style.graph(prefix.replacingOccurrences(of: "*", with: goesOn ? "|" : " "))
                     let lines = render(entries[index]).dropLast().split(separator: "\n", omittingEmptySubsequences: false)
                     text += style.graph(prefix) + lines.joined(separator: "\n" + continuation) + "\n"
                 case .edges(let line): text += style.graph(line) + "\n"
