@@ -31,6 +31,9 @@ public struct PagerLauncher: Sendable {
     /// Spawned with `posix_spawn` rather than Foundation's `Process`, which puts the child in a process group of
     /// its own: there, a pager reading the keyboard would be stopped (SIGTTIN) as a background job.
     public static let live = PagerLauncher { command, variables in
+        if let missing = PagerChoice.missingProgram(command, path: variables["PATH"], isExecutable: { access($0, X_OK) == 0 }) {
+            throw PagerError.notFound(missing)
+        }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw PagerError.spawn(command, errno) }
         let (reader, writer) = (fds[0], fds[1])
@@ -70,10 +73,13 @@ public struct PagerLauncher: Sendable {
 public enum PagerError: Error, CustomStringConvertible {
     /// `posix_spawn` or `pipe` failed with this errno.
     case spawn(String, Int32)
+    /// The pager's program is not on PATH.
+    case notFound(String)
 
     public var description: String {
         switch self {
-        case .spawn(let command, let code): "cannot run '\(command)': \(String(cString: strerror(code)))"
+        case .spawn(let command, let code): "cannot run the pager '\(command)': \(String(cString: strerror(code)))"
+        case .notFound(let program): "cannot run the pager '\(program)': not found on PATH (set CONVO_PAGER or PAGER)"
         }
     }
 }
@@ -85,6 +91,20 @@ public enum PagerChoice {
         let command = variables["CONVO_PAGER"] ?? variables["PAGER"] ?? "less -FRX"
         let trimmed = command.trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty || trimmed == "cat" ? nil : command
+    }
+
+    /// For a plain command (words without shell syntax, like `less -FRX`), its program when it cannot be found,
+    /// so that convo prints without a pager instead of losing the output to a shell that cannot run it (as git
+    /// does when it cannot start its pager). Commands with shell syntax are left to the shell.
+    public static func missingProgram(_ command: String, path: String?, isExecutable: (String) -> Bool) -> String? {
+        let metacharacters = Set("|&;<>()$`\\\"'*?[#~=%")
+        guard !command.contains(where: metacharacters.contains),
+            let program = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init)
+        else { return nil }
+        if ["exec", "command", "eval", ":", "true", "false"].contains(program) { return nil }  // shell builtins
+        if program.contains("/") { return isExecutable(program) ? nil : program }
+        let folders = (path ?? "/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false).map { $0.isEmpty ? "." : String($0) }
+        return folders.contains { isExecutable("\($0)/\(program)") } ? nil : program
     }
 
     /// The pager's environment: convo's, with `LESS=FRX` and `LV=-c` when unset, as git sets them.

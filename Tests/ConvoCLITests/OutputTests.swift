@@ -1,3 +1,4 @@
+import ConvoKit
 import Foundation
 import Testing
 
@@ -105,6 +106,19 @@ private let escape = "\u{1B}["
         let result = await harness.run("log")
         #expect(result.pager == nil)
         #expect(result.out.contains("Hello, my name is Alice."))
+    }
+
+    @Test func aPlainPagerCommandWhoseProgramIsMissingIsFoundBeforeTheShellRunsIt() {
+        let installed: Set = ["/usr/bin/less", "/opt/bin/most"]
+        func missing(_ command: String, _ path: String? = "/usr/bin:/bin") -> String? {
+            PagerChoice.missingProgram(command, path: path, isExecutable: installed.contains)
+        }
+        #expect(missing("less -FRX") == nil)
+        #expect(missing("most -s") == "most")
+        #expect(missing("most -s", "/usr/bin:/opt/bin") == nil)
+        #expect(missing("/opt/bin/most") == nil && missing("/usr/bin/most") == "/usr/bin/most")
+        #expect(missing("nosuch > file") == nil, "shell syntax is the shell's business")
+        #expect(missing("exec less") == nil)
     }
 
     @Test func anErrorIsReportedWithoutStartingThePager() async throws {
