@@ -115,6 +115,10 @@ enum ManualPage {
         for status in ExitStatus.allCases {
             text += ".TP\n.B \(status.rawValue)\n\(escape(status.meaning))\n"
         }
+        text += ".SH ENVIRONMENT\n"
+        for (name, meaning) in environment {
+            text += ".TP\n.B \(escapeOption(name))\n\(escape(meaning))\n"
+        }
         text += ".SH FILES\n.TP\n.I .convo/store.sqlite\n"
         text += "The repository: one SQLite database holding every turn, text, ref and reflog entry.\n"
         if !examples.isEmpty { text += ".SH EXAMPLES\n" + examples }
@@ -148,6 +152,19 @@ enum ManualPage {
         text += ".SH SEE ALSO\n\\fBconvo\\fR(1)\n"
         return Page(name: name + ".1", text: text)
     }
+
+    /// The variables convo reads, for the ENVIRONMENT section.
+    static let environment = [
+        ("CONVO_DIR", "The repository folder (default: .convo in the working folder or the nearest parent that has one)."),
+        ("CONVO_API_KEY", "The API key; else XAI_API_KEY or OPENAI_API_KEY for the provider, else the output of config api_key_command. Never stored."),
+        ("XAI_API_KEY, OPENAI_API_KEY", "The provider's API key."),
+        ("CONVO_BASE_URL", "The API base URL, over config base_url and the provider's."),
+        ("VISUAL, EDITOR", "The editor say composes a message in when there is none on the command line or stdin."),
+        ("CONVO_PAGER, PAGER", "The pager of log and show on a terminal (default: less -FRX); empty or cat for none."),
+        ("LESS, LV", "Set to FRX and -c for the pager when unset, as git does."),
+        ("NO_COLOR", "When set and not empty, no colours unless --color=always."),
+        ("TERM", "dumb means no colours unless --color=always."),
+    ]
 
     /// `[--format <format>]`, `[-n <n>]`, `<file>`, `[<revision> ...]`.
     private static func synopsis(_ argument: Argument) -> String {

@@ -26,7 +26,7 @@ import Testing
             #expect(pages.contains { $0.name == "convo-\(name).1" }, "no page for \(name)")
             #expect(overview.text.contains("\\fBconvo\\-\(name.replacingOccurrences(of: "-", with: "\\-"))\\fR(1)"))
         }
-        for section in [".SH SYNOPSIS", ".SH DESCRIPTION", ".SH COMMANDS", ".SH EXIT STATUS", ".SH EXAMPLES", ".SH SEE ALSO"] {
+        for section in [".SH SYNOPSIS", ".SH DESCRIPTION", ".SH COMMANDS", ".SH EXIT STATUS", ".SH ENVIRONMENT", ".SH EXAMPLES", ".SH SEE ALSO"] {
             #expect(overview.text.contains(section))
         }
         for status in ExitStatus.allCases { #expect(overview.text.contains(".B \(status.rawValue)\n")) }
