@@ -19,7 +19,7 @@ struct CommandContext {
 
     /// Colours for standard output. `auto`: only on a terminal, and never with NO_COLOR set or TERM=dumb;
     /// `always` wins over NO_COLOR, as git's `--color=always` does.
-    func style(_ when: ColorWhen = .auto) -> Style {
+    func style(_ when: ColorWhen) -> Style {
         switch when {
         case .always: Style(enabled: true)
         case .never: Style(enabled: false)
@@ -29,6 +29,9 @@ struct CommandContext {
                     && environment.variables["TERM"] != "dumb")
         }
     }
+
+    /// Colours for a command without `--color`: the `auto` rule.
+    var style: Style { style(.auto) }
 
     /// Prints one JSON object on one line.
     func json(_ value: JSONValue) { out.line(value.canonicalString) }
