@@ -61,6 +61,22 @@ import Testing
         }
     }
 
+    @Test func generateManualWritesEveryPageAndRemovesStaleOnes() async throws {
+        let harness = try Harness()
+        let folder = harness.folder.appendingPathComponent("pages")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: folder.appendingPathComponent("convo-gone.1"))
+        try Data("mine".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        let result = await harness.run("--generate-manual", "pages")
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.isEmpty)
+        let written = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(Set(written) == Set(ManualPage.pages().map(\.name) + ["notes.txt"]))
+        let log = try String(contentsOf: folder.appendingPathComponent("convo-log.1"), encoding: .utf8)
+        #expect(log == ManualPage.pages().first { $0.name == "convo-log.1" }?.text)
+        #expect(await harness.run("--generate-manual", "a", "b").status == 2)
+    }
+
     @Test func roffEscaping() {
         #expect(ManualPage.escape(".starts with a dot\n'quote") == "\\&.starts with a dot\n\\&'quote")
         #expect(ManualPage.escape("a\\b → c") == "a\\eb \\[u2192] c")
