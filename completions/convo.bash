@@ -241,14 +241,21 @@ _convo_say() {
 
 _convo_log() {
     repeating_flags=()
-    non_repeating_flags=(--oneline --graph --all --reverse --json --version -h --help)
+    non_repeating_flags=(--oneline --graph --all --reverse --json --no-pager --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n)
+    non_repeating_options=(-n --format --pretty --color)
     __convo_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n')
+        return
+        ;;
+    '--format'|'--pretty')
+        return
+        ;;
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
         return
         ;;
     esac
@@ -264,10 +271,18 @@ _convo_log() {
 
 _convo_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --raw --version -h --help)
+    non_repeating_flags=(--json --raw --no-pager --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -282,13 +297,21 @@ _convo_status() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 }
 
 _convo_checkout() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(-b)
     __convo_offer_flags_options 1
@@ -313,8 +336,16 @@ _convo_branch() {
     repeating_flags=()
     non_repeating_flags=(-d -D -m --json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -329,8 +360,16 @@ _convo_reflog() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -343,7 +382,7 @@ _convo_reflog() {
 
 _convo_rev-parse() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options -1
@@ -426,7 +465,7 @@ _convo_import() {
 
 _convo_export() {
     repeating_flags=()
-    non_repeating_flags=(--all --version -h --help)
+    non_repeating_flags=(--all --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--format)
     __convo_offer_flags_options 1

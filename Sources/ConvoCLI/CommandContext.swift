@@ -5,23 +5,77 @@ import Foundation
 
 /// What a command runs with: the environment, and the repository once opened.
 struct CommandContext {
-    let environment: ConvoEnvironment
+    var environment: ConvoEnvironment
+    /// False after the global `--no-pager` (`convo --no-pager log`).
+    var pagerAllowed = true
 
     /// Opens the repository of the working folder.
     func workspace() throws -> Workspace { try Workspace.open(environment) }
 
-    /// Standard output.
+    /// Standard output (the pager's input while paging).
     var out: TextSink { environment.output }
     /// Standard error.
     var err: TextSink { environment.errors }
 
-    /// Colours for standard output: only on a terminal, never with NO_COLOR.
-    var style: Style {
-        Style(enabled: environment.outputIsTerminal && (environment.variables["NO_COLOR"] ?? "").isEmpty)
+    /// Colours for standard output. `auto`: only on a terminal, and never with NO_COLOR set or TERM=dumb;
+    /// `always` wins over NO_COLOR, as git's `--color=always` does.
+    func style(_ when: ColorWhen) -> Style {
+        switch when {
+        case .always: Style(enabled: true)
+        case .never: Style(enabled: false)
+        case .auto:
+            Style(
+                enabled: environment.outputIsTerminal && (environment.variables["NO_COLOR"] ?? "").isEmpty
+                    && environment.variables["TERM"] != "dumb")
+        }
     }
+
+    /// Colours for a command without `--color`: the `auto` rule.
+    var style: Style { style(.auto) }
 
     /// Prints one JSON object on one line.
     func json(_ value: JSONValue) { out.line(value.canonicalString) }
+
+    /// Runs `body` with standard output going through the pager (`CONVO_PAGER`, else `PAGER`, else `less -FRX`)
+    /// when `enabled`, stdout is a terminal and the pager is not empty or `cat`; otherwise straight to stdout.
+    /// Waits for the pager to quit. Compute everything that can fail before, so errors reach a plain stderr.
+    func paging(_ enabled: Bool, _ body: (CommandContext) throws -> Void) throws {
+        guard enabled, pagerAllowed, environment.outputIsTerminal, let command = PagerChoice.command(environment.variables) else {
+            return try body(self)
+        }
+        let session: PagerSession
+        do {
+            session = try environment.pager.start(command, PagerChoice.variables(environment.variables))
+        } catch {
+            err.line("warning: \(error); printing without a pager")
+            return try body(self)
+        }
+        defer { session.finish() }
+        var paged = self
+        paged.environment.output = session.input
+        try body(paged)
+    }
+}
+
+/// `--color=auto|always|never`.
+enum ColorWhen: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case auto, always, never
+}
+
+/// The options of a command that colours its output.
+struct ColorOptions: ParsableArguments {
+    @Option(
+        name: .customLong("color"),
+        help: ArgumentHelp(
+            "When to colour: auto (stdout is a terminal and NO_COLOR is unset), always (even through a pipe, e.g. for a pager), never.",
+            valueName: "when"))
+    var color: ColorWhen = .auto
+}
+
+/// The option of a command that pages its output.
+struct PagerOptions: ParsableArguments {
+    @Flag(name: .customLong("no-pager"), help: "Print straight to stdout even on a terminal (default: page through $CONVO_PAGER, $PAGER or less -FRX).")
+    var noPager = false
 }
 
 /// A command that runs against an injected context.

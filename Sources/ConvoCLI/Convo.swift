@@ -10,10 +10,18 @@ struct Convo: AsyncParsableCommand {
             HEAD's response id is sent as previous_response_id, so only the new message travels; when the \
             server has forgotten, convo replays the local history.
 
-            Global option (before the command, as in git):
-              -C <dir>    run as if convo was started in <dir>
+            Global options (before the command, as in git):
+              -C <dir>           run as if convo was started in <dir>
+              -P, --no-pager     never page the output of log and show
 
-            Environment: CONVO_DIR (the repository folder), NO_COLOR.
+            Environment: CONVO_DIR (the repository folder), CONVO_PAGER and PAGER (the pager on a terminal; \
+            empty or cat for none), NO_COLOR (no colours unless --color=always), CONVO_API_KEY, XAI_API_KEY, \
+            OPENAI_API_KEY, CONVO_BASE_URL, VISUAL and EDITOR.
+
+            Examples:
+              convo init && convo say "Hello"
+              convo log --oneline --graph --all
+              convo --no-pager show HEAD~1
             """,
         version: "0.1.0",
         subcommands: [

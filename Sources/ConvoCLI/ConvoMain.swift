@@ -39,8 +39,15 @@ public enum ConvoMain {
     public static func run(_ arguments: [String], environment: ConvoEnvironment) async -> Int32 {
         var environment = environment
         var arguments = arguments
-        // git's global option: `-C <dir>` before the subcommand, repeatable, each relative to the previous.
-        while arguments.first == "-C" {
+        var pagerAllowed = true
+        // git's global options before the subcommand: `-C <dir>` (repeatable, each relative to the previous)
+        // and `--no-pager` / `-P`.
+        while let first = arguments.first, ["-C", "--no-pager", "-P"].contains(first) {
+            if first != "-C" {
+                pagerAllowed = false
+                arguments.removeFirst()
+                continue
+            }
             guard arguments.count >= 2 else {
                 environment.errors.line("error: option -C needs a folder")
                 return ExitStatus.usage.rawValue
@@ -48,10 +55,13 @@ public enum ConvoMain {
             environment.workingDirectory = environment.path(arguments[1]).path
             arguments.removeFirst(2)
         }
+        if arguments.first == ManualPage.option {
+            return ManualPage.write(arguments.dropFirst(), environment: environment).rawValue
+        }
         do {
             var command = try DynamicCompletion.$environment.withValue(environment) { try Convo.parseAsRoot(arguments) }
             if let command = command as? any ConvoCommand {
-                try await command.run(CommandContext(environment: environment))
+                try await command.run(CommandContext(environment: environment, pagerAllowed: pagerAllowed))
             } else {
                 // --help, --version and the like.
                 try command.run()

@@ -13,6 +13,9 @@ public final class TextSink: @unchecked Sendable {
         TextSink(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: false))
     }
 
+    /// Writes to an open file handle (e.g. a pager's pipe).
+    public static func fileHandle(_ handle: FileHandle) -> TextSink { TextSink(handle: handle) }
+
     /// Collects everything written, for tests.
     public static func memory() -> TextSink { TextSink(handle: nil) }
 
@@ -80,12 +83,14 @@ public struct ConvoEnvironment: Sendable {
     public var terminalWidth: Int
     /// How API servers are reached (retry policy and waiting); tests make retries instant.
     public var transport: APITransport
+    /// How `log` and `show` start a pager; tests record instead.
+    public var pager: PagerLauncher
 
     /// Creates an environment.
     public init(
         workingDirectory: String, variables: [String: String], now: @escaping @Sendable () -> Date, output: TextSink,
         errors: TextSink, input: InputSource, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalWidth: Int = 80,
-        transport: APITransport = .live
+        transport: APITransport = .live, pager: PagerLauncher = .live
     ) {
         self.workingDirectory = workingDirectory
         self.variables = variables
@@ -97,6 +102,7 @@ public struct ConvoEnvironment: Sendable {
         self.outputIsTerminal = outputIsTerminal
         self.terminalWidth = terminalWidth
         self.transport = transport
+        self.pager = pager
     }
 
     /// The real process environment.

@@ -12,10 +12,22 @@ final class Harness: @unchecked Sendable {
     /// Retries without waiting, so rate-limit tests take no time.
     var transport = APITransport(sleep: { _ in })
 
+    /// What the fake pager saw: the command convo chose, its environment and the text it was given.
+    final class PagerRecord: @unchecked Sendable {
+        var command: String?
+        var variables: [String: String] = [:]
+        let input = TextSink.memory()
+        var finished = false
+    }
+
     struct Result {
         var status: Int32
         var out: String
         var err: String
+        /// The pager started for this run, if any.
+        var pager: PagerRecord?
+        /// What went through the pager.
+        var paged: String { pager?.input.text ?? "" }
         /// Standard output split into lines.
         var lines: [String] { out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(out.hasSuffix("\n") ? 1 : 0) }
     }
@@ -29,14 +41,26 @@ final class Harness: @unchecked Sendable {
 
     @discardableResult
     func run(_ arguments: String..., stdin: Data = Data(), in directory: URL? = nil) async -> Result {
+        await run(arguments: arguments, stdin: stdin, in: directory)
+    }
+
+    /// Runs an argument list (for lists built at run time).
+    @discardableResult
+    func run(arguments: [String], stdin: Data = Data(), in directory: URL? = nil) async -> Result {
         let out = TextSink.memory(), err = TextSink.memory()
         let clock = now
+        let record = PagerRecord()
+        let pager = PagerLauncher { command, variables in
+            record.command = command
+            record.variables = variables
+            return PagerSession(input: record.input) { record.finished = true }
+        }
         let environment = ConvoEnvironment(
             workingDirectory: (directory ?? folder).path, variables: variables, now: { clock }, output: out, errors: err,
             input: .bytes(stdin), inputIsTerminal: inputIsTerminal, outputIsTerminal: outputIsTerminal,
-            transport: transport)
+            transport: transport, pager: pager)
         let status = await ConvoMain.run(arguments, environment: environment)
-        return Result(status: status, out: out.text, err: err.text)
+        return Result(status: status, out: out.text, err: err.text, pager: record.command == nil ? nil : record)
     }
 
     /// Writes a file in the folder and returns its name.

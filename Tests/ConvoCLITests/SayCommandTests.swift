@@ -29,18 +29,6 @@ func sayHarness(_ emulator: RunningEmulator, provider: String = "xai", initArgum
 }
 
 extension Harness {
-    /// Runs an argument list (for lists built at run time).
-    @discardableResult
-    func run(arguments: [String], stdin: Data = Data()) async -> Result {
-        let out = TextSink.memory(), err = TextSink.memory()
-        let clock = now
-        let environment = ConvoEnvironment(
-            workingDirectory: folder.path, variables: variables, now: { clock }, output: out, errors: err,
-            input: .bytes(stdin), inputIsTerminal: inputIsTerminal, outputIsTerminal: outputIsTerminal, transport: transport)
-        let status = await ConvoCLI.ConvoMain.run(arguments, environment: environment)
-        return Result(status: status, out: out.text, err: err.text)
-    }
-
     /// The number of turns HEAD's conversation has.
     func depth() async throws -> Int {
         let status = await run("status", "--json")

@@ -19,6 +19,7 @@ struct Branch: ConvoCommand {
     @Flag(name: .customShort("D"), help: "Delete a branch even if its turns become unreachable.") var forceDelete = false
     @Flag(name: .customShort("m"), help: "Rename: -m [OLD] NEW.") var move = false
     @Flag(help: "List as JSON, one branch per line.") var json = false
+    @OptionGroup var colors: ColorOptions
     @Argument(
         help: "Branch name (and, when creating, the start revision; when renaming, OLD NEW).",
         completion: DynamicCompletion.branch)
@@ -47,7 +48,7 @@ struct Branch: ConvoCommand {
             let tip = try Navigation.createBranch(workspace, name: try BranchName(name), at: names.count > 1 ? names[1] : nil)
             context.err.line("Created branch \(name) at \(tip.abbreviated()).")
         } else {
-            let style = context.style
+            let style = context.style(colors.color)
             let branches = try Navigation.branches(workspace)
             let width = branches.map(\.name.rawValue.count).max() ?? 0
             for branch in branches {

@@ -13,6 +13,7 @@ struct Checkout: ConvoCommand {
               convo checkout travel
               convo checkout HEAD~2
               convo checkout -b travel HEAD~1
+              convo checkout --json HEAD~1 | jq -r .head
             """)
 
     @Option(name: .customShort("b"), help: "Create this branch at the revision and switch to it.", transform: branchName)
@@ -21,6 +22,7 @@ struct Checkout: ConvoCommand {
         help: "A branch or any revision (with -b: where the new branch starts, default HEAD).",
         completion: DynamicCompletion.revision)
     var revision: String?
+    @Flag(help: "Print the new position as one JSON object: head, branch, created, detached.") var json = false
 
     func validate() throws {
         if newBranch == nil && revision == nil { throw ValidationError("name a branch or revision to check out") }
@@ -32,6 +34,20 @@ struct Checkout: ConvoCommand {
             try Navigation.checkoutNewBranch(workspace, name: newBranch, at: revision)
         } else {
             try Navigation.checkout(workspace, revision!)
+        }
+        if json {
+            let head: JSONValue
+            switch result {
+            case .branch(let name, let tip, let created):
+                head = .object([
+                    "head": tip.map { .string($0.hex) } ?? .null, "branch": .string(name.rawValue), "created": .bool(created),
+                    "detached": .bool(false),
+                ])
+            case .detached(let id):
+                head = .object(["head": .string(id.hex), "branch": .null, "created": .bool(false), "detached": .bool(true)])
+            }
+            context.json(head)
+            return
         }
         switch result {
         case .branch(let name, _, let created):

@@ -12,6 +12,7 @@ struct Config: ConvoCommand {
 
             Examples:
               convo config --list
+              convo config --list --json | jq -r .model
               convo config model
               convo config model grok-4
               convo config --unset instructions
@@ -19,7 +20,7 @@ struct Config: ConvoCommand {
 
     @Flag(help: "List every setting.") var list = false
     @Flag(help: "Remove the setting.") var unset = false
-    @Flag(help: "Print as JSON.") var json = false
+    @Flag(help: "Print as JSON: {\"key\", \"value\"} for one key, one object of every key for --list.") var json = false
     @Argument(help: "The setting's key.") var key: String?
     @Argument(help: "The new value.") var value: String?
 
@@ -43,7 +44,11 @@ struct Config: ConvoCommand {
         } else if let value {
             try Setup.set(workspace, key: key!, value: value)
         } else if let current = try Setup.get(workspace, key: key!) {
-            context.out.line(current)
+            if json {
+                context.json(.object(["key": .string(key!), "value": .string(current)]))
+            } else {
+                context.out.line(current)
+            }
         } else {
             // As git: an unset key prints nothing and exits 1.
             throw CommandExit(status: .failure)

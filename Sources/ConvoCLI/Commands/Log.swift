@@ -5,47 +5,91 @@ struct Log: ConvoCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the history of turns, newest first.",
         discussion: """
-            Reads only the derived index, so it stays fast on large repositories.
+            Reads only the derived index, so it stays fast on large repositories. On a terminal the output \
+            goes through a pager (see --no-pager).
+
+            --format takes a preset (oneline, medium) or a template, as git's --pretty does: \
+            %H full id, %h short id, %P/%p parent id, %r response id, %s first line of the input, \
+            %a first line of the answer, %m model, %t tokens (input + output), %d refs " (HEAD -> main, x)", \
+            %D refs without parentheses, %cr relative date, %ci ISO date, %cI RFC 3339 date, %ct unix time, \
+            %n newline, %% a percent sign, %C(red)…%Creset colours (bold, dim, ul, bright…, 0-255; dropped \
+            when colours are off). 'format:' or 'tformat:' may prefix a template; each turn ends with a newline.
 
             Examples:
               convo log --oneline
               convo log -n 5 travel
               convo log --graph --all
+              convo log --format='%h %cr %m %t tokens: %s'
+              convo log --format='%C(yellow)%h%Creset%d%n  %a' --color=always | less -R
               convo log --json | jq -r .response_id
             """)
 
     @Argument(help: "Start from this revision (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
     @Option(name: .customShort("n"), help: "Show at most this many turns.") var limit: Int?
-    @Flag(help: "One line per turn: short id, refs, input → answer.") var oneline = false
-    @Flag(help: "Draw the conversation tree (one line per turn).") var graph = false
+    @Flag(help: "One line per turn: short id, refs, input → answer (the same as --format=oneline).") var oneline = false
+    @Option(
+        name: [.customLong("format"), .customLong("pretty")],
+        help: ArgumentHelp("oneline, medium, or a template such as '%h %s' (placeholders above).", valueName: "format"))
+    var format: String?
+    @Flag(help: "Draw the conversation tree (one line per turn unless --format says otherwise).") var graph = false
     @Flag(help: "Every turn any branch or HEAD reaches.") var all = false
     @Flag(help: "Oldest first.") var reverse = false
     @Flag(help: "One JSON object per line.") var json = false
+    @OptionGroup var colors: ColorOptions
+    @OptionGroup var pager: PagerOptions
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("-n must be 0 or more, not \(limit)") }
         if graph && reverse { throw ValidationError("--graph and --reverse cannot be combined") }
+        if json && (oneline || format != nil) { throw ValidationError("--json cannot be combined with --oneline or --format") }
+        if oneline && format != nil { throw ValidationError("--oneline and --format cannot be combined") }
+        _ = try layout()
+    }
+
+    /// The entry layout: --format, else --oneline, else medium (one line per turn with --graph).
+    func layout() throws -> LogStyle {
+        if let format {
+            do { return try LogStyle.parse(format) } catch { throw ValidationError(error.description) }
+        }
+        return oneline || graph ? .template(.oneline) : .medium
     }
 
     func run(_ context: CommandContext) async throws {
         let entries = try History.log(
             context.workspace(), options: LogOptions(revision: revision, limit: limit, all: all, reverse: reverse))
-        let renderer = LogRenderer(style: context.style)
         if json {
             for entry in entries { context.json(LogRenderer.json(entry)) }
-        } else if graph {
-            var text = ""
+            return
+        }
+        let style = context.style(colors.color)
+        let renderer = LogRenderer(style: style)
+        let now = Int64(context.environment.now().timeIntervalSince1970)
+        let layout = try layout()
+        func render(_ entry: LogEntry) -> String {
+            switch layout {
+            case .medium: renderer.medium(entry)
+            case .template(let format): format.render(entry, style: style, now: now) + "\n"
+            }
+        }
+        var text = ""
+        if graph {
+            let shown = Set(entries.map(\.summary.id))
             for row in GraphLayout.rows(entries.map(\.summary)) {
                 switch row {
-                case .turn(let prefix, let index): text += context.style.graph(prefix) + renderer.oneline(entries[index]) + "\n"
-                case .edges(let line): text += context.style.graph(line) + "\n"
+                case .turn(let prefix, let index):
+                    // Lines after the first of a multi-line entry continue the columns (this one only if it goes on).
+                    let goesOn = entries[index].summary.parent.map(shown.contains) ?? false
+                    let continuation = style.graph(prefix.replacingOccurrences(of: "*", with: goesOn ? "|" : " "))
+                    let lines = render(entries[index]).dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+                    text += style.graph(prefix) + lines.joined(separator: "\n" + continuation) + "\n"
+                case .edges(let line): text += style.graph(line) + "\n"
                 }
             }
-            context.out.write(text)
-        } else if oneline {
-            context.out.write(entries.map { renderer.oneline($0) + "\n" }.joined())
+        } else if case .medium = layout {
+            text = entries.map(render).joined(separator: "\n")
         } else {
-            context.out.write(entries.map { renderer.medium($0) }.joined(separator: "\n"))
+            text = entries.map(render).joined()
         }
+        try context.paging(!pager.noPager) { $0.out.write(text) }
     }
 }

@@ -16,9 +16,10 @@ struct Reflog: ConvoCommand {
 
     @Argument(help: "HEAD (default) or a branch.", completion: DynamicCompletion.branch) var ref: String?
     @Flag(help: "One JSON object per line.") var json = false
+    @OptionGroup var colors: ColorOptions
 
     func run(_ context: CommandContext) async throws {
-        let style = context.style
+        let style = context.style(colors.color)
         for (entry, shortID, name) in try History.reflog(context.workspace(), ref: ref) {
             if json {
                 context.json(.object([

@@ -12,14 +12,22 @@ struct RevParse: ConvoCommand {
             Examples:
               convo rev-parse HEAD~2
               convo rev-parse main@{1}
+              convo rev-parse --json HEAD travel
             """)
 
     @Argument(help: "Revisions to resolve.", completion: DynamicCompletion.revision) var revisions: [String]
+    @Flag(help: "One JSON object per revision: {\"revision\", \"id\"}.") var json = false
 
     func run(_ context: CommandContext) async throws {
         let workspace = try context.workspace()
-        for revision in revisions {
-            context.out.line(try History.revParse(workspace, revision).hex)
+        // Resolve all first, so a bad revision prints nothing on stdout.
+        let ids = try revisions.map { try History.revParse(workspace, $0) }
+        for (revision, id) in zip(revisions, ids) {
+            if json {
+                context.json(.object(["revision": .string(revision), "id": .string(id.hex)]))
+            } else {
+                context.out.line(id.hex)
+            }
         }
     }
 }

@@ -6,9 +6,12 @@ struct Show: ConvoCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one turn in full: request, answer, usage.",
         discussion: """
+            On a terminal the text goes through a pager (see --no-pager); --json and --raw never page.
+
             Examples:
               convo show
               convo show HEAD~2
+              convo --no-pager show travel
               convo show resp_68c9f0e1 --json
               convo show --raw | jq .usage
             """)
@@ -16,6 +19,8 @@ struct Show: ConvoCommand {
     @Argument(help: "The turn (default HEAD).", completion: DynamicCompletion.revision) var revision: String = "HEAD"
     @Flag(help: "Print the turn as one JSON object.") var json = false
     @Flag(help: "Print the server's own JSON response as recorded.") var raw = false
+    @OptionGroup var colors: ColorOptions
+    @OptionGroup var pager: PagerOptions
 
     func run(_ context: CommandContext) async throws {
         let details = try Inspection.show(context.workspace(), revision)
@@ -27,7 +32,8 @@ struct Show: ConvoCommand {
         } else if json {
             context.json(Self.json(details))
         } else {
-            context.out.write(render(details, style: context.style))
+            let text = render(details, style: context.style(colors.color))
+            try context.paging(!pager.noPager) { $0.out.write(text) }
         }
     }
 

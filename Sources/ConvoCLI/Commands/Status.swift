@@ -9,10 +9,12 @@ struct Status: ConvoCommand {
         discussion: """
             Examples:
               convo status
+              convo status --color=always | less -R
               convo status --json | jq .remote
             """)
 
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var colors: ColorOptions
 
     func run(_ context: CommandContext) async throws {
         let status = try Inspection.status(context.workspace())
@@ -21,14 +23,15 @@ struct Status: ConvoCommand {
             context.json(Self.json(status, now: now))
             return
         }
+        let style = context.style(colors.color)
         var lines = [String]()
         switch status.head {
-        case .branch(let name, nil): lines.append("On branch \(name) (no turns yet)")
-        case .branch(let name, _): lines.append("On branch \(name)")
-        case .detached(let id): lines.append("HEAD detached at \(id.abbreviated())")
+        case .branch(let name, nil): lines.append("On branch \(style.branch(name.rawValue)) (no turns yet)")
+        case .branch(let name, _): lines.append("On branch \(style.branch(name.rawValue))")
+        case .detached(let id): lines.append(style.paint("HEAD detached at \(id.abbreviated())", "31"))
         }
         if let tip = status.tip {
-            lines.append("HEAD:     \(tip.id.abbreviated()) \(tip.inputLine)")
+            lines.append("HEAD:     \(style.id(tip.id.abbreviated())) \(tip.inputLine)")
             lines.append("Turns:    \(status.depth) in this conversation")
         }
         lines.append("Provider: \(status.provider)" + (status.baseURL.map { " (\($0))" } ?? ""))

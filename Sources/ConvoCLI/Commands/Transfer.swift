@@ -105,9 +105,11 @@ struct Export: ConvoCommand {
     @Argument(help: "The last turn to export (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
     @Flag(help: "Every turn any branch or HEAD reaches.") var all = false
     @Option(help: "jsonl (default) or markdown.") var format: String = "jsonl"
+    @Flag(help: "The same as --format jsonl: one JSON object per turn.") var json = false
 
     func validate() throws {
         if all && revision != nil { throw ValidationError("give a revision or --all, not both") }
+        if json && format != "jsonl" { throw ValidationError("--json writes JSON Lines; it cannot be combined with --format \(format)") }
         if ExportFormat(rawValue: format) == nil { throw ValidationError("--format must be jsonl or markdown, not '\(format)'") }
     }
 

@@ -7,7 +7,7 @@ struct LogRenderer {
 
     /// `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
     func oneline(_ entry: LogEntry) -> String {
-        style.id(entry.shortID) + decoration(entry.refs) + " " + entry.summary.inputLine + style.dim("  →  ") + entry.summary.outputLine
+        LogFormat.oneline.render(entry, style: style, now: 0)
     }
 
     /// git's default "medium" format.

@@ -1,0 +1,258 @@
+import ConvoKit
+import ConvoStore
+import Foundation
+
+/// A `log --format` template, parsed once: literal text, placeholders and colour changes.
+///
+/// Placeholders follow git's pretty formats where git has one (`%H`, `%h`, `%s`, `%d`, `%cr`, `%C(…)`);
+/// `%r`, `%a`, `%m` and `%t` are convo's own.
+struct LogFormat: Equatable, Sendable {
+    /// A value of the turn that a placeholder prints.
+    enum Field: String, CaseIterable, Sendable {
+        case fullID = "H"
+        case shortID = "h"
+        case parentID = "P"
+        case shortParentID = "p"
+        case responseID = "r"
+        case subject = "s"
+        case answer = "a"
+        case model = "m"
+        case tokens = "t"
+        case decorations = "d"
+        case bareDecorations = "D"
+        case relativeDate = "cr"
+        case isoDate = "ci"
+        case strictISODate = "cI"
+        case unixDate = "ct"
+
+        /// One line for the error that lists the valid placeholders.
+        var meaning: String {
+            switch self {
+            case .fullID: "full id"
+            case .shortID: "short id"
+            case .parentID: "parent's full id"
+            case .shortParentID: "parent's short id"
+            case .responseID: "response id"
+            case .subject: "first line of the input"
+            case .answer: "first line of the answer"
+            case .model: "model"
+            case .tokens: "tokens, input + output"
+            case .decorations: "refs, \" (HEAD -> main, x)\""
+            case .bareDecorations: "refs without the parentheses"
+            case .relativeDate: "relative date"
+            case .isoDate: "ISO 8601 date"
+            case .strictISODate: "RFC 3339 date"
+            case .unixDate: "unix time"
+            }
+        }
+    }
+
+    /// One part of a template.
+    enum Piece: Equatable, Sendable {
+        case literal(String)
+        case field(Field)
+        /// An SGR escape sequence without its `ESC [` and `m`; `""` resets.
+        case color(String)
+    }
+
+    /// The parsed template.
+    var pieces: [Piece]
+
+    /// `--oneline`: `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
+    static let oneline = LogFormat(pieces: [
+        .color("33"), .field(.shortID), .color(""), .field(.decorations), .literal(" "), .field(.subject),
+        .color("2"), .literal("  →  "), .color(""), .field(.answer),
+    ])
+
+    /// The placeholders a template may use, for help and errors.
+    static let validPlaceholders =
+        Field.allCases.map { "%\($0.rawValue)" } + ["%n", "%%", "%C(<colour>)", "%Creset", "%Cred", "%Cgreen", "%Cblue"]
+
+    /// Parses `template`; any `%` that does not start a known placeholder is an error naming it.
+    static func parse(_ template: String) throws(LogFormatError) -> LogFormat {
+        var pieces = [Piece]()
+        var literal = ""
+        func flush() {
+            if !literal.isEmpty { pieces.append(.literal(literal)) }
+            literal = ""
+        }
+        var rest = Substring(template)
+        while let percent = rest.firstIndex(of: "%") {
+            literal += rest[..<percent]
+            rest = rest[rest.index(after: percent)...]
+            if rest.hasPrefix("%") {
+                literal += "%"
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("n") {
+                literal += "\n"
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("C") {
+                flush()
+                let (code, remainder) = try colour(after: rest.dropFirst())
+                pieces.append(.color(code))
+                rest = remainder
+            } else if let field = Field.allCases.filter({ rest.hasPrefix($0.rawValue) }).max(by: { $0.rawValue.count < $1.rawValue.count }) {
+                flush()
+                pieces.append(.field(field))
+                rest = rest.dropFirst(field.rawValue.count)
+            } else {
+                let shown = rest.first.map { "%\($0)" } ?? "%"
+                throw .unknownPlaceholder(shown)
+            }
+        }
+        literal += rest
+        flush()
+        return LogFormat(pieces: pieces)
+    }
+
+    /// Parses what follows `%C`: `(spec)`, `reset`, `red`, `green` or `blue`.
+    private static func colour(after text: Substring) throws(LogFormatError) -> (String, Substring) {
+        for (word, code) in [("reset", ""), ("red", "31"), ("green", "32"), ("blue", "34")] where text.hasPrefix(word) {
+            return (code, text.dropFirst(word.count))
+        }
+        guard text.hasPrefix("("), let close = text.firstIndex(of: ")") else {
+            throw .unknownPlaceholder("%C" + text.prefix(1))
+        }
+        let spec = text[text.index(after: text.startIndex)..<close]
+        return (try sgr(String(spec)), text[text.index(after: close)...])
+    }
+
+    /// Turns git's colour words (`bold red`, `dim`, `reset`, `brightblue`, `ul`, a number 0–255) into SGR
+    /// parameters: attributes first, then the foreground, then the background, as git writes them.
+    static func sgr(_ spec: String) throws(LogFormatError) -> String {
+        let names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+        let attributes = ["bold": "1", "dim": "2", "italic": "3", "ul": "4", "underline": "4", "blink": "5", "reverse": "7", "strike": "9"]
+        var attributeCodes = [String](), colours = [String]()
+        for word in spec.lowercased().split(separator: " ").map(String.init) {
+            if word == "reset" {
+                guard spec.split(separator: " ").count == 1 else { throw .badColour(spec) }
+                return ""
+            } else if let code = attributes[word] {
+                attributeCodes.append(code)
+            } else if word == "normal" || word == "default" {
+                colours.append(colours.isEmpty ? "39" : "49")
+            } else if let index = names.firstIndex(of: word) {
+                colours.append(String((colours.isEmpty ? 30 : 40) + index))
+            } else if word.hasPrefix("bright"), let index = names.firstIndex(of: String(word.dropFirst(6))) {
+                colours.append(String((colours.isEmpty ? 90 : 100) + index))
+            } else if let number = Int(word), (0...255).contains(number) {
+                colours.append((colours.isEmpty ? "38;5;" : "48;5;") + String(number))
+            } else {
+                throw .badColour(spec)
+            }
+            if colours.count > 2 { throw .badColour(spec) }
+        }
+        guard !(attributeCodes.isEmpty && colours.isEmpty) else { throw .badColour(spec) }
+        return (attributeCodes + colours).joined(separator: ";")
+    }
+
+    /// Renders one entry; colours only when `style` is enabled. `now` is for relative dates.
+    func render(_ entry: LogEntry, style: Style, now: Int64) -> String {
+        var text = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let literal): text += literal
+            case .color(let code): if style.enabled { text += "\u{1B}[\(code)m" }
+            case .field(let field): text += value(field, entry, style: style, now: now)
+            }
+        }
+        return text
+    }
+
+    private func value(_ field: Field, _ entry: LogEntry, style: Style, now: Int64) -> String {
+        let summary = entry.summary
+        switch field {
+        case .fullID: return summary.id.hex
+        case .shortID: return entry.shortID
+        case .parentID: return summary.parent?.hex ?? ""
+        case .shortParentID: return summary.parent?.abbreviated() ?? ""
+        case .responseID: return summary.responseID ?? ""
+        case .subject: return summary.inputLine
+        case .answer: return summary.outputLine
+        case .model: return summary.model ?? ""
+        case .tokens:
+            guard let input = summary.inputTokens, let output = summary.outputTokens else { return "" }
+            return String(input + output)
+        case .decorations: return LogRenderer(style: style).decoration(entry.refs)
+        case .bareDecorations: return entry.refs.joined(separator: ", ")
+        case .relativeDate: return RelativeDate.describe(summary.createdAt, now: now)
+        case .isoDate: return RelativeDate.iso(summary.createdAt)
+        case .strictISODate: return Timestamps.format(summary.createdAt)
+        case .unixDate: return String(summary.createdAt)
+        }
+    }
+}
+
+/// A template that cannot be parsed; a usage error.
+enum LogFormatError: Error, Equatable, CustomStringConvertible {
+    /// `%x` that is no placeholder.
+    case unknownPlaceholder(String)
+    /// `%C(…)` with a word that is no colour or attribute.
+    case badColour(String)
+    /// `--format NAME` that is neither a preset nor a template.
+    case unknownPreset(String)
+
+    var description: String {
+        switch self {
+        case .unknownPlaceholder(let placeholder):
+            "unknown placeholder '\(placeholder)' in --format; valid: \(LogFormat.validPlaceholders.joined(separator: " "))"
+        case .badColour(let spec):
+            "invalid colour '%C(\(spec))' in --format; use words such as red, bold blue, dim, brightgreen, 208 or reset"
+        case .unknownPreset(let name):
+            "unknown format '\(name)'; use oneline, medium, or a template with placeholders such as 'format:%h %s'"
+        }
+    }
+}
+
+/// What `--format` / `--pretty` selects.
+enum LogStyle: Equatable {
+    /// git's medium: several lines per turn (the default).
+    case medium
+    /// A template (the `oneline` preset is one).
+    case template(LogFormat)
+
+    /// Reads `oneline`, `medium`, `format:<t>`, `tformat:<t>`, or a bare template containing `%`.
+    static func parse(_ text: String) throws(LogFormatError) -> LogStyle {
+        switch text {
+        case "oneline": return .template(.oneline)
+        case "medium": return .medium
+        default:
+            for prefix in ["format:", "tformat:"] where text.hasPrefix(prefix) {
+                return .template(try LogFormat.parse(String(text.dropFirst(prefix.count))))
+            }
+            guard text.contains("%") else { throw .unknownPreset(text) }
+            return .template(try LogFormat.parse(text))
+        }
+    }
+}
+
+/// git's dates: `5 minutes ago` and `2026-11-20 10:00:00 +0000`.
+enum RelativeDate {
+    /// Describes `seconds` relative to `now` as git's `--date=relative` does.
+    static func describe(_ seconds: Int64, now: Int64) -> String {
+        let age = now - seconds
+        if age < 0 { return "in the future" }
+        func ago(_ count: Int64, _ unit: String) -> String { "\(count) \(unit)\(count == 1 ? "" : "s") ago" }
+        if age < 90 { return ago(age, "second") }
+        let minutes = (age + 30) / 60
+        if minutes < 90 { return ago(minutes, "minute") }
+        let hours = (minutes + 30) / 60
+        if hours < 36 { return ago(hours, "hour") }
+        let days = (hours + 12) / 24
+        if days < 14 { return ago(days, "day") }
+        if days < 70 { return ago((days + 3) / 7, "week") }
+        if days < 365 { return ago((days + 15) / 30, "month") }
+        let months = (days * 12 * 2 + 365) / (365 * 2)
+        if months < 60 {
+            let years = months / 12, rest = months % 12
+            return rest == 0 ? ago(years, "year") : "\(years) year\(years == 1 ? "" : "s"), \(rest) month\(rest == 1 ? "" : "s") ago"
+        }
+        return ago((days + 183) / 365, "year")
+    }
+
+    /// `2026-11-20 10:00:00 +0000` (times are kept in UTC).
+    static func iso(_ seconds: Int64) -> String {
+        let text = Timestamps.format(seconds)  // 2026-11-20T10:00:00Z
+        return text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " +0000")
+    }
+}
