@@ -12,6 +12,7 @@ struct Log: ConvoCommand {
               convo log -n 5 travel
               convo log --graph --all
               convo log --json | jq -r .response_id
+              convo log --oneline --remote
             """)
 
     @Argument(help: "Start from this revision (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
@@ -21,6 +22,8 @@ struct Log: ConvoCommand {
     @Flag(help: "Every turn any branch or HEAD reaches.") var all = false
     @Flag(help: "Oldest first.") var reverse = false
     @Flag(help: "One JSON object per line.") var json = false
+    @Flag(help: "Mark each turn with its server state: [live], [expired], [deleted], [not stored], [failed].")
+    var remote = false
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("-n must be 0 or more, not \(limit)") }
@@ -30,7 +33,7 @@ struct Log: ConvoCommand {
     func run(_ context: CommandContext) async throws {
         let entries = try History.log(
             context.workspace(), options: LogOptions(revision: revision, limit: limit, all: all, reverse: reverse))
-        let renderer = LogRenderer(style: context.style)
+        let renderer = LogRenderer(style: context.style, remote: remote)
         if json {
             for entry in entries { context.json(LogRenderer.json(entry)) }
         } else if graph {

@@ -27,11 +27,11 @@ struct Show: ConvoCommand {
         } else if json {
             context.json(Self.json(details))
         } else {
-            context.out.write(render(details, style: context.style))
+            context.out.write(render(details, style: context.style, now: Int64(context.environment.now().timeIntervalSince1970)))
         }
     }
 
-    func render(_ details: TurnDetails, style: Style) -> String {
+    func render(_ details: TurnDetails, style: Style, now: Int64) -> String {
         let turn = details.turn
         var lines = [style.id("turn \(details.id.hex)") + LogRenderer(style: style).decoration(details.refs)]
         if let parent = turn.parent { lines.append("Parent:   \(parent.hex)") }
@@ -46,6 +46,7 @@ struct Show: ConvoCommand {
             var facts = [turn.stored ? "stored" : "not stored"]
             if let origin = turn.origin { facts.append("origin \(origin)") }
             lines.append("Response: \(response) (\(facts.joined(separator: ", ")))")
+            lines.append("Server:   \(details.remote.describe(now: now))")
         }
         lines.append("Status:   \(turn.response.status)" + (turn.response.error.map { ": \($0)" } ?? ""))
         if let usage = turn.response.usage {
@@ -91,6 +92,7 @@ struct Show: ConvoCommand {
         object["instructions"] = details.instructions.map(JSONValue.string) ?? .null
         object["error"] = turn.response.error.map(JSONValue.string) ?? .null
         object["usage"] = turn.response.usage?.json ?? .null
+        object["remote"] = details.remote.json
         return .object(object)
     }
 }

@@ -4,10 +4,12 @@ import ConvoStore
 /// Renders history entries as text or JSON.
 struct LogRenderer {
     var style: Style
+    /// `log --remote`: show each turn's server state.
+    var remote = false
 
     /// `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
     func oneline(_ entry: LogEntry) -> String {
-        style.id(entry.shortID) + decoration(entry.refs) + " " + entry.summary.inputLine + style.dim("  →  ") + entry.summary.outputLine
+        style.id(entry.shortID) + remoteMark(entry) + decoration(entry.refs) + " " + entry.summary.inputLine + style.dim("  →  ") + entry.summary.outputLine
     }
 
     /// git's default "medium" format.
@@ -22,10 +24,16 @@ struct LogRenderer {
             lines.append("Tokens:   \(input) in / \(output) out")
         }
         if summary.replay { lines.append("Replay:   sent the whole history") }
+        if remote { lines.append("Server:   \(entry.remote.name.replacingOccurrences(of: "_", with: " "))") }
         lines.append("")
         lines.append("    \(summary.inputLine)")
         lines.append("    → \(summary.outputLine)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// ` [expired]` with `--remote`.
+    func remoteMark(_ entry: LogEntry) -> String {
+        remote ? " " + style.dim("[\(entry.remote.name.replacingOccurrences(of: "_", with: " "))]") : ""
     }
 
     func decoration(_ refs: [String]) -> String {
@@ -50,6 +58,7 @@ struct LogRenderer {
         object["response_id"] = summary.responseID.map(JSONValue.string) ?? .null
         object["input_tokens"] = summary.inputTokens.map(JSONValue.int) ?? .null
         object["output_tokens"] = summary.outputTokens.map(JSONValue.int) ?? .null
+        object["remote"] = entry.remote.json
         return .object(object)
     }
 }

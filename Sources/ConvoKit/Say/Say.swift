@@ -92,18 +92,18 @@ public enum Say {
             if let branch = options.branch, try reader.target(of: branch.refName) != nil {
                 throw SayError.branchExists(branch.rawValue)
             }
-            return (head, try head.tip.flatMap { try reader.summary($0) }, config)
+            return (head, try head.tip.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }, config)
         }
         let endpoint = try APIEndpoint.resolve(
             config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
         let key = try APIKey.resolve(
             profile: endpoint.profile, variables: environment.variables, command: config[.apiKeyCommand])
-        let retention = Int(config[.retentionDays] ?? "") ?? 30
+        let retention = Retention.days(configured: config[.retentionDays])
         let model = options.model ?? endpoint.model
         let instructions = options.instructions ?? endpoint.instructions
 
         let firstRoute = SayPlan.route(
-            tip: tip.map(TipRecord.init), origin: endpoint.origin, retentionDays: retention, now: now,
+            tip: tip, origin: endpoint.origin, retentionDays: retention, now: now,
             forceReplay: options.forceReplay)
         let seen = SeenResponse()
 
@@ -141,6 +141,11 @@ public enum Say {
                     guard case .chain(let previous) = firstRoute, !Task.isCancelled else { throw error }
                     switch error {
                     case .previousResponseNotFound, .notFound:
+                        // Remember it, so later commands (status, the next say) know without asking the server.
+                        try workspace.repository.write { writer in
+                            try writer.recordRemote(
+                                RemoteKey(responseID: previous, origin: endpoint.origin), state: .expired, reason: "server 404")
+                        }
                         return try await send(client, .replay(.serverForgot(responseID: previous)))
                     default: throw error
                     }
@@ -222,7 +227,7 @@ public enum Say {
     }
 }
 
-private func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.Usage {
+func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.Usage {
     ConvoStore.Usage(
         inputTokens: Int64(usage.inputTokens), outputTokens: Int64(usage.outputTokens),
         cachedTokens: usage.cachedTokens.map(Int64.init), reasoningTokens: usage.reasoningTokens.map(Int64.init))
