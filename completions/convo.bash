@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|gc|fsck|config|import|export|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|gc|fsck|config|import|export|fetch|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse gc fsck config import export help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse gc fsck config import export fetch help' -- "${cur}"))
         ;;
     esac
 }
@@ -237,7 +237,7 @@ _convo_say() {
 
 _convo_log() {
     repeating_flags=()
-    non_repeating_flags=(--oneline --graph --all --reverse --json --version -h --help)
+    non_repeating_flags=(--oneline --graph --all --reverse --json --remote --version -h --help)
     repeating_options=()
     non_repeating_options=(-n)
     __convo_offer_flags_options 1
@@ -355,7 +355,7 @@ _convo_rev-parse() {
 
 _convo_gc() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --json --version -h --help)
+    non_repeating_flags=(--dry-run --remote --all --check-remote --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--prune)
     __convo_offer_flags_options 0
@@ -418,6 +418,21 @@ _convo_export() {
     case "${positional_number}" in
     1)
         __convo_add_completions -W "$(__convo_custom_complete ---completion export -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_convo_fetch() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-insecure-http --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-b)
+    __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b')
         return
         ;;
     esac
