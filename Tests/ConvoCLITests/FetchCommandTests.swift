@@ -86,6 +86,11 @@ func createChain(
             #expect(again.status == 0)
             #expect(again.err.contains("response '\(ids[1])' is already turn "))
             #expect(await harness.run("status").out.hasPrefix("On branch elsewhere\n"))
+            let named = await harness.run("fetch", "-b", "named", ids[0])
+            #expect(named.status == 0, "\(named.err)")
+            #expect(named.err.contains("Switched to a new branch 'named'"))
+            #expect(await harness.run("rev-parse", "named").out == (await harness.run("rev-parse", "elsewhere~1").out))
+            #expect(await harness.run("status").out.hasPrefix("On branch named\n"))
         }
     }
 

@@ -240,6 +240,19 @@ extension Harness {
         }
     }
 
+    @Test func onATerminalServerRequestsShowProgressOnStderr() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
+            let (harness, _, _) = try await conversation(emulator)
+            harness.outputIsTerminal = true
+            let gc = await harness.run("gc", "--remote", "--check-remote")
+            #expect(gc.status == 0, "\(gc.err)")
+            #expect(gc.err.contains("\r\u{1B}[Kchecking the server: 1/1"))
+            #expect(gc.err.contains("\r\u{1B}[Kdeleting on the server: 1/1"))
+            harness.outputIsTerminal = false
+            #expect(!(await harness.run("gc", "--remote", "--check-remote").err.contains("\r")))
+        }
+    }
+
     @Test func allWithoutRemoteIsAUsageError() async throws {
         let harness = try Harness()
         #expect(await harness.run("init").status == 0)

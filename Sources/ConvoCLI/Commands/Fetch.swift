@@ -38,11 +38,18 @@ struct FetchCommand: ConvoCommand {
             context.workspace(),
             FetchOptions(responseID: responseID, branch: branch, allowInsecureHTTP: allowInsecureHTTP))
         context.out.line(result.tip.hex)
+        if result.fetched.isEmpty {
+            context.err.line("response '\(responseID)' is already turn \(result.shortID); nothing was fetched")
+            if case .branch(let name) = result.placement {
+                context.err.line("Switched to a new branch '\(name)' at \(result.shortID)")
+            } else {
+                context.err.line("hint: convo show \(result.shortID), or convo checkout \(result.shortID)")
+            }
+            return
+        }
         switch result.placement {
         case .unchanged:
-            context.err.line("response '\(responseID)' is already turn \(result.shortID); nothing was fetched")
-            context.err.line("hint: convo show \(result.shortID), or convo checkout \(result.shortID)")
-            return
+            break
         case .branch(let name):
             context.err.line("fetched \(Self.turns(result.fetched.count)); Switched to a new branch '\(name)' at \(result.shortID)")
         case .detached:

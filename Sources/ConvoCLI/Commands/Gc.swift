@@ -72,6 +72,8 @@ struct Gc: ConvoCommand {
         if !server.failures.isEmpty { throw CommandExit(status: .failure) }
     }
 
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     static func json(_ server: RemoteGCReport) -> JSONValue {
         let ids = { (keys: [RemoteKey]) in JSONValue.array(keys.map { .string($0.responseID) }) }
         return .object([
@@ -94,18 +96,18 @@ struct Gc: ConvoCommand {
         for key in server.deleted { context.out.line("\(verb)delete on the server \(key.responseID)") }
         for key in server.alreadyGone { context.out.line("already gone from the server \(key.responseID)") }
         for turn in plan.turns { context.out.line("\(verb)prune turn \(turn.hex)") }
-        var remoteParts = ["\(verb)mark \(server.markedExpired.count) responses expired"]
+        var remoteParts = ["\(verb)mark \(Self.count(server.markedExpired.count, "response")) expired"]
         if checkRemote {
-            remoteParts.append(dryRun ? "would ask the server about \(server.checked.count) tips"
-                : "asked the server about \(server.checked.count) tips (\(server.missing.count) missing)")
+            let tips = Self.count(server.checked.count, "tip")
+            remoteParts.append(dryRun ? "would ask the server about \(tips)" : "asked the server about \(tips) (\(server.missing.count) missing)")
         }
         if remote {
-            var deleted = "\(verb)delete \(server.deleted.count) server copies"
+            var deleted = "\(verb)delete \(server.deleted.count) server \(server.deleted.count == 1 ? "copy" : "copies")"
             if !server.alreadyGone.isEmpty { deleted += " (\(server.alreadyGone.count) more were already gone)" }
             if server.withoutOrigin > 0 { deleted += "; \(server.withoutOrigin) without an origin cannot be deleted" }
             remoteParts.append(deleted)
         }
-        if !server.failures.isEmpty { remoteParts.append("\(server.failures.count) requests failed") }
+        if !server.failures.isEmpty { remoteParts.append("\(Self.count(server.failures.count, "request")) failed") }
         context.err.line((dryRun ? "dry run: " : "") + remoteParts.joined(separator: ", "))
         context.err.line(
             "\(verb)expire \(plan.expiredReflogEntries.count) reflog entries, "

@@ -80,8 +80,13 @@ public enum Fetch {
             return try local(reader, responseID: options.responseID, origin: endpoint.origin)
         }
         if let existing {
-            let short = try repository.read { try $0.abbreviation(of: existing) }
-            return FetchResult(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: .unchanged)
+            // Nothing to fetch; with -b, the new branch starts at the turn the repository already has.
+            let (short, placement) = try repository.write { writer in
+                (try writer.read.abbreviation(of: existing),
+                 try options.branch.map { try place(existing, on: $0, writer: writer, message: "fetch: \(options.responseID)") }
+                     ?? .unchanged)
+            }
+            return FetchResult(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: placement)
         }
         let key = try APIKey.resolve(profile: endpoint.profile, variables: workspace.environment.variables, command: config[.apiKeyCommand])
 
@@ -145,11 +150,7 @@ public enum Fetch {
             let tip = ids.last!
             let placement: FetchPlacement
             if let branch = options.branch {
-                guard try writer.read.target(of: branch.refName) == nil else { throw StoreError.branchExists(branch.rawValue) }
-                let from = try writer.read.head().branch?.rawValue ?? writer.read.head().tip.map { $0.abbreviated() } ?? "HEAD"
-                try writer.updateRef(branch.refName, to: tip, expecting: nil, message: subject)
-                try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
-                placement = .branch(branch)
+                placement = try place(tip, on: branch, writer: writer, message: subject)
             } else {
                 try writer.setHead(detachedAt: tip, message: subject)
                 placement = .detached
@@ -159,6 +160,16 @@ public enum Fetch {
         return FetchResult(
             tip: ids.last!, shortID: short, fetched: ids, attachedTo: attachedTo, missingAncestor: missingAncestor,
             placement: placement)
+    }
+
+    /// Creates `branch` at `tip` and checks it out.
+    static func place(_ tip: ObjectID, on branch: BranchName, writer: StoreWriter, message: String) throws -> FetchPlacement {
+        guard try writer.read.target(of: branch.refName) == nil else { throw StoreError.branchExists(branch.rawValue) }
+        let head = try writer.read.head()
+        let from = head.branch?.rawValue ?? head.tip.map { $0.abbreviated() } ?? "HEAD"
+        try writer.updateRef(branch.refName, to: tip, expecting: nil, message: message)
+        try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
+        return .branch(branch)
     }
 
     /// The turn holding `responseID`, preferring one from `origin`.
