@@ -120,10 +120,7 @@ public enum Fetch {
         var drafts = [TurnDraft]()
         for (response, items) in chain.reversed() {
             let messages = items.filter { $0.type == "message" }.map { DraftMessage(role: $0.role ?? "user", text: $0.text) }
-            // Some servers list the whole chained context as a response's input items, others only its own new
-            // items: drop the context when the list starts with it.
-            let own = messages.count > context.count && !context.isEmpty && Array(messages.prefix(context.count)) == context
-                ? Array(messages.dropFirst(context.count)) : messages
+            let own = ownMessages(messages, context: context)
             context += own + [DraftMessage(role: "assistant", text: response.outputText)]
             // A root that carries earlier answers was itself a replay of a history.
             let replayed = response.previousResponseID == nil && own.contains { $0.role == "assistant" }
@@ -160,6 +157,15 @@ public enum Fetch {
         return FetchResult(
             tip: ids.last!, shortID: short, fetched: ids, attachedTo: attachedTo, missingAncestor: missingAncestor,
             placement: placement)
+    }
+
+    /// The messages a response added itself. Some servers list the whole chained context as a response's input
+    /// items, others only its own new items: the context is dropped when the list starts with it.
+    static func ownMessages(_ messages: [DraftMessage], context: [DraftMessage]) -> [DraftMessage] {
+        guard !context.isEmpty, messages.count > context.count, Array(messages.prefix(context.count)) == context else {
+            return messages
+        }
+        return Array(messages.dropFirst(context.count))
     }
 
     /// Creates `branch` at `tip` and checks it out.
