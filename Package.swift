@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "ConvoCLITests",
             dependencies: [
-                "ConvoCLI", "ConvoKit", "ConvoStore", "ResponsesEmulator", .product(name: "GRDB", package: "GRDB.swift"),
+                "ConvoCLI", "ConvoKit", "ConvoStore", "ResponsesAPI", "ResponsesEmulator", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -125,6 +125,11 @@ extension ExitStatus {
             case .streamBroken: .networkError
             case .responseFailed: .apiError
             }
+        case let error as FetchError:
+            switch error {
+            case .responseNotFound: .revisionNotFound
+            case .cycle: .apiError
+            }
         case let error where APIFailure.kind(of: error) != nil:
             switch APIFailure.kind(of: error)! {
             case .authentication: .authError

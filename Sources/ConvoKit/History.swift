@@ -10,6 +10,8 @@ public struct LogEntry: Sendable, Equatable {
     public var shortID: String
     /// Decorations, git style: `HEAD -> main`, `HEAD`, `travel`.
     public var refs: [String]
+    /// What the server holds of the turn's response.
+    public var remote: RemoteState = .none
 }
 
 /// What `convo log` lists.
@@ -52,7 +54,10 @@ public enum History {
             if options.reverse { summaries.reverse() }
             let short = try reader.abbreviations(of: summaries.map(\.id))
             let decorations = try Decorations(reader, for: summaries.map(\.id))
-            return summaries.map { LogEntry(summary: $0, shortID: short[$0.id] ?? $0.id.abbreviated(), refs: decorations[$0.id]) }
+            let remote = try RemoteStates(reader, for: summaries, now: Int64(workspace.environment.now().timeIntervalSince1970))
+            return summaries.map {
+                LogEntry(summary: $0, shortID: short[$0.id] ?? $0.id.abbreviated(), refs: decorations[$0.id], remote: remote[$0])
+            }
         }
     }
 

@@ -17,6 +17,8 @@ public struct TurnDetails: Sendable {
     public var output: [DraftOutputItem]
     /// The server's own JSON, if kept.
     public var raw: String?
+    /// What the server holds of its response (set by `Inspection.show`).
+    public var remote: RemoteState = .none
 
     /// The answer's text.
     public var outputText: String { output.compactMap(\.text).joined() }
@@ -55,27 +57,19 @@ public struct StatusReport: Sendable {
     public var remote: RemoteState
     /// How the next `say` travels (nil when the server settings are incomplete).
     public var nextSay: SayRoute?
+    /// What a replay of HEAD's conversation would send, when the next `say` replays.
+    public var replay: ReplayEstimate?
 }
 
-/// What the server holds for a turn's response, as far as the local record knows.
-public enum RemoteState: Equatable, Sendable {
-    /// No turn yet.
-    case none
-    /// Stored and within retention; expires at the given unix time.
-    case live(expiresAt: Int64)
-    /// Stored, but past retention.
-    case expired(at: Int64)
-    /// Never stored (`--no-store`, imported, or failed).
-    case notStored
-
-    /// Classifies a turn from its record and the retention period.
-    public static func of(_ summary: TurnSummary, retentionDays: Int, now: Int64) -> RemoteState {
-        guard summary.stored, summary.responseID != nil, summary.status == "completed" || summary.status == "incomplete" else {
-            return .notStored
-        }
-        let expiry = summary.createdAt + Int64(retentionDays) * 86_400
-        return expiry > now ? .live(expiresAt: expiry) : .expired(at: expiry)
-    }
+/// The size of a replay: how many turns, and about how many tokens.
+public struct ReplayEstimate: Equatable, Sendable {
+    /// Earlier turns re-sent.
+    public var turns: Int
+    /// About this many input tokens.
+    public var tokens: Int64
+    /// Where the figure comes from: `usage` (HEAD's billed input + output tokens, which count the whole chained
+    /// context) or `text` (the conversation's characters / 4, when HEAD has no usage).
+    public var source: String
 }
 
 /// Reading single turns and the repository's state.
@@ -84,7 +78,13 @@ public enum Inspection {
     public static func show(_ workspace: Workspace, _ revision: String) throws -> TurnDetails {
         try workspace.repository.read { reader in
             let id = try reader.resolve(revision)
-            return try TurnDetails(reader, id: id, turn: try reader.turn(id), refs: try Decorations(reader, for: [id])[id])
+            var details = try TurnDetails(reader, id: id, turn: try reader.turn(id), refs: try Decorations(reader, for: [id])[id])
+            if let summary = try reader.summary(id) {
+                details.remote = try RemoteState.of(
+                    summary, reader: reader, retentionDays: try Retention.days(reader),
+                    now: Int64(workspace.environment.now().timeIntervalSince1970))
+            }
+            return details
         }
     }
 
@@ -94,21 +94,44 @@ public enum Inspection {
         return try workspace.repository.read { reader in
             let head = try reader.head()
             let tip = try head.tip.flatMap { try reader.summary($0) }
-            let retention = Int(try reader.config(ConfigKey.retentionDays.rawValue) ?? "") ?? 30
+            let retention = try Retention.days(reader)
+            let tipRecord = try tip.map { try TipRecord.read($0, reader) }
             var config = [ConfigKey: String]()
             for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
             let endpoint = try? APIEndpoint.resolve(
                 config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: true)
             let nextSay = endpoint.map {
                 SayPlan.route(
-                    tip: tip.map(TipRecord.init), origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)
+                    tip: tipRecord, origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)
+            }
+            let depth = try head.tip.map { try reader.ancestry(of: $0).count } ?? 0
+            var replay: ReplayEstimate?
+            if let tip, nextSay?.isReplay ?? true {
+                replay = try estimateReplay(reader, tip: tip, depth: depth)
             }
             return StatusReport(
-                head: head, tip: tip, depth: try head.tip.map { try reader.ancestry(of: $0).count } ?? 0,
+                head: head, tip: tip, depth: depth,
                 model: try reader.config(ConfigKey.model.rawValue), provider: try reader.config(ConfigKey.provider.rawValue) ?? "xai",
                 baseURL: try reader.config(ConfigKey.baseURL.rawValue), retentionDays: retention,
-                remote: tip.map { RemoteState.of($0, retentionDays: retention, now: now) } ?? .none, nextSay: nextSay)
+                remote: try tip.map { try RemoteState.of($0, reader: reader, retentionDays: retention, now: now) } ?? .none,
+                nextSay: nextSay, replay: replay)
         }
+    }
+
+    /// About how many tokens replaying the conversation up to `tip` sends: HEAD's billed input + output (servers
+    /// bill the whole chained context as input), else the characters of every message and answer / 4.
+    static func estimateReplay(_ reader: StoreReader, tip: TurnSummary, depth: Int) throws -> ReplayEstimate {
+        if let input = tip.inputTokens, let output = tip.outputTokens, input + output > 0 {
+            return ReplayEstimate(turns: depth, tokens: input + output, source: "usage")
+        }
+        var characters = 0
+        for summary in try reader.ancestry(of: tip.id) {
+            let turn = try reader.turn(summary.id)
+            let users = turn.request.input.filter { $0.role == "user" }
+            for message in turn.replay ? Array(users.suffix(1)) : users { characters += try reader.text(message.content).count }
+            for item in turn.response.output { if let content = item.content { characters += try reader.text(content).count } }
+        }
+        return ReplayEstimate(turns: depth, tokens: Int64((characters + 3) / 4), source: "text")
     }
 
     /// Re-hashes every object and checks every reference; rebuilds the derived index first when asked.

@@ -73,6 +73,22 @@ enum Schema {
                 CREATE INDEX turn_index_response ON turn_index(response_id) WHERE response_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v2 remote state") { db in
+            // Observations of what a server holds, keyed by response id and origin. Not objects: recording
+            // an observation never changes an object id. 'gc', 'say' and 'fetch' write it.
+            try db.execute(sql: """
+                CREATE TABLE remote_state (
+                    response_id TEXT NOT NULL,        -- the server's response id
+                    origin TEXT NOT NULL,             -- the API base URL it lives at ('' when unknown)
+                    state TEXT NOT NULL,              -- 'live', 'expired' or 'deleted'
+                    at INTEGER NOT NULL,              -- unix seconds of the observation
+                    reason TEXT NOT NULL,             -- e.g. 'gc', 'server 404', 'check-remote', 'gc --remote'
+                    delete_error TEXT,                -- the last failed DELETE's message, NULL after success
+                    delete_attempts INTEGER NOT NULL DEFAULT 0, -- failed DELETEs so far; gc --remote retries them
+                    PRIMARY KEY (response_id, origin)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

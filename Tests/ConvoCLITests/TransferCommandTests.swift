@@ -184,7 +184,9 @@ extension Harness {
         defer { try? queue.close() }
         return try queue.read { db in
             var text = ""
-            for table in ["object", "ref", "reflog", "config", "turn_index"] {
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            for table in tables {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1") { text += "\(table) \(row)\n" }
             }
             return text

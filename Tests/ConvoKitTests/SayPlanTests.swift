@@ -108,3 +108,30 @@ import Testing
         #expect(chained.maxOutputTokens == 100)
     }
 }
+
+@Suite struct RemoteStateRouteTests {
+    static let now: Int64 = 1_764_000_000
+
+    func route(_ observed: ObservedRemoteState?, age: Int64 = 3_600) -> SayRoute {
+        let tip = TipRecord(
+            responseID: "resp_1", status: "completed", stored: true, origin: SayPlanRouteTests.origin, createdAt: Self.now - age,
+            observed: observed)
+        return SayPlan.route(tip: tip, origin: SayPlanRouteTests.origin, retentionDays: 30, now: Self.now, forceReplay: false)
+    }
+
+    @Test func aResponseObservedGoneReplaysAtOnceWithinRetention() {
+        #expect(route(nil) == .chain(previousResponseID: "resp_1"))
+        #expect(route(.live) == .chain(previousResponseID: "resp_1"))
+        #expect(route(.deleted) == .replay(.deleted))
+        #expect(route(.expired).isReplay)
+    }
+
+    @Test func expiryIsCreationPlusRetentionDays() {
+        #expect(Retention.expiresAt(createdAt: 100, days: 30) == 100 + 30 * 86_400)
+        #expect(Retention.days(configured: nil) == 30)
+        #expect(Retention.days(configured: "7") == 7)
+        #expect(Retention.days(configured: "nonsense") == 30)
+        #expect(route(nil, age: 30 * 86_400) == .replay(.expired(at: Self.now)))
+        #expect(route(nil, age: 30 * 86_400 - 1) == .chain(previousResponseID: "resp_1"))
+    }
+}

@@ -4,27 +4,54 @@ import ConvoStore
 
 struct Gc: ConvoCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Expire old reflog entries, prune unreachable turns and texts, repack, compact.",
+        abstract: "Mark expired server state, delete unreachable server copies, prune, repack, compact.",
         discussion: """
             As git's gc: branches, HEAD and reflog entries keep turns alive. Reflog entries expire after \
             reflog_expire_days (90), or reflog_expire_unreachable_days (30) when no branch reaches their \
             turns. Unreachable objects are deleted only when older than the grace period (--prune, default \
             2.weeks.ago), so a concurrent 'convo say' never loses what it is writing. Loose objects are \
-            packed and the database is compacted. Server-side state is not touched yet.
+            packed and the database is compacted.
+
+            Server state: every stored response past retention_days (30) is marked expired, without the \
+            network, so the next say replays at once. --check-remote asks the server (GET) about the tip of \
+            every branch and HEAD and marks the missing ones expired. --remote deletes (DELETE) every live \
+            server copy that no branch, HEAD or unexpired reflog entry reaches, at the server it came from; \
+            --remote --all deletes every live server copy. A 404 counts as already gone. A failed request is \
+            reported on stderr, recorded and retried by the next run; the local history is never touched by \
+            it, and gc exits 1.
 
             Examples:
-              convo gc --dry-run
+              convo gc --dry-run --remote
               convo gc --prune=now
+              convo gc --remote --check-remote
               convo gc --json
             """)
 
     @Option(help: "Prune unreachable objects written before: now, never, an RFC 3339 time, or N.days.ago.")
     var prune: String?
-    @Flag(help: "Print what would be expired and pruned; change nothing.") var dryRun = false
+    @Flag(help: "Print what would be expired, deleted on the server and pruned; change nothing, send nothing.")
+    var dryRun = false
+    @Flag(help: "Delete the server copies of responses no branch, HEAD or reflog entry reaches.") var remote = false
+    @Flag(help: "With --remote: delete every live server copy, reachable ones too.") var all = false
+    @Flag(help: "Ask the server about the tip of every branch and HEAD; mark missing ones expired.") var checkRemote = false
     @Flag(help: "Print one JSON object.") var json = false
 
+    func validate() throws {
+        if all && !remote { throw ValidationError("--all needs --remote (convo gc --remote --all)") }
+    }
+
     func run(_ context: CommandContext) async throws {
-        let report = try Maintenance.gc(context.workspace(), GCOptions(prune: prune, dryRun: dryRun))
+        let showProgress = context.environment.outputIsTerminal && !json
+        let (report, server) = try await Maintenance.gc(
+            context.workspace(), GCOptions(prune: prune, dryRun: dryRun),
+            remote: RemoteGCOptions(deleteUnreachable: remote, all: all, check: checkRemote),
+            progress: { if showProgress { context.err.write("\r\u{1B}[K\($0)") } })
+        if showProgress && (remote || checkRemote) { context.err.write("\r\u{1B}[K") }
+        for failure in server.failures {
+            context.err.line(
+                "error: response '\(failure.key.responseID)' at \(failure.key.origin): \(failure.message)"
+                    + (remote ? "\nhint: recorded; the next 'convo gc --remote' tries again" : ""))
+        }
         let plan = report.plan
         if json {
             context.json(.object([
@@ -36,13 +63,54 @@ struct Gc: ConvoCommand {
                 "repacked": .int(Int64(dryRun ? plan.looseToPack : report.repacked)),
                 "size_before": report.sizeBefore.map(JSONValue.int) ?? .null,
                 "size_after": report.sizeAfter.map(JSONValue.int) ?? .null,
+                "marked_expired": .int(Int64(server.markedExpired.count)),
+                "remote": Self.json(server),
             ]))
-            return
+        } else {
+            render(report, server, context)
         }
+        if !server.failures.isEmpty { throw CommandExit(status: .failure) }
+    }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    static func json(_ server: RemoteGCReport) -> JSONValue {
+        let ids = { (keys: [RemoteKey]) in JSONValue.array(keys.map { .string($0.responseID) }) }
+        return .object([
+            "checked": .int(Int64(server.checked.count)),
+            "missing": ids(server.missing),
+            "deleted": ids(server.deleted),
+            "already_gone": ids(server.alreadyGone),
+            "without_origin": .int(Int64(server.withoutOrigin)),
+            "failed": .array(server.failures.map {
+                .object(["response_id": .string($0.key.responseID), "origin": .string($0.key.origin), "error": .string($0.message)])
+            }),
+        ])
+    }
+
+    private func render(_ report: GCReport, _ server: RemoteGCReport, _ context: CommandContext) {
+        let plan = report.plan
         let verb = dryRun ? "would " : ""
+        for key in server.markedExpired { context.out.line("\(verb)mark expired \(key.responseID)") }
+        for key in server.missing { context.out.line("missing on the server, marked expired \(key.responseID)") }
+        for key in server.deleted { context.out.line("\(verb)delete on the server \(key.responseID)") }
+        for key in server.alreadyGone { context.out.line("already gone from the server \(key.responseID)") }
         for turn in plan.turns { context.out.line("\(verb)prune turn \(turn.hex)") }
+        var remoteParts = ["\(verb)mark \(Self.count(server.markedExpired.count, "response")) expired"]
+        if checkRemote {
+            let tips = Self.count(server.checked.count, "tip")
+            remoteParts.append(dryRun ? "would ask the server about \(tips)" : "asked the server about \(tips) (\(server.missing.count) missing)")
+        }
+        if remote {
+            var deleted = "\(verb)delete \(server.deleted.count) server \(server.deleted.count == 1 ? "copy" : "copies")"
+            if !server.alreadyGone.isEmpty { deleted += " (\(server.alreadyGone.count) more were already gone)" }
+            if server.withoutOrigin > 0 { deleted += "; \(server.withoutOrigin) without an origin cannot be deleted" }
+            remoteParts.append(deleted)
+        }
+        if !server.failures.isEmpty { remoteParts.append("\(Self.count(server.failures.count, "request")) failed") }
+        context.err.line((dryRun ? "dry run: " : "") + remoteParts.joined(separator: ", "))
         context.err.line(
-            "\(dryRun ? "dry run: " : "")\(verb)expire \(plan.expiredReflogEntries.count) reflog entries, "
+            "\(verb)expire \(plan.expiredReflogEntries.count) reflog entries, "
                 + "\(verb)prune \(plan.turns.count) turns and \(plan.blobs.count) texts; "
                 + "\(plan.keptForGrace) unreachable objects are kept for the grace period")
         if let before = report.sizeBefore, let after = report.sizeAfter {

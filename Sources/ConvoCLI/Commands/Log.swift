@@ -11,7 +11,7 @@ struct Log: ConvoCommand {
             --format takes a preset (oneline, medium) or a template, as git's --pretty does: \
             %H full id, %h short id, %P/%p parent id, %r response id, %s first line of the input, \
             %a first line of the answer, %m model, %t tokens (input + output), %d refs " (HEAD -> main, x)", \
-            %D refs without parentheses, %cr relative date, %ci ISO date, %cI RFC 3339 date, %ct unix time, \
+            %D refs without parentheses, %R server state (live, expired, deleted, not stored, failed), %cr relative date, %ci ISO date, %cI RFC 3339 date, %ct unix time, \
             %n newline, %% a percent sign, %C(red)…%Creset colours (bold, dim, ul, bright…, 0-255; dropped \
             when colours are off). 'format:' or 'tformat:' may prefix a template; each turn ends with a newline.
 
@@ -22,6 +22,7 @@ struct Log: ConvoCommand {
               convo log --format='%h %cr %m %t tokens: %s'
               convo log --format='%C(yellow)%h%Creset%d%n  %a' --color=always | less -R
               convo log --json | jq -r .response_id
+              convo log --oneline --remote
             """)
 
     @Argument(help: "Start from this revision (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
@@ -37,6 +38,8 @@ struct Log: ConvoCommand {
     @Flag(help: "One JSON object per line.") var json = false
     @OptionGroup var colors: ColorOptions
     @OptionGroup var pager: PagerOptions
+    @Flag(help: "Mark each turn with its server state: [live], [expired], [deleted], [not stored], [failed].")
+    var remote = false
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("-n must be 0 or more, not \(limit)") }
@@ -51,7 +54,7 @@ struct Log: ConvoCommand {
         if let format {
             do { return try LogStyle.parse(format) } catch { throw ValidationError(error.description) }
         }
-        return oneline || graph ? .template(.oneline) : .medium
+        return oneline || graph ? .template(remote ? .onelineRemote : .oneline) : .medium
     }
 
     func run(_ context: CommandContext) async throws {
@@ -62,7 +65,7 @@ struct Log: ConvoCommand {
             return
         }
         let style = context.style(colors.color)
-        let renderer = LogRenderer(style: style)
+        let renderer = LogRenderer(style: style, remote: remote)
         let now = Int64(context.environment.now().timeIntervalSince1970)
         let layout = try layout()
         func render(_ entry: LogEntry) -> String {

@@ -32,12 +32,12 @@ struct Show: ConvoCommand {
         } else if json {
             context.json(Self.json(details))
         } else {
-            let text = render(details, style: context.style(colors.color))
+            let text = render(details, style: context.style(colors.color), now: Int64(context.environment.now().timeIntervalSince1970))
             try context.paging(!pager.noPager) { $0.out.write(text) }
         }
     }
 
-    func render(_ details: TurnDetails, style: Style) -> String {
+    func render(_ details: TurnDetails, style: Style, now: Int64) -> String {
         let turn = details.turn
         var lines = [style.id("turn \(details.id.hex)") + LogRenderer(style: style).decoration(details.refs)]
         if let parent = turn.parent { lines.append("Parent:   \(parent.hex)") }
@@ -52,6 +52,7 @@ struct Show: ConvoCommand {
             var facts = [turn.stored ? "stored" : "not stored"]
             if let origin = turn.origin { facts.append("origin \(origin)") }
             lines.append("Response: \(response) (\(facts.joined(separator: ", ")))")
+            lines.append("Server:   \(details.remote.describe(now: now))")
         }
         lines.append("Status:   \(turn.response.status)" + (turn.response.error.map { ": \($0)" } ?? ""))
         if let usage = turn.response.usage {
@@ -97,6 +98,7 @@ struct Show: ConvoCommand {
         object["instructions"] = details.instructions.map(JSONValue.string) ?? .null
         object["error"] = turn.response.error.map(JSONValue.string) ?? .null
         object["usage"] = turn.response.usage?.json ?? .null
+        object["remote"] = details.remote.json
         return .object(object)
     }
 }

@@ -36,18 +36,22 @@ struct Status: ConvoCommand {
         }
         lines.append("Provider: \(status.provider)" + (status.baseURL.map { " (\($0))" } ?? ""))
         lines.append("Model:    \(status.model ?? "provider default")")
-        lines.append("Server:   " + Self.describe(status.remote, depth: status.depth, now: now))
+        lines.append("Server:   " + Self.describe(status, now: now))
         lines.append("Next say: " + Self.describe(next: status.nextSay, depth: status.depth))
         context.out.write(lines.joined(separator: "\n") + "\n")
     }
 
-    static func describe(_ remote: RemoteState, depth: Int, now: Int64) -> String {
-        switch remote {
-        case .none: "nothing stored yet"
-        case .live(let expiresAt): "live, expires in \(days(expiresAt - now))"
-        case .expired: "expired"
-        case .notStored: "not stored on the server"
+    static func describe(_ status: StatusReport, now: Int64) -> String {
+        let state: String = switch status.remote {
+        case .expired(_, nil): "expired"
+        case .expired(_, let reason?): "expired (\(reason))"
+        case .deleted(_, let reason): "deleted from the server (\(reason))"
+        default: status.remote.describe(now: now)
         }
+        guard let replay = status.replay else { return state }
+        let turns = "\(replay.turns) turn\(replay.turns == 1 ? "" : "s")"
+        let source = replay.source == "usage" ? "from HEAD's usage" : "estimated from the text"
+        return state + ": the next say replays \(turns), about \(replay.tokens) tokens (\(source))"
     }
 
     /// What the next say sends, from the same plan `say` follows.
@@ -69,20 +73,12 @@ struct Status: ConvoCommand {
         }
     }
 
-    static func days(_ seconds: Int64) -> String {
-        let days = seconds / 86_400
-        if days >= 1 { return "\(days) day\(days == 1 ? "" : "s")" }
-        let hours = seconds / 3_600
-        return hours >= 1 ? "\(hours) hour\(hours == 1 ? "" : "s")" : "\(max(seconds / 60, 0)) minutes"
-    }
-
     static func json(_ status: StatusReport, now: Int64) -> JSONValue {
-        var remote: [String: JSONValue]
-        switch status.remote {
-        case .none: remote = ["state": .string("none")]
-        case .live(let at): remote = ["state": .string("live"), "expires_at": .string(Timestamps.format(at))]
-        case .expired(let at): remote = ["state": .string("expired"), "expired_at": .string(Timestamps.format(at))]
-        case .notStored: remote = ["state": .string("not_stored")]
+        var remote = status.remote.json.objectValue ?? [:]
+        if let replay = status.replay {
+            remote["replay_turns"] = .int(Int64(replay.turns))
+            remote["replay_tokens"] = .int(replay.tokens)
+            remote["replay_tokens_from"] = .string(replay.source)
         }
         return .object([
             "branch": status.head.branch.map { .string($0.rawValue) } ?? .null,

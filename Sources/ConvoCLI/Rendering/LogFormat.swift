@@ -24,6 +24,7 @@ struct LogFormat: Equatable, Sendable {
         case isoDate = "ci"
         case strictISODate = "cI"
         case unixDate = "ct"
+        case remoteState = "R"
 
         /// One line for the error that lists the valid placeholders.
         var meaning: String {
@@ -43,6 +44,7 @@ struct LogFormat: Equatable, Sendable {
             case .isoDate: "ISO 8601 date"
             case .strictISODate: "RFC 3339 date"
             case .unixDate: "unix time"
+            case .remoteState: "server state: live, expired, deleted, not stored, failed"
             }
         }
     }
@@ -61,6 +63,13 @@ struct LogFormat: Equatable, Sendable {
     /// `--oneline`: `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
     static let oneline = LogFormat(pieces: [
         .color("33"), .field(.shortID), .color(""), .field(.decorations), .literal(" "), .field(.subject),
+        .color("2"), .literal("  →  "), .color(""), .field(.answer),
+    ])
+
+    /// `--oneline --remote`: the server state after the short id, `a81d0b4 [expired] (HEAD -> main) …`.
+    static let onelineRemote = LogFormat(pieces: [
+        .color("33"), .field(.shortID), .color(""), .literal(" "), .color("2"), .literal("["), .field(.remoteState),
+        .literal("]"), .color(""), .field(.decorations), .literal(" "), .field(.subject),
         .color("2"), .literal("  →  "), .color(""), .field(.answer),
     ])
 
@@ -179,6 +188,7 @@ struct LogFormat: Equatable, Sendable {
         case .isoDate: return RelativeDate.iso(summary.createdAt)
         case .strictISODate: return Timestamps.format(summary.createdAt)
         case .unixDate: return String(summary.createdAt)
+        case .remoteState: return entry.remote.name.replacingOccurrences(of: "_", with: " ")
         }
     }
 }

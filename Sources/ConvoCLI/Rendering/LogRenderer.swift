@@ -4,6 +4,8 @@ import ConvoStore
 /// Renders history entries as text or JSON.
 struct LogRenderer {
     var style: Style
+    /// `log --remote`: show each turn's server state.
+    var remote = false
 
     /// `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
     func oneline(_ entry: LogEntry) -> String {
@@ -22,6 +24,7 @@ struct LogRenderer {
             lines.append("Tokens:   \(input) in / \(output) out")
         }
         if summary.replay { lines.append("Replay:   sent the whole history") }
+        if remote { lines.append("Server:   \(entry.remote.name.replacingOccurrences(of: "_", with: " "))") }
         lines.append("")
         lines.append("    \(summary.inputLine)")
         lines.append("    → \(summary.outputLine)")
@@ -50,6 +53,7 @@ struct LogRenderer {
         object["response_id"] = summary.responseID.map(JSONValue.string) ?? .null
         object["input_tokens"] = summary.inputTokens.map(JSONValue.int) ?? .null
         object["output_tokens"] = summary.outputTokens.map(JSONValue.int) ?? .null
+        object["remote"] = entry.remote.json
         return .object(object)
     }
 }

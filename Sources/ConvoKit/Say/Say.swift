@@ -96,7 +96,7 @@ public enum Say {
             if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
                 throw SayError.branchExists(branch.rawValue)
             }
-            return (point, try point.base.flatMap { try reader.summary($0) }, config)
+            return (point, try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }, config)
         }
         let regeneration = point.regeneration
         let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -106,14 +106,14 @@ public enum Say {
             config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
         let key = try APIKey.resolve(
             profile: endpoint.profile, variables: environment.variables, command: config[.apiKeyCommand])
-        let retention = Int(config[.retentionDays] ?? "") ?? 30
+        let retention = Retention.days(configured: config[.retentionDays])
         let model = options.model ?? regeneration?.model ?? endpoint.model
         let instructions = regeneration.map { options.instructions ?? $0.instructions } ?? options.instructions ?? endpoint.instructions
         let temperature = options.temperature ?? regeneration?.temperature
         let maxOutputTokens = options.maxOutputTokens ?? regeneration?.maxOutputTokens
 
         let firstRoute = SayPlan.route(
-            tip: tip.map(TipRecord.init), origin: endpoint.origin, retentionDays: retention, now: now,
+            tip: tip, origin: endpoint.origin, retentionDays: retention, now: now,
             forceReplay: options.forceReplay)
         let seen = SeenResponse()
 
@@ -151,6 +151,11 @@ public enum Say {
                     guard case .chain(let previous) = firstRoute, !Task.isCancelled else { throw error }
                     switch error {
                     case .previousResponseNotFound, .notFound:
+                        // Remember it, so later commands (status, the next say) know without asking the server.
+                        try workspace.repository.write { writer in
+                            try writer.recordRemote(
+                                RemoteKey(responseID: previous, origin: endpoint.origin), state: .expired, reason: "server 404")
+                        }
                         return try await send(client, .replay(.serverForgot(responseID: previous)))
                     default: throw error
                     }
@@ -235,7 +240,7 @@ public enum Say {
     }
 }
 
-private func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.Usage {
+func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.Usage {
     ConvoStore.Usage(
         inputTokens: Int64(usage.inputTokens), outputTokens: Int64(usage.outputTokens),
         cachedTokens: usage.cachedTokens.map(Int64.init), reasoningTokens: usage.reasoningTokens.map(Int64.init))

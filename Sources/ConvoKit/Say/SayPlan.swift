@@ -16,6 +16,8 @@ public enum ReplayReason: Equatable, Sendable, CustomStringConvertible {
     case otherOrigin(String?)
     /// The server answered `previous_response_not_found` (or 404) for HEAD's response.
     case serverForgot(responseID: String)
+    /// HEAD's response was deleted from the server (`gc --remote`).
+    case deleted
 
     /// Words for stderr.
     public var description: String {
@@ -26,6 +28,7 @@ public enum ReplayReason: Equatable, Sendable, CustomStringConvertible {
         case .expired: "HEAD's response has expired"
         case .otherOrigin(let origin): "HEAD's response belongs to \(origin ?? "no server")"
         case .serverForgot(let id): "the server no longer has response '\(id)'"
+        case .deleted: "HEAD's response was deleted from the server"
         }
     }
 }
@@ -75,21 +78,33 @@ public struct TipRecord: Equatable, Sendable {
     public var origin: String?
     /// Unix seconds.
     public var createdAt: Int64
+    /// What was last observed of the response on the server (`remote_state`), if anything.
+    public var observed: ObservedRemoteState?
 
     /// Creates a record.
-    public init(responseID: String?, status: String, stored: Bool, origin: String?, createdAt: Int64) {
+    public init(
+        responseID: String?, status: String, stored: Bool, origin: String?, createdAt: Int64,
+        observed: ObservedRemoteState? = nil
+    ) {
         self.responseID = responseID
         self.status = status
         self.stored = stored
         self.origin = origin
         self.createdAt = createdAt
+        self.observed = observed
     }
 
-    /// The record of an indexed turn.
-    public init(_ summary: TurnSummary) {
+    /// The record of an indexed turn and the last observation of its response.
+    public init(_ summary: TurnSummary, observed: ObservedRemoteState? = nil) {
         self.init(
             responseID: summary.responseID, status: summary.status, stored: summary.stored, origin: summary.origin,
-            createdAt: summary.createdAt)
+            createdAt: summary.createdAt, observed: observed)
+    }
+
+    /// The record of HEAD's turn, with the observation `gc`, `say` or `fetch` recorded for its response.
+    public static func read(_ summary: TurnSummary, _ reader: StoreReader) throws -> TipRecord {
+        let record = try summary.responseID.flatMap { try reader.remoteRecord(RemoteKey(responseID: $0, origin: summary.origin)) }
+        return TipRecord(summary, observed: record?.state)
     }
 }
 
@@ -112,7 +127,12 @@ public enum SayPlan {
         guard tip.origin.map(APIEndpoint.normalizedOrigin) == APIEndpoint.normalizedOrigin(origin) else {
             return .replay(.otherOrigin(tip.origin))
         }
-        let expiry = tip.createdAt + Int64(retentionDays) * 86_400
+        switch tip.observed {
+        case .expired?: return .replay(.expired(at: min(now, Retention.expiresAt(createdAt: tip.createdAt, days: retentionDays))))
+        case .deleted?: return .replay(.deleted)
+        case .live?, nil: break
+        }
+        let expiry = Retention.expiresAt(createdAt: tip.createdAt, days: retentionDays)
         guard expiry > now else { return .replay(.expired(at: expiry)) }
         return .chain(previousResponseID: responseID)
     }

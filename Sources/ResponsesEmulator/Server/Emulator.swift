@@ -62,15 +62,27 @@ public enum EmulatorError: Error, CustomStringConvertible {
 final class EmulatorState: Sendable {
     let configuration: EmulatorConfiguration
     let log = RequestLog()
+    let runFaults: RunFaults
     let responder: EmulatorResponder
 
     init(_ configuration: EmulatorConfiguration) {
         self.configuration = configuration
+        runFaults = RunFaults(configuration.faults)
         let store = ResponseStore(retention: configuration.retention, clock: configuration.clock)
         responder = EmulatorResponder(
             configuration: configuration,
             endpoints: Endpoints(flavor: configuration.flavor, store: store, clock: configuration.clock),
-            log: log, faults: FaultCounter())
+            log: log, faults: FaultCounter(), runFaults: runFaults)
+    }
+}
+
+/// The run's fault plan, which an in-process test may replace while the server runs.
+final class RunFaults: Sendable {
+    private let plan: Mutex<FaultPlan>
+    init(_ plan: FaultPlan) { self.plan = Mutex(plan) }
+    var current: FaultPlan {
+        get { plan.withLock { $0 } }
+        set { plan.withLock { $0 = newValue } }
     }
 }
 
@@ -100,6 +112,10 @@ public final class RunningEmulator: Sendable {
 
     /// Forgets the requests logged so far.
     public func clearRequestLog() { state.log.clear() }
+
+    /// Replaces the faults applied to requests without an `X-Emulator-Fault` header, from now on
+    /// (e.g. make every DELETE fail after the responses were created).
+    public func setFaults(_ plan: FaultPlan) { state.runFaults.current = plan }
 
     /// Stops the server and waits until it has: a graceful shutdown that lets answers
     /// in flight finish, and cancellation if that takes more than a few seconds.

@@ -11,6 +11,7 @@ struct EmulatorResponder: HTTPResponder {
     let endpoints: Endpoints
     let log: RequestLog
     let faults: FaultCounter
+    let runFaults: RunFaults
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
@@ -37,7 +38,7 @@ struct EmulatorResponder: HTTPResponder {
         do throws(APIError) {
             try authorize(request.headers[.authorization])
             let plan: FaultPlan
-            do { plan = try faultHeader.map(FaultPlan.parse(header:)) ?? configuration.faults } catch { throw .badFaultHeader(error) }
+            do { plan = try faultHeader.map(FaultPlan.parse(header:)) ?? runFaults.current } catch { throw .badFaultHeader(error) }
             if plan.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(plan.latencyMilliseconds)) }
             let isStream = request.method == .post && parsed?["stream"]?.boolValue == true
             let failing = faults.shouldFail(

@@ -1,0 +1,199 @@
+import ConvoStore
+import Foundation
+import ResponsesAPI
+
+/// What `convo fetch` was asked to do.
+public struct FetchOptions: Sendable {
+    /// The server's response id: the newest turn of the conversation to bring in.
+    public var responseID: String
+    /// `-b NAME`: end on this new branch (checked out); without it HEAD is detached at the fetched turn.
+    public var branch: BranchName?
+    /// `--allow-insecure-http`: plain http to a host that is not loopback.
+    public var allowInsecureHTTP: Bool
+
+    /// Creates options.
+    public init(responseID: String, branch: BranchName? = nil, allowInsecureHTTP: Bool = false) {
+        self.responseID = responseID
+        self.branch = branch
+        self.allowInsecureHTTP = allowInsecureHTTP
+    }
+}
+
+/// Where a fetch left HEAD.
+public enum FetchPlacement: Equatable, Sendable {
+    /// On the new branch, at the fetched turn.
+    case branch(BranchName)
+    /// Detached at the fetched turn.
+    case detached
+    /// Not moved: the response was already in the repository.
+    case unchanged
+}
+
+/// What `convo fetch` did.
+public struct FetchResult: Sendable {
+    /// The turn holding the requested response.
+    public var tip: ObjectID
+    /// Its short id.
+    public var shortID: String
+    /// New turns committed, oldest first.
+    public var fetched: [ObjectID]
+    /// The existing turn the chain was attached to, nil when it starts a new conversation.
+    public var attachedTo: ObjectID?
+    /// A `previous_response_id` the server no longer had, so the fetched chain starts after it.
+    public var missingAncestor: String?
+    /// Where HEAD went.
+    public var placement: FetchPlacement
+}
+
+/// Why `convo fetch` could not bring a conversation in.
+public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The server has no response with this id (never stored, expired, deleted, or another server's).
+    case responseNotFound(id: String, origin: String)
+    /// The server's `previous_response_id` links loop back on themselves.
+    case cycle(id: String)
+
+    /// A message naming the value and the next step.
+    public var description: String {
+        switch self {
+        case .responseNotFound(let id, let origin):
+            "no response '\(id)' at \(origin): it was never stored, has expired or was deleted, or belongs to another server; nothing was fetched\nhint: check the id, and 'convo config base_url' / CONVO_BASE_URL for the server"
+        case .cycle(let id):
+            "the server's previous_response_id links loop at '\(id)'; nothing was fetched"
+        }
+    }
+}
+
+/// `convo fetch`: brings a conversation that lives on the server into the repository.
+public enum Fetch {
+    /// Gets the response and its input items, follows `previous_response_id` back to a turn the repository
+    /// has (by response id) or to the root, and commits the chain oldest first as turns marked fetched.
+    public static func run(_ workspace: Workspace, _ options: FetchOptions) async throws -> FetchResult {
+        let repository = workspace.repository
+        let access = try ServerAccess(workspace)
+        let config = access.config
+        let endpoint = try APIEndpoint.resolve(
+            config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
+        let existing = try repository.read { reader -> ObjectID? in
+            if let branch = options.branch, try reader.target(of: branch.refName) != nil {
+                throw StoreError.branchExists(branch.rawValue)
+            }
+            return try local(reader, responseID: options.responseID, origin: endpoint.origin)
+        }
+        if let existing {
+            // Nothing to fetch; with -b, the new branch starts at the turn the repository already has.
+            let (short, placement) = try repository.write { writer in
+                (try writer.read.abbreviation(of: existing),
+                 try options.branch.map { try place(existing, on: $0, writer: writer, message: "fetch: \(options.responseID)") }
+                     ?? .unchanged)
+            }
+            return FetchResult(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: placement)
+        }
+        let key = try APIKey.resolve(profile: endpoint.profile, variables: workspace.environment.variables, command: config[.apiKeyCommand])
+
+        // Newest first, as the links point.
+        var chain = [(response: ResponseObject, items: [InputItem])]()
+        var attachedTo: ObjectID?
+        var missingAncestor: String?
+        try await workspace.environment.transport.withClient(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
+            var next: String? = options.responseID
+            var seen = Set<String>()
+            while let id = next {
+                guard seen.insert(id).inserted else { throw FetchError.cycle(id: id) }
+                let response: ResponseObject
+                do {
+                    response = try await client.retrieve(id)
+                } catch ResponsesAPIError.notFound {
+                    if chain.isEmpty { throw FetchError.responseNotFound(id: id, origin: endpoint.origin) }
+                    missingAncestor = id
+                    return
+                }
+                chain.append((response, try await client.inputItems(id)))
+                next = response.previousResponseID.flatMap { $0.isEmpty ? nil : $0 }
+                if let previous = next, let turn = try repository.read({ try local($0, responseID: previous, origin: endpoint.origin) }) {
+                    attachedTo = turn
+                    return
+                }
+            }
+        }
+
+        var context = try attachedTo.map { try conversation(Say.loadHistory(repository, tip: $0)) } ?? []
+        var drafts = [TurnDraft]()
+        for (response, items) in chain.reversed() {
+            let messages = items.filter { $0.type == "message" }.map { DraftMessage(role: $0.role ?? "user", text: $0.text) }
+            let own = ownMessages(messages, context: context)
+            context += own + [DraftMessage(role: "assistant", text: response.outputText)]
+            // A root that carries earlier answers was itself a replay of a history.
+            let replayed = response.previousResponseID == nil && own.contains { $0.role == "assistant" }
+            drafts.append(TurnDraft(
+                parent: nil, model: nil, instructions: response.instructions.flatMap { $0.isEmpty ? nil : $0 }, input: own,
+                previousResponseID: response.previousResponseID, responseID: response.id, status: response.status.rawValue,
+                responseModel: response.model.isEmpty ? nil : response.model,
+                output: response.output.map { DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: $0.text) },
+                usage: response.usage.map(storeUsage), raw: String(decoding: response.raw, as: UTF8.self),
+                error: response.error?.message, origin: endpoint.origin, stored: response.store ?? true, replay: replayed,
+                fetched: true, createdAt: Int64(response.createdAt)))
+        }
+
+        let subject = "fetch: \(options.responseID)"
+        let (ids, short, placement) = try repository.write { writer in
+            var parent = attachedTo
+            var ids = [ObjectID]()
+            for var draft in drafts {
+                draft.parent = parent
+                let id = try writer.insert(draft)
+                ids.append(id)
+                parent = id
+            }
+            let tip = ids.last!
+            let placement: FetchPlacement
+            if let branch = options.branch {
+                placement = try place(tip, on: branch, writer: writer, message: subject)
+            } else {
+                try writer.setHead(detachedAt: tip, message: subject)
+                placement = .detached
+            }
+            return (ids, try writer.read.abbreviation(of: tip), placement)
+        }
+        return FetchResult(
+            tip: ids.last!, shortID: short, fetched: ids, attachedTo: attachedTo, missingAncestor: missingAncestor,
+            placement: placement)
+    }
+
+    /// The messages a response added itself. Some servers list the whole chained context as a response's input
+    /// items, others only its own new items: the context is dropped when the list starts with it.
+    static func ownMessages(_ messages: [DraftMessage], context: [DraftMessage]) -> [DraftMessage] {
+        guard !context.isEmpty, messages.count > context.count, Array(messages.prefix(context.count)) == context else {
+            return messages
+        }
+        return Array(messages.dropFirst(context.count))
+    }
+
+    /// Creates `branch` at `tip` and checks it out.
+    static func place(_ tip: ObjectID, on branch: BranchName, writer: StoreWriter, message: String) throws -> FetchPlacement {
+        guard try writer.read.target(of: branch.refName) == nil else { throw StoreError.branchExists(branch.rawValue) }
+        let head = try writer.read.head()
+        let from = head.branch?.rawValue ?? head.tip.map { $0.abbreviated() } ?? "HEAD"
+        try writer.updateRef(branch.refName, to: tip, expecting: nil, message: message)
+        try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
+        return .branch(branch)
+    }
+
+    /// The turn holding `responseID`, preferring one from `origin`.
+    static func local(_ reader: StoreReader, responseID: String, origin: String) throws -> ObjectID? {
+        let turns = try reader.turns(withResponseID: responseID)
+        for turn in turns where try reader.summary(turn)?.origin.map(APIEndpoint.normalizedOrigin) == origin { return turn }
+        return turns.first
+    }
+
+    /// A conversation as the messages a server holds: each turn's user messages (only the newest for a replay,
+    /// whose input repeats the history) and its answer, oldest first.
+    static func conversation(_ history: [HistoryTurn]) -> [DraftMessage] {
+        var messages = [DraftMessage]()
+        for turn in history {
+            let users = turn.input.filter { $0.role == "user" }
+            messages += turn.replay ? Array(users.suffix(1)) : users
+            messages.append(DraftMessage(role: "assistant", text: turn.answer))
+        }
+        return messages
+    }
+}

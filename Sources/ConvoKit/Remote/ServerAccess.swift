@@ -1,0 +1,50 @@
+import ConvoStore
+import Foundation
+import ResponsesAPI
+
+/// Reaching the server a stored response lives at: its origin, with the key resolved as `say` resolves it.
+struct ServerAccess {
+    let workspace: Workspace
+    let config: [ConfigKey: String]
+    /// The endpoint `say` would use now, if the settings are complete.
+    let configured: APIEndpoint?
+
+    init(_ workspace: Workspace) throws {
+        self.workspace = workspace
+        config = try workspace.repository.read { reader in
+            var config = [ConfigKey: String]()
+            for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
+            return config
+        }
+        let config = self.config
+        configured = try? APIEndpoint.resolve(
+            config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: false)
+    }
+
+    /// The provider profile for an origin: the configured one when it matches, else the one whose host it is
+    /// (api.x.ai, api.openai.com), else a custom server whose key comes from `CONVO_API_KEY`.
+    func profile(forOrigin origin: String) throws(SayError) -> ProviderProfile {
+        if let configured, configured.origin == APIEndpoint.normalizedOrigin(origin) { return configured.profile }
+        let url: URL
+        do {
+            url = try ProviderProfile.validateBaseURL(origin)
+        } catch {
+            throw .unsafeBaseURL(error)
+        }
+        var profile: ProviderProfile = switch url.host?.lowercased() ?? "" {
+        case "api.x.ai": .xai
+        case "api.openai.com": .openai
+        default: .custom(baseURL: url, defaultModel: ProviderProfile.xai.defaultModel)
+        }
+        profile.baseURL = url
+        return profile
+    }
+
+    /// Runs `body` with a client for `origin`, the key resolved as `say` does (never printed).
+    func withClient<T: Sendable>(origin: String, _ body: (ResponsesClient) async throws -> T) async throws -> T {
+        let profile = try profile(forOrigin: origin)
+        let key = try APIKey.resolve(
+            profile: profile, variables: workspace.environment.variables, command: config[.apiKeyCommand])
+        return try await workspace.environment.transport.withClient(baseURL: profile.baseURL, apiKey: key, body)
+    }
+}
