@@ -53,7 +53,7 @@ func objects(_ result: Harness.Result, sourceLocation: SourceLocation = #_source
     static let log: Schema = [
         "id": "string", "short_id": "string", "parent": "string?", "created_at": "string", "model": "string?",
         "response_id": "string?", "status": "string", "stored": "bool", "replay": "bool", "input_tokens": "int?",
-        "output_tokens": "int?", "input": "string", "output": "string", "refs": "array",
+        "output_tokens": "int?", "input": "string", "output": "string", "refs": "array", "remote": "object",
     ]
 
     @Test func log() async throws {
@@ -65,6 +65,8 @@ func objects(_ result: Harness.Result, sourceLocation: SourceLocation = #_source
         #expect(lines[1]["input_tokens"] == .int(30) && lines[1]["parent"].map(typeName) == "string")
         #expect(lines[1]["refs"] == .array([.string("HEAD -> main")]))
         #expect(lines[0]["model"] == .null && lines[2]["parent"] == .null)
+        // Imported turns were never stored on a server: the remote object holds only the state.
+        #expect(lines.allSatisfy { $0["remote"] == .object(["state": .string("not_stored")]) })
     }
 
     @Test func show() async throws {
@@ -75,7 +77,7 @@ func objects(_ result: Harness.Result, sourceLocation: SourceLocation = #_source
             "fetched": "bool", "refs": "array", "input": "array", "output": "string", "output_items": "array",
             "parameters": "object", "model": "string?", "response_model": "string?", "response_id": "string?",
             "previous_response_id": "string?", "origin": "string?", "instructions": "string?", "error": "string?",
-            "usage": "object?",
+            "usage": "object?", "remote": "object",
         ], "show")
         guard case .array(let input) = turn["input"], case .object(let message) = input.first,
             case .object(let usage) = turn["usage"], case .array(let items) = turn["output_items"], case .object(let item) = items.first
@@ -135,8 +137,13 @@ func objects(_ result: Harness.Result, sourceLocation: SourceLocation = #_source
         let gc = try #require(try objects(await harness.run("gc", "--json", "--dry-run")).first)
         expectShape(gc, [
             "dry_run": "bool", "expired_reflog_entries": "int", "pruned_turns": "array", "pruned_blobs": "int", "kept_for_grace": "int",
-            "repacked": "int", "size_before": "int?", "size_after": "int?",
+            "repacked": "int", "size_before": "int?", "size_after": "int?", "marked_expired": "int", "remote": "object",
         ], "gc")
+        guard case .object(let server) = gc["remote"] else { return }
+        expectShape(server, [
+            "checked": "int", "missing": "array", "deleted": "array", "already_gone": "array", "without_origin": "int",
+            "failed": "array",
+        ], "gc.remote")
     }
 
     @Test func initImportCheckoutAndExport() async throws {
