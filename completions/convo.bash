@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|gc|fsck|config|import|export|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|gc|fsck|config|import|export|search|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse gc fsck config import export help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse gc fsck config import export search help' -- "${cur}"))
         ;;
     esac
 }
@@ -418,6 +418,29 @@ _convo_export() {
     case "${positional_number}" in
     1)
         __convo_add_completions -W "$(__convo_custom_complete ---completion export -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_convo_search() {
+    repeating_flags=()
+    non_repeating_flags=(--all --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n)
+    __convo_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion search -- positional@1 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
         return
         ;;
     esac

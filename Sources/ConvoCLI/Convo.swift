@@ -18,7 +18,7 @@ struct Convo: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, SayCommand.self, Log.self, Show.self, Status.self, Checkout.self, Branch.self, Reflog.self, RevParse.self,
-            Gc.self, Fsck.self, Config.self, Import.self, Export.self,
+            Gc.self, Fsck.self, Config.self, Import.self, Export.self, Search.self,
         ]
     )
 }

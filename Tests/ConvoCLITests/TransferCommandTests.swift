@@ -184,7 +184,7 @@ extension Harness {
         defer { try? queue.close() }
         return try queue.read { db in
             var text = ""
-            for table in ["object", "ref", "reflog", "config", "turn_index"] {
+            for table in ["object", "ref", "reflog", "config", "turn_index", "turn_blob", "search_doc", "turn_search_docsize"] {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1") { text += "\(table) \(row)\n" }
             }
             return text
