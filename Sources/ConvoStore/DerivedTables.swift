@@ -72,6 +72,8 @@ extension StoreWriter {
         if let packer {
             packer.pendingSearchTurns.insert(key)
             packer.pendingSearch.append((docid, key, inputText, outputText))
+            packer.pendingSearchBytes += inputText.utf8.count + outputText.utf8.count
+            if packer.pendingSearchBytes >= Packer.searchBatchBytes { try packer.finishSearch(db) }
         } else {
             try Self.insertSearchDocument(db, docid: docid, turn: key, input: inputText, output: outputText)
         }

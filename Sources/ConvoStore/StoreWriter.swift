@@ -220,6 +220,10 @@ final class Packer {
     /// Search documents not yet inserted, and the turns they belong to.
     var pendingSearch: [(docid: Int64, turn: Data, input: String, output: String)] = []
     var pendingSearchTurns: Set<Data> = []
+    /// The bytes of text held back in `pendingSearch`: past `searchBatchBytes` they are indexed, so that an
+    /// import of any size holds a bounded amount of text.
+    var pendingSearchBytes = 0
+    static let searchBatchBytes = 16 << 20
     /// The next free docid of each second that received documents (keyed by the second's first docid).
     var nextDocID: [Int64: Int64] = [:]
 
@@ -267,13 +271,18 @@ final class Packer {
             try insertBlob.execute(arguments: [row.turn, row.blob])
         }
         pendingBlobs.removeAll()
-        // FTS5 flushes its in-memory segment whenever a rowid is not larger than the previous one: ascending
-        // docids keep a bulk write in few, large segments.
+        try finishSearch(db)
+        nextDocID.removeAll()
+    }
+
+    /// Indexes the search documents held back, in docid order: FTS5 writes out its in-memory segment
+    /// whenever a rowid is not larger than the previous one, so ascending docids keep segments large.
+    func finishSearch(_ db: Database) throws {
         for document in pendingSearch.sorted(by: { $0.docid < $1.docid }) {
             try StoreWriter.insertSearchDocument(db, docid: document.docid, turn: document.turn, input: document.input, output: document.output)
         }
         pendingSearch.removeAll()
         pendingSearchTurns.removeAll()
-        nextDocID.removeAll()
+        pendingSearchBytes = 0
     }
 }

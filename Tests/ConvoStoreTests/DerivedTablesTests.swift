@@ -156,4 +156,21 @@ import Testing
         let fromObjects = try repository.read { try $0.planPrune(rules) }
         #expect(fromObjects == fromTables)
     }
+
+    @Test func newRepositoriesCompactIncrementallyAndOlderOnesAreConvertedOnce() throws {
+        let folder = try TemporaryFolder()
+        let directory = folder.url.appendingPathComponent(".convo")
+        let (repository, _) = try Repository.create(at: directory)
+        func mode() throws -> Int? { try repository.queue.read { try Int.fetchOne($0, sql: "PRAGMA auto_vacuum") } }
+        #expect(try mode() == 2)
+        try repository.appendChain(3)
+        try repository.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA auto_vacuum = NONE; VACUUM") }
+        #expect(try mode() == 0, "as a repository made by an older convo")
+        try repository.vacuum()
+        #expect(try mode() == 2)
+        try repository.vacuum()
+        let (problems, counts) = try repository.read { (try $0.fsck().problems, try $0.objectCounts()) }
+        #expect(problems.isEmpty)
+        #expect(counts == [.turn: 3, .blob: 6])
+    }
 }
