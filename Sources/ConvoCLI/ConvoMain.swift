@@ -105,7 +105,7 @@ extension ExitStatus {
             case .notARepository, .corruptDatabase, .foreignDatabase: .notARepository
             case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
                 .revisionNotFound
-            case .invalidRevision, .invalidRefName: .usage
+            case .invalidRevision, .invalidRefName, .invalidSearchQuery: .usage
             case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .corruptObject, .hashMismatch,
                 .objectNotFound, .database:
                 .failure

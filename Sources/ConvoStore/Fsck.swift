@@ -3,7 +3,8 @@ import GRDB
 
 /// One problem `fsck` found.
 public struct FsckProblem: Equatable, Sendable, CustomStringConvertible {
-    /// What kind of problem: `hash-mismatch`, `unreadable`, `missing`, `wrong-kind`, `bad-ref`, `stale-index`.
+    /// What kind of problem: `hash-mismatch`, `unreadable`, `missing`, `wrong-kind`, `bad-ref`, `stale-index`
+    /// (a derived table — `turn_index`, `turn_blob`, `search_doc`, `turn_search` — disagrees with the objects).
     public var kind: String
     /// The object or ref concerned.
     public var subject: String
@@ -125,6 +126,56 @@ extension StoreReader {
         if stale > 0 {
             report.problems.append(.init(kind: "stale-index", subject: "turn_index", detail: "\(stale) entries disagree with the turn objects; run 'convo fsck --rebuild-index'"))
         }
+        try checkDerivedTables(turns, into: &report)
         return report
+    }
+
+    /// Compares `turn_blob` and the search index with the turn objects.
+    private func checkDerivedTables(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
+        func stale(_ table: String, missing: Int, extra: Int) {
+            guard missing + extra > 0 else { return }
+            report.problems.append(.init(
+                kind: "stale-index", subject: table,
+                detail: "\(missing) rows missing and \(extra) rows too many for the turn objects; run 'convo fsck --rebuild-index'"))
+        }
+        // turn_blob: the rows of each turn, in key order, against the references its object holds.
+        var expected = [Data: Set<Data>]()
+        var createdAt = [Data: Int64]()
+        for (id, turn) in turns {
+            expected[Data(id.bytes)] = Set(turn.blobReferences.map { Data($0.bytes) })
+            createdAt[Data(id.bytes)] = turn.createdAt
+        }
+        var actual = [Data: Set<Data>]()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
+        while let row = try cursor.next() { actual[row[0] as Data, default: []].insert(row[1] as Data) }
+        var missing = 0, extra = 0
+        for (turn, blobs) in expected {
+            let rows = actual[turn] ?? []
+            missing += blobs.subtracting(rows).count
+            extra += rows.subtracting(blobs).count
+        }
+        for (turn, rows) in actual where expected[turn] == nil { extra += rows.count }
+        stale("turn_blob", missing: missing, extra: extra)
+
+        // The search index: one document per turn, in the second the turn was created, known to FTS5.
+        var documents = [Data: Int]()
+        missing = 0
+        extra = 0
+        for row in try Row.fetchAll(db, sql: "SELECT docid, turn FROM search_doc") {
+            let docid: Int64 = row[0], turn: Data = row[1]
+            if createdAt[turn] != nil { documents[turn, default: 0] += 1 }
+            if let time = createdAt[turn], SearchDocument.range(time).contains(docid) { continue }
+            extra += 1
+        }
+        for (id, _) in turns where documents[Data(id.bytes)] == nil { missing += 1 }
+        extra += documents.values.reduce(0) { $0 + max($1 - 1, 0) }
+        stale("search_doc", missing: missing, extra: extra)
+        let unknownToFTS = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM search_doc d WHERE NOT EXISTS (SELECT 1 FROM turn_search_docsize z WHERE z.id = d.docid)
+            """) ?? 0
+        let unknownDocuments = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM turn_search_docsize z WHERE NOT EXISTS (SELECT 1 FROM search_doc d WHERE d.docid = z.id)
+            """) ?? 0
+        stale("turn_search", missing: unknownToFTS, extra: unknownDocuments)
     }
 }

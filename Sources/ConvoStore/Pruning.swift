@@ -35,38 +35,73 @@ public struct PrunePlan: Sendable, Equatable {
 
 extension StoreReader {
     /// Works out what `gc` removes under `rules`, changing nothing.
+    ///
+    /// Reachability comes from the derived tables: parent links from `turn_index` and the texts each kept
+    /// turn references from `turn_blob`, so nothing is inflated. When those tables do not cover every stored
+    /// turn (a damaged index; see `convo fsck`), the kept texts are read from the turn objects instead.
     public func planPrune(_ rules: PruneRules) throws -> PrunePlan {
         var plan = PrunePlan()
-        let tips = Set(try Data.fetchAll(db, sql: "SELECT target FROM ref WHERE target IS NOT NULL").compactMap { ObjectID(bytes: $0) })
-        let fromTips = try reachableTurns(from: tips)
-        for entry in try reflog(nil) {
+        let parents = try parentLinks()
+        let tips = Set(try Data.fetchAll(db, sql: "SELECT target FROM ref WHERE target IS NOT NULL"))
+        let fromTips = Self.walk(parents, from: tips)
+        let entries = try reflog(nil)
+        for entry in entries {
             let named = [entry.old, entry.new].compactMap { $0 }
-            let reachable = named.allSatisfy { fromTips.contains($0) }
+            let reachable = named.allSatisfy { fromTips.contains(Data($0.bytes)) }
             let limit = reachable ? rules.reflogExpireBefore : rules.reflogUnreachableExpireBefore
             if entry.at < limit { plan.expiredReflogEntries.append(entry.sequence) }
         }
         let expired = Set(plan.expiredReflogEntries)
         var roots = tips
-        for entry in try reflog(nil) where !expired.contains(entry.sequence) {
-            roots.formUnion([entry.old, entry.new].compactMap { $0 })
+        for entry in entries where !expired.contains(entry.sequence) {
+            for id in [entry.old, entry.new].compactMap({ $0 }) { roots.insert(Data(id.bytes)) }
         }
-        let keep = try reachableObjects(from: roots)
+        var keep = Self.walk(parents, from: roots)
+        if try derivedTablesCoverEveryTurn() {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
+            while let row = try cursor.next() {
+                if keep.contains(row[0] as Data) { keep.insert(row[1] as Data) }
+            }
+        } else {
+            keep = Set(try reachableObjects(from: Set(roots.compactMap { ObjectID(bytes: $0) })).map { Data($0.bytes) })
+        }
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, written_at, data IS NOT NULL AS loose FROM object")
         while let row = try cursor.next() {
-            guard let id = ObjectID(bytes: row["id"] as Data) else { continue }
-            if keep.contains(id) {
-                if row["loose"] as Bool { plan.looseToPack += 1 }
+            let key: Data = row[0]
+            let loose: Bool = row[3]
+            if keep.contains(key) {
+                if loose { plan.looseToPack += 1 }
                 continue
             }
-            let writtenAt: Int64 = row["written_at"]
+            guard let id = ObjectID(bytes: key) else { continue }
+            let writtenAt: Int64 = row[2]
             guard let before = rules.pruneBefore, writtenAt < before else {
                 plan.keptForGrace += 1
-                if row["loose"] as Bool { plan.looseToPack += 1 }
+                if loose { plan.looseToPack += 1 }
                 continue
             }
-            if row["kind"] as String == ObjectKind.turn.rawValue { plan.turns.append(id) } else { plan.blobs.append(id) }
+            if row[1] as String == ObjectKind.turn.rawValue { plan.turns.append(id) } else { plan.blobs.append(id) }
         }
         return plan
+    }
+
+    /// Every turn's parent, from the index.
+    func parentLinks() throws -> [Data: Data] {
+        var parents = [Data: Data]()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, parent FROM turn_index WHERE parent IS NOT NULL")
+        while let row = try cursor.next() { parents[row[0] as Data] = row[1] as Data }
+        return parents
+    }
+
+    /// `roots` and every turn reachable from them through `parents`.
+    static func walk(_ parents: [Data: Data], from roots: Set<Data>) -> Set<Data> {
+        var seen = Set<Data>()
+        seen.reserveCapacity(parents.count + roots.count)
+        for root in roots {
+            var next: Data? = root
+            while let id = next, seen.insert(id).inserted { next = parents[id] }
+        }
+        return seen
     }
 }
 
@@ -79,6 +114,8 @@ extension StoreWriter {
         for sequence in plan.expiredReflogEntries {
             try db.execute(sql: "DELETE FROM reflog WHERE seq = ?", arguments: [sequence])
         }
+        // A turn's search document is forgotten through its texts, so before any blob goes.
+        for id in plan.turns { try removeDerived(id) }
         var touchedPacks = Set<Int64>()
         for id in plan.turns + plan.blobs {
             let key = Data(id.bytes)

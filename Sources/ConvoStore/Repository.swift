@@ -116,6 +116,9 @@ public final class Repository: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
+            // Takes effect only in a database without tables (a new repository), before WAL mode writes the
+            // header: gc then compacts incrementally (see vacuum()). Elsewhere it changes nothing.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             if !db.configuration.readonly, try String.fetchOne(db, sql: "PRAGMA journal_mode") != "memory" {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
@@ -145,12 +148,22 @@ public final class Repository: Sendable {
         }
     }
 
-    /// Compacts the database file.
-    /// The rewritten file passes through the WAL; checkpointing truncates the WAL so the space is returned now.
+    /// Compacts the database file: returns its free pages to the file system.
+    ///
+    /// Repositories are created with `auto_vacuum = INCREMENTAL`, so this moves only as many pages as are
+    /// free, however large the database. A repository made before that is converted by one full VACUUM,
+    /// which rewrites every page. Checkpointing truncates the WAL so the space is returned now.
     public func vacuum() throws {
         try Self.wrap {
-            try queue.vacuum()
-            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try queue.writeWithoutTransaction { db in
+                if try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 {
+                    try db.execute(sql: "PRAGMA incremental_vacuum")
+                } else {
+                    try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+                    try db.execute(sql: "VACUUM")
+                }
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
         }
     }
 

@@ -89,6 +89,28 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2 turn blobs and search index") { db in
+            // Derived from turn objects like turn_index, written with it, rebuilt with it by 'convo fsck --rebuild-index'.
+            try db.execute(sql: """
+                -- Which blobs each turn references, so that gc finds the texts kept turns need without inflating turns.
+                CREATE TABLE turn_blob (
+                    turn BLOB NOT NULL,           -- the turn's object id
+                    blob BLOB NOT NULL,           -- the id of a blob it references (instructions, input, output, raw)
+                    PRIMARY KEY (turn, blob)
+                ) WITHOUT ROWID;
+                -- Full-text search: one document per turn. Its rowid orders documents by time, so that FTS5 returns
+                -- the newest matches first and can stop early: created_at * 2^24 plus a counter within the second.
+                CREATE TABLE search_doc (
+                    docid INTEGER PRIMARY KEY,    -- the rowid of the turn's document in turn_search
+                    turn BLOB NOT NULL            -- the turn's object id
+                );
+                -- Contentless: the texts stay in their blobs; the index holds only tokens and positions.
+                -- input: the newest user message; output: the answer's text.
+                CREATE VIRTUAL TABLE turn_search USING fts5(
+                    input, output, content = '', tokenize = 'unicode61 remove_diacritics 2');
+                """)
+            try StoreWriter(db: db, now: 0, packer: Packer()).fillDerivedTables()
+        }
         return migrator
     }
 }

@@ -40,6 +40,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case branchNotMerged(String)
     /// A compare-and-swap ref update found the ref elsewhere.
     case refMoved(ref: String, expected: ObjectID?, actual: ObjectID?)
+    /// A search query that cannot be read (an unterminated quote, a `*` without a word, no words at all).
+    case invalidSearchQuery(String, reason: String)
     /// SQLite failed for another reason.
     case database(String)
 
@@ -84,6 +86,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "branch '\(name)' has turns no other branch reaches\nhint: use 'convo branch -D \(name)' to delete it anyway (the reflog keeps its turns until gc)"
         case .refMoved(let ref, let expected, let actual):
             "\(ref) moved meanwhile (expected \(expected?.abbreviated() ?? "nothing"), found \(actual?.abbreviated() ?? "nothing"))"
+        case .invalidSearchQuery(let query, let reason):
+            "invalid search query '\(query)': \(reason)\nhint: words must all appear; \"quoted phrase\" for words in order; plan* for a prefix"
         case .database(let detail):
             "database error: \(detail)"
         }

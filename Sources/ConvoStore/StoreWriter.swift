@@ -82,7 +82,7 @@ public struct StoreWriter {
         return id
     }
 
-    /// Writes (or replaces) the index entry of a stored turn.
+    /// Writes (or replaces) the index entry of a stored turn, and its rows in the other derived tables.
     func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
         let arguments: StatementArguments = [
             Data(id.bytes), turn.parent.map { Data($0.bytes) }, turn.createdAt, turn.response.model ?? turn.request.model,
@@ -95,6 +95,7 @@ public struct StoreWriter {
         } else {
             try Self.insertIndexRow(db, arguments)
         }
+        try indexDerived(turn, id: id, inputText: inputText, outputText: outputText)
     }
 
     static func insertIndexRow(_ db: Database, _ arguments: StatementArguments) throws {
@@ -105,18 +106,17 @@ public struct StoreWriter {
                 """).execute(arguments: arguments)
     }
 
-    /// Drops and recreates the derived turn index from the turn objects; returns the number of turns indexed.
+    /// Drops and recreates the derived tables (the turn index, the turn → text references and the search
+    /// index) from the turn objects; returns the number of turns indexed.
     @discardableResult
     public func rebuildIndex() throws -> Int {
-        try db.execute(sql: "DELETE FROM turn_index")
-        let ids = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE kind = 'turn'").compactMap { ObjectID(bytes: $0) }
-        for id in ids {
-            let turn = try read.turn(id)
-            let input = try turn.request.newestUserMessage.map { try read.text($0.content) } ?? ""
-            let output = try turn.response.output.compactMap(\.content).map { try read.text($0) }.joined()
-            try index(turn, id: id, inputText: input, outputText: output)
-        }
-        return ids.count
+        try db.execute(sql: """
+            DELETE FROM turn_index;
+            DELETE FROM turn_blob;
+            DELETE FROM search_doc;
+            INSERT INTO turn_search(turn_search) VALUES ('delete-all');
+            """)
+        return try fillDerivedTables(turnIndex: true)
     }
 
     // MARK: Refs
@@ -215,6 +215,17 @@ final class Packer {
     private var pendingObjects: [Data: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
     /// Turn index rows not yet inserted, with their keys.
     var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
+    /// `turn_blob` rows not yet inserted.
+    var pendingBlobs: [(turn: Data, blob: Data)] = []
+    /// Search documents not yet inserted, and the turns they belong to.
+    var pendingSearch: [(docid: Int64, turn: Data, input: String, output: String)] = []
+    var pendingSearchTurns: Set<Data> = []
+    /// The bytes of text held back in `pendingSearch`: past `searchBatchBytes` they are indexed, so that an
+    /// import of any size holds a bounded amount of text.
+    var pendingSearchBytes = 0
+    static let searchBatchBytes = 16 << 20
+    /// The next free docid of each second that received documents (keyed by the second's first docid).
+    var nextDocID: [Int64: Int64] = [:]
 
     /// The kind of an object appended but not yet inserted.
     func kind(of id: Data) -> ObjectKind? { pendingObjects[id]?.kind }
@@ -253,5 +264,25 @@ final class Packer {
             try StoreWriter.insertIndexRow(db, row.arguments)
         }
         pendingIndex.removeAll()
+        let insertBlob = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
+        for row in pendingBlobs.sorted(by: {
+            $0.turn == $1.turn ? $0.blob.lexicographicallyPrecedes($1.blob) : $0.turn.lexicographicallyPrecedes($1.turn)
+        }) {
+            try insertBlob.execute(arguments: [row.turn, row.blob])
+        }
+        pendingBlobs.removeAll()
+        try finishSearch(db)
+        nextDocID.removeAll()
+    }
+
+    /// Indexes the search documents held back, in docid order: FTS5 writes out its in-memory segment
+    /// whenever a rowid is not larger than the previous one, so ascending docids keep segments large.
+    func finishSearch(_ db: Database) throws {
+        for document in pendingSearch.sorted(by: { $0.docid < $1.docid }) {
+            try StoreWriter.insertSearchDocument(db, docid: document.docid, turn: document.turn, input: document.input, output: document.output)
+        }
+        pendingSearch.removeAll()
+        pendingSearchTurns.removeAll()
+        pendingSearchBytes = 0
     }
 }

@@ -7,14 +7,15 @@ struct Fsck: ConvoCommand {
         abstract: "Verify every object, reference and ref; exit 1 if anything is wrong.",
         discussion: """
             Re-hashes every object, decodes every turn, checks that parents and texts exist, that refs and \
-            reflog entries name stored turns, and that the derived index matches the turns.
+            reflog entries name stored turns, and that the derived tables (the turn index, the turn → text \
+            references gc uses, the search index) match the turns.
 
             Examples:
               convo fsck
               convo fsck --rebuild-index
             """)
 
-    @Flag(name: .customLong("rebuild-index"), help: "Recreate the derived turn index from the objects first.") var rebuildIndex = false
+    @Flag(name: .customLong("rebuild-index"), help: "Recreate the derived tables (turn index, text references, search index) from the objects first.") var rebuildIndex = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func run(_ context: CommandContext) async throws {

@@ -1,0 +1,79 @@
+import ArgumentParser
+import ConvoKit
+import ConvoStore
+
+struct Search: ConvoCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find turns whose message or answer contains words, newest first.",
+        discussion: """
+            Searches the current conversation (HEAD and its ancestors), another one (REV), or every stored \
+            turn (--all), through a full-text index (SQLite FTS5) kept beside the turns. Prints one line per \
+            matching turn: short id, date, which text matched, and a snippet with the matches highlighted.
+
+            Query syntax: every word must appear (in the message or the answer); "quoted words" must appear \
+            together in that order; plan* matches any word starting with plan. Case and accents are ignored, \
+            punctuation separates words, and there is no OR or NOT.
+
+            Exit status: 0 when something matched, 1 when nothing did (stdout stays empty, as with grep), \
+            2 for a query that cannot be read.
+
+            Examples:
+              convo search rome
+              convo search '"my name" alice' --all
+              convo search 'colos*' travel -n 5
+              convo search --all --json budget | jq -r .id
+            """)
+
+    @Argument(help: "Words, \"a phrase\", or prefix* (quote the whole query for the shell).") var query: String
+    @Argument(help: "Search this turn and its ancestors (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
+    @Flag(help: "Search every stored turn, on every branch.") var all = false
+    @Option(name: .customShort("n"), help: "Show at most this many matches (default \(SearchOptions.defaultLimit)).") var limit: Int?
+    @Flag(help: "One JSON object per line.") var json = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("-n must be 1 or more, not \(limit)") }
+        if all && revision != nil { throw ValidationError("give either a revision or --all, not both") }
+    }
+
+    func run(_ context: CommandContext) async throws {
+        let (entries, total) = try ConvoKit.Search.run(
+            context.workspace(),
+            SearchOptions(query: query, revision: revision, all: all, limit: limit ?? SearchOptions.defaultLimit))
+        if json {
+            for entry in entries { context.json(Self.json(entry)) }
+        } else {
+            let style = context.style
+            context.out.write(entries.map { Self.line($0, style: style) + "\n" }.joined())
+        }
+        if total > entries.count {
+            context.err.line("showing the \(entries.count) newest of \(total) matching turns; -n \(total) shows them all")
+        }
+        if entries.isEmpty { throw CommandExit(status: .failure) }
+    }
+
+    /// `a81d0b4 2026-11-20 user: Hello, my name is Alice. Remember…`
+    static func line(_ entry: SearchEntry, style: Style) -> String {
+        let hit = entry.hit
+        let label = hit.side == .input ? "user:" : "assistant:"
+        let snippet = hit.snippet.fragments.map { $0.highlighted ? style.match($0.text) : $0.text }.joined()
+        return style.id(entry.shortID) + " " + String(Timestamps.format(hit.summary.createdAt).prefix(10)) + " "
+            + style.dim(label) + " " + snippet
+    }
+
+    /// One JSON object for `search --json`: stable keys, documented in README.md.
+    static func json(_ entry: SearchEntry) -> JSONValue {
+        let summary = entry.hit.summary
+        return .object([
+            "id": .string(summary.id.hex), "short_id": .string(entry.shortID),
+            "created_at": .string(Timestamps.format(summary.createdAt)),
+            "response_id": summary.responseID.map(JSONValue.string) ?? .null, "model": summary.model.map(JSONValue.string) ?? .null,
+            "matched": .array(entry.hit.matched.map { .string($0.rawValue) }), "side": .string(entry.hit.side.rawValue),
+            "snippet": .string(entry.hit.snippet.text),
+        ])
+    }
+}
+
+extension Style {
+    /// A search match, as grep paints it.
+    func match(_ text: String) -> String { paint(text, "1;31") }
+}

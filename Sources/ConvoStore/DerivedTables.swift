@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+/// The derived tables beside `turn_index`: `turn_blob` (which texts a turn references) and the search index
+/// (`search_doc` and the FTS5 table `turn_search`). Every path that writes a turn writes them in the same
+/// transaction (``StoreWriter/insert(_:)``), the v2 migration fills them for older repositories, `prune`
+/// removes a pruned turn's rows, and ``StoreWriter/rebuildIndex()`` recreates them from the turn objects.
+enum SearchDocument {
+    /// Documents of one second share `created_at << shift` and take the next free number within the second.
+    static let shift: Int64 = 24
+    /// Times are clamped to ±2^38 seconds (beyond year 10,000), so that a docid always fits 63 bits.
+    static let limit: Int64 = 1 << 38
+
+    /// The first docid of the second `createdAt`.
+    static func base(_ createdAt: Int64) -> Int64 { min(max(createdAt, -limit), limit - 1) << shift }
+
+    /// The docids a turn created at `createdAt` can have.
+    static func range(_ createdAt: Int64) -> ClosedRange<Int64> { base(createdAt)...(base(createdAt) + (1 << shift) - 1) }
+}
+
+extension StoreReader {
+    /// The texts a turn is searched by: its newest user message and its answer (the same texts the index's
+    /// first lines come from).
+    func searchTexts(of turn: Turn) throws -> (input: String, output: String) {
+        let input = try turn.request.newestUserMessage.map { try text($0.content) } ?? ""
+        let output = try turn.response.output.compactMap(\.content).map { try text($0) }.joined()
+        return (input, output)
+    }
+
+    /// The search document of turn `id` (created at `createdAt`), if it has one.
+    func searchDocID(of id: ObjectID, createdAt: Int64) throws -> Int64? {
+        let range = SearchDocument.range(createdAt)
+        return try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT docid FROM search_doc WHERE docid BETWEEN ? AND ? AND turn = ?"),
+            arguments: [range.lowerBound, range.upperBound, Data(id.bytes)])
+    }
+
+    /// Whether `turn_index` and `turn_blob` cover exactly the stored turns, so that gc may trust them. Cheap
+    /// checks only: counts, and a look at the turns that have no `turn_blob` row (a turn may reference no text).
+    func derivedTablesCoverEveryTurn() throws -> Bool {
+        let objects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM object WHERE kind = 'turn'") ?? 0
+        let indexed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn_index") ?? 0
+        guard objects == indexed else { return false }
+        let strays = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM turn_index t WHERE NOT EXISTS (SELECT 1 FROM object o WHERE o.id = t.id AND o.kind = 'turn')
+            """) ?? 0
+        guard strays == 0 else { return false }
+        let withoutBlobs = try Data.fetchAll(db, sql: """
+            SELECT id FROM turn_index t WHERE NOT EXISTS (SELECT 1 FROM turn_blob b WHERE b.turn = t.id)
+            """)
+        for key in withoutBlobs {
+            guard let id = ObjectID(bytes: key), try turn(id).blobReferences.isEmpty else { return false }
+        }
+        return true
+    }
+}
+
+extension StoreWriter {
+    /// Writes the `turn_blob` rows and the search document of a stored turn (unless it has them already).
+    func indexDerived(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
+        let key = Data(id.bytes)
+        let blobs = Set(turn.blobReferences.map { Data($0.bytes) })
+        if let packer {
+            for blob in blobs { packer.pendingBlobs.append((key, blob)) }
+        } else {
+            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
+            for blob in blobs { try statement.execute(arguments: [key, blob]) }
+        }
+        if packer?.pendingSearchTurns.contains(key) == true { return }
+        if try read.searchDocID(of: id, createdAt: turn.createdAt) != nil { return }
+        let docid = try allocateDocID(createdAt: turn.createdAt)
+        if let packer {
+            packer.pendingSearchTurns.insert(key)
+            packer.pendingSearch.append((docid, key, inputText, outputText))
+            packer.pendingSearchBytes += inputText.utf8.count + outputText.utf8.count
+            if packer.pendingSearchBytes >= Packer.searchBatchBytes { try packer.finishSearch(db) }
+        } else {
+            try Self.insertSearchDocument(db, docid: docid, turn: key, input: inputText, output: outputText)
+        }
+    }
+
+    /// The next free docid in the second `createdAt`, counting documents held back by a bulk write.
+    private func allocateDocID(createdAt: Int64) throws -> Int64 {
+        let range = SearchDocument.range(createdAt)
+        if let next = packer?.nextDocID[range.lowerBound] {
+            packer?.nextDocID[range.lowerBound] = next + 1
+            return next
+        }
+        let highest = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(docid) FROM search_doc WHERE docid BETWEEN ? AND ?"),
+            arguments: [range.lowerBound, range.upperBound])
+        var next = highest.map { $0 + 1 } ?? range.lowerBound
+        if next > range.upperBound {
+            // More than 2^24 turns in one second: take a number after every existing one instead.
+            let maximum = try Int64.fetchOne(db, sql: "SELECT MAX(docid) FROM search_doc") ?? range.upperBound
+            next = max(maximum, packer?.nextDocID.values.max() ?? maximum) + 1
+        }
+        packer?.nextDocID[range.lowerBound] = next + 1
+        return next
+    }
+
+    static func insertSearchDocument(_ db: Database, docid: Int64, turn: Data, input: String, output: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO search_doc(docid, turn) VALUES (?, ?)").execute(arguments: [docid, turn])
+        try db.cachedStatement(sql: "INSERT INTO turn_search(rowid, input, output) VALUES (?, ?, ?)")
+            .execute(arguments: [docid, input, output])
+    }
+
+    /// Removes a turn's `turn_blob` rows and search document. A contentless FTS5 table forgets a document
+    /// only when given the texts it indexed, so they are read from the turn's blobs, which must still exist.
+    func removeDerived(_ id: ObjectID) throws {
+        let key = Data(id.bytes)
+        try db.cachedStatement(sql: "DELETE FROM turn_blob WHERE turn = ?").execute(arguments: [key])
+        guard let turn = try? read.turn(id), let docid = try read.searchDocID(of: id, createdAt: turn.createdAt) else { return }
+        let texts = try read.searchTexts(of: turn)
+        try db.cachedStatement(sql: "INSERT INTO turn_search(turn_search, rowid, input, output) VALUES ('delete', ?, ?, ?)")
+            .execute(arguments: [docid, texts.input, texts.output])
+        try db.cachedStatement(sql: "DELETE FROM search_doc WHERE docid = ?").execute(arguments: [docid])
+    }
+
+    /// Fills the derived tables from every turn object, in one pass that inflates each turn and its texts
+    /// once. With `turnIndex`, `turn_index` rows are written too (a rebuild); the v2 migration only adds the
+    /// tables it created. Rows are held back and inserted in key order, as bulk writes do. Returns the number
+    /// of turns.
+    @discardableResult
+    func fillDerivedTables(turnIndex: Bool = false) throws -> Int {
+        let bulk = StoreWriter(db: db, now: now, packer: packer ?? Packer())
+        // Object order groups packed objects by pack, so that each pack is inflated once.
+        let ids = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE kind = 'turn' ORDER BY pack, offset").compactMap { ObjectID(bytes: $0) }
+        let reader = read  // one reader, so that its pack cache serves consecutive turns
+        for id in ids {
+            let turn = try reader.turn(id)
+            let texts = try reader.searchTexts(of: turn)
+            if turnIndex {
+                try bulk.index(turn, id: id, inputText: texts.input, outputText: texts.output)
+            } else {
+                try bulk.indexDerived(turn, id: id, inputText: texts.input, outputText: texts.output)
+            }
+        }
+        try bulk.packer?.finish(db)
+        return ids.count
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import ConvoStore
+
+/// `turn_blob` and the search index: written with every turn, filled by the v2 migration, rebuilt and checked by fsck.
+@Suite struct DerivedTablesTests {
+    /// The (turn, blob) rows of `turn_blob`.
+    static func rows(_ repository: Repository) throws -> Set<[UInt8]> {
+        try repository.queue.read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT turn, blob FROM turn_blob").map { Array($0[0] as Data) + Array($0[1] as Data) })
+        }
+    }
+
+    /// The rows every stored turn's references call for.
+    static func expectedRows(_ repository: Repository) throws -> Set<[UInt8]> {
+        try repository.read { reader in
+            var rows = Set<[UInt8]>()
+            for id in try Data.fetchAll(reader.db, sql: "SELECT id FROM object WHERE kind = 'turn'").compactMap({ ObjectID(bytes: $0) }) {
+                for blob in try reader.turn(id).blobReferences { rows.insert(id.bytes + blob.bytes) }
+            }
+            return rows
+        }
+    }
+
+    static func problems(_ repository: Repository) throws -> [FsckProblem] { try repository.read { try $0.fsck().problems } }
+
+    static func search(_ repository: Repository, _ query: String, limit: Int = 20) throws -> [String] {
+        try repository.read { reader in
+            try reader.search(try SearchQuery(query), scope: .everything, limit: limit).hits.map(\.summary.inputLine)
+        }
+    }
+
+    @Test func everyWriteFillsTheTablesLooseAndPacked() throws {
+        let repository = try Repository.inMemory()
+        try repository.appendChain(2)
+        try repository.write(packing: true) { writer in
+            var draft = TurnDraft.simple("packed question", "packed answer")
+            draft.instructions = "Be brief."
+            try writer.insert(draft)
+        }
+        let rows = try Self.rows(repository)
+        #expect(rows.count == 7, "two loose turns with two texts each, a packed one with three")
+        #expect(rows == (try Self.expectedRows(repository)))
+        #expect(try Self.search(repository, "packed") == ["packed question"])
+        #expect(try Self.search(repository, "answer").count == 3)
+        #expect(try Self.problems(repository).isEmpty)
+    }
+
+    @Test func writingAStoredTurnAgainAddsNothing() throws {
+        let repository = try Repository.inMemory()
+        let draft = TurnDraft.simple("same question", "same answer")
+        let first = try repository.write { try $0.insert(draft) }
+        let second = try repository.write(packing: true) { try $0.insert(draft) }
+        #expect(first == second)
+        let documents = try repository.queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM search_doc") }
+        #expect(documents == 1)
+        #expect(try Self.problems(repository).isEmpty)
+    }
+
+    @Test func theMigrationFillsAnOlderRepository() throws {
+        let folder = try TemporaryFolder()
+        let directory = folder.url.appendingPathComponent(".convo")
+        let (repository, _) = try Repository.create(at: directory)
+        try repository.appendChain(3)
+        _ = try repository.write(packing: true) { try $0.insert(.simple("an imported question", "an imported answer")) }
+        let expected = try Self.expectedRows(repository)
+        // Take the repository back to the v1 schema, as an older convo left it.
+        try repository.queue.write { db in
+            try db.execute(sql: """
+                DROP TABLE turn_blob; DROP TABLE search_doc; DROP TABLE turn_search;
+                DELETE FROM grdb_migrations WHERE identifier = 'v2 turn blobs and search index';
+                """)
+        }
+        try repository.queue.close()
+
+        let reopened = try Repository.open(at: directory)
+        #expect(try Self.rows(reopened) == expected)
+        #expect(try Self.search(reopened, "imported") == ["an imported question"])
+        #expect(try Self.search(reopened, "message").count == 3)
+        #expect(try Self.problems(reopened).isEmpty)
+    }
+
+    @Test func fsckNamesMissingAndExtraRowsAndTheRebuildRestoresThem() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.appendChain(2)
+        let expected = try Self.rows(repository)
+        try repository.queue.write { db in
+            // One row deleted, one made up.
+            let row = try Row.fetchOne(db, sql: "SELECT turn, blob FROM turn_blob WHERE turn = ?", arguments: [Data(ids[0].bytes)])!
+            try db.execute(sql: "DELETE FROM turn_blob WHERE turn = ? AND blob = ?", arguments: [row[0], row[1]])
+            try db.execute(sql: "INSERT INTO turn_blob(turn, blob) VALUES (?, ?)", arguments: [Data(ids[1].bytes), Data(repeating: 7, count: 32)])
+        }
+        let problems = try Self.problems(repository)
+        #expect(problems.map(\.subject) == ["turn_blob"])
+        #expect(problems.first?.kind == "stale-index")
+        #expect(problems.first?.detail.hasPrefix("1 rows missing and 1 rows too many") == true)
+
+        #expect(try repository.write { try $0.rebuildIndex() } == 2)
+        #expect(try Self.rows(repository) == expected)
+        #expect(try Self.problems(repository).isEmpty)
+    }
+
+    @Test func fsckNamesAMissingSearchDocumentAndTheRebuildRestoresIt() throws {
+        let repository = try Repository.inMemory()
+        try repository.appendChain(2)
+        try repository.queue.write { db in
+            try db.execute(sql: "INSERT INTO turn_search(turn_search) VALUES ('delete-all'); DELETE FROM search_doc")
+        }
+        #expect(try Self.search(repository, "message").isEmpty)
+        #expect(Set(try Self.problems(repository).map(\.subject)) == ["search_doc"])
+        try repository.write { _ = try $0.rebuildIndex() }
+        #expect(try Self.search(repository, "message") == ["message 1", "message 0"])
+        #expect(try Self.problems(repository).isEmpty)
+
+        // A document FTS5 knows that no turn owns.
+        try repository.queue.write { db in
+            try db.execute(sql: "INSERT INTO turn_search(rowid, input, output) VALUES (42, 'stray', 'stray')")
+        }
+        #expect(try Self.problems(repository).map(\.subject) == ["turn_search"])
+    }
+
+    @Test func pruningRemovesTheRowsOfPrunedTurns() throws {
+        let clock = TestClock()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        try repository.appendChain(2)
+        let orphan = try repository.write { try $0.insert(.simple("orphan question", "answer 1")) }
+        #expect(try Self.search(repository, "orphan") == ["orphan question"])
+        clock.advance(seconds: 86_400)
+        let now = Int64(clock.now.timeIntervalSince1970)
+        let rules = PruneRules(pruneBefore: now, reflogExpireBefore: 0, reflogUnreachableExpireBefore: 0)
+        let plan = try repository.read { try $0.planPrune(rules) }
+        #expect(plan.turns == [orphan])
+        try repository.write { _ = try $0.prune(plan) }
+        #expect(try Self.search(repository, "orphan").isEmpty)
+        #expect(try Self.search(repository, "answer").count == 2)
+        #expect(try Self.rows(repository) == (try Self.expectedRows(repository)))
+        #expect(try Self.problems(repository).isEmpty)
+    }
+
+    @Test func gcTrustsTheTablesOnlyWhenTheyCoverEveryTurn() throws {
+        let clock = TestClock()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        let kept = try repository.appendChain(2)
+        // The orphan shares "answer 1" with a kept turn: that text must stay however the plan is made.
+        try repository.write { _ = try $0.insert(.simple("orphan question", "answer 1")) }
+        clock.advance(seconds: 86_400)
+        let rules = PruneRules(pruneBefore: Int64(clock.now.timeIntervalSince1970), reflogExpireBefore: 0, reflogUnreachableExpireBefore: 0)
+        let fromTables = try repository.read { try $0.planPrune(rules) }
+        #expect(fromTables.blobs.count == 1)
+        // Without the rows of a kept turn, the tables no longer cover it: the plan comes from the turn objects.
+        try repository.queue.write { db in try db.execute(sql: "DELETE FROM turn_blob WHERE turn = ?", arguments: [Data(kept[1].bytes)]) }
+        let covered = try repository.read { try $0.derivedTablesCoverEveryTurn() }
+        #expect(!covered)
+        let fromObjects = try repository.read { try $0.planPrune(rules) }
+        #expect(fromObjects == fromTables)
+    }
+
+    @Test func newRepositoriesCompactIncrementallyAndOlderOnesAreConvertedOnce() throws {
+        let folder = try TemporaryFolder()
+        let directory = folder.url.appendingPathComponent(".convo")
+        let (repository, _) = try Repository.create(at: directory)
+        func mode() throws -> Int? { try repository.queue.read { try Int.fetchOne($0, sql: "PRAGMA auto_vacuum") } }
+        #expect(try mode() == 2)
+        try repository.appendChain(3)
+        try repository.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA auto_vacuum = NONE; VACUUM") }
+        #expect(try mode() == 0, "as a repository made by an older convo")
+        try repository.vacuum()
+        #expect(try mode() == 2)
+        try repository.vacuum()
+        let (problems, counts) = try repository.read { (try $0.fsck().problems, try $0.objectCounts()) }
+        #expect(problems.isEmpty)
+        #expect(counts == [.turn: 3, .blob: 6])
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+@testable import ConvoStore
+
+@Suite struct SearchQueryTests {
+    @Test func wordsPhrasesAndPrefixesBecomeQuotedFTSTerms() throws {
+        #expect(try SearchQuery("rome trip").ftsExpression == #""rome" "trip""#)
+        #expect(try SearchQuery(#""my name" alice"#).ftsExpression == #""my name" "alice""#)
+        #expect(try SearchQuery("colos* what's").ftsExpression == #""colos"* "what's""#)
+        #expect(try SearchQuery(#""day 1"*"#).ftsExpression == #""day 1"*"#)
+        // FTS5 operators are words like any other.
+        #expect(try SearchQuery("cats OR NOT dogs:").ftsExpression == #""cats" "OR" "NOT" "dogs:""#)
+    }
+
+    @Test func malformedQueriesAreRefusedWithTheReason() {
+        let cases: [(String, String)] = [
+            (#""my name"#, "the quote is not closed"),
+            ("*", "'*' needs a word before it"),
+            ("pl*an", "'*' may only end a word"),
+            ("!!!", "'!!!' has no letters or digits"),
+            (#""  ""#, "is empty"),
+            ("   ", "it is empty"),
+        ]
+        for (text, reason) in cases {
+            #expect {
+                try SearchQuery(text)
+            } throws: { error in
+                guard case StoreError.invalidSearchQuery(let query, let message) = error else { return false }
+                return query == text && message.contains(reason)
+            }
+        }
+    }
+}
+
+@Suite struct SearchTests {
+    /// A conversation of three turns on main written in a shuffled time order, and one turn on a side line.
+    static func repository() throws -> (Repository, main: [ObjectID], side: ObjectID) {
+        let repository = try Repository.inMemory()
+        let main = try repository.write { writer -> [ObjectID] in
+            let texts = [
+                ("Hello, my name is Alice. Remember this.", "Hello Alice! I will remember that.", Int64(1_000)),
+                ("What's my name?", "Your name is Alice.", 3_000),
+                ("Plan a café crawl in Rome", "Day 1: the Colosseum.\n\nDay 2: a café near the Vatican.", 2_000),
+            ]
+            var parent: ObjectID?
+            var ids = [ObjectID]()
+            for (input, output, time) in texts {
+                let id = try writer.insert(.simple(input, output, parent: parent, at: time))
+                _ = try writer.advanceHead(to: id, expecting: parent, message: "say")
+                parent = id
+                ids.append(id)
+            }
+            return ids
+        }
+        let side = try repository.write { try $0.insert(.simple("Name a dog", "Rex is a name for a dog.", parent: main[0], at: 2_500)) }
+        return (repository, main, side)
+    }
+
+    static func search(_ repository: Repository, _ text: String, scope: SearchScope = .everything, limit: Int = 20) throws -> SearchResults {
+        try repository.read { try $0.search(try SearchQuery(text), scope: scope, limit: limit) }
+    }
+
+    @Test func newestFirstByCreationTimeNotByWriteOrder() throws {
+        let (repository, main, side) = try Self.repository()
+        let results = try Self.search(repository, "name")
+        #expect(results.hits.map(\.summary.id) == [main[1], side, main[0]])
+        #expect(results.total == 3)
+    }
+
+    @Test func phrasesKeepWordOrderAndPrefixesMatchLongerWords() throws {
+        let (repository, main, _) = try Self.repository()
+        #expect(try Self.search(repository, #""my name""#).hits.map(\.summary.id) == [main[1], main[0]])
+        #expect(try Self.search(repository, #""name my""#).hits.isEmpty)
+        #expect(try Self.search(repository, "colos*").hits.map(\.summary.id) == [main[2]])
+        #expect(try Self.search(repository, "colos").hits.isEmpty, "a word matches whole words only")
+        // Case, accents and punctuation do not matter; every word must appear, in either text.
+        #expect(try Self.search(repository, "CAFE what's").hits.isEmpty)
+        #expect(try Self.search(repository, "cafe vatican").hits.map(\.summary.id) == [main[2]])
+        #expect(try Self.search(repository, "what's").hits.map(\.summary.id) == [main[1]])
+    }
+
+    @Test func aHitSaysWhichTextMatchedAndHighlightsTheMatches() throws {
+        let (repository, _, _) = try Self.repository()
+        let rome = try #require(try Self.search(repository, "colosseum rome").hits.first)
+        #expect(rome.matched == [.input, .output])
+        let dog = try #require(try Self.search(repository, "rex").hits.first)
+        #expect(dog.matched == [.output])
+        #expect(dog.side == .output)
+        #expect(dog.snippet.text == "Rex is a name for a dog.")
+        #expect(dog.snippet.fragments.filter(\.highlighted).map(\.text) == ["Rex"])
+        let vatican = try #require(try Self.search(repository, "vatican").hits.first)
+        #expect(vatican.snippet.text == "Day 1: the Colosseum. Day 2: a café near the Vatican.", "newlines collapse to spaces")
+    }
+
+    @Test func theScopeLimitsTheSearchToAConversationLine() throws {
+        let (repository, main, side) = try Self.repository()
+        #expect(try Self.search(repository, "name", scope: .ancestry(of: main[2])).hits.map(\.summary.id) == [main[1], main[0]])
+        #expect(try Self.search(repository, "name", scope: .ancestry(of: side)).hits.map(\.summary.id) == [side, main[0]])
+        #expect(try Self.search(repository, "dog", scope: .ancestry(of: main[2])).hits.isEmpty)
+    }
+
+    @Test func theLimitKeepsTheNewestAndTheTotalCountsThemAll() throws {
+        let (repository, main, side) = try Self.repository()
+        let everything = try Self.search(repository, "name", limit: 2)
+        #expect(everything.hits.map(\.summary.id) == [main[1], side])
+        #expect(everything.total == 3)
+        let line = try Self.search(repository, "name", scope: .ancestry(of: main[2]), limit: 1)
+        #expect(line.hits.map(\.summary.id) == [main[1]])
+        #expect(line.total == 2)
+    }
+
+    @Test func aLongConversationIsSearchedByFilteringAllMatches() throws {
+        let repository = try Repository.inMemory()
+        let count = StoreReader.turnByTurnLimit + 20
+        let ids = try repository.appendChain(count, prefix: "step")
+        try repository.write { _ = try $0.insert(.simple("step elsewhere", "not on main", at: 1_764_000_000 + Int64(count))) }
+        let results = try Self.search(repository, "step", scope: .ancestry(of: ids.last!), limit: 3)
+        #expect(results.hits.map(\.summary.id) == Array(ids.suffix(3).reversed()))
+        #expect(results.total == count)
+        #expect(try Self.search(repository, "step", limit: 1).total == count + 1)
+    }
+
+    @Test func turnsWrittenInOneSecondKeepTheirWriteOrder() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.write(packing: true) { writer in
+            try (0..<5).map { try writer.insert(.simple("same second \($0)", "answer", at: 7)) }
+        }
+        #expect(try Self.search(repository, "second").hits.map(\.summary.id) == ids.reversed())
+    }
+}
