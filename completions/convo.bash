@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|gc|fsck|config|import|export|search|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse gc fsck config import export search help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search help' -- "${cur}"))
         ;;
     esac
 }
@@ -210,9 +210,9 @@ _convo_init() {
 
 _convo_say() {
     repeating_flags=()
-    non_repeating_flags=(--no-store --stream --no-stream --json --replay --allow-insecure-http --version -h --help)
+    non_repeating_flags=(--no-store --stream --no-stream --json --replay --regenerate --allow-insecure-http --version -h --help)
     repeating_options=()
-    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b)
+    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b --at)
     __convo_offer_flags_options -1
 
     # Offer option value completions
@@ -232,19 +232,30 @@ _convo_say() {
     '-b')
         return
         ;;
+    '--at')
+        __convo_add_completions -W "$(__convo_custom_complete ---completion say -- --at "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
     esac
 }
 
 _convo_log() {
     repeating_flags=()
-    non_repeating_flags=(--oneline --graph --all --reverse --json --version -h --help)
+    non_repeating_flags=(--oneline --graph --all --reverse --json --no-pager --remote --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n)
+    non_repeating_options=(-n --format --pretty --color)
     __convo_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n')
+        return
+        ;;
+    '--format'|'--pretty')
+        return
+        ;;
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
         return
         ;;
     esac
@@ -260,10 +271,18 @@ _convo_log() {
 
 _convo_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --raw --version -h --help)
+    non_repeating_flags=(--json --raw --no-pager --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -278,13 +297,21 @@ _convo_status() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 }
 
 _convo_checkout() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(-b)
     __convo_offer_flags_options 1
@@ -309,8 +336,16 @@ _convo_branch() {
     repeating_flags=()
     non_repeating_flags=(-d -D -m --json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -325,8 +360,16 @@ _convo_reflog() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--color)
     __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--color')
+        __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -339,7 +382,7 @@ _convo_reflog() {
 
 _convo_rev-parse() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options -1
@@ -353,9 +396,29 @@ _convo_rev-parse() {
     esac
 }
 
+_convo_diff() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options 2
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion diff -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion diff -- positional@1 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _convo_gc() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --json --version -h --help)
+    non_repeating_flags=(--dry-run --remote --all --check-remote --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--prune)
     __convo_offer_flags_options 0
@@ -386,7 +449,7 @@ _convo_config() {
 
 _convo_import() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--from-llm --json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options 1
@@ -394,7 +457,7 @@ _convo_import() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __convo_add_completions -o plusdirs -fX '!*.@(jsonl)'
+        __convo_add_completions -f
         return
         ;;
     esac
@@ -402,7 +465,7 @@ _convo_import() {
 
 _convo_export() {
     repeating_flags=()
-    non_repeating_flags=(--all --version -h --help)
+    non_repeating_flags=(--all --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--format)
     __convo_offer_flags_options 1
@@ -418,6 +481,21 @@ _convo_export() {
     case "${positional_number}" in
     1)
         __convo_add_completions -W "$(__convo_custom_complete ---completion export -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_convo_fetch() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-insecure-http --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-b)
+    __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b')
         return
         ;;
     esac
