@@ -218,3 +218,19 @@ func objects(_ result: Harness.Result, sourceLocation: SourceLocation = #_source
         #expect(result.out.isEmpty)
     }
 }
+
+@Suite struct SearchJSONFormatTests {
+    @Test func search() async throws {
+        let harness = try await Harness.withHistory()
+        let hits = try objects(await harness.run("search", "--json", "--all", "Alice"))
+        #expect(hits.count == 2, "both turns of main mention Alice")
+        for hit in hits {
+            expectShape(hit, [
+                "id": "string", "short_id": "string", "created_at": "string", "response_id": "string?", "model": "string?",
+                "matched": "array", "side": "string", "snippet": "string",
+            ], "search")
+        }
+        #expect(hits.map { $0["response_id"] } == [.string("resp_a2"), .string("resp_a1")], "newest first")
+        #expect(hits[0]["matched"] == .array([.string("output")]) && hits[0]["side"] == .string("output"))
+    }
+}
