@@ -36,3 +36,6 @@ convo say "Plan a trip to Rome"
 convo log --graph --all --oneline
 convo status
 convo gc --dry-run
+convo diff main travel
+convo search --all Alice
+convo gc --remote --dry-run
