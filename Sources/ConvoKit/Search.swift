@@ -34,15 +34,16 @@ public struct SearchEntry: Sendable, Equatable {
 
 /// Full-text search over the inputs and answers of turns.
 public enum Search {
-    /// The newest matches (newest first) and the number of matches in all.
-    public static func run(_ workspace: Workspace, _ options: SearchOptions) throws -> (entries: [SearchEntry], total: Int) {
+    /// The newest matches (newest first) and the number of matches in all (see ``SearchResults`` for when
+    /// that number is only a lower bound).
+    public static func run(_ workspace: Workspace, _ options: SearchOptions) throws -> (entries: [SearchEntry], results: SearchResults) {
         let query = try SearchQuery(options.query)
         return try workspace.repository.read { reader in
             let scope: SearchScope = options.all ? .everything : .ancestry(of: try reader.resolve(options.revision ?? "HEAD"))
             let results = try reader.search(query, scope: scope, limit: options.limit)
             let short = try reader.abbreviations(of: results.hits.map(\.summary.id))
             let entries = results.hits.map { SearchEntry(hit: $0, shortID: short[$0.summary.id] ?? $0.summary.id.abbreviated()) }
-            return (entries, results.total)
+            return (entries, results)
         }
     }
 }

@@ -104,10 +104,12 @@ enum Schema {
                     docid INTEGER PRIMARY KEY,    -- the rowid of the turn's document in turn_search
                     turn BLOB NOT NULL            -- the turn's object id
                 );
-                -- Contentless: the texts stay in their blobs; the index holds only tokens and positions.
+                -- Contentless and without positions (detail=none): the texts stay in their blobs and the index
+                -- holds only which documents contain each word, a third of the size positions take. Phrases
+                -- and which text matched are checked on the candidates' texts (StoreReader.search).
                 -- input: the newest user message; output: the answer's text.
                 CREATE VIRTUAL TABLE turn_search USING fts5(
-                    input, output, content = '', tokenize = 'unicode61 remove_diacritics 2');
+                    input, output, content = '', detail = none, tokenize = 'unicode61 remove_diacritics 2');
                 """)
             try StoreWriter(db: db, now: 0, packer: Packer()).fillDerivedTables()
         }

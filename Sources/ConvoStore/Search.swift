@@ -50,65 +50,147 @@ public struct SearchHit: Equatable, Sendable {
 public struct SearchResults: Equatable, Sendable {
     /// At most the limit asked for, newest first.
     public var hits: [SearchHit]
-    /// Every matching turn in the scope.
+    /// Every matching turn in the scope when `totalIsExact`; otherwise the matches found among the turns
+    /// checked, a lower bound.
     public var total: Int
+    /// Whether `total` counts every match. It does unless the query needs a check the index cannot make
+    /// (a phrase, or a word punctuation splits, like `what's`) and the search stopped checking once it had
+    /// enough matches.
+    public var totalIsExact: Bool
+    /// The turns in the scope holding every word of the query (what the index answers): an upper bound of
+    /// the matches, equal to `total` when no check was needed.
+    public var candidates: Int
+
+    public init(hits: [SearchHit], total: Int, totalIsExact: Bool = true, candidates: Int? = nil) {
+        self.hits = hits
+        self.total = total
+        self.totalIsExact = totalIsExact
+        self.candidates = candidates ?? total
+    }
 }
 
 extension StoreReader {
     /// Conversations smaller than this are searched turn by turn; larger ones by filtering all matches.
     static let turnByTurnLimit = 500
+    /// Candidates checked for phrases at a time, at least (more when more matches are still wanted).
+    static let checkBatch = 50
 
     /// The newest `limit` turns in `scope` whose input or answer matches `query`, with snippets.
     ///
-    /// The index (`turn_search`) is contentless: it answers which documents match, newest first because
-    /// docids grow with time, and the snippets come from the texts of those few turns, indexed again in a
-    /// private in-memory FTS5 table with the same tokenizer.
+    /// The index (`turn_search`) is contentless and keeps no positions (`detail=none`): it answers which
+    /// documents hold every word of the query, newest first because docids grow with time. It cannot tell
+    /// whether words stand together as a phrase, nor in which text they are, so the texts of the candidates
+    /// are indexed again in a private in-memory FTS5 table with positions and the same tokenizer, which
+    /// checks the whole query, says which text matched and makes the snippets. When every term of the query
+    /// is a single word the index's answer is already exact and only the shown turns are read; otherwise
+    /// candidates are checked newest first until `limit` of them match, and the total is then a lower bound
+    /// unless every candidate was checked.
     public func search(_ query: SearchQuery, scope: SearchScope, limit: Int) throws -> SearchResults {
-        let expression = query.ftsExpression
-        var candidates = [(docid: Int64, turn: ObjectID)]()
-        var total = 0
+        let scratch = try DatabaseQueue()
+        let words = try Self.words(of: query, in: scratch)
+        guard let words else { return SearchResults(hits: [], total: 0) }
+        let indexExpression = words.expression
+        var candidates = [(docid: Int64, turn: ObjectID?)]()
+        var count = 0
         try translatingQueryErrors(query) {
             switch scope {
             case .everything:
-                let docids = try Int64.fetchAll(
-                    db.cachedStatement(sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC LIMIT ?"),
-                    arguments: [expression, limit])
-                for docid in docids {
-                    if let turn = try Data.fetchOne(db.cachedStatement(sql: "SELECT turn FROM search_doc WHERE docid = ?"), arguments: [docid])
-                        .flatMap({ ObjectID(bytes: $0) })
-                    {
-                        candidates.append((docid, turn))
-                    }
+                if words.exact {
+                    candidates = try Int64.fetchAll(
+                        db.cachedStatement(sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC LIMIT ?"),
+                        arguments: [indexExpression, limit]
+                    ).map { ($0, nil) }
+                    count = candidates.count < limit
+                        ? candidates.count
+                        : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn_search WHERE turn_search MATCH ?", arguments: [indexExpression]) ?? 0
+                } else {
+                    candidates = try Int64.fetchAll(
+                        db.cachedStatement(sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC"),
+                        arguments: [indexExpression]
+                    ).map { ($0, nil) }
+                    count = candidates.count
                 }
-                total = docids.count < limit
-                    ? candidates.count
-                    : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn_search WHERE turn_search MATCH ?", arguments: [expression]) ?? 0
             case .ancestry(let start):
-                var documents = [(docid: Int64, turn: ObjectID)]()
+                var documents = [(docid: Int64, turn: ObjectID?)]()
                 for summary in try ancestry(of: start) {
                     if let docid = try searchDocID(of: summary.id, createdAt: summary.createdAt) { documents.append((docid, summary.id)) }
                 }
                 documents.sort { $0.docid > $1.docid }
                 if documents.count <= Self.turnByTurnLimit {
                     let matches = try db.cachedStatement(sql: "SELECT 1 FROM turn_search WHERE turn_search MATCH ? AND rowid = ?")
-                    for document in documents where try Int.fetchOne(matches, arguments: [expression, document.docid]) != nil {
-                        total += 1
-                        if candidates.count < limit { candidates.append(document) }
+                    for document in documents where try Int.fetchOne(matches, arguments: [indexExpression, document.docid]) != nil {
+                        candidates.append(document)
                     }
                 } else {
                     let wanted = Dictionary(documents.map { ($0.docid, $0.turn) }) { first, _ in first }
                     let cursor = try Int64.fetchCursor(
-                        db, sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC", arguments: [expression])
+                        db, sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC", arguments: [indexExpression])
                     while let docid = try cursor.next() {
                         guard let turn = wanted[docid] else { continue }
-                        total += 1
-                        if candidates.count < limit { candidates.append((docid, turn)) }
+                        candidates.append((docid, turn))
                     }
                 }
+                count = candidates.count
             }
         }
-        let hits = try snippets(candidates, expression: expression)
-        return SearchResults(hits: hits, total: max(total, hits.count))
+        // Check candidates newest first, in batches, until `limit` match (with a single-word query, the
+        // first `limit` candidates all match unless the index is stale).
+        var hits = [SearchHit]()
+        var checked = 0
+        var found = 0
+        while checked < candidates.count && hits.count < limit {
+            let size = words.exact ? limit - hits.count : max(2 * (limit - hits.count), Self.checkBatch)
+            let batch = try candidates[checked..<min(checked + size, candidates.count)].compactMap { candidate -> (Int64, ObjectID)? in
+                guard let turn = try candidate.turn ?? searchDocTurn(candidate.docid) else { return nil }
+                return (candidate.docid, turn)
+            }
+            checked = min(checked + size, candidates.count)
+            let matching = try snippets(batch, expression: query.ftsExpression, in: scratch)
+            found += matching.count
+            hits += matching.prefix(limit - hits.count)
+        }
+        if words.exact {
+            return SearchResults(hits: hits, total: max(count - (checked - found), hits.count))
+        }
+        let exact = checked == candidates.count
+        return SearchResults(hits: hits, total: found, totalIsExact: exact, candidates: exact ? found : count - (checked - found))
+    }
+
+    /// The turn of a search document.
+    private func searchDocTurn(_ docid: Int64) throws -> ObjectID? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT turn FROM search_doc WHERE docid = ?"), arguments: [docid])
+            .flatMap { ObjectID(bytes: $0) }
+    }
+
+    /// The words of a query as the index's tokenizer splits and folds them, as an FTS5 expression of
+    /// single words the index can answer (`"my" "name" "colos"*`), and whether that expression matches
+    /// exactly the query (every term is one word). Nil when a term holds no word the tokenizer keeps,
+    /// so that nothing can match.
+    static func words(of query: SearchQuery, in scratch: DatabaseQueue) throws -> (expression: String, exact: Bool)? {
+        try scratch.write { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE q USING fts5(t, tokenize = 'unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE qv USING fts5vocab(q, 'instance');
+                """)
+            for (index, term) in query.terms.enumerated() {
+                try db.execute(sql: "INSERT INTO q(rowid, t) VALUES (?, ?)", arguments: [index + 1, term.text])
+            }
+            var tokens = [[String]](repeating: [], count: query.terms.count)
+            for row in try Row.fetchAll(db, sql: "SELECT doc, term FROM qv ORDER BY doc, offset") {
+                let doc: Int = row[0]
+                tokens[doc - 1].append(row[1])
+            }
+            defer { try? db.execute(sql: "DROP TABLE qv; DROP TABLE q") }
+            guard tokens.allSatisfy({ !$0.isEmpty }) else { return nil }
+            var parts = [String]()
+            for (term, words) in zip(query.terms, tokens) {
+                for (index, word) in words.enumerated() {
+                    parts.append("\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                        + (term.prefix && index == words.count - 1 ? "*" : ""))
+                }
+            }
+            return (parts.joined(separator: " "), tokens.allSatisfy { $0.count == 1 })
+        }
     }
 
     /// Runs `body`, turning SQLite's complaints about a MATCH expression into a query error.
@@ -120,14 +202,14 @@ extension StoreReader {
         }
     }
 
-    /// Snippets for the candidates, in their order. A candidate whose texts no longer match (a stale index)
-    /// is left out.
-    private func snippets(_ candidates: [(docid: Int64, turn: ObjectID)], expression: String) throws -> [SearchHit] {
+    /// The candidates whose texts match the whole query, in their order, with snippets. A candidate whose
+    /// texts do not match (a phrase whose words are apart, or a stale index) is left out.
+    private func snippets(_ candidates: [(docid: Int64, turn: ObjectID)], expression: String, in scratch: DatabaseQueue) throws -> [SearchHit] {
         guard !candidates.isEmpty else { return [] }
         let open: Character = "\u{1}", close: Character = "\u{2}"
-        let scratch = try DatabaseQueue()
         let found: [Int64: (matched: [SearchSide], side: SearchSide, snippet: String)] = try scratch.write { scratch in
             try scratch.execute(sql: "CREATE VIRTUAL TABLE s USING fts5(input, output, tokenize = 'unicode61 remove_diacritics 2')")
+            defer { try? scratch.execute(sql: "DROP TABLE s") }
             for candidate in candidates {
                 let texts = try searchTexts(of: try turn(candidate.turn))
                 try scratch.execute(

@@ -1,5 +1,8 @@
+import ConvoStore
 import Foundation
 import Testing
+
+@testable import ConvoCLI
 
 @Suite struct SearchCommandTests {
     @Test func printsShortIdDateSideAndSnippetNewestFirst() async throws {
@@ -70,6 +73,16 @@ import Testing
         #expect(result.lines.count == 1)
         #expect(result.lines.first?.contains("What's my name?") == true)
         #expect(result.err == "showing the 1 newest of 2 matching turns; -n 2 shows them all\n")
+    }
+
+    @Test func aPhraseCountThatIsOnlyALowerBoundSaysSo() async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("search", "--all", "-n", "1", #""my name""#).err
+            == "showing the 1 newest of 2 matching turns; -n 2 shows them all\n", "few candidates: all checked, exact")
+        #expect(ConvoCLI.Search.note(shown: 2, SearchResults(hits: [], total: 2)) == nil)
+        #expect(ConvoCLI.Search.note(shown: 20, SearchResults(hits: [], total: 31, totalIsExact: false, candidates: 400))
+            == "showing the 20 newest of at least 31 matching turns (at most 400 hold all the words; word order was checked "
+            + "only until 20 matched); -n 400 shows them all")
     }
 
     @Test func matchesAreHighlightedOnATerminalUnlessNoColor() async throws {

@@ -121,6 +121,77 @@ import Testing
         #expect(try Self.search(repository, "step", limit: 1).total == count + 1)
     }
 
+    @Test func theIndexKeepsNoPositionsSoPhraseWordsApartOrReversedDoNotMatch() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.write { writer in
+            try [
+                ("the red apple fell", "ok", Int64(1_000)),  // the phrase itself
+                ("apple red, never the other way", "ok", 2_000),  // reversed
+                ("a red car and an apple", "ok", 3_000),  // apart
+                ("red", "apple", 4_000),  // one word in each text
+            ].map { try writer.insert(.simple($0.0, $0.1, at: $0.2)) }
+        }
+        let sql = try repository.queue.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'turn_search'") }
+        #expect(sql?.contains("detail = none") == true)
+        // All four hold both words: the index alone would answer all of them.
+        #expect(try Self.search(repository, "red apple").hits.map(\.summary.id) == ids.reversed())
+        let phrase = try Self.search(repository, #""red apple""#)
+        #expect(phrase.hits.map(\.summary.id) == [ids[0]])
+        #expect(phrase.total == 1 && phrase.totalIsExact, "every candidate was checked")
+        #expect(try Self.search(repository, #""apple red""#).hits.map(\.summary.id) == [ids[1]])
+        #expect(try Self.search(repository, #""red apple" car"#).hits.isEmpty)
+        #expect(try Self.search(repository, #""red app"*"#).hits.map(\.summary.id) == [ids[0]])
+        // Punctuation splits a word into two that must stand together too.
+        let punctuated = try repository.write { try $0.insert(.simple("red-apple", "ok", at: 5_000)) }
+        #expect(try Self.search(repository, "red-apple").hits.map(\.summary.id) == [punctuated, ids[0]])
+    }
+
+    @Test func aPhraseIsCheckedOnlyUntilTheLimitAndThenTheTotalIsALowerBound() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.write { writer in
+            try (0..<6).map { try writer.insert(.simple($0 % 2 == 0 ? "blue sky \($0)" : "sky blue \($0)", "ok", at: 1_000 + Int64($0))) }
+        }
+        let all = try Self.search(repository, #""blue sky""#)
+        #expect(all.hits.map(\.summary.id) == [ids[4], ids[2], ids[0]])
+        #expect(all.total == 3 && all.totalIsExact)
+        let limited = try Self.search(repository, #""blue sky""#, limit: 1)
+        #expect(limited.hits.map(\.summary.id) == [ids[4]])
+        // Six turns hold both words; the check covered them all in one batch here, so the count is exact.
+        #expect(limited.total == 3 && limited.totalIsExact)
+        let many = try Repository.inMemory()
+        let chain = try many.write { writer in
+            try (0..<(3 * StoreReader.checkBatch)).map {
+                try writer.insert(.simple($0 % 2 == 0 ? "blue sky \($0)" : "sky blue \($0)", "ok", at: 1_000 + Int64($0)))
+            }
+        }
+        let bounded = try Self.search(many, #""blue sky""#, limit: 2)
+        #expect(bounded.hits.map(\.summary.id) == [chain[chain.count - 2], chain[chain.count - 4]])
+        #expect(!bounded.totalIsExact)
+        #expect(bounded.total >= 2 && bounded.total < chain.count / 2)
+        #expect(bounded.candidates < chain.count && bounded.candidates >= chain.count / 2)
+        #expect(try Self.search(many, #""blue sky""#, limit: chain.count).total == chain.count / 2)
+    }
+
+    @Test func theSideIsFoundOnTheTextsSinceTheIndexKeepsNoColumns() throws {
+        let repository = try Repository.inMemory()
+        let (both, output, split) = try repository.write { writer in
+            (
+                try writer.insert(.simple("Tell me about the green tea", "Green tea is a tea.", at: 1_000)),
+                try writer.insert(.simple("What should I drink?", "Try green tea.", at: 2_000)),
+                try writer.insert(.simple("green", "tea", at: 3_000))
+            )
+        }
+        let phrase = try Self.search(repository, #""green tea""#)
+        #expect(phrase.hits.map(\.summary.id) == [output, both])
+        #expect(phrase.hits.map(\.matched) == [[.output], [.input, .output]])
+        #expect(phrase.hits[0].side == .output, "the phrase is only in the answer")
+        #expect(phrase.hits[0].snippet.fragments.filter(\.highlighted).map(\.text) == ["green tea"])
+        let words = try Self.search(repository, "green tea")
+        #expect(words.hits.map(\.summary.id) == [split, output, both])
+        #expect(words.hits[0].matched == [.input, .output])
+        #expect(try Self.search(repository, "drink").hits.map(\.side) == [.input])
+    }
+
     @Test func turnsWrittenInOneSecondKeepTheirWriteOrder() throws {
         let repository = try Repository.inMemory()
         let ids = try repository.write(packing: true) { writer in

@@ -5,11 +5,12 @@ Usage: store.py CONVO_BINARY [TURNS ...]   (default: 10000 100000)
        BENCH_BASELINE=/path/to/older/convo store.py CONVO_BINARY ...
 
 For each size: a deterministic corpus (corpus.py), `convo import` into a fresh repository, then
-`log -n 20`, `log --all --oneline | wc -l`, `search` for a frequent, a middling and a rare word, `fsck`, and
+`log -n 20`, `log --all --oneline | wc -l`, `search` for a frequent, a middling and a rare word and for a
+frequent and a rare two-word phrase, `fsck`, and
 `gc --prune=now` after deleting one branch. Prints wall time (median of repeated runs for the quick
 commands), peak resident memory of each process, the store size over the raw text size, and the space the
-derived tables take. With BENCH_BASELINE, the older binary imports the same corpus and runs the same gc
-in the same run, so that the two can be compared on one machine's load.
+derived tables take. With BENCH_BASELINE, the older binary imports the same corpus and runs the same
+searches and gc in the same run, so that the two can be compared on one machine's load.
 Figures are for comparing runs on one machine; the machine is shared and noisy.
 """
 import collections
@@ -57,6 +58,48 @@ def search_words(corpus):
     return [(word, turns[word]) for word in (ranked[0], ranked[len(ranked) // 20], ranked[len(ranked) // 2])]
 
 
+def search_phrases(corpus):
+    """Two-word phrases of the corpus: the most frequent, and a rare one made of two frequent words (the
+    hardest case for an index without positions: nearly every turn holds both words, few hold the phrase).
+    Returns [(quoted phrase, turns containing it, turns containing both words)]."""
+    with open(corpus, encoding="utf-8") as lines:
+        texts = [" ".join(re.findall(r"[a-z]+", (json.loads(line)["input"] + " " + json.loads(line)["output"]).lower()))
+                 for line in lines]
+    sample = collections.Counter()
+    words = collections.Counter()
+    for text in texts[:2000]:
+        tokens = text.split()
+        sample.update(set(zip(tokens, tokens[1:])))
+        words.update(set(tokens))
+    frequent = sample.most_common(1)[0][0]
+    common = {word for word, count in words.items() if count > 1000}
+    rare = min((pair for pair, count in sample.items() if pair[0] in common and pair[1] in common and pair != frequent),
+               key=lambda pair: (sample[pair], pair))
+    chosen = []
+    for pair in (frequent, rare):
+        phrase = re.compile(r"\b" + " ".join(pair) + r"\b")
+        holding = sum(1 for text in texts if phrase.search(text))
+        both = sum(1 for text in texts if re.search(r"\b" + pair[0] + r"\b", text) and re.search(r"\b" + pair[1] + r"\b", text))
+        chosen.append((f'"{pair[0]} {pair[1]}"', holding, both))
+    return chosen
+
+
+def searches(binary, repo, words, phrases):
+    """Median seconds and peak RSS of `search --all` for each word (30 runs) and phrase (5 runs)."""
+    timed = []
+    for word, count in words:
+        median, _, rss = repeated([binary, "search", "--all", word], repo, 30)
+        timed.append((word, count, median, rss))
+    for phrase, count, _ in phrases:
+        median, _, rss = repeated([binary, "search", "--all", phrase], repo, 5)
+        timed.append((phrase, count, median, rss))
+    return timed
+
+
+def store_size(repo):
+    return sum(os.path.getsize(os.path.join(repo, ".convo", name)) for name in os.listdir(os.path.join(repo, ".convo")))
+
+
 def table_sizes(repo):
     """Bytes of the derived tables, from SQLite's dbstat."""
     database = sqlite3.connect(os.path.join(repo, ".convo", "store.sqlite"))
@@ -76,15 +119,18 @@ def prune_one_branch(binary, repo):
             return
 
 
-def baseline(binary, corpus, workdir, turns):
-    """Import and gc with an older binary; returns (import seconds, gc seconds)."""
+def baseline(binary, corpus, workdir, turns, words, phrases):
+    """Import, the same searches, and gc with an older binary; returns (import seconds, gc seconds, searches,
+    store bytes, table sizes)."""
     repo = os.path.join(workdir, f"baseline-{turns}")
     os.makedirs(repo)
     run([binary, "init"], repo)
     import_seconds, _, _ = run([binary, "import", corpus], repo)
+    timed = searches(binary, repo, words, phrases)
+    store, sizes = store_size(repo), table_sizes(repo)
     prune_one_branch(binary, repo)
     gc_seconds, _, _ = run([binary, "gc", "--prune=now"], repo)
-    return import_seconds, gc_seconds
+    return import_seconds, gc_seconds, timed, store, sizes
 
 
 def bench(binary, turns, workdir):
@@ -93,9 +139,10 @@ def bench(binary, turns, workdir):
         generated = subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), str(turns)], stdout=out,
                                    stderr=subprocess.PIPE, check=True)
     raw = int(generated.stderr.decode().split()[-1])
+    words, phrases = search_words(corpus), search_phrases(corpus)
     older = os.environ.get("BENCH_BASELINE")
     if older:
-        old_import, old_gc = baseline(os.path.abspath(older), corpus, workdir, turns)
+        old_import, old_gc, old_searches, old_store, old_sizes = baseline(os.path.abspath(older), corpus, workdir, turns, words, phrases)
     repo = os.path.join(workdir, f"repo-{turns}")
     os.makedirs(repo)
     run([binary, "init"], repo)
@@ -110,11 +157,8 @@ def bench(binary, turns, workdir):
     start = time.perf_counter()
     all_seconds, all_rss, listing = run([binary, "log", "--all", "--oneline"], repo, stdout=subprocess.PIPE)
     lines = listing.count(b"\n")
-    store = sum(os.path.getsize(os.path.join(repo, ".convo", name)) for name in os.listdir(os.path.join(repo, ".convo")))
-    searches = []
-    for word, count in search_words(corpus):
-        median, _, rss = repeated([binary, "search", "--all", word], repo, 30)
-        searches.append((word, count, median, rss))
+    store = store_size(repo)
+    timed = searches(binary, repo, words, phrases)
     sizes = table_sizes(repo)
     fsck_seconds, fsck_rss, _ = run([binary, "fsck"], repo)
     prune_one_branch(binary, repo)
@@ -124,8 +168,10 @@ def bench(binary, turns, workdir):
     print(f"import                      {import_seconds:8.2f} s   peak {import_rss:6.0f} MiB   {turns / import_seconds:8.0f} turns/s")
     print(f"log -n 20                   {log_median * 1000:8.1f} ms  (min {log_min * 1000:.1f} ms, process start alone {version_seconds * 1000:.1f} ms)  peak {log_rss:.0f} MiB")
     print(f"log --all --oneline | wc -l {all_seconds:8.2f} s   peak {all_rss:6.0f} MiB   {lines} lines")
-    for word, count, median, rss in searches:
-        print(f"search --all {word:14s} {median * 1000:8.1f} ms  (in {count} turns; 20 newest shown)  peak {rss:.0f} MiB")
+    both = {phrase: pair for phrase, _, pair in phrases}
+    for word, count, median, rss in timed:
+        held = f"; both words in {both[word]}" if word in both else ""
+        print(f"search --all {word:14s} {median * 1000:8.1f} ms  (in {count} turns{held}; 20 newest shown)  peak {rss:.0f} MiB")
     print(f"fsck                        {fsck_seconds:8.2f} s   peak {fsck_rss:6.0f} MiB")
     print(f"gc --prune=now              {gc_seconds:8.2f} s   peak {gc_rss:6.0f} MiB   (after deleting one branch)")
     print(f"store / raw text            {store / raw:8.2f}     ({store / 1e6:.1f} MB / {raw / 1e6:.1f} MB)")
@@ -134,6 +180,11 @@ def bench(binary, turns, workdir):
     if older:
         print(f"baseline import             {old_import:8.2f} s   (this binary: {import_seconds / old_import:.2f}x)")
         print(f"baseline gc --prune=now     {old_gc:8.2f} s   (this binary: {gc_seconds / old_gc:.2f}x)")
+        for (word, _, median, _), (_, _, old_median, _) in zip(timed, old_searches):
+            print(f"baseline search {word:11s} {old_median * 1000:8.1f} ms  (this binary: {median / old_median:.2f}x)")
+        print(f"baseline store / raw text   {old_store / raw:8.2f}     ({old_store / 1e6:.1f} MB)")
+        for name in ("turn_search (FTS5)", "search_doc"):
+            print(f"  baseline {name:18s} {old_sizes[name] / 1e6:8.1f} MB")
     sys.stdout.flush()
 
 

@@ -14,6 +14,11 @@ struct Search: ConvoCommand {
             together in that order; plan* matches any word starting with plan. Case and accents are ignored, \
             punctuation separates words, and there is no OR or NOT.
 
+            When more turns match than are shown, stderr says how many. The index knows which turns hold \
+            the words, not where: a phrase (or a word punctuation splits, like what's) is checked on the \
+            turns' texts, newest first, only until enough matches are found, so its count is then a lower \
+            bound ("at least"), with the number of turns holding all the words as the upper one.
+
             Exit status: 0 when something matched, 1 when nothing did (stdout stays empty, as with grep), \
             2 for a query that cannot be read.
 
@@ -36,7 +41,7 @@ struct Search: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let (entries, total) = try ConvoKit.Search.run(
+        let (entries, results) = try ConvoKit.Search.run(
             context.workspace(),
             SearchOptions(query: query, revision: revision, all: all, limit: limit ?? SearchOptions.defaultLimit))
         if json {
@@ -45,10 +50,18 @@ struct Search: ConvoCommand {
             let style = context.style
             context.out.write(entries.map { Self.line($0, style: style) + "\n" }.joined())
         }
-        if total > entries.count {
-            context.err.line("showing the \(entries.count) newest of \(total) matching turns; -n \(total) shows them all")
-        }
+        if let note = Self.note(shown: entries.count, results) { context.err.line(note) }
         if entries.isEmpty { throw CommandExit(status: .failure) }
+    }
+
+    /// What stderr says when not every match is shown, or nil when every one is.
+    static func note(shown: Int, _ results: SearchResults) -> String? {
+        if results.totalIsExact {
+            guard results.total > shown else { return nil }
+            return "showing the \(shown) newest of \(results.total) matching turns; -n \(results.total) shows them all"
+        }
+        return "showing the \(shown) newest of at least \(results.total) matching turns (at most \(results.candidates) "
+            + "hold all the words; word order was checked only until \(shown) matched); -n \(results.candidates) shows them all"
     }
 
     /// `a81d0b4 2026-11-20 user: Hello, my name is Alice. Remember…`
