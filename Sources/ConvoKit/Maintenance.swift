@@ -31,7 +31,10 @@ public struct GCReport: Sendable {
 public enum Maintenance {
     /// Expires reflog entries (`reflog_expire_days`, default 90; `reflog_expire_unreachable_days`, default
     /// 30), deletes unreachable objects older than the grace period, packs loose objects, and vacuums.
-    public static func gc(_ workspace: Workspace, _ options: GCOptions) throws -> GCReport {
+    /// `progress` receives one line per phase, for a person watching a long run.
+    public static func gc(
+        _ workspace: Workspace, _ options: GCOptions, progress: (String) -> Void = { _ in }
+    ) throws -> GCReport {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         let repository = workspace.repository
         let rules = try repository.read { reader in
@@ -40,6 +43,7 @@ public enum Maintenance {
                 reflogExpireBefore: now - 86_400 * Int64(try days(reader, .reflogExpireDays, default: 90)),
                 reflogUnreachableExpireBefore: now - 86_400 * Int64(try days(reader, .reflogExpireUnreachableDays, default: 30)))
         }
+        progress("planning: finding reachable turns")
         if options.dryRun {
             return GCReport(plan: try repository.read { try $0.planPrune(rules) }, repacked: 0)
         }
@@ -47,8 +51,10 @@ public enum Maintenance {
         // Planning and pruning happen in one write transaction, so no writer can slip in between.
         let (plan, repacked) = try repository.write { writer in
             let plan = try writer.read.planPrune(rules)
+            progress("pruning \(plan.turns.count) turns, repacking")
             return (plan, try writer.prune(plan))
         }
+        progress("compacting the database")
         try repository.vacuum()
         return GCReport(plan: plan, repacked: repacked, sizeBefore: before, sizeAfter: repository.fileSize())
     }

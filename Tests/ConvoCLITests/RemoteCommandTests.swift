@@ -248,6 +248,12 @@ extension Harness {
             #expect(gc.status == 0, "\(gc.err)")
             #expect(gc.err.contains("\r\u{1B}[Kchecking the server: 1/1"))
             #expect(gc.err.contains("\r\u{1B}[Kdeleting on the server: 1/1"))
+            // The local phases too, and the line is cleared before the summary.
+            #expect(gc.err.contains("\r\u{1B}[Kplanning: finding reachable turns"))
+            #expect(gc.err.contains("\r\u{1B}[Kcompacting the database"))
+            #expect(gc.err.contains("\r\u{1B}[Kmark 0 responses expired"))
+            let local = await harness.run("gc", "--dry-run")
+            #expect(local.err.contains("planning: finding reachable turns") && !local.err.contains("compacting"))
             harness.outputIsTerminal = false
             #expect(!(await harness.run("gc", "--remote", "--check-remote").err.contains("\r")))
         }

@@ -46,7 +46,7 @@ struct Gc: ConvoCommand {
             context.workspace(), GCOptions(prune: prune, dryRun: dryRun),
             remote: RemoteGCOptions(deleteUnreachable: remote, all: all, check: checkRemote),
             progress: { if showProgress { context.err.write("\r\u{1B}[K\($0)") } })
-        if showProgress && (remote || checkRemote) { context.err.write("\r\u{1B}[K") }
+        if showProgress { context.err.write("\r\u{1B}[K") }
         for failure in server.failures {
             context.err.line(
                 "error: response '\(failure.key.responseID)' at \(failure.key.origin): \(failure.message)"

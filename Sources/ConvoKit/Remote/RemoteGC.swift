@@ -104,7 +104,7 @@ extension Maintenance {
             }
         }
 
-        let local = try gc(workspace, options)
+        let local = try gc(workspace, options, progress: progress)
         guard remote.deleteUnreachable, let access else { return (local, report) }
 
         // Reachability after the local gc: its expired reflog entries no longer keep anything alive.
