@@ -49,6 +49,7 @@ import Testing
     @Test func logLimitReverseAndRevision() async throws {
         let harness = try await Harness.withHistory()
         #expect(await harness.run("log", "--oneline", "-n", "1").lines.count == 1)
+        #expect(await harness.run("log", "--oneline", "-n2").lines.count == 2, "git's joined form -n2")
         let reversed = await harness.run("log", "--oneline", "--reverse")
         #expect(reversed.lines.first?.contains("Hello, my name is Alice") == true)
         let travel = await harness.run("log", "--oneline", "travel")

@@ -73,6 +73,7 @@ import Testing
         #expect(result.lines.count == 1)
         #expect(result.lines.first?.contains("What's my name?") == true)
         #expect(result.err == "showing the 1 newest of 2 matching turns; -n 2 shows them all\n")
+        #expect(await harness.run("search", "--all", "-n2", "name").lines.count == 2, "git's joined form -n2")
     }
 
     @Test func aPhraseCountThatIsOnlyALowerBoundSaysSo() async throws {

@@ -26,7 +26,7 @@ struct Log: ConvoCommand {
             """)
 
     @Argument(help: "Start from this revision (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
-    @Option(name: .customShort("n"), help: "Show at most this many turns.") var limit: Int?
+    @Option(name: .customShort("n", allowingJoined: true), help: "Show at most this many turns.") var limit: Int?
     @Flag(help: "One line per turn: short id, refs, input → answer (the same as --format=oneline).") var oneline = false
     @Option(
         name: [.customLong("format"), .customLong("pretty")],

@@ -32,7 +32,7 @@ struct Search: ConvoCommand {
     @Argument(help: "Words, \"a phrase\", or prefix* (quote the whole query for the shell).") var query: String
     @Argument(help: "Search this turn and its ancestors (default HEAD).", completion: DynamicCompletion.revision) var revision: String?
     @Flag(help: "Search every stored turn, on every branch.") var all = false
-    @Option(name: .customShort("n"), help: "Show at most this many matches (default \(SearchOptions.defaultLimit)).") var limit: Int?
+    @Option(name: .customShort("n", allowingJoined: true), help: "Show at most this many matches (default \(SearchOptions.defaultLimit)).") var limit: Int?
     @Flag(help: "One JSON object per line.") var json = false
 
     func validate() throws {
