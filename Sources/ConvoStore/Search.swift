@@ -138,8 +138,12 @@ extension StoreReader {
         var hits = [SearchHit]()
         var checked = 0
         var found = 0
+        var round = 0
         while checked < candidates.count && hits.count < limit {
-            let size = words.exact ? limit - hits.count : max(2 * (limit - hits.count), Self.checkBatch)
+            // Batches double (50, 100, … 3,200): a rare phrase reads thousands of candidates, and a bigger batch
+            // lets `snippets` read them in storage order, inflating each pack once instead of once per turn.
+            let size = words.exact ? limit - hits.count : max(2 * (limit - hits.count), Self.checkBatch << min(round, 6))
+            round += 1
             let batch = try candidates[checked..<min(checked + size, candidates.count)].compactMap { candidate -> (Int64, ObjectID)? in
                 guard let turn = try candidate.turn ?? searchDocTurn(candidate.docid) else { return nil }
                 return (candidate.docid, turn)
@@ -210,7 +214,14 @@ extension StoreReader {
         let found: [Int64: (matched: [SearchSide], side: SearchSide, snippet: String)] = try scratch.write { scratch in
             try scratch.execute(sql: "CREATE VIRTUAL TABLE s USING fts5(input, output, tokenize = 'unicode61 remove_diacritics 2')")
             defer { try? scratch.execute(sql: "DROP TABLE s") }
-            for candidate in candidates {
+            // Newest-first candidates jump between packs (imports pack by conversation, time interleaves them);
+            // reading them in storage order inflates each pack once per batch.
+            let location = try db.cachedStatement(sql: "SELECT pack, offset FROM object WHERE id = ?")
+            let stored = try candidates.map { candidate -> (candidate: (docid: Int64, turn: ObjectID), pack: Int64, offset: Int64) in
+                let row = try Row.fetchOne(location, arguments: [Data(candidate.turn.bytes)])
+                return (candidate, row?["pack"] ?? Int64.max, row?["offset"] ?? 0)
+            }
+            for (candidate, _, _) in stored.sorted(by: { ($0.pack, $0.offset) < ($1.pack, $1.offset) }) {
                 let texts = try searchTexts(of: try turn(candidate.turn))
                 try scratch.execute(
                     sql: "INSERT INTO s(rowid, input, output) VALUES (?, ?, ?)", arguments: [candidate.docid, texts.input, texts.output])
