@@ -64,22 +64,11 @@ extension Maintenance {
             let tips = try repository.read { reader in try liveTips(reader, now: now) }
             report.checked = tips
             if !options.dryRun {
-                for (origin, keys) in group(tips) {
-                    var index = 0
-                    try await access.withClient(origin: origin) { client in
-                        for key in keys {
-                            index += 1
-                            progress("checking the server: \(index)/\(keys.count)")
-                            do {
-                                _ = try await client.retrieve(key.responseID)
-                            } catch ResponsesAPIError.notFound {
-                                report.missing.append(key)
-                            } catch {
-                                report.failures.append(RemoteFailure(key: key, message: "\(error)"))
-                            }
-                        }
-                    }
+                let asked = try await ask(tips, access: access, progress: { progress("checking the server: \($0)") }) {
+                    _ = try await $0.retrieve($1)
                 }
+                report.missing = asked.gone
+                report.failures += asked.failures
                 let missing = report.missing
                 if !missing.isEmpty {
                     try repository.write { writer in
@@ -131,30 +120,16 @@ extension Maintenance {
             return (local, report)
         }
 
-        var done = 0
-        for (origin, keys) in group(deletable) {
-            try await access.withClient(origin: origin) { client in
-                for key in keys {
-                    done += 1
-                    progress("deleting on the server: \(done)/\(deletable.count)")
-                    do {
-                        _ = try await client.delete(key.responseID)
-                        report.deleted.append(key)
-                    } catch ResponsesAPIError.notFound {
-                        report.alreadyGone.append(key)
-                    } catch {
-                        report.failures.append(RemoteFailure(key: key, message: "\(error)"))
-                    }
-                }
-            }
+        let deletion = try await ask(deletable, access: access, progress: { progress("deleting on the server: \($0)") }) {
+            _ = try await $0.delete($1)
         }
-        let outcome = report
+        report.deleted = deletion.answered
+        report.alreadyGone = deletion.gone
+        report.failures += deletion.failures
         try repository.write { writer in
-            for key in outcome.deleted { try writer.recordRemote(key, state: .deleted, reason: "gc --remote") }
-            for key in outcome.alreadyGone { try writer.recordRemote(key, state: .deleted, reason: "server 404") }
-            for failure in outcome.failures where deletable.contains(failure.key) {
-                try writer.recordDeleteFailure(failure.key, error: failure.message)
-            }
+            for key in deletion.answered { try writer.recordRemote(key, state: .deleted, reason: "gc --remote") }
+            for key in deletion.gone { try writer.recordRemote(key, state: .deleted, reason: "server 404") }
+            for failure in deletion.failures { try writer.recordDeleteFailure(failure.key, error: failure.message) }
         }
         return (local, report)
     }
@@ -179,6 +154,33 @@ extension Maintenance {
     static func unique(_ keys: [RemoteKey]) -> [RemoteKey] {
         var seen = Set<RemoteKey>()
         return keys.filter { seen.insert($0).inserted }
+    }
+
+    /// Sends `request` for every key, one kept-alive client per origin, reporting `done/total` to `progress`.
+    /// Keys the server answered, keys it does not have (404), and the requests that failed otherwise.
+    private static func ask(
+        _ keys: [RemoteKey], access: ServerAccess, progress: (String) -> Void,
+        _ request: (ResponsesClient, String) async throws -> Void
+    ) async throws -> (answered: [RemoteKey], gone: [RemoteKey], failures: [RemoteFailure]) {
+        var answered = [RemoteKey](), gone = [RemoteKey](), failures = [RemoteFailure]()
+        var done = 0
+        for (origin, group) in group(keys) {
+            try await access.withClient(origin: origin) { client in
+                for key in group {
+                    done += 1
+                    progress("\(done)/\(keys.count)")
+                    do {
+                        try await request(client, key.responseID)
+                        answered.append(key)
+                    } catch ResponsesAPIError.notFound {
+                        gone.append(key)
+                    } catch {
+                        failures.append(RemoteFailure(key: key, message: "\(error)"))
+                    }
+                }
+            }
+        }
+        return (answered, gone, failures)
     }
 
     /// Keys grouped by origin, origins sorted, each group in its given order.
