@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|completion|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -519,6 +519,22 @@ _convo_search() {
     case "${positional_number}" in
     2)
         __convo_add_completions -W "$(__convo_custom_complete ---completion search -- positional@1 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_convo_completion() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __convo_add_completions -W 'zsh'$'\n''bash'$'\n''fish'
         return
         ;;
     esac
