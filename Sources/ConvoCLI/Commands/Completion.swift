@@ -12,9 +12,9 @@ struct CompletionCommand: ConvoCommand {
             shell set up by hand, load the script from its startup file:
 
             Examples:
+              convo completion fish | source           # in ~/.config/fish/config.fish
               eval "$(convo completion bash)"          # in ~/.bashrc
               source <(convo completion zsh)           # in ~/.zshrc, after compinit
-              convo completion fish | source           # in ~/.config/fish/config.fish
             """)
 
     @Argument(help: "The shell: bash, zsh or fish.") var shell: CompletionShell
