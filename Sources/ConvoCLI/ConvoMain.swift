@@ -85,9 +85,10 @@ public enum ConvoMain {
             environment.errors.line("error: \(error)")
             return status.rawValue
         }
-        // ArgumentParser's own errors: usage.
+        // ArgumentParser's own errors (and ValidationError) are usage; any other error is not the user's
+        // arguments, so it is a plain failure, never the usage code.
         environment.errors.line(Convo.fullMessage(for: error).replacingOccurrences(of: "Error: ", with: "error: "))
-        return ExitStatus.usage.rawValue
+        return code == .validationFailure ? ExitStatus.usage.rawValue : ExitStatus.failure.rawValue
     }
 }
 
@@ -112,8 +113,9 @@ extension ExitStatus {
             }
         case let error as ConvoError:
             switch error {
-            case .invalidTranscript, .unreadableFile: .invalidInput
+            case .invalidTranscript, .unreadableFile, .invalidDatabaseRow: .invalidInput
             case .unknownConfigKey, .invalidConfigValue, .invalidOption: .usage
+            case .invalidStoredConfig: .failure
             }
         case let error as SayError:
             switch error {

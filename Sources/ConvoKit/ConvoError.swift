@@ -12,6 +12,10 @@ public enum ConvoError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidConfigValue(key: String, value: String, reason: String)
     /// An option value that does not make sense (e.g. `--format pdf`).
     case invalidOption(String)
+    /// A setting stored in the repository (edited by hand, or by an older convo) that is not valid for its key.
+    case invalidStoredConfig(key: String, value: String, reason: String)
+    /// A row of another program's database (llm's logs) with a column convo cannot read; nothing was imported.
+    case invalidDatabaseRow(path: String, row: String, column: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +29,10 @@ public enum ConvoError: Error, Equatable, Sendable, CustomStringConvertible {
             "invalid value '\(value)' for '\(key)': \(reason)"
         case .invalidOption(let message):
             message
+        case .invalidStoredConfig(let key, let value, let reason):
+            "the setting \(key) is '\(value)', which is not valid: \(reason)\nhint: run 'convo config --unset \(key)' for the default, or 'convo config \(key) <value>'"
+        case .invalidDatabaseRow(let path, let row, let column, let reason):
+            "\(path): \(row): column '\(column)' \(reason)\nnothing was imported; fix or delete the row and run the import again"
         }
     }
 }

@@ -96,8 +96,7 @@ public enum Inspection {
             let tip = try head.tip.flatMap { try reader.summary($0) }
             let retention = try Retention.days(reader)
             let tipRecord = try tip.map { try TipRecord.read($0, reader) }
-            var config = [ConfigKey: String]()
-            for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
+            let config = try ConfigKey.stored(reader)
             let endpoint = try? APIEndpoint.resolve(
                 config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: true)
             let nextSay = endpoint.map {
@@ -111,8 +110,8 @@ public enum Inspection {
             }
             return StatusReport(
                 head: head, tip: tip, depth: depth,
-                model: try reader.config(ConfigKey.model.rawValue), provider: try reader.config(ConfigKey.provider.rawValue) ?? "xai",
-                baseURL: try reader.config(ConfigKey.baseURL.rawValue), retentionDays: retention,
+                model: config[.model], provider: config[.provider] ?? "xai",
+                baseURL: config[.baseURL], retentionDays: retention,
                 remote: try tip.map { try RemoteState.of($0, reader: reader, retentionDays: retention, now: now) } ?? .none,
                 nextSay: nextSay, replay: replay)
         }

@@ -182,9 +182,9 @@ public enum LLMImport {
                 }
                 var log = Log()
                 var oldTurns = [String: [Int]]()
-                if old { oldTurns = try readConversations(db, into: &log) }
+                if old { oldTurns = try readConversations(db, into: &log, path: displayPath) }
                 if new {
-                    let threads = try readThreads(db, into: &log, continuing: oldTurns)
+                    let threads = try readThreads(db, into: &log, continuing: oldTurns, path: displayPath)
                     // A conversation that a newer llm continued as a thread of the same id ends on the thread's
                     // tip, under the conversation's name.
                     var oldNames = [String: String]()
@@ -209,24 +209,26 @@ public enum LLMImport {
 
     /// The older layout: responses chained by `conversation_id` in time order. Returns each conversation's
     /// turns (indices into `log.turns`, oldest first).
-    private static func readConversations(_ db: Database, into log: inout Log) throws -> [String: [Int]] {
+    private static func readConversations(_ db: Database, into log: inout Log, path: String) throws -> [String: [Int]] {
         var names = [String: String]()
-        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM conversations") {
-            if let id: String = row["id"], let name: String = row["name"] { names[id] = name }
+        for raw in try Row.fetchAll(db, sql: "SELECT id, name FROM conversations") {
+            let row = try LLMRow(raw, path: path, table: "conversation")
+            if let id = try row.text("id"), let name = try row.text("name") { names[id] = name }
         }
         var turns = [String: [Int]]()
         var order = [String]()
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM responses ORDER BY datetime_utc, id") {
-            let id: String = row["id"] ?? ""
-            let conversation: String = row["conversation_id"] ?? id
+        for raw in try Row.fetchAll(db, sql: "SELECT * FROM responses ORDER BY datetime_utc, id") {
+            let row = try LLMRow(raw, path: path, table: "response")
+            let id = row.id
+            let conversation = try row.text("conversation_id") ?? id
             var input = [DraftMessage]()
-            if let prompt: String = row["prompt"] { input.append(DraftMessage(role: "user", text: prompt)) }
-            let system: String? = row["system"]
+            if let prompt = try row.text("prompt") { input.append(DraftMessage(role: "user", text: prompt)) }
+            let system = try row.text("system")
             log.turns.append(Turn(
-                id: id, parent: turns[conversation]?.last, model: row["model"], resolvedModel: row["resolved_model"],
-                instructions: system.flatMap { $0.isEmpty ? nil : $0 }, input: input, output: row["response"] ?? "",
-                inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], options: options(row["options_json"]),
-                createdAt: time(row["datetime_utc"])))
+                id: id, parent: turns[conversation]?.last, model: try row.text("model"), resolvedModel: try row.text("resolved_model"),
+                instructions: system.flatMap { $0.isEmpty ? nil : $0 }, input: input, output: try row.text("response") ?? "",
+                inputTokens: try row.count("input_tokens"), outputTokens: try row.count("output_tokens"),
+                options: options(try row.text("options_json")), createdAt: time(try row.text("datetime_utc"))))
             if turns[conversation] == nil { order.append(conversation) }
             turns[conversation, default: []].append(log.turns.count - 1)
         }
@@ -243,24 +245,28 @@ public enum LLMImport {
     /// belongs to the conversation's turns: the first new turn continues the last of them before it.
     /// Returns the thread ids.
     private static func readThreads(
-        _ db: Database, into log: inout Log, continuing oldTurns: [String: [Int]]
+        _ db: Database, into log: inout Log, continuing oldTurns: [String: [Int]], path: String
     ) throws -> Set<String> {
         var ids = Set<String>()
         var messages = [String: (parent: String?, role: String)]()
-        for row in try Row.fetchAll(db, sql: "SELECT hash, parent_hash, role FROM messages") {
-            if let hash: String = row["hash"] { messages[hash] = (row["parent_hash"], row["role"] ?? "user") }
+        for raw in try Row.fetchAll(db, sql: "SELECT hash, parent_hash, role FROM messages") {
+            let row = try LLMRow(raw, path: path, table: "message", idColumn: "hash")
+            if let hash = try row.text("hash") { messages[hash] = (try row.text("parent_hash"), try row.text("role") ?? "user") }
         }
         var texts = [String: String]()
         for row in try Row.fetchAll(
             db, sql: "SELECT message_hash, text FROM parts WHERE text IS NOT NULL AND (type IS NULL OR type = 'text') ORDER BY message_hash, position")
         {
-            if let hash: String = row["message_hash"], let text: String = row["text"] { texts[hash, default: ""] += text }
+            let row = try LLMRow(row, path: path, table: "part of message", idColumn: "message_hash")
+            if let hash = try row.text("message_hash"), let text = try row.text("text") { texts[hash, default: ""] += text }
         }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM turns ORDER BY datetime_utc, id")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM turns ORDER BY datetime_utc, id").map {
+            try LLMRow($0, path: path, table: "turn")
+        }
         var turnAt = [String: Int]()  // tip message → turn index
         let first = log.turns.count
         for (offset, row) in rows.enumerated() {
-            if let tip: String = row["tip_message_hash"], turnAt[tip] == nil { turnAt[tip] = first + offset }
+            if let tip = try row.text("tip_message_hash"), turnAt[tip] == nil { turnAt[tip] = first + offset }
         }
         /// The chain from `hash` up to (not including) `stop` or a turn's tip, oldest first, and that turn.
         func segment(from hash: String?, stop: String?) -> (hashes: [String], turn: Int?) {
@@ -275,11 +281,11 @@ public enum LLMImport {
             return (hashes.reversed(), nil)
         }
         for row in rows {
-            let parentHash: String? = row["parent_message_hash"]
-            let answer = segment(from: row["tip_message_hash"], stop: parentHash).hashes
+            let parentHash = try row.text("parent_message_hash")
+            let answer = segment(from: try row.text("tip_message_hash"), stop: parentHash).hashes
             var asked = segment(from: parentHash, stop: nil)
-            let createdAt = time(row["datetime_utc"])
-            if asked.turn == nil, let thread: String = row["thread_id"],
+            let createdAt = time(try row.text("datetime_utc"))
+            if asked.turn == nil, let thread = try row.text("thread_id"),
                 let earlier = oldTurns[thread]?.last(where: { log.turns[$0].createdAt <= createdAt })
             {
                 let lastAnswer = asked.hashes.lastIndex { messages[$0]?.role == "assistant" }
@@ -296,17 +302,18 @@ public enum LLMImport {
             }
             let output = answer.filter { messages[$0]?.role == "assistant" }.compactMap { texts[$0] }.joined()
             log.turns.append(Turn(
-                id: row["id"] ?? "", parent: asked.turn, model: row["model"], resolvedModel: row["resolved_model"],
+                id: row.id, parent: asked.turn, model: try row.text("model"), resolvedModel: try row.text("resolved_model"),
                 instructions: instructions.isEmpty ? nil : instructions.joined(separator: "\n\n"), input: input,
-                output: output, inputTokens: row["input_tokens"], outputTokens: row["output_tokens"],
-                options: options(row["options_json"]), createdAt: createdAt))
+                output: output, inputTokens: try row.count("input_tokens"), outputTokens: try row.count("output_tokens"),
+                options: options(try row.text("options_json")), createdAt: createdAt))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, name, tip_message_hash FROM threads ORDER BY datetime_utc, id") {
-            guard let id: String = row["id"] else { continue }
+        for raw in try Row.fetchAll(db, sql: "SELECT id, name, tip_message_hash FROM threads ORDER BY datetime_utc, id") {
+            let row = try LLMRow(raw, path: path, table: "thread")
+            guard let id = try row.text("id") else { continue }
             ids.insert(id)
             // The thread's tip is a turn's answer, or a message below one (a fork at a question).
-            guard let tip = segment(from: row["tip_message_hash"], stop: nil).turn else { continue }
-            log.conversations.append(Conversation(id: id, name: row["name"], tip: tip, fromThread: true))
+            guard let tip = segment(from: try row.text("tip_message_hash"), stop: nil).turn else { continue }
+            log.conversations.append(Conversation(id: id, name: try row.text("name"), tip: tip, fromThread: true))
         }
         return ids
     }
@@ -344,5 +351,71 @@ public enum LLMImport {
             seconds -= (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60)
         }
         return seconds
+    }
+}
+
+/// One row of llm's database, read defensively: llm's tables are another program's data (and SQLite keeps any
+/// value in any column), so every column is inspected by its storage class instead of GRDB's typed
+/// subscripts, which stop the process on a value they cannot convert. A value of the wrong kind is
+/// ``ConvoError/invalidDatabaseRow(path:row:column:reason:)`` naming the row by llm's id and the column.
+struct LLMRow {
+    let row: Row
+    let path: String
+    /// What the row is, for messages: `response`, `turn`, `thread`.
+    let table: String
+    /// llm's id of the row (a text column), or its position when it has none readable.
+    let id: String
+
+    init(_ row: Row, path: String, table: String, idColumn: String = "id") throws {
+        self.row = row
+        self.path = path
+        self.table = table
+        id = switch Self.value(row, idColumn) {
+        case .string(let text): text
+        case .int64(let number): String(number)
+        default: ""
+        }
+    }
+
+    private func fail(_ column: String, _ reason: String) -> ConvoError {
+        .invalidDatabaseRow(path: path, row: id.isEmpty ? table : "\(table) \(id)", column: column, reason: reason)
+    }
+
+    private func value(_ column: String) -> DatabaseValue.Storage { Self.value(row, column) }
+
+    private static func value(_ row: Row, _ column: String) -> DatabaseValue.Storage {
+        guard row.hasColumn(column) else { return .null }
+        let value: DatabaseValue = row[column]
+        return value.storage
+    }
+
+    /// A text column: NULL is nil; a BLOB is accepted only as valid UTF-8.
+    func text(_ column: String) throws -> String? {
+        switch value(column) {
+        case .null: return nil
+        case .string(let text): return text
+        case .blob(let data):
+            guard let text = String(validating: data, as: UTF8.self) else { throw fail(column, "holds \(data.count) bytes that are not UTF-8 text") }
+            return text
+        case .int64(let number): throw fail(column, "holds the number \(number), not text")
+        case .double(let number): throw fail(column, "holds the number \(number), not text")
+        }
+    }
+
+    /// A token count: NULL is nil; otherwise a whole number from 0 to Int64.max.
+    func count(_ column: String) throws -> Int64? {
+        switch value(column) {
+        case .null: return nil
+        case .int64(let number):
+            guard number >= 0 else { throw fail(column, "holds \(number), not a number of tokens") }
+            return number
+        case .double(let number):
+            guard number >= 0, number < 9.2e18, number.rounded(.towardZero) == number, let whole = Int64(exactly: number) else {
+                throw fail(column, "holds \(number), not a whole number of tokens")
+            }
+            return whole
+        case .string(let text): throw fail(column, "holds the text '\(text.prefix(40))', not a number of tokens")
+        case .blob(let data): throw fail(column, "holds \(data.count) bytes of binary data, not a number of tokens")
+        }
     }
 }

@@ -40,8 +40,9 @@ public enum Maintenance {
         let rules = try repository.read { reader in
             PruneRules(
                 pruneBefore: try pruneTime(options.prune ?? "2.weeks.ago", now: now),
-                reflogExpireBefore: now - 86_400 * Int64(try days(reader, .reflogExpireDays, default: 90)),
-                reflogUnreachableExpireBefore: now - 86_400 * Int64(try days(reader, .reflogExpireUnreachableDays, default: 30)))
+                reflogExpireBefore: Seconds.difference(now, Seconds.days(Int64(try days(reader, .reflogExpireDays, default: 90)))),
+                reflogUnreachableExpireBefore: Seconds.difference(
+                    now, Seconds.days(Int64(try days(reader, .reflogExpireUnreachableDays, default: 30)))))
         }
         progress("planning: finding reachable turns")
         if options.dryRun {
@@ -60,7 +61,7 @@ public enum Maintenance {
     }
 
     private static func days(_ reader: StoreReader, _ key: ConfigKey, default value: Int) throws -> Int {
-        Int(try reader.config(key.rawValue) ?? "") ?? value
+        try key.days(reader.config(key.rawValue), default: value)
     }
 
     /// Parses `--prune`: nil for `never`.
@@ -80,7 +81,8 @@ public enum Maintenance {
                 case "week", "weeks": 604_800
                 default: nil
                 }
-                if let unit { return now - count * unit }
+                // Saturated: 99999999999999999.weeks.ago is before any turn, not an overflow trap.
+                if let unit { return Seconds.difference(now, Seconds.product(count, unit)) }
             }
             throw ConvoError.invalidOption("--prune=\(text) is not 'now', 'never', an RFC 3339 time or N.days.ago / N.weeks.ago")
         }

@@ -106,6 +106,15 @@ public enum Navigation {
         }
     }
 
+    /// The existing branch a typed name means: one stored with exactly these code points (written before names
+    /// were normalised to NFC, or named `refs/…` by an older convo), else the name normalised as a new one.
+    public static func existingBranch(_ workspace: Workspace, _ text: String) throws -> BranchName {
+        if let stored = try? BranchName(stored: text), try workspace.repository.read({ try $0.target(of: stored.refName) }) != nil {
+            return stored
+        }
+        return try BranchName(text)
+    }
+
     /// Renames a branch; HEAD follows if it was on it.
     public static func renameBranch(_ workspace: Workspace, from old: BranchName?, to new: BranchName) throws -> BranchName {
         try workspace.repository.write { writer in

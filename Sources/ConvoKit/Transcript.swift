@@ -31,7 +31,14 @@ public enum Transcript {
             var lastOfConversation = [String: ObjectID]()
             var branchTips = [String: ObjectID]()
             var continuesHead = false
+            // The 1-based file line that last named each branch, for messages about the branch.
+            var branchLine = [String: Int]()
+            var spellings = [String: (name: String, line: Int)]()
+            var headLine = 0
             let before = try writer.read.objectCounts()[.turn] ?? 0
+            // Lines without a conversation continue the current branch, from its tip.
+            let headBranch = try writer.read.head().branch
+            let headTip = try headBranch.flatMap { try writer.read.target(of: $0.refName) }
             try forEachLine(data, source: source, defaultTime: now, earlierLines: { ids.count }) { line in
                 var draft = line.draft
                 switch line.parent {
@@ -41,32 +48,49 @@ public enum Transcript {
                         throw ConvoError.invalidTranscript(source: source, line: line.number, reason: "parent '\(revision)': \(error)")
                     }
                 case .root: draft.parent = nil
-                case .implicit: draft.parent = lastOfConversation[line.conversation ?? ""]
+                case .implicit:
+                    draft.parent = lastOfConversation[line.conversation ?? ""] ?? (line.conversation == nil ? headTip : nil)
                 }
                 let id = try writer.insert(draft)
                 ids.append(id)
                 lastOfConversation[line.conversation ?? ""] = id
-                if let conversation = line.conversation { branchTips[conversation] = id }
-                for branch in line.branches { branchTips[branch] = id }
-                if line.conversation == nil && line.parent == .implicit { continuesHead = true }
+                for name in [line.conversation].compactMap({ $0 }) + line.branches {
+                    // Swift compares strings by canonical equivalence, so `café` in NFC and in NFD are one key
+                    // here; a file that spells one name both ways came from a repository holding two branches,
+                    // and must not be merged into one silently.
+                    let normalized = name.precomposedStringWithCanonicalMapping
+                    if let earlier = spellings[normalized], !earlier.name.unicodeScalars.elementsEqual(name.unicodeScalars) {
+                        throw ConvoError.invalidTranscript(
+                            source: source, line: line.number,
+                            reason: "conversation '\(normalized)' is spelled here in other Unicode code points than on line \(earlier.line) (NFC and NFD); branch names are kept in NFC, so the two would merge into one branch: rename one of them in the file")
+                    }
+                    spellings[normalized] = (name, line.number)
+                    branchTips[normalized] = id
+                    branchLine[normalized] = line.number
+                }
+                if line.conversation == nil && line.parent == .implicit {
+                    continuesHead = true
+                    headLine = line.number
+                }
             }
             try writer.flush()
             let newTurns = (try writer.read.objectCounts()[.turn] ?? 0) - before
             // Lines with no conversation at all, chained implicitly, continue HEAD's branch.
-            if continuesHead, let tip = lastOfConversation[""], let branch = try writer.read.head().branch {
+            if continuesHead, let tip = lastOfConversation[""], let branch = headBranch {
                 branchTips[branch.rawValue] = tip
+                branchLine[branch.rawValue] = headLine
             }
             var moved = [String: String]()
             for (name, tip) in branchTips.sorted(by: { $0.key < $1.key }) {
                 let branch: BranchName
                 do { branch = try BranchName(name) } catch {
-                    throw ConvoError.invalidTranscript(source: source, line: 0, reason: "conversation \(error)")
+                    throw ConvoError.invalidTranscript(source: source, line: branchLine[name] ?? 1, reason: "conversation \(error)")
                 }
                 let old = try writer.read.target(of: branch.refName)
                 if old == tip { continue }
                 if let old, !(try writer.read.ancestry(of: tip).contains { $0.id == old }) {
                     throw ConvoError.invalidTranscript(
-                        source: source, line: 0,
+                        source: source, line: branchLine[name] ?? 1,
                         reason: "branch '\(name)' exists and the imported conversation does not continue it; rename the conversation in the file or delete the branch")
                 }
                 try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)")
@@ -141,7 +165,9 @@ public enum Transcript {
             case .null: parent = .root
             case .int(let line):
                 guard line >= 0, line < index else {
-                    throw fail("'parent' \(line) must be the 0-based number of an earlier line (0...\(index - 1))")
+                    throw fail(index == 0
+                        ? "'parent' \(line) must be the 0-based number of an earlier line, and this is the first line; use null for a first turn"
+                        : "'parent' \(line) must be the 0-based number of an earlier line (0 to \(index - 1))")
                 }
                 parent = .line(Int(line))
             case .string(let id): parent = .turn(id)

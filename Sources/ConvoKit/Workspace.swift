@@ -66,8 +66,10 @@ public enum ConfigKey: String, CaseIterable, Sendable {
                 throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected an http(s) URL such as https://api.x.ai/v1")
             }
         case .retentionDays, .reflogExpireDays, .reflogExpireUnreachableDays:
-            guard let days = Int(value), days > 0 else {
-                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected a positive number of days")
+            guard let days = Int(value), Self.days.contains(days) else {
+                throw ConvoError.invalidConfigValue(
+                    key: rawValue, value: value,
+                    reason: "expected a whole number of days from \(Self.days.lowerBound) to \(Self.days.upperBound)")
             }
         case .model, .apiKeyCommand:
             guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {

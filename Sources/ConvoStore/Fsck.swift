@@ -110,10 +110,16 @@ extension StoreReader {
                 }
                 expect(id, .turn, from: name, as: "target")
             } else if let symbolic: String = row["symbolic"], name == "HEAD" {
-                if !symbolic.hasPrefix("refs/heads/") || BranchName.violation(in: String(symbolic.dropFirst(11))) != nil {
+                if !symbolic.hasPrefix("refs/heads/") || BranchName.gitViolation(in: String(symbolic.dropFirst(11))) != nil {
                     report.problems.append(.init(kind: "bad-ref", subject: name, detail: "points at '\(symbolic)', not a branch"))
                 }
             }
+        }
+        let branchNames = try String.fetchAll(db, sql: "SELECT name FROM ref WHERE name LIKE 'refs/heads/%'").map { String($0.dropFirst(11)) }
+        for spellings in BranchName.spellingCollisions(branchNames) {
+            report.problems.append(.init(
+                kind: "bad-ref", subject: "refs/heads/" + spellings[0],
+                detail: "\(spellings.count) branches have this name in different Unicode spellings (NFC and NFD); convo now keeps names in NFC and will not merge them: keep one, e.g. 'convo branch -D' the other after checking 'convo log' of each"))
         }
         for entry in try reflog(nil) {
             for id in [entry.old, entry.new].compactMap({ $0 }) where kinds[id] == nil {

@@ -1,11 +1,23 @@
+import Foundation
+
 /// A validated branch name, following git's `check-ref-format --branch` rules.
 public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The short name, e.g. `main` or `travel/rome`.
     public let rawValue: String
 
-    /// Validates `name`, throwing ``StoreError/invalidRefName(_:reason:)`` with the broken rule.
+    /// Validates a name entering convo (an argument, an import file, a fetch), normalised to Unicode NFC so
+    /// that `café` typed on any keyboard is one branch; throws ``StoreError/invalidRefName(_:reason:)`` with
+    /// the broken rule.
     public init(_ name: String) throws(StoreError) {
-        if let reason = Self.violation(in: name) { throw .invalidRefName(name, reason: reason) }
+        let normalized = name.precomposedStringWithCanonicalMapping
+        if let reason = Self.violation(in: normalized) { throw .invalidRefName(name, reason: reason) }
+        rawValue = normalized
+    }
+
+    /// A name as the repository already stores it, byte for byte: checked only against git's rules, so that
+    /// branches written before names were normalised (or named `refs/…`) stay listed and reachable.
+    public init(stored name: String) throws(StoreError) {
+        if let reason = Self.gitViolation(in: name) { throw .invalidRefName(name, reason: reason) }
         rawValue = name
     }
 
@@ -16,8 +28,36 @@ public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public static func < (lhs: BranchName, rhs: BranchName) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The first rule `name` breaks, or nil when it is a valid branch name.
+    // By code points, as SQLite compares the stored refs: String's == treats NFC and NFD `café` as equal,
+    // which would make two stored branches one (e.g. "cannot delete the current branch" for the other).
+    public static func == (lhs: BranchName, rhs: BranchName) -> Bool {
+        lhs.rawValue.unicodeScalars.elementsEqual(rhs.rawValue.unicodeScalars)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for scalar in rawValue.unicodeScalars { hasher.combine(scalar.value) }
+    }
+
+    /// The first rule a new branch name breaks, or nil when it is valid: git's rules, and no `refs/` prefix
+    /// (git would make `refs/heads/refs/heads/x`, which every revision lookup reads as branch `x`).
     public static func violation(in name: String) -> String? {
+        if let reason = gitViolation(in: name) { return reason }
+        if name.hasPrefix("refs/") {
+            return "it starts with 'refs/', which reads as a full ref name; name the branch '\(name.split(separator: "/").last ?? "")' instead"
+        }
+        return nil
+    }
+
+    /// Stored names that differ only in their Unicode spelling (NFC against NFD), grouped; written by a convo
+    /// that did not normalise names. `fsck` reports them; nothing merges them.
+    public static func spellingCollisions(_ names: [String]) -> [[String]] {
+        var groups = [String: [String]]()
+        for name in names { groups[name.precomposedStringWithCanonicalMapping, default: []].append(name) }
+        return groups.values.filter { $0.count > 1 }.sorted { $0[0].utf8.lexicographicallyPrecedes($1[0].utf8) }
+    }
+
+    /// The first of git's `check-ref-format --branch` rules that `name` breaks, or nil.
+    public static func gitViolation(in name: String) -> String? {
         if name.isEmpty { return "it is empty" }
         if name == "@" { return "'@' alone is reserved" }
         if name == "HEAD" { return "'HEAD' is reserved" }

@@ -8,9 +8,10 @@ extension StoreReader {
 
     /// Resolves a parsed revision to a turn id; `text` is what the user typed, for messages.
     public func resolve(_ revision: Revision, text: String) throws -> ObjectID {
-        switch revision {
+        var id: ObjectID
+        switch revision.base {
         case .name(let name):
-            return try resolveName(name)
+            id = try resolveName(name)
         case .reflog(let ref, let index):
             let refName = try reflogRefName(ref)
             let entries = try reflog(refName)
@@ -18,16 +19,15 @@ extension StoreReader {
             guard index < entries.count else {
                 throw StoreError.reflogEntryNotFound(ref: shown, index: index, count: entries.count)
             }
-            guard let id = entries[index].new else { throw StoreError.unknownRevision(text) }
-            return id
-        case .ancestor(let base, let generations):
-            var id = try resolve(base, text: text)
-            for step in 0..<generations {
-                guard let parent = try parent(of: id) else { throw StoreError.noSuchAncestor(text, available: step) }
-                id = parent
-            }
-            return id
+            guard let new = entries[index].new else { throw StoreError.unknownRevision(text) }
+            id = new
         }
+        // One loop over the total, so `HEAD^^^^` counts every earlier turn it passed in its message.
+        for step in 0..<revision.generations {
+            guard let parent = try parent(of: id) else { throw StoreError.noSuchAncestor(text, available: step) }
+            id = parent
+        }
+        return id
     }
 
     private func parent(of id: ObjectID) throws -> ObjectID? {
@@ -54,8 +54,13 @@ extension StoreReader {
             guard let tip = head.tip else { throw StoreError.unbornBranch(head.branch?.rawValue ?? "HEAD") }
             return tip
         }
-        let refName = name.hasPrefix("refs/heads/") ? name : "refs/heads/" + name
-        if let tip = try target(of: refName) { return tip }
+        // git's order: the full ref as typed, then the branch; a name as stored (exact code points) before its
+        // NFC spelling, which is how names are stored since they are normalised.
+        var refNames = name.hasPrefix("refs/heads/") ? [name, "refs/heads/" + name] : ["refs/heads/" + name]
+        refNames += refNames.map { $0.precomposedStringWithCanonicalMapping }
+        for refName in refNames {
+            if let tip = try target(of: refName) { return tip }
+        }
         if Hex.isHex(name), name.count >= 4 {
             let candidates = try objectIDs(withHexPrefix: name)
             let turns = try candidates.filter { try kind(of: $0) == .turn }

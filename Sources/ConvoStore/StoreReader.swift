@@ -252,7 +252,7 @@ public struct StoreReader {
             throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD is missing")
         }
         if let symbolic: String = row["symbolic"] {
-            let branch = try BranchName(String(symbolic.dropFirst("refs/heads/".count)))
+            let branch = try BranchName(stored: String(symbolic.dropFirst("refs/heads/".count)))
             return .branch(branch, tip: try target(of: symbolic))
         }
         guard let data: Data = row["target"], let id = ObjectID(bytes: data) else {
@@ -275,7 +275,7 @@ public struct StoreReader {
     /// A branch and its tip from a `ref` row, nil for a row that is not a valid branch.
     private static func branch(_ row: Row) -> (name: BranchName, tip: ObjectID)? {
         let name: String = row["name"]
-        guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(String(name.dropFirst(11))) else {
+        guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(stored: String(name.dropFirst(11))) else {
             return nil
         }
         return (branch, tip)

@@ -126,11 +126,13 @@ import Testing
         #expect(route(.expired).isReplay)
     }
 
-    @Test func expiryIsCreationPlusRetentionDays() {
+    @Test func expiryIsCreationPlusRetentionDays() throws {
         #expect(Retention.expiresAt(createdAt: 100, days: 30) == 100 + 30 * 86_400)
-        #expect(Retention.days(configured: nil) == 30)
-        #expect(Retention.days(configured: "7") == 7)
-        #expect(Retention.days(configured: "nonsense") == 30)
+        #expect(try Retention.days(configured: nil) == 30)
+        #expect(try Retention.days(configured: "7") == 7)
+        // A stored value that is not a valid day count is an error naming the key, not a silent default.
+        #expect(throws: ConvoError.self) { try Retention.days(configured: "nonsense") }
+        #expect(throws: ConvoError.self) { try Retention.days(configured: "106751991167300") }
         #expect(route(nil, age: 30 * 86_400) == .replay(.expired(at: Self.now)))
         #expect(route(nil, age: 30 * 86_400 - 1) == .chain(previousResponseID: "resp_1"))
     }

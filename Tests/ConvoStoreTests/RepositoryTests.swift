@@ -96,6 +96,9 @@ import Testing
             #expect(try reader.resolve("HEAD^^") == ids[1])
             #expect(try reader.resolve("HEAD~3") == ids[0])
             #expect(throws: StoreError.noSuchAncestor("HEAD~4", available: 3)) { try reader.resolve("HEAD~4") }
+            // Every suffix counts: HEAD^^^^ on four turns passed three earlier ones.
+            #expect(throws: StoreError.noSuchAncestor("HEAD^^^^", available: 3)) { try reader.resolve("HEAD^^^^") }
+            #expect(throws: StoreError.noSuchAncestor("HEAD~2^^", available: 3)) { try reader.resolve("HEAD~2^^") }
             #expect(try reader.resolve(String(ids[2].hex.prefix(10))) == ids[2])
             #expect(try reader.resolve(ids[2].hex.uppercased()) == ids[2])
             let responseID = try reader.summary(ids[1])!.responseID!

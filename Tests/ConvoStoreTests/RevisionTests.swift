@@ -13,25 +13,51 @@ import Testing
     }
 
     @Test func ancestorSuffixes() throws {
-        #expect(try Revision.parse("HEAD~") == .ancestor(.name("HEAD"), generations: 1))
-        #expect(try Revision.parse("HEAD~3") == .ancestor(.name("HEAD"), generations: 3))
-        #expect(try Revision.parse("main^") == .ancestor(.name("main"), generations: 1))
-        #expect(try Revision.parse("main^1") == .ancestor(.name("main"), generations: 1))
+        #expect(try Revision.parse("HEAD~") == Revision(.name("HEAD"), generations: 1))
+        #expect(try Revision.parse("HEAD~3") == Revision(.name("HEAD"), generations: 3))
+        #expect(try Revision.parse("main^") == Revision(.name("main"), generations: 1))
+        #expect(try Revision.parse("main^1") == Revision(.name("main"), generations: 1))
         #expect(try Revision.parse("main^0") == .name("main"))
-        #expect(try Revision.parse("HEAD~2^") == .ancestor(.ancestor(.name("HEAD"), generations: 2), generations: 1))
-        #expect(try Revision.parse("abc123~10") == .ancestor(.name("abc123"), generations: 10))
+        #expect(try Revision.parse("HEAD~2^") == Revision(.name("HEAD"), generations: 3))
+        #expect(try Revision.parse("HEAD^^^^") == Revision(.name("HEAD"), generations: 4))
+        #expect(try Revision.parse("abc123~10") == Revision(.name("abc123"), generations: 10))
+        #expect(try Revision.parse("v1~0") == .name("v1"))
+        #expect(try Revision.parse("café~2") == Revision(.name("café"), generations: 2))
     }
 
     @Test func reflogSelectors() throws {
         #expect(try Revision.parse("HEAD@{2}") == .reflog(ref: "HEAD", index: 2))
         #expect(try Revision.parse("main@{0}") == .reflog(ref: "main", index: 0))
         #expect(try Revision.parse("@{1}") == .reflog(ref: nil, index: 1))
-        #expect(try Revision.parse("main@{1}~2") == .ancestor(.reflog(ref: "main", index: 1), generations: 2))
+        #expect(try Revision.parse("main@{1}~2") == Revision(.reflog(ref: "main", index: 1), generations: 2))
     }
 
-    @Test(arguments: ["", "~2", "HEAD^2", "HEAD@{x}", "HEAD@{1", "HEAD@{-1}", "^"])
+    @Test(arguments: ["", "~2", "HEAD^2", "HEAD@{x}", "HEAD@{1", "HEAD@{-1}", "^", "HEAD~99999999999999999999"])
     func malformedRevisionsAreRejected(text: String) {
         #expect(throws: StoreError.self) { try Revision.parse(text) }
+    }
+
+    /// Long suffix chains parse flat (no recursion), up to the length limit and not one byte beyond it.
+    @Test func longChainsParseFlatUpToTheLimit() throws {
+        let atLimit = "HEAD" + String(repeating: "^", count: Revision.maximumLength - 4)
+        #expect(try Revision.parse(atLimit) == Revision(.name("HEAD"), generations: Revision.maximumLength - 4))
+        let tildes = "HEAD" + String(repeating: "~1", count: (Revision.maximumLength - 4) / 2)
+        #expect(try Revision.parse(tildes).generations == (Revision.maximumLength - 4) / 2)
+        for text in [atLimit + "^", "HEAD" + String(repeating: "~1", count: 20_000), "HEAD" + String(repeating: "^", count: 50_000)] {
+            do {
+                _ = try Revision.parse(text)
+                Issue.record("\(text.count) characters were accepted")
+            } catch {
+                guard case .invalidRevision(let shown, let reason) = error else { Issue.record("\(error)"); continue }
+                #expect(reason.contains("at most \(Revision.maximumLength)"), "\(reason)")
+                #expect(shown.count < 50, "the message does not repeat the whole input")
+            }
+        }
+    }
+
+    @Test func generationsThatOverflowAreRejected() throws {
+        #expect(throws: StoreError.self) { try Revision.parse("HEAD~\(Int.max)~1") }
+        #expect((try? Revision.parse("HEAD~\(Int.max)")) == Revision(.name("HEAD"), generations: Int.max))
     }
 }
 

@@ -67,6 +67,37 @@ import Testing
         #expect(help.out.contains("SUBCOMMANDS"))
     }
 
+    /// Inputs that crashed the binary (a stack overflow on long revisions, an overflow trap on huge day counts)
+    /// are errors with their documented exit codes, and the repository keeps working afterwards.
+    @Test func hostileArgumentsAreErrorsNotCrashes() throws {
+        let shell = try BinaryRunner()
+        defer { shell.cleanUp() }
+        try shell.run("init")
+        try shell.write("t.jsonl", Self.transcript)
+        #expect(try shell.run("import", "t.jsonl").status == 0)
+        for revision in ["HEAD" + String(repeating: "~1", count: 20_000), "HEAD" + String(repeating: "^", count: 50_000)] {
+            let result = try shell.run("rev-parse", revision)
+            #expect(result.status == 2, "\(result.status) \(result.err.prefix(200))")
+            #expect(result.err.hasPrefix("error: invalid revision"), "\(result.err.prefix(200))")
+            #expect(result.err.contains("at most 1024"))
+        }
+        let tooFar = try shell.run("rev-parse", "HEAD^^^")
+        #expect(tooFar.status == 4)
+        #expect(tooFar.err.contains("only 1 earlier turn exist"), "\(tooFar.err)")
+
+        for (key, value) in [("retention_days", "106751991167300"), ("reflog_expire_days", "999999999999999"), ("reflog_expire_unreachable_days", "0")] {
+            let refused = try shell.run("config", key, value)
+            #expect(refused.status == 2, "\(key): \(refused.err)")
+            #expect(refused.err.contains("36500"), "the message says the bounds: \(refused.err)")
+        }
+        let prune = try shell.run("gc", "--prune=99999999999999999.weeks.ago")
+        #expect(prune.status == 0 || prune.status == 2, "\(prune.status) \(prune.err)")
+        for arguments in [["status"], ["log", "--remote"], ["gc", "--dry-run"]] {
+            let result = try shell.finish(shell.start(arguments))
+            #expect(result.status == 0, "\(arguments): \(result.status) \(result.err)")
+        }
+    }
+
     @Test func concurrentWritersBothLand() throws {
         let shell = try BinaryRunner()
         defer { shell.cleanUp() }

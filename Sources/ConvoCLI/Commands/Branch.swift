@@ -37,12 +37,12 @@ struct Branch: ConvoCommand {
         let workspace = try context.workspace()
         if delete || forceDelete {
             for name in names {
-                let tip = try Navigation.deleteBranch(workspace, name: try BranchName(name), force: forceDelete)
+                let tip = try Navigation.deleteBranch(workspace, name: try Navigation.existingBranch(workspace, name), force: forceDelete)
                 context.err.line("Deleted branch \(name) (was \(tip.abbreviated())).")
             }
         } else if move {
             let new = try BranchName(names.last!)
-            let old = try Navigation.renameBranch(workspace, from: names.count == 2 ? try BranchName(names[0]) : nil, to: new)
+            let old = try Navigation.renameBranch(workspace, from: names.count == 2 ? try Navigation.existingBranch(workspace, names[0]) : nil, to: new)
             context.err.line("Renamed branch \(old) to \(new).")
         } else if let name = names.first {
             let tip = try Navigation.createBranch(workspace, name: try BranchName(name), at: names.count > 1 ? names[1] : nil)

@@ -80,7 +80,7 @@ extension Maintenance {
 
         // Marking needs no network: every stored response past retention is expired.
         let (expired, universe, pending) = try repository.read { reader in
-            let cutoff = now - Int64(try Retention.days(reader)) * 86_400 + 1
+            let cutoff = Seconds.sum(Seconds.difference(now, Seconds.days(Int64(try Retention.days(reader)))), 1)
             let expired = unique(try reader.remoteCandidates(createdBefore: cutoff).map(\.key))
             let universe = remote.deleteUnreachable ? try reader.remoteCandidates().filter { $0.createdAt >= cutoff } : []
             let pending = remote.deleteUnreachable ? try reader.pendingDeletions() : []

@@ -8,16 +8,18 @@ public enum Retention {
 
     /// The configured number of days (`retention_days`), or the default.
     public static func days(_ reader: StoreReader) throws -> Int {
-        days(configured: try reader.config(ConfigKey.retentionDays.rawValue))
+        try days(configured: try reader.config(ConfigKey.retentionDays.rawValue))
     }
 
-    /// The number of days a config value names, or the default.
-    public static func days(configured: String?) -> Int {
-        configured.flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? defaultDays
+    /// The number of days a config value names, or the default; an invalid stored value is an error naming the key.
+    public static func days(configured: String?) throws -> Int {
+        try ConfigKey.retentionDays.days(configured, default: defaultDays)
     }
 
-    /// When a response created at `createdAt` leaves the server (unix seconds).
-    public static func expiresAt(createdAt: Int64, days: Int) -> Int64 { createdAt + Int64(days) * 86_400 }
+    /// When a response created at `createdAt` leaves the server (unix seconds), saturated at the end of time.
+    public static func expiresAt(createdAt: Int64, days: Int) -> Int64 {
+        Seconds.sum(createdAt, Seconds.days(Int64(days)))
+    }
 }
 
 /// What the server holds for a turn's response, as far as the local record knows.
@@ -93,7 +95,7 @@ public enum RemoteState: Equatable, Sendable {
     public func describe(now: Int64) -> String {
         switch self {
         case .none: "nothing stored yet"
-        case .live(let expiresAt): "live, expires in \(Self.span(expiresAt - now))"
+        case .live(let expiresAt): "live, expires in \(Self.span(Seconds.difference(expiresAt, now)))"
         case .expired(let at, let reason):
             reason.map { "expired (marked \(Timestamps.format(at)) by \($0))" } ?? "expired at \(Timestamps.format(at)) (retention)"
         case .deleted(let at, let reason): "deleted from the server \(Timestamps.format(at)) (\(reason))"

@@ -12,9 +12,7 @@ struct ServerAccess {
     init(_ workspace: Workspace) throws {
         self.workspace = workspace
         config = try workspace.repository.read { reader in
-            var config = [ConfigKey: String]()
-            for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
-            return config
+            try ConfigKey.stored(reader)
         }
         let config = self.config
         configured = try? APIEndpoint.resolve(

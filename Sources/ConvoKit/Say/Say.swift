@@ -91,8 +91,7 @@ public enum Say {
 
         let (point, tip, config) = try workspace.repository.read { reader in
             let point = try StartPoint.resolve(options, reader: reader)
-            var config = [ConfigKey: String]()
-            for key in ConfigKey.allCases { config[key] = try reader.config(key.rawValue) }
+            let config = try ConfigKey.stored(reader)
             if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
                 throw SayError.branchExists(branch.rawValue)
             }
@@ -106,7 +105,7 @@ public enum Say {
             config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
         let key = try APIKey.resolve(
             profile: endpoint.profile, variables: environment.variables, command: config[.apiKeyCommand])
-        let retention = Retention.days(configured: config[.retentionDays])
+        let retention = try Retention.days(configured: config[.retentionDays])
         let model = options.model ?? regeneration?.model ?? endpoint.model
         let instructions = regeneration.map { options.instructions ?? $0.instructions } ?? options.instructions ?? endpoint.instructions
         let temperature = options.temperature ?? regeneration?.temperature
