@@ -347,14 +347,15 @@ public struct StoreReader {
     /// decoding a summary per turn (issue 11: `status` on a 10,000-turn conversation spent 850 M instructions
     /// in ancestry). A chain the index breaks throws ancestry's error, naming the missing turn.
     public func depth(of start: ObjectID) throws -> Int {
-        // UNION (not UNION ALL): a damaged index with a cycle ends the recursion instead of looping.
+        // UNION ALL, not UNION: no temporary index to deduplicate (half the instructions). A chain cannot
+        // loop, since a turn's id hashes its parent's id; a hand-edited index that loops hangs ancestry too.
         let row = try Row.fetchOne(
             db,
             sql: """
-                WITH RECURSIVE chain(id, parent) AS (
-                    SELECT id, parent FROM turn_index WHERE id = ?
-                    UNION
-                    SELECT turn_index.id, turn_index.parent FROM turn_index JOIN chain ON turn_index.id = chain.parent)
+                WITH RECURSIVE chain(parent) AS (
+                    SELECT parent FROM turn_index WHERE id = ?
+                    UNION ALL
+                    SELECT turn_index.parent FROM chain JOIN turn_index ON turn_index.id = chain.parent)
                 SELECT COUNT(*), COUNT(*) - COUNT(parent) FROM chain
                 """, arguments: [Data(start.bytes)])
         guard let count = row?[0] as Int?, let firstTurns = row?[1] as Int?, firstTurns == 1 else {
