@@ -22,7 +22,14 @@ let package = Package(
     ],
     targets: [
         // The executable: one entry file that hands over to ConvoCLI.
-        .executableTarget(name: "convo", dependencies: ["ConvoCLI"]),
+        .executableTarget(
+            name: "convo", dependencies: ["ConvoCLI"],
+            // Release builds export no symbols of their own: the static Swift runtime's link arguments ask
+            // for --export-dynamic, which made the dynamic loader and the runtime's start-up dladdr search
+            // 36,000 exported symbols on every start (1.4 M instructions; BENCHMARKS.md, issue 11). Unsafe
+            // flags are allowed here because convo is a root package that nothing depends on.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))]
+        ),
         // Commands, argument parsing, rendering. The only target importing ArgumentParser.
         .target(
             name: "ConvoCLI",

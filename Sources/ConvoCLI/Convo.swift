@@ -23,10 +23,43 @@ struct Convo: AsyncParsableCommand {
               convo log --oneline --graph --all
               convo --no-pager show HEAD~1
             """,
-        version: "0.1.0",
-        subcommands: [
-            Init.self, SayCommand.self, Log.self, Show.self, Status.self, Checkout.self, Branch.self, Reflog.self, RevParse.self, Diff.self,
-            Gc.self, Fsck.self, Config.self, Import.self, Export.self, FetchCommand.self, Search.self, CompletionCommand.self,
-        ]
+        version: version,
+        subcommands: commands.map(\.type)
     )
+
+    /// What `convo --version` prints.
+    static let version = "0.1.0"
+
+    /// The subcommands, in the order help lists them.
+    static let commands: [Subcommand] = [
+        .init("init", Init.self), .init("say", SayCommand.self), .init("log", Log.self), .init("show", Show.self),
+        .init("status", Status.self), .init("checkout", Checkout.self), .init("branch", Branch.self),
+        .init("reflog", Reflog.self), .init("rev-parse", RevParse.self), .init("diff", Diff.self), .init("gc", Gc.self),
+        .init("fsck", Fsck.self), .init("config", Config.self), .init("import", Import.self), .init("export", Export.self),
+        .init("fetch", FetchCommand.self), .init("search", Search.self), .init("completion", CompletionCommand.self),
+    ]
+
+    /// One subcommand: its name on the command line, and how to parse its arguments on their own.
+    struct Subcommand: Sendable {
+        let name: String
+        let type: any ParsableCommand.Type
+        let parseAlone: @Sendable ([String]) -> (any ConvoCommand)?
+
+        init<Command: ConvoCommand>(_ name: String, _ type: Command.Type) {
+            self.name = name
+            self.type = type
+            // Typed as Command, so the result needs no `as? any ConvoCommand` cast: such a cast looks the
+            // conformance up at run time, scanning every conformance record of the binary.
+            parseAlone = { try? Command.parseAsRoot($0) as? Command }
+        }
+    }
+
+    /// `convo NAME ARGS...` parsed as the subcommand NAME alone, or nil: then the whole tree must parse it
+    /// (help, --version, completion requests, errors, anything else). Parsing from the root builds and
+    /// reflects every subcommand, which cost more than most commands' own work; the subcommand's own
+    /// options are the same either way, since the root has none, so a line that parses alone means the same.
+    static func parseAlone(_ arguments: [String]) -> (any ConvoCommand)? {
+        guard let name = arguments.first, let command = commands.first(where: { $0.name == name }) else { return nil }
+        return command.parseAlone(Array(arguments.dropFirst()))
+    }
 }

@@ -58,7 +58,16 @@ public enum ConvoMain {
         if arguments.first == ManualPage.option {
             return ManualPage.write(arguments.dropFirst(), environment: environment).rawValue
         }
+        if arguments == ["--version"] {
+            // What ArgumentParser would print, without building the command tree (issue 11).
+            environment.output.write(Convo.version + "\n")
+            return ExitStatus.ok.rawValue
+        }
         do {
+            if let command = Convo.parseAlone(arguments) {
+                try await command.run(CommandContext(environment: environment, pagerAllowed: pagerAllowed))
+                return ExitStatus.ok.rawValue
+            }
             var command = try DynamicCompletion.$environment.withValue(environment) { try Convo.parseAsRoot(arguments) }
             if let command = command as? any ConvoCommand {
                 try await command.run(CommandContext(environment: environment, pagerAllowed: pagerAllowed))

@@ -107,13 +107,30 @@ public struct ConvoEnvironment: Sendable {
 
     /// The real process environment.
     public static func live() -> ConvoEnvironment {
-        ConvoEnvironment(
+        let variables = processVariables()
+        return ConvoEnvironment(
             workingDirectory: FileManager.default.currentDirectoryPath,
-            variables: ProcessInfo.processInfo.environment,
+            variables: variables,
             now: { Date() },
             output: .fileDescriptor(1), errors: .fileDescriptor(2), input: .standardInput,
             inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1,
-            terminalWidth: Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80)
+            terminalWidth: Int(variables["COLUMNS"] ?? "") ?? 80)
+    }
+
+    /// The process's environment variables, as ProcessInfo.environment gives them (a later duplicate wins),
+    /// read from `environ` directly: ProcessInfo's unspecialized generic code costs about a million
+    /// instructions of conformance lookups at every start (issue 11), and it was read twice.
+    static func processVariables() -> [String: String] {
+        var variables = [String: String]()
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return variables
     }
 
     /// Resolves a path given by the user against the working folder.

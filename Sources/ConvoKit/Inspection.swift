@@ -103,7 +103,7 @@ public enum Inspection {
                 SayPlan.route(
                     tip: tipRecord, origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)
             }
-            let depth = try head.tip.map { try reader.ancestry(of: $0).count } ?? 0
+            let depth = try head.tip.map { try reader.depth(of: $0) } ?? 0
             var replay: ReplayEstimate?
             if let tip, nextSay?.isReplay ?? true {
                 replay = try estimateReplay(reader, tip: tip, depth: depth)

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Writes a deterministic JSON Lines corpus of conversations for `convo import`.
 
-Usage: corpus.py TURNS [SEED] > corpus.jsonl
+Usage: corpus.py TURNS [SEED] [--length L] > corpus.jsonl
 
-The same TURNS and SEED always give the same bytes. Conversations of 3-40 turns; one in ten forks from
-a turn of an earlier conversation (through "parent"); a few instructions repeat across conversations, as
-system prompts do; answers are several paragraphs, inputs one to three sentences. Prints the raw text size
+The same TURNS and SEED (and L) always give the same bytes. Conversations of 3-40 turns; one in ten forks
+from a turn of an earlier conversation (through "parent"). With --length L every conversation has exactly
+L turns and none forks: `--length 10000` on 10000 turns is the "deep" corpus (one conversation),
+`--length 10` on 100000 turns the "large" one (10,000 conversations). A few instructions repeat across
+conversations, as system prompts do; answers are several paragraphs, inputs one to three sentences. Prints the raw text size
 (the sum of the UTF-8 bytes of every input, output and instructions) on stderr as `raw_text_bytes N`.
 """
 import bisect
@@ -15,8 +17,14 @@ import random
 import sys
 
 def main():
-    turns = int(sys.argv[1])
-    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 42)
+    arguments = sys.argv[1:]
+    fixed = None
+    if "--length" in arguments:
+        at = arguments.index("--length")
+        fixed = int(arguments[at + 1])
+        del arguments[at:at + 2]
+    turns = int(arguments[0])
+    rng = random.Random(int(arguments[1]) if len(arguments) > 1 else 42)
     syllables = ["ka", "lo", "mi", "ren", "sta", "vo", "tri", "el", "an", "dor", "pe", "qui", "sol", "mar", "ti",
                  "ne", "gra", "phi", "lu", "ber", "co", "den", "sa", "ri", "um", "ex", "ol", "ta", "vin", "ser"]
     common = ["the", "a", "of", "to", "and", "in", "is", "it", "that", "for", "you", "with", "on", "as", "this",
@@ -43,11 +51,11 @@ def main():
     written = 0
     conversation = 0
     while written < turns:
-        length = min(rng.randint(3, 40), turns - written)
+        length = min(fixed if fixed else rng.randint(3, 40), turns - written)
         name = f"conv-{conversation}"
         system = rng.choice(instructions) if rng.random() < 0.7 else None
         first_parent = None
-        if conversation > 0 and rng.random() < 0.1:
+        if not fixed and conversation > 0 and rng.random() < 0.1:
             first_parent = rng.randrange(written)  # fork from an earlier line
         for index in range(length):
             line = {

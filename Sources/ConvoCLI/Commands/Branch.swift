@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Branch: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "branch",
         abstract: "List, create, delete or rename branches.",
         discussion: """
             Examples:

@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Checkout: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "checkout",
         abstract: "Move HEAD to a branch or turn; with -b, fork a new branch there.",
         discussion: """
             A branch name puts HEAD on the branch; any other revision detaches HEAD at that turn, and the \

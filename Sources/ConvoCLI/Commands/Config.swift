@@ -3,6 +3,7 @@ import ConvoKit
 
 struct Config: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Read or change repository settings.",
         discussion: """
             Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command, \

@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Diff: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Compare two turns: their conversations since the common ancestor, and their answers.",
         discussion: """
             Lists the turns only REV1's conversation has (-) and only REV2's has (+), oldest first, below \

@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Fsck: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "fsck",
         abstract: "Verify every object, reference and ref; exit 1 if anything is wrong.",
         discussion: """
             Re-hashes every object, decodes every turn, checks that parents and texts exist, that refs and \

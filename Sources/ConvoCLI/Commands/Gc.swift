@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Gc: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "gc",
         abstract: "Mark expired server state, delete unreachable server copies, prune, repack, compact.",
         discussion: """
             As git's gc: branches, HEAD and reflog entries keep turns alive. Reflog entries expire after \

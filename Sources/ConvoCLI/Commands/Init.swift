@@ -3,6 +3,7 @@ import ConvoKit
 
 struct Init: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a repository in .convo/ (or $CONVO_DIR).",
         discussion: """
             Running init again in an existing repository is safe: nothing is lost, and only the settings \

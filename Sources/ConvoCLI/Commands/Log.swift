@@ -3,6 +3,7 @@ import ConvoKit
 
 struct Log: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "Show the history of turns, newest first.",
         discussion: """
             Reads only the derived index, so it stays fast on large repositories. On a terminal the output \

@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Reflog: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reflog",
         abstract: "Show every move of HEAD or a branch, newest first.",
         discussion: """
             Each entry can be named as REF@{N} in any revision, e.g. to recover a deleted branch.

@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Search: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Find turns whose message or answer contains words, newest first.",
         discussion: """
             Searches the current conversation (HEAD and its ancestors), another one (REV), or every stored \

@@ -4,6 +4,7 @@ import ConvoStore
 
 struct Show: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show one turn in full: request, answer, usage.",
         discussion: """
             On a terminal the text goes through a pager (see --no-pager); --json and --raw never page.

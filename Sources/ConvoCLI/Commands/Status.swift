@@ -5,6 +5,7 @@ import Foundation
 
 struct Status: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show the branch, HEAD, settings and what the server still holds.",
         discussion: """
             Examples:

@@ -5,6 +5,7 @@ import Foundation
 
 struct Import: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import turns from a JSON Lines transcript (one turn a line), or llm's logs, all or nothing.",
         discussion: """
             Each line: {"input": "...", "output": "..."} and optionally conversation, parent, model, \
@@ -92,6 +93,7 @@ struct Import: ConvoCommand {
 
 struct Export: ConvoCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the history as JSON Lines (lossless) or Markdown.",
         discussion: """
             JSON Lines exports import back to the same turn ids.

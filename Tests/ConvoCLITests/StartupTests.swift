@@ -1,0 +1,63 @@
+import ArgumentParser
+import Testing
+
+@testable import ConvoCLI
+
+/// What keeps start-up cheap (issue 11), checked by structure rather than by time: the instruction counts
+/// themselves are printed by scripts/bench-vs-git.sh.
+@Suite struct StartupTests {
+    /// Without an explicit name, ArgumentParser derives every subcommand's name from its type name through
+    /// `String(describing:)`, whose protocol casts scan every conformance record of the binary: about 1.5 M
+    /// instructions per subcommand on each run, whatever the command.
+    @Test(arguments: Convo.configuration.subcommands.map { ObjectIdentifier($0) })
+    func everySubcommandNamesItself(_ id: ObjectIdentifier) throws {
+        let command = try #require(Convo.configuration.subcommands.first { ObjectIdentifier($0) == id })
+        #expect(command.configuration.commandName != nil, "\(command) needs commandName: in its CommandConfiguration")
+    }
+
+    /// The dispatch table names each subcommand as ArgumentParser does, so `convo NAME` reaches the same command.
+    @Test func theDirectTableNamesEachSubcommandAsTheParserDoes() {
+        for command in Convo.commands {
+            #expect(command.name == command.type._commandName)
+        }
+    }
+
+    /// A line that parses as the subcommand alone parses to the same command, with the same values, as
+    /// through the whole tree.
+    @Test(arguments: [
+        ["log"], ["log", "-n", "20"], ["log", "-n20", "--oneline", "--all"], ["log", "--format=%h %s", "main"],
+        ["log", "--graph", "--color=always", "--no-pager"], ["status"], ["status", "--json"], ["show", "HEAD~1"],
+        ["branch", "-m", "a", "b"], ["say", "hello", "there"], ["say", "--", "-n", "x"], ["search", "--all", "word"],
+        ["config", "model", "grok-4"], ["checkout", "-b", "x"], ["rev-parse", "HEAD"], ["import", "-"],
+        ["export", "--all"], ["gc", "--prune=now"], ["completion", "zsh"], ["init"], ["fsck"], ["reflog"],
+        ["diff", "a", "b"], ["fetch", "resp_1"],
+    ])
+    func aLineThatParsesAloneMeansTheSame(_ arguments: [String]) throws {
+        let alone = try #require(Convo.parseAlone(arguments), "\(arguments) should parse alone")
+        let whole = try Convo.parseAsRoot(arguments)
+        #expect(type(of: alone) == type(of: whole))
+        #expect(String(reflecting: alone) == String(reflecting: whole))
+    }
+
+    /// Help, version, completion requests, errors and anything not a subcommand go through the whole tree,
+    /// which alone knows how to answer them.
+    @Test(arguments: [
+        ["--version"], ["--help"], ["help", "log"], ["log", "--help"], ["log", "-h"], ["log", "--version"],
+        ["log", "-n", "-1"], ["log", "--graph", "--reverse"], ["log", "--nonsense"], ["log", "a", "b"],
+        ["log", "--generate-completion-script", "bash"], ["--generate-completion-script", "zsh"], ["nosuch"],
+        ["---completion", "log", "--", "positional@0", "0", "0"], ["checkout"], [],
+    ])
+    func everythingElseGoesThroughTheWholeTree(_ arguments: [String]) {
+        #expect(Convo.parseAlone(arguments) == nil)
+    }
+
+    /// `convo --version` is answered before the command tree is built, with what ArgumentParser prints.
+    @Test func versionIsAnsweredAsArgumentParserAnswersIt() async throws {
+        let harness = try Harness()
+        let result = await harness.run("--version")
+        #expect(result.status == 0)
+        #expect(result.out == Convo.fullMessage(for: CleanExit.message(Convo.configuration.version)) + "\n")
+        #expect(result.out == "\(Convo.version)\n")
+        #expect(Convo.version == Convo.configuration.version)
+    }
+}
