@@ -26,7 +26,7 @@ struct Convo: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Init.self, SayCommand.self, Log.self, Show.self, Status.self, Checkout.self, Branch.self, Reflog.self, RevParse.self, Diff.self,
-            Gc.self, Fsck.self, Config.self, Import.self, Export.self, FetchCommand.self, Search.self,
+            Gc.self, Fsck.self, Config.self, Import.self, Export.self, FetchCommand.self, Search.self, Upgrade.self,
         ]
     )
 }

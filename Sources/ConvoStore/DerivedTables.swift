@@ -102,7 +102,7 @@ extension StoreWriter {
     static func insertSearchDocument(_ db: Database, docid: Int64, turn: Data, input: String, output: String) throws {
         try db.cachedStatement(sql: "INSERT INTO search_doc(docid, turn) VALUES (?, ?)").execute(arguments: [docid, turn])
         try db.cachedStatement(sql: "INSERT INTO turn_search(rowid, input, output) VALUES (?, ?, ?)")
-            .execute(arguments: [docid, input, output])
+            .execute(arguments: [docid, Summary.bytes(input), Summary.bytes(output)])
     }
 
     /// Removes a turn's `turn_blob` rows and search document. A contentless FTS5 table forgets a document
@@ -113,7 +113,7 @@ extension StoreWriter {
         guard let turn = try? read.turn(id), let docid = try read.searchDocID(of: id, createdAt: turn.createdAt) else { return }
         let texts = try read.searchTexts(of: turn)
         try db.cachedStatement(sql: "INSERT INTO turn_search(turn_search, rowid, input, output) VALUES ('delete', ?, ?, ?)")
-            .execute(arguments: [docid, texts.input, texts.output])
+            .execute(arguments: [docid, Summary.bytes(texts.input), Summary.bytes(texts.output)])
         try db.cachedStatement(sql: "DELETE FROM search_doc WHERE docid = ?").execute(arguments: [docid])
     }
 

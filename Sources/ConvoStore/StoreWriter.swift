@@ -88,7 +88,7 @@ public struct StoreWriter {
             Data(id.bytes), turn.parent.map { Data($0.bytes) }, turn.createdAt, turn.response.model ?? turn.request.model,
             turn.response.id, turn.response.status, turn.origin, turn.stored, turn.replay,
             turn.response.usage?.inputTokens, turn.response.usage?.outputTokens,
-            Summary.firstLine(inputText), Summary.firstLine(outputText),
+            Summary.bytes(Summary.firstLine(inputText)), Summary.bytes(Summary.firstLine(outputText)),
         ]
         if let packer {
             packer.pendingIndex.append((Data(id.bytes), arguments))
