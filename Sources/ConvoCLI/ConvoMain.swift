@@ -103,7 +103,7 @@ extension ExitStatus {
         case let error as StoreError:
             switch error {
             case .notARepository, .corruptDatabase, .foreignDatabase, .permissionDenied, .readOnlyRepository, .newerFormat,
-                .outdatedFormat, .emptyStore, .corruptObject, .hashMismatch:
+                .outdatedFormat, .emptyStore, .corruptObject, .hashMismatch, .staleIndex:
                 .notARepository
             case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
                 .revisionNotFound

@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case outdatedFormat(path: String, found: Int, current: Int)
     /// The database file has no bytes at all (an `init` killed before it wrote anything).
     case emptyStore(path: String)
+    /// A derived table disagrees with the objects where acting on it could lose data (gc refuses to prune).
+    case staleIndex(turn: ObjectID)
     /// The file is a SQLite database of some other program.
     case foreignDatabase(path: String, applicationID: Int32)
     /// An object's bytes are unreadable or do not decode.
@@ -72,6 +74,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .outdatedFormat(let path, let found, let current):
             "\(path) has repository format \(found), older than this convo reads (format \(current))\n"
                 + "hint: run 'convo upgrade' to migrate it (it keeps every turn and id)"
+        case .staleIndex(let turn):
+            "the turn index disagrees with turn \(turn.hex) about its parent, so gc cannot tell what is reachable; nothing was pruned\n"
+                + "hint: run 'convo fsck --rebuild-index', then gc again"
         case .emptyStore(let path):
             "\(path) is empty: an interrupted 'convo init'?\nhint: remove the empty file and run 'convo init' again"
         case .foreignDatabase(let path, let applicationID):
