@@ -34,6 +34,9 @@ extension StoreReader {
         var report = FsckReport()
         var kinds = [ObjectID: ObjectKind]()
         var turns = [(ObjectID, Turn)]()
+        // Objects whose bytes are wrong: the index rows of turns using them are not compared (the index may
+        // be the only right copy; rebuilding it from damaged texts would spread the damage).
+        var damaged = Set<ObjectID>()
         // Packed objects come grouped by pack, so that each pack is inflated once.
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, size, data, pack, offset FROM object ORDER BY pack, offset")
         var openPack: (id: Int64, content: [UInt8])?
@@ -69,11 +72,13 @@ extension StoreReader {
                     bytes = Array(openPack!.content[offset..<(offset + size)])
                 }
             } catch {
+                damaged.insert(id)
                 report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
                 continue
             }
             let actual = ObjectID.hashing(kind: kind, payload: bytes)
             if actual != id {
+                damaged.insert(id)
                 report.problems.append(.init(kind: "hash-mismatch", subject: id.hex, detail: "content hashes to \(actual.hex)"))
             }
             switch kind {
@@ -131,7 +136,7 @@ extension StoreReader {
         if stale > 0 {
             report.problems.append(.init(kind: "stale-index", subject: "turn_index", detail: "\(stale) entries disagree with the turn objects; run 'convo fsck --rebuild-index'"))
         }
-        try checkIndexRows(turns, into: &report)
+        try checkIndexRows(turns.filter { !damaged.contains($0.0) && damaged.isDisjoint(with: $0.1.blobReferences) }, into: &report)
         try checkDerivedTables(turns, into: &report)
         return report
     }
