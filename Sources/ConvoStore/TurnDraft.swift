@@ -134,7 +134,11 @@ enum Summary {
 
     /// `line` cut to `maximumLength` characters, the last of them "…" when it was longer.
     static func shortened(_ line: String) -> String {
-        line.count > maximumLength ? String(line.prefix(maximumLength - 1)) + "…" : line
+        // Walks at most maximumLength characters, however long the line.
+        guard line.utf8.count > maximumLength, line.index(line.startIndex, offsetBy: maximumLength, limitedBy: line.endIndex) != nil,
+            line.index(line.startIndex, offsetBy: maximumLength) != line.endIndex
+        else { return line }
+        return String(line.prefix(maximumLength - 1)) + "…"
     }
 
     /// A text's bytes as SQLite is given them: GRDB binds a `String` as a C string, which ends at the first
