@@ -9,8 +9,9 @@ struct CommandContext {
     /// False after the global `--no-pager` (`convo --no-pager log`).
     var pagerAllowed = true
 
-    /// Opens the repository of the working folder.
-    func workspace() throws -> Workspace { try Workspace.open(environment) }
+    /// Opens the repository of the working folder: `.readOnly` for commands that only read (they then work
+    /// on a read-only repository and never migrate or write), `.readWrite` for commands that change it.
+    func workspace(_ mode: AccessMode = .readWrite) throws -> Workspace { try Workspace.open(environment, mode: mode) }
 
     /// Standard output (the pager's input while paging).
     var out: TextSink { environment.output }

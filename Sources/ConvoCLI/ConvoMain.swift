@@ -112,12 +112,13 @@ extension ExitStatus {
         switch error {
         case let error as StoreError:
             switch error {
-            case .notARepository, .corruptDatabase, .foreignDatabase: .notARepository
+            case .notARepository, .corruptDatabase, .foreignDatabase, .permissionDenied, .readOnlyRepository, .newerFormat,
+                .outdatedFormat, .emptyStore, .corruptObject, .hashMismatch, .staleIndex:
+                .notARepository
             case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
                 .revisionNotFound
             case .invalidRevision, .invalidRefName, .invalidSearchQuery: .usage
-            case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .corruptObject, .hashMismatch,
-                .objectNotFound, .database:
+            case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .objectNotFound, .database:
                 .failure
             }
         case let error as ConvoError:

@@ -31,6 +31,16 @@ public struct InitResult: Sendable, Encodable {
     public var settings: [String: String]
 }
 
+/// What `convo upgrade` did.
+public struct UpgradeResult: Sendable, Encodable {
+    /// The repository folder.
+    public var path: String
+    /// The repository format before.
+    public var from: Int
+    /// The repository format now.
+    public var to: Int
+}
+
 /// Creating repositories and reading or changing their settings.
 public enum Setup {
     /// Creates the repository (or reopens an existing one safely) and writes the given settings.
@@ -51,6 +61,14 @@ public enum Setup {
         return InitResult(
             path: folder.path, created: created,
             settings: Dictionary(uniqueKeysWithValues: settings.map { ($0.key.rawValue, $0.value) }))
+    }
+
+    /// Migrates the repository to this convo's format (a read-write open does it, refilling the derived tables
+    /// a migration empties) and says from which format.
+    public static func upgrade(_ environment: ConvoEnvironment) throws -> UpgradeResult {
+        let workspace = try Workspace.open(environment, mode: .readWrite)
+        return UpgradeResult(
+            path: workspace.repository.directory?.path ?? "", from: workspace.repository.openedFormat, to: Repository.currentFormat)
     }
 
     /// The value of one setting, or nil when unset.

@@ -14,10 +14,11 @@ public struct Workspace: Sendable {
         self.environment = environment
     }
 
-    /// Finds and opens the repository of the environment's working folder (or `$CONVO_DIR`).
-    public static func open(_ environment: ConvoEnvironment) throws -> Workspace {
+    /// Finds and opens the repository of the environment's working folder (or `$CONVO_DIR`): read-only for
+    /// commands that only read (nothing is written, not even a migration), read-write for the others.
+    public static func open(_ environment: ConvoEnvironment, mode: AccessMode = .readWrite) throws -> Workspace {
         let folder = try Repository.discover(from: environment.workingDirectory, environment: environment.variables)
-        return Workspace(repository: try Repository.open(at: folder, clock: environment.now), environment: environment)
+        return Workspace(repository: try Repository.open(at: folder, mode: mode, clock: environment.now), environment: environment)
     }
 
     /// The folder `init` creates: `$CONVO_DIR`, or `.convo` in the working folder.

@@ -18,7 +18,49 @@ enum SearchDocument {
     static func range(_ createdAt: Int64) -> ClosedRange<Int64> { base(createdAt)...(base(createdAt) + (1 << shift) - 1) }
 }
 
+extension TurnSummary {
+    /// The `turn_index` row a stored turn gets, from the turn and its texts: what ``StoreWriter/index`` writes
+    /// and what fsck expects.
+    init(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) {
+        self.init(
+            id: id, parent: turn.parent, createdAt: turn.createdAt, model: turn.response.model ?? turn.request.model,
+            responseID: turn.response.id, status: turn.response.status, origin: turn.origin, stored: turn.stored, replay: turn.replay,
+            inputTokens: turn.response.usage?.inputTokens, outputTokens: turn.response.usage?.outputTokens,
+            inputLine: Summary.firstLine(inputText), outputLine: Summary.firstLine(outputText))
+    }
+
+    /// The index columns in which `other` differs from this row.
+    func differingColumns(from other: TurnSummary) -> [String] {
+        var columns = [String]()
+        if id != other.id { columns.append("id") }
+        if parent != other.parent { columns.append("parent") }
+        if createdAt != other.createdAt { columns.append("created_at") }
+        if model != other.model { columns.append("model") }
+        if responseID != other.responseID { columns.append("response_id") }
+        if status != other.status { columns.append("status") }
+        if origin != other.origin { columns.append("origin") }
+        if stored != other.stored { columns.append("stored") }
+        if replay != other.replay { columns.append("replay") }
+        if inputTokens != other.inputTokens { columns.append("input_tokens") }
+        if outputTokens != other.outputTokens { columns.append("output_tokens") }
+        if inputLine != other.inputLine { columns.append("input_line") }
+        if outputLine != other.outputLine { columns.append("output_line") }
+        return columns
+    }
+}
+
 extension StoreReader {
+    /// The first kept turn whose parent in `turn_index` is not the parent its object names, if any: gc plans
+    /// from the index, so it must not prune when the index could make a reachable turn look unreachable.
+    func turnWhoseIndexedParentDisagrees(among kept: Set<Data>, parents: [Data: Data]) throws -> ObjectID? {
+        let ids = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE kind = 'turn' ORDER BY pack, offset")
+        for key in ids where kept.contains(key) {
+            guard let id = ObjectID(bytes: key) else { continue }
+            if try turn(id).parent.map({ Data($0.bytes) }) != parents[key] { return id }
+        }
+        return nil
+    }
+
     /// The texts a turn is searched by: its newest user message and its answer (the same texts the index's
     /// first lines come from).
     func searchTexts(of turn: Turn) throws -> (input: String, output: String) {
@@ -102,7 +144,7 @@ extension StoreWriter {
     static func insertSearchDocument(_ db: Database, docid: Int64, turn: Data, input: String, output: String) throws {
         try db.cachedStatement(sql: "INSERT INTO search_doc(docid, turn) VALUES (?, ?)").execute(arguments: [docid, turn])
         try db.cachedStatement(sql: "INSERT INTO turn_search(rowid, input, output) VALUES (?, ?, ?)")
-            .execute(arguments: [docid, input, output])
+            .execute(arguments: [docid, Summary.bytes(input), Summary.bytes(output)])
     }
 
     /// Removes a turn's `turn_blob` rows and search document. A contentless FTS5 table forgets a document
@@ -113,7 +155,7 @@ extension StoreWriter {
         guard let turn = try? read.turn(id), let docid = try read.searchDocID(of: id, createdAt: turn.createdAt) else { return }
         let texts = try read.searchTexts(of: turn)
         try db.cachedStatement(sql: "INSERT INTO turn_search(turn_search, rowid, input, output) VALUES ('delete', ?, ?, ?)")
-            .execute(arguments: [docid, texts.input, texts.output])
+            .execute(arguments: [docid, Summary.bytes(texts.input), Summary.bytes(texts.output)])
         try db.cachedStatement(sql: "DELETE FROM search_doc WHERE docid = ?").execute(arguments: [docid])
     }
 

@@ -34,6 +34,9 @@ extension StoreReader {
         var report = FsckReport()
         var kinds = [ObjectID: ObjectKind]()
         var turns = [(ObjectID, Turn)]()
+        // Objects whose bytes are wrong: the index rows of turns using them are not compared (the index may
+        // be the only right copy; rebuilding it from damaged texts would spread the damage).
+        var damaged = Set<ObjectID>()
         // Packed objects come grouped by pack, so that each pack is inflated once.
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, size, data, pack, offset FROM object ORDER BY pack, offset")
         var openPack: (id: Int64, content: [UInt8])?
@@ -69,11 +72,13 @@ extension StoreReader {
                     bytes = Array(openPack!.content[offset..<(offset + size)])
                 }
             } catch {
+                damaged.insert(id)
                 report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
                 continue
             }
             let actual = ObjectID.hashing(kind: kind, payload: bytes)
             if actual != id {
+                damaged.insert(id)
                 report.problems.append(.init(kind: "hash-mismatch", subject: id.hex, detail: "content hashes to \(actual.hex)"))
             }
             switch kind {
@@ -99,6 +104,11 @@ extension StoreReader {
         for (id, turn) in turns {
             if let parent = turn.parent { expect(parent, .turn, from: id.hex, as: "parent") }
             for blob in turn.blobReferences { expect(blob, .blob, from: id.hex, as: "blob") }
+        }
+        if try Row.fetchOne(db, sql: "SELECT 1 FROM ref WHERE name = 'HEAD'") == nil {
+            report.problems.append(.init(
+                kind: "bad-ref", subject: "HEAD",
+                detail: "HEAD is missing, so every other command fails; restore it with sqlite3: INSERT INTO ref(name, symbolic) VALUES ('HEAD', 'refs/heads/main')"))
         }
         for row in try Row.fetchAll(db, sql: "SELECT name, target, symbolic FROM ref") {
             report.refs += 1
@@ -132,8 +142,30 @@ extension StoreReader {
         if stale > 0 {
             report.problems.append(.init(kind: "stale-index", subject: "turn_index", detail: "\(stale) entries disagree with the turn objects; run 'convo fsck --rebuild-index'"))
         }
+        try checkIndexRows(turns.filter { !damaged.contains($0.0) && damaged.isDisjoint(with: $0.1.blobReferences) }, into: &report)
         try checkDerivedTables(turns, into: &report)
         return report
+    }
+
+    /// Compares every `turn_index` row with what its turn object (and its texts) say the row must hold.
+    private func checkIndexRows(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
+        for (id, turn) in turns {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM turn_index WHERE id = ?", arguments: [Data(id.bytes)]) else { continue }
+            let actual: TurnSummary
+            do { actual = try TurnSummary(row: row) } catch {
+                report.problems.append(.init(kind: "stale-index", subject: id.hex, detail: "its turn_index row is unreadable: \(error)"))
+                continue
+            }
+            let texts: (input: String, output: String)
+            do { texts = try searchTexts(of: turn) } catch { continue }  // a missing text is reported as missing above
+            let expected = TurnSummary(turn, id: id, inputText: texts.input, outputText: texts.output)
+            let columns = expected.differingColumns(from: actual)
+            if !columns.isEmpty {
+                report.problems.append(.init(
+                    kind: "stale-index", subject: id.hex,
+                    detail: "its turn_index row disagrees with the turn object in \(columns.joined(separator: ", ")); run 'convo fsck --rebuild-index'"))
+            }
+        }
     }
 
     /// Compares `turn_blob` and the search index with the turn objects.

@@ -82,6 +82,9 @@ extension StoreReader {
             }
             if row[1] as String == ObjectKind.turn.rawValue { plan.turns.append(id) } else { plan.blobs.append(id) }
         }
+        if !plan.turns.isEmpty, let wrong = try turnWhoseIndexedParentDisagrees(among: keep, parents: parents) {
+            throw StoreError.staleIndex(turn: wrong)
+        }
         return plan
     }
 

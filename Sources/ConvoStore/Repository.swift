@@ -1,22 +1,50 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How a command opens a repository.
+public enum AccessMode: Sendable, Equatable {
+    /// Reading commands: no migration, no journal-mode switch, no file created; works on a repository this
+    /// user cannot write (a backup, another user's), and refuses a format newer than this convo knows.
+    case readOnly
+    /// Writing commands: pending migrations run first (and the derived tables they leave empty are
+    /// refilled); refused with ``StoreError/readOnlyRepository(path:)`` when the files cannot be written.
+    case readWrite
+}
+
 /// A convo repository: one SQLite database holding objects, refs, reflog, config and derived indexes.
 public final class Repository: Sendable {
     /// The `.convo` folder (nil for an in-memory repository).
     public let directory: URL?
+    /// How it was opened.
+    public let mode: AccessMode
+    /// The repository format found when it was opened (before any migration it ran).
+    public let openedFormat: Int
     let queue: DatabaseQueue
     let clock: @Sendable () -> Date
+    /// The database file, for messages.
+    let path: String
 
     /// The name of the database file inside the repository folder.
     public static let databaseFileName = "store.sqlite"
     /// The name of the repository folder in a working folder.
     public static let folderName = ".convo"
+    /// The repository format this convo writes (`PRAGMA user_version`); see ``Schema``.
+    public static var currentFormat: Int { Schema.formatVersion }
 
-    init(directory: URL?, queue: DatabaseQueue, clock: @escaping @Sendable () -> Date) {
+    init(directory: URL?, queue: DatabaseQueue, mode: AccessMode = .readWrite, openedFormat: Int = Schema.formatVersion,
+         clock: @escaping @Sendable () -> Date) {
         self.directory = directory
         self.queue = queue
+        self.mode = mode
+        self.openedFormat = openedFormat
         self.clock = clock
+        self.path = directory?.appendingPathComponent(Self.databaseFileName).path ?? "(in-memory database)"
     }
 
     /// The current time in whole seconds, from the injected clock.
@@ -24,27 +52,53 @@ public final class Repository: Sendable {
 
     /// A fresh repository in memory, for tests.
     public static func inMemory(clock: @escaping @Sendable () -> Date = { Date() }) throws -> Repository {
-        let queue = try wrap { try DatabaseQueue(configuration: configuration()) }
-        let repository = Repository(directory: nil, queue: queue, clock: clock)
-        try repository.initializeSchema()
-        return repository
+        let queue = try wrap { try DatabaseQueue(configuration: configuration(.readWrite)) }
+        try wrap { try initializeNew(queue, now: Int64(clock().timeIntervalSince1970)) }
+        return Repository(directory: nil, queue: queue, clock: clock)
+    }
+
+    // MARK: Finding
+
+    /// What `stat` says about a path.
+    enum Probe: Equatable {
+        case missing
+        case present
+        /// stat failed for another reason than absence (errno), e.g. a folder without search permission.
+        case denied(Int32)
+    }
+
+    static func probe(_ path: String) -> Probe {
+        var info = stat()
+        if stat(path, &info) == 0 { return .present }
+        let code = errno
+        return code == ENOENT || code == ENOTDIR ? .missing : .denied(code)
+    }
+
+    static func permissionDenied(_ folder: String, _ code: Int32) -> StoreError {
+        .permissionDenied(path: folder, reason: String(cString: strerror(code)))
     }
 
     /// Finds the repository folder: `$CONVO_DIR` if set, else `.convo` in `folder` or its nearest parent.
+    /// A `.convo` that exists but cannot be read is an error naming it, not a reason to look further up.
     public static func discover(from folder: String, environment: [String: String]) throws(StoreError) -> URL {
         if let explicit = environment["CONVO_DIR"], !explicit.isEmpty {
             let url = URL(fileURLWithPath: explicit, relativeTo: URL(fileURLWithPath: folder, isDirectory: true))
                 .standardizedFileURL
-            guard FileManager.default.fileExists(atPath: url.appendingPathComponent(databaseFileName).path) else {
-                throw .notARepository(searchedFrom: url.path)
+            switch probe(url.appendingPathComponent(databaseFileName).path) {
+            case .present: return url
+            case .denied(let code): throw permissionDenied(url.path, code)
+            case .missing: throw .notARepository(searchedFrom: url.path)
             }
-            return url
         }
         var current = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         while true {
             let candidate = current.appendingPathComponent(folderName, isDirectory: true)
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(databaseFileName).path) {
-                return candidate
+            switch probe(candidate.appendingPathComponent(databaseFileName).path) {
+            case .present: return candidate
+            case .denied(let code):
+                // The folder exists (or cannot be looked into): it is the repository the user means.
+                if probe(candidate.path) != .missing { throw permissionDenied(candidate.path, code) }
+            case .missing: break
             }
             let parent = current.deletingLastPathComponent()
             if parent.path == current.path { throw .notARepository(searchedFrom: folder) }
@@ -52,76 +106,184 @@ public final class Repository: Sendable {
         }
     }
 
-    /// Creates the repository folder and database (owner-only permissions) unless they exist.
+    // MARK: Creating
+
+    /// Creates the repository folder and database (owner-only permissions) unless the database exists.
     /// Returns the repository and whether it was newly created.
+    ///
+    /// An existing database is never truncated or replaced: the new one is built beside it under a unique
+    /// name and linked into place, and `link` fails when the name exists, so concurrent inits leave exactly
+    /// one complete repository (the others open it). A folder that cannot be read is an error.
     public static func create(
         at directory: URL, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> (Repository, created: Bool) {
         let file = directory.appendingPathComponent(databaseFileName)
-        let manager = FileManager.default
-        if manager.fileExists(atPath: file.path) {
-            return (try open(at: directory, clock: clock), false)
+        switch probe(file.path) {
+        case .present: return (try open(at: directory, mode: .readWrite, clock: clock), false)
+        case .denied(let code): throw permissionDenied(directory.path, code)
+        case .missing: break
         }
-        do {
-            try manager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
-            guard manager.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw StoreError.database("cannot create \(file.path)")
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.database("cannot create \(directory.path): \(error.localizedDescription)")
+        try makeFolder(directory)
+        let temporary = directory.appendingPathComponent(".\(databaseFileName).init-\(getpid())-\(UUID().uuidString)").path
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
         }
-        let queue = try wrap { try DatabaseQueue(path: file.path, configuration: configuration()) }
-        let repository = Repository(directory: directory, queue: queue, clock: clock)
-        try repository.initializeSchema()
-        return (repository, true)
+        let descriptor = openFile(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw cannotCreate(directory.path, errno) }
+        closeFile(descriptor)
+        try wrap(path: temporary) {
+            let queue = try DatabaseQueue(path: temporary, configuration: configuration(.readWrite))
+            try initializeNew(queue, now: Int64(clock().timeIntervalSince1970))
+            // Everything into the main file, so that the linked file is the whole repository.
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try queue.close()
+        }
+        if link(temporary, file.path) != 0 {
+            let code = errno
+            // Another init won the race: its repository is complete, use it.
+            if code == EEXIST { return (try open(at: directory, mode: .readWrite, clock: clock), false) }
+            throw cannotCreate(file.path, code)
+        }
+        return (try open(at: directory, mode: .readWrite, clock: clock), true)
     }
 
-    /// Opens an existing repository folder, checking that its database is a convo store.
-    public static func open(at directory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Repository {
-        let file = directory.appendingPathComponent(databaseFileName)
-        guard let handle = FileHandle(forReadingAtPath: file.path) else { throw StoreError.notARepository(searchedFrom: directory.path) }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        try? handle.close()
-        guard header.isEmpty || header == Data("SQLite format 3\0".utf8) else {
-            throw StoreError.corruptDatabase(path: file.path, detail: "no SQLite header")
+    private static func cannotCreate(_ path: String, _ code: Int32) -> StoreError {
+        code == EACCES || code == EPERM || code == EROFS
+            ? .permissionDenied(path: path, reason: String(cString: strerror(code)))
+            : .database("cannot create \(path): \(String(cString: strerror(code)))")
+    }
+
+    /// Creates `directory` owner-only if it is missing; an existing folder keeps its mode.
+    private static func makeFolder(_ directory: URL) throws {
+        let parent = directory.deletingLastPathComponent()
+        if probe(parent.path) == .missing {
+            do {
+                try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.database("cannot create \(parent.path): \(error.localizedDescription)")
+            }
         }
-        let queue = try wrap { try DatabaseQueue(path: file.path, configuration: configuration()) }
-        let repository = Repository(directory: directory, queue: queue, clock: clock)
-        let applicationID = try wrap(path: file.path) { try queue.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 } }
-        guard applicationID == Schema.applicationID else {
-            throw StoreError.foreignDatabase(path: file.path, applicationID: applicationID)
+        if mkdir(directory.path, 0o700) == 0 {
+            chmod(directory.path, 0o700)
+        } else if errno != EEXIST {
+            throw cannotCreate(directory.path, errno)
         }
-        try wrap(path: file.path) { try Schema.migrator.migrate(queue) }
+    }
+
+    /// Writes the schema of a new database: application id, incremental auto-vacuum (which must precede the
+    /// first table), WAL mode, every migration, and HEAD on `main`.
+    private static func initializeNew(_ queue: DatabaseQueue, now: Int64) throws {
+        try queue.writeWithoutTransaction { db in
+            // gc then compacts incrementally (see vacuum()). Before anything is written to the file.
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "memory" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+        }
+        try queue.inTransaction(.immediate) { db in
+            try Schema.migrate(db, now: now)
+            try db.execute(sql: "INSERT OR IGNORE INTO ref(name, symbolic) VALUES ('HEAD', 'refs/heads/main')")
+            return .commit
+        }
+    }
+
+    // MARK: Opening
+
+    /// Opens an existing repository folder, checking that its database is a convo store of a format this
+    /// convo understands. `.readOnly` writes nothing and creates no file; `.readWrite` runs pending migrations.
+    public static func open(
+        at directory: URL, mode: AccessMode = .readWrite, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> Repository {
+        let file = directory.appendingPathComponent(databaseFileName).path
+        try checkHeader(file, folder: directory.path)
+        let sideFiles = [file + "-wal", file + "-shm"].filter { probe($0) == .present }
+        let writable = ([file, directory.path] + sideFiles).allSatisfy { (path: String) in access(path, W_OK) == 0 }
+        if mode == .readWrite, !writable { throw StoreError.readOnlyRepository(path: directory.path) }
+        let openPath: String
+        if writable {
+            openPath = file
+        } else if fileSize(file + "-wal") > 0 {
+            // Committed turns may sit in the log: read through it (SQLite needs its -shm to exist then).
+            openPath = file
+        } else {
+            // Nothing in a log and nowhere to write one: read the file as it is, without locks or side files.
+            openPath = "file:" + (file.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? file) + "?immutable=1"
+        }
+        let queue = try wrap(path: file) { try DatabaseQueue(path: openPath, configuration: configuration(mode)) }
+        let found = try wrap(path: file) { try queue.read { db in try Schema.version(of: db) } }
+        if found > Schema.formatVersion {
+            throw StoreError.newerFormat(path: file, found: found, supported: Schema.formatVersion)
+        }
+        let repository = Repository(directory: directory, queue: queue, mode: mode, openedFormat: found, clock: clock)
+        switch mode {
+        case .readOnly:
+            if found < Schema.oldestReadableFormat {
+                throw StoreError.outdatedFormat(path: file, found: found, current: Schema.formatVersion)
+            }
+        case .readWrite:
+            if found < Schema.formatVersion { try repository.migrate() }
+        }
         return repository
     }
 
-    private func initializeSchema() throws {
-        try Self.wrap {
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA application_id = \(Schema.applicationID)")
+    /// Reads the file's SQLite header without SQLite, so that another program's database is refused before
+    /// anything (a journal-mode switch, a migration) could change it.
+    private static func checkHeader(_ file: String, folder: String) throws {
+        let descriptor = openFile(file, O_RDONLY | O_CLOEXEC, 0)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { throw StoreError.notARepository(searchedFrom: folder) }
+            throw permissionDenied(code == EACCES ? file : folder, code)
+        }
+        var header = [UInt8](repeating: 0, count: 100)
+        let count = readFile(descriptor, &header, 100)
+        closeFile(descriptor)
+        if count == 0 { throw StoreError.emptyStore(path: file) }
+        guard count == 100, header.prefix(16).elementsEqual("SQLite format 3\0".utf8) else {
+            throw StoreError.corruptDatabase(path: file, detail: "no SQLite header")
+        }
+        let applicationID = Int32(bitPattern: header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        guard applicationID == Schema.applicationID else {
+            // A new repository's header is written before its log is checkpointed only by an older convo that
+            // was killed at once; ask SQLite (read-only) before calling such a file foreign.
+            if fileSize(file + "-wal") > 0,
+                let queue = try? DatabaseQueue(path: file, configuration: configuration(.readOnly)),
+                (try? queue.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }) == Schema.applicationID
+            {
+                return
             }
-            try Schema.migrator.migrate(queue)
-            try queue.write { db in
-                if try Row.fetchOne(db, sql: "SELECT 1 FROM ref WHERE name = 'HEAD'") == nil {
-                    try db.execute(sql: "INSERT INTO ref(name, symbolic) VALUES ('HEAD', 'refs/heads/main')")
+            throw StoreError.foreignDatabase(path: file, applicationID: applicationID)
+        }
+    }
+
+    private static func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    /// Runs the pending migrations and refills the derived tables they leave empty, in one transaction, so
+    /// that a repository is either at its old format or wholly at the new one.
+    private func migrate() throws {
+        let now = self.now
+        try Self.wrap(path: path) {
+            try queue.inTransaction(.immediate) { db in
+                let found = try Schema.version(of: db)
+                if found > Schema.formatVersion {
+                    throw StoreError.newerFormat(path: path, found: found, supported: Schema.formatVersion)
                 }
+                try Schema.migrate(db, now: now)
+                return .commit
             }
         }
     }
 
-    private static func configuration() -> Configuration {
+    private static func configuration(_ mode: AccessMode) -> Configuration {
         var configuration = Configuration()
+        configuration.readonly = mode == .readOnly
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // Takes effect only in a database without tables (a new repository), before WAL mode writes the
-            // header: gc then compacts incrementally (see vacuum()). Elsewhere it changes nothing.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
-            if !db.configuration.readonly, try String.fetchOne(db, sql: "PRAGMA journal_mode") != "memory" {
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-            }
+            // Per connection, writes nothing to the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         return configuration
@@ -130,15 +292,16 @@ public final class Repository: Sendable {
     /// Runs `body` in one read transaction.
     /// Errors thrown by `body` pass through unchanged; SQLite's become ``StoreError``.
     public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
-        try Self.wrap { try queue.read { db in try body(StoreReader(db: db)) } }
+        try Self.wrap(path: path) { try queue.read { db in try body(StoreReader(db: db)) } }
     }
 
     /// Runs `body` in one write transaction: everything it writes lands together or not at all.
     /// Errors thrown by `body` roll the transaction back and pass through unchanged; SQLite's become ``StoreError``.
     /// With `packing`, new objects are stored in packs (bulk imports); otherwise each is compressed alone.
     public func write<T>(packing: Bool = false, _ body: (StoreWriter) throws -> T) throws -> T {
+        guard mode == .readWrite else { throw StoreError.readOnlyRepository(path: directory?.path ?? path) }
         let now = self.now
-        return try Self.wrap {
+        return try Self.wrap(path: path) {
             try queue.write { db in
                 let packer = packing ? Packer() : nil
                 let result = try body(StoreWriter(db: db, now: now, packer: packer))
@@ -154,7 +317,8 @@ public final class Repository: Sendable {
     /// free, however large the database. A repository made before that is converted by one full VACUUM,
     /// which rewrites every page. Checkpointing truncates the WAL so the space is returned now.
     public func vacuum() throws {
-        try Self.wrap {
+        guard mode == .readWrite else { throw StoreError.readOnlyRepository(path: directory?.path ?? path) }
+        try Self.wrap(path: path) {
             try queue.writeWithoutTransaction { db in
                 if try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 {
                     try db.execute(sql: "PRAGMA incremental_vacuum")
@@ -171,22 +335,34 @@ public final class Repository: Sendable {
     public func fileSize() -> Int64? {
         guard let directory else { return nil }
         return [Self.databaseFileName, Self.databaseFileName + "-wal"].reduce(Int64(0)) { sum, name in
-            let path = directory.appendingPathComponent(name).path
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-            return sum + size
+            sum + Self.fileSize(directory.appendingPathComponent(name).path)
         }
     }
 
-    static func wrap<T>(path: String = "database", _ body: () throws -> T) throws -> T {
+    static func wrap<T>(path: String = "(in-memory database)", _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {
+            let message = error.message ?? "\(error.resultCode)"
             switch error.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-                throw StoreError.corruptDatabase(path: path, detail: error.message ?? "\(error.resultCode)")
+                throw StoreError.corruptDatabase(path: path, detail: message)
+            case .SQLITE_READONLY:
+                throw StoreError.readOnlyRepository(path: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+                throw StoreError.permissionDenied(path: path, reason: message)
+            case .SQLITE_ERROR where message.hasPrefix("no such table") || message.hasPrefix("no such column"):
+                // A table or column this convo's schema has is gone: the file was damaged or edited by hand.
+                throw StoreError.corruptDatabase(path: path, detail: message)
             default:
-                throw StoreError.database(error.message ?? "\(error)")
+                throw StoreError.database(message)
             }
         }
     }
 }
+
+private func openFile(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func readFile(_ descriptor: Int32, _ buffer: inout [UInt8], _ count: Int) -> Int {
+    buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, count) }
+}
+private func closeFile(_ descriptor: Int32) { close(descriptor) }

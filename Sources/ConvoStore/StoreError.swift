@@ -6,6 +6,18 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notARepository(searchedFrom: String)
     /// The database file exists but is not a SQLite database, or SQLite reports it damaged.
     case corruptDatabase(path: String, detail: String)
+    /// The folder or file exists but this user may not read it (a folder without `r`/`x`, a file without `r`).
+    case permissionDenied(path: String, reason: String)
+    /// A writing command on a repository this user cannot write (read-only files or folder).
+    case readOnlyRepository(path: String)
+    /// The repository was written by a newer convo: its format is above the one this convo knows.
+    case newerFormat(path: String, found: Int, supported: Int)
+    /// A reading command on a repository too old to read until it is migrated.
+    case outdatedFormat(path: String, found: Int, current: Int)
+    /// The database file has no bytes at all (an `init` killed before it wrote anything).
+    case emptyStore(path: String)
+    /// A derived table disagrees with the objects where acting on it could lose data (gc refuses to prune).
+    case staleIndex(turn: ObjectID)
     /// The file is a SQLite database of some other program.
     case foreignDatabase(path: String, applicationID: Int32)
     /// An object's bytes are unreadable or do not decode.
@@ -51,6 +63,22 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "not a convo repository (or any parent up to /): \(folder)\nhint: run 'convo init' to create one here, or set CONVO_DIR or pass -C <dir>"
         case .corruptDatabase(let path, let detail):
             "the database \(path) is damaged or not a database (\(detail))\nhint: restore it from a backup; 'convo fsck' checks a readable one"
+        case .permissionDenied(let path, let reason):
+            "cannot read the repository \(path): \(reason)\nhint: convo needs read and search (r-x) permission on the .convo folder "
+                + "and read permission on store.sqlite; check them with 'ls -ld \(path)'"
+        case .readOnlyRepository(let path):
+            "the repository \(path) is read-only for this user: this command needs to write to it\n"
+                + "hint: reading commands (log, show, status, search, export) still work; make the folder and its files writable, or work on a copy"
+        case .newerFormat(let path, let found, let supported):
+            "\(path) has repository format \(found), newer than format \(supported) that this convo understands\nhint: upgrade convo"
+        case .outdatedFormat(let path, let found, let current):
+            "\(path) has repository format \(found), older than this convo reads (format \(current))\n"
+                + "hint: run 'convo upgrade' to migrate it (it keeps every turn and id)"
+        case .staleIndex(let turn):
+            "the turn index disagrees with turn \(turn.hex) about its parent, so gc cannot tell what is reachable; nothing was pruned\n"
+                + "hint: run 'convo fsck --rebuild-index', then gc again"
+        case .emptyStore(let path):
+            "\(path) is empty: an interrupted 'convo init'?\nhint: remove the empty file and run 'convo init' again"
         case .foreignDatabase(let path, let applicationID):
             "\(path) is a SQLite database of another program (application_id \(applicationID)), not a convo store\nhint: move it aside and run 'convo init'"
         case .corruptObject(let detail):

@@ -88,21 +88,43 @@ public struct TurnSummary: Equatable, Sendable {
         self.outputLine = outputLine
     }
 
-    init(row: Row) {
-        id = ObjectID(bytes: row["id"] as Data)!
-        parent = (row["parent"] as Data?).flatMap { ObjectID(bytes: $0) }
-        createdAt = row["created_at"]
-        model = row["model"]
-        responseID = row["response_id"]
-        status = row["status"]
-        origin = row["origin"]
-        stored = row["stored"]
-        replay = row["replay"]
-        inputTokens = row["input_tokens"]
-        outputTokens = row["output_tokens"]
-        inputLine = row["input_line"]
-        outputLine = row["output_line"]
+    /// A row of `turn_index`; a row whose columns do not have their types is damage, reported, not a crash.
+    init(row: Row) throws {
+        func value(_ column: String) -> DatabaseValue { row[column] as DatabaseValue? ?? .null }
+        func damaged(_ column: String) -> StoreError {
+            .corruptDatabase(path: "turn_index", detail: "a row's \(column) has the wrong type; run 'convo fsck --rebuild-index'")
+        }
+        guard let idBytes = Data.fromDatabaseValue(value("id")), let id = ObjectID(bytes: idBytes) else { throw damaged("id") }
+        self.id = id
+        parent = Data.fromDatabaseValue(value("parent")).flatMap { ObjectID(bytes: $0) }
+        guard let createdAt = Int64.fromDatabaseValue(value("created_at")) else { throw damaged("created_at") }
+        guard let status = Summary.text(value("status")) else { throw damaged("status") }
+        guard let stored = Bool.fromDatabaseValue(value("stored")), let replay = Bool.fromDatabaseValue(value("replay")) else {
+            throw damaged("stored or replay")
+        }
+        guard let inputLine = Summary.text(value("input_line")), let outputLine = Summary.text(value("output_line")) else {
+            throw damaged("input_line or output_line")
+        }
+        self.createdAt = createdAt
+        model = Summary.text(value("model"))
+        responseID = Summary.text(value("response_id"))
+        self.status = status
+        origin = Summary.text(value("origin"))
+        self.stored = stored
+        self.replay = replay
+        inputTokens = Int64.fromDatabaseValue(value("input_tokens"))
+        outputTokens = Int64.fromDatabaseValue(value("output_tokens"))
+        self.inputLine = inputLine
+        self.outputLine = outputLine
     }
+
+    /// The first line of the newest user message, shortened for a person to read (the index keeps it whole).
+    public var shortInputLine: String { Summary.shortened(inputLine) }
+    /// The first line of the answer, shortened for a person to read.
+    public var shortOutputLine: String { Summary.shortened(outputLine) }
+
+    /// `line` shortened to 50 characters with "…", as text output shows first lines.
+    public static func shortened(_ line: String) -> String { Summary.shortened(line) }
 }
 
 /// The most recently inflated pack, so that reading many objects of one pack (a conversation imported
@@ -326,7 +348,7 @@ public struct StoreReader {
 
     /// The index entry of turn `id`, or nil when the index lacks it.
     public func summary(_ id: ObjectID) throws -> TurnSummary? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).map(TurnSummary.init)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).map { try TurnSummary(row: $0) }
     }
 
     /// Turn `start` and its ancestors, newest first, at most `limit`.
@@ -367,7 +389,7 @@ public struct StoreReader {
 
     /// Every indexed turn.
     public func allSummaries() throws -> [TurnSummary] {
-        try Row.fetchAll(db, sql: "SELECT * FROM turn_index").map(TurnSummary.init)
+        try Row.fetchAll(db, sql: "SELECT * FROM turn_index").map { try TurnSummary(row: $0) }
     }
 
     /// Turns whose server response id is `responseID`.

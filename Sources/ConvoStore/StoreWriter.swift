@@ -84,11 +84,10 @@ public struct StoreWriter {
 
     /// Writes (or replaces) the index entry of a stored turn, and its rows in the other derived tables.
     func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
+        let row = TurnSummary(turn, id: id, inputText: inputText, outputText: outputText)
         let arguments: StatementArguments = [
-            Data(id.bytes), turn.parent.map { Data($0.bytes) }, turn.createdAt, turn.response.model ?? turn.request.model,
-            turn.response.id, turn.response.status, turn.origin, turn.stored, turn.replay,
-            turn.response.usage?.inputTokens, turn.response.usage?.outputTokens,
-            Summary.firstLine(inputText), Summary.firstLine(outputText),
+            Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
+            row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.bytes(row.inputLine), Summary.bytes(row.outputLine),
         ]
         if let packer {
             packer.pendingIndex.append((Data(id.bytes), arguments))

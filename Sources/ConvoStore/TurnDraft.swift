@@ -1,3 +1,6 @@
+import Foundation
+import GRDB
+
 /// A message of a turn about to be written, with its text.
 public struct DraftMessage: Hashable, Sendable {
     /// `user`, `assistant`, `system` or `developer`.
@@ -111,24 +114,43 @@ extension Array where Element == DraftMessage {
     public var newestUserMessage: DraftMessage? { last { $0.role == "user" } ?? last }
 }
 
-/// Shortened first lines for the index.
+/// First lines for the index: whole (JSON carries them), shortened only for a person to read.
 enum Summary {
+    /// Characters a shortened line keeps, with its "…".
     static let maximumLength = 50
 
-    /// The first non-blank line of `text`, trimmed and cut to `maximumLength` characters.
+    /// The first non-blank line of `text`, trimmed of spaces and tabs, whole, every other byte (NUL too) kept.
     /// Looks only at the start of the text, so long answers cost nothing extra.
     static func firstLine(_ text: String) -> String {
         var rest = Substring(text)
         while !rest.isEmpty {
             let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
             let line = rest[..<end].trimmingCharacters(in: .whitespaces)
-            if !line.isEmpty {
-                return line.count > maximumLength ? String(line.prefix(maximumLength - 1)) + "…" : line
-            }
+            if !line.isEmpty { return line }
             rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
         }
         return ""
     }
-}
 
-import Foundation
+    /// `line` cut to `maximumLength` characters, the last of them "…" when it was longer.
+    static func shortened(_ line: String) -> String {
+        // Walks at most maximumLength characters, however long the line.
+        guard line.utf8.count > maximumLength, line.index(line.startIndex, offsetBy: maximumLength, limitedBy: line.endIndex) != nil,
+            line.index(line.startIndex, offsetBy: maximumLength) != line.endIndex
+        else { return line }
+        return String(line.prefix(maximumLength - 1)) + "…"
+    }
+
+    /// A text's bytes as SQLite is given them: GRDB binds a `String` as a C string, which ends at the first
+    /// NUL, so texts go in as UTF-8 blobs and come back whole.
+    static func bytes(_ text: String) -> Data { Data(text.utf8) }
+
+    /// A text stored by ``bytes(_:)`` (or, in rows written before, as TEXT).
+    static func text(_ value: DatabaseValue) -> String? {
+        switch value.storage {
+        case .blob(let data): String(decoding: data, as: UTF8.self)
+        case .string(let text): text
+        default: nil
+        }
+    }
+}

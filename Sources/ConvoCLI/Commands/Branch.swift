@@ -35,7 +35,7 @@ struct Branch: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace()
+        let workspace = try context.workspace(delete || forceDelete || move || !names.isEmpty ? .readWrite : .readOnly)
         if delete || forceDelete {
             for name in names {
                 let tip = try Navigation.deleteBranch(workspace, name: try Navigation.existingBranch(workspace, name), force: forceDelete)
@@ -61,7 +61,7 @@ struct Branch: ConvoCommand {
                 } else {
                     let padded = branch.name.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
                     let marker = branch.current ? "* " + style.branch(padded) : "  " + padded
-                    context.out.line("\(marker) \(style.id(branch.shortID)) \(branch.inputLine)")
+                    context.out.line("\(marker) \(style.id(branch.shortID)) \(TurnSummary.shortened(branch.inputLine))")
                 }
             }
         }

@@ -32,7 +32,7 @@ struct Config: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace()
+        let workspace = try context.workspace(list || (!unset && value == nil) ? .readOnly : .readWrite)
         if list {
             let entries = try Setup.list(workspace)
             if json {

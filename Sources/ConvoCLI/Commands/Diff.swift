@@ -26,7 +26,7 @@ struct Diff: ConvoCommand {
     @Flag(help: "Print one JSON object: from, to, base, removed, added, answer_diff.") var json = false
 
     func run(_ context: CommandContext) async throws {
-        let comparison = try History.compare(context.workspace(), revision1, revision2)
+        let comparison = try History.compare(context.workspace(.readOnly), revision1, revision2)
         if json {
             context.json(DiffRenderer.json(comparison))
         } else if !comparison.isSame {

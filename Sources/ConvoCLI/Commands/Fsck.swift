@@ -20,7 +20,7 @@ struct Fsck: ConvoCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run(_ context: CommandContext) async throws {
-        let (report, reindexed) = try Inspection.fsck(context.workspace(), rebuildIndex: rebuildIndex) { count in
+        let (report, reindexed) = try Inspection.fsck(context.workspace(rebuildIndex ? .readWrite : .readOnly), rebuildIndex: rebuildIndex) { count in
             if context.environment.outputIsTerminal { context.err.write("\rchecking objects: \(count)") }
         }
         if json {

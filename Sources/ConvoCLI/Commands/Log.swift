@@ -60,7 +60,7 @@ struct Log: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         let entries = try History.log(
-            context.workspace(), options: LogOptions(revision: revision, limit: limit, all: all, reverse: reverse))
+            context.workspace(.readOnly), options: LogOptions(revision: revision, limit: limit, all: all, reverse: reverse))
         if json {
             for entry in entries { context.json(LogRenderer.json(entry)) }
             return

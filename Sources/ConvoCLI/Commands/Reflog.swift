@@ -21,7 +21,7 @@ struct Reflog: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         let style = context.style(colors.color)
-        for (entry, shortID, name) in try History.reflog(context.workspace(), ref: ref) {
+        for (entry, shortID, name) in try History.reflog(context.workspace(.readOnly), ref: ref) {
             if json {
                 context.json(.object([
                     "selector": .string(name), "old": entry.old.map { .string($0.hex) } ?? .null,

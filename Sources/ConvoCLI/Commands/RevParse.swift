@@ -19,7 +19,7 @@ struct RevParse: ConvoCommand {
     @Flag(help: "One JSON object per revision: {\"revision\", \"id\"}.") var json = false
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace()
+        let workspace = try context.workspace(.readOnly)
         // Resolve all first, so a bad revision prints nothing on stdout.
         let ids = try revisions.map { try History.revParse(workspace, $0) }
         for (revision, id) in zip(revisions, ids) {

@@ -43,7 +43,7 @@ struct Search: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         let (entries, results) = try ConvoKit.Search.run(
-            context.workspace(),
+            context.workspace(.readOnly),
             SearchOptions(query: query, revision: revision, all: all, limit: limit ?? SearchOptions.defaultLimit))
         if json {
             for entry in entries { context.json(Self.json(entry)) }

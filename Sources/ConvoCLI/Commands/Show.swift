@@ -24,7 +24,7 @@ struct Show: ConvoCommand {
     @OptionGroup var pager: PagerOptions
 
     func run(_ context: CommandContext) async throws {
-        let details = try Inspection.show(context.workspace(), revision)
+        let details = try Inspection.show(context.workspace(.readOnly), revision)
         if raw {
             guard let body = details.raw else {
                 throw ConvoError.invalidOption("turn \(details.id.abbreviated()) has no recorded server response (it was imported)")

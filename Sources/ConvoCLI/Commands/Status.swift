@@ -18,7 +18,7 @@ struct Status: ConvoCommand {
     @OptionGroup var colors: ColorOptions
 
     func run(_ context: CommandContext) async throws {
-        let status = try Inspection.status(context.workspace())
+        let status = try Inspection.status(context.workspace(.readOnly))
         let now = Int64(context.environment.now().timeIntervalSince1970)
         if json {
             context.json(Self.json(status, now: now))
@@ -32,7 +32,7 @@ struct Status: ConvoCommand {
         case .detached(let id): lines.append(style.paint("HEAD detached at \(id.abbreviated())", "31"))
         }
         if let tip = status.tip {
-            lines.append("HEAD:     \(style.id(tip.id.abbreviated())) \(tip.inputLine)")
+            lines.append("HEAD:     \(style.id(tip.id.abbreviated())) \(tip.shortInputLine)")
             lines.append("Turns:    \(status.depth) in this conversation")
         }
         lines.append("Provider: \(status.provider)" + (status.baseURL.map { " (\($0))" } ?? ""))

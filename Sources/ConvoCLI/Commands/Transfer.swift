@@ -117,7 +117,7 @@ struct Export: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         var buffer = ""
-        try Transcript.export(context.workspace(), revision: revision, all: all, format: ExportFormat(rawValue: format)!) { text in
+        try Transcript.export(context.workspace(.readOnly), revision: revision, all: all, format: ExportFormat(rawValue: format)!) { text in
             buffer += text
             if buffer.utf8.count > 1 << 16 {
                 context.out.write(buffer)

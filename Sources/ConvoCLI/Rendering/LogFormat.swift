@@ -176,8 +176,8 @@ struct LogFormat: Equatable, Sendable {
         case .parentID: return summary.parent?.hex ?? ""
         case .shortParentID: return summary.parent?.abbreviated() ?? ""
         case .responseID: return summary.responseID ?? ""
-        case .subject: return summary.inputLine
-        case .answer: return summary.outputLine
+        case .subject: return summary.shortInputLine
+        case .answer: return summary.shortOutputLine
         case .model: return summary.model ?? ""
         case .tokens:
             guard let input = summary.inputTokens, let output = summary.outputTokens else { return "" }

@@ -26,8 +26,8 @@ struct LogRenderer {
         if summary.replay { lines.append("Replay:   sent the whole history") }
         if remote { lines.append("Server:   \(entry.remote.name.replacingOccurrences(of: "_", with: " "))") }
         lines.append("")
-        lines.append("    \(summary.inputLine)")
-        lines.append("    → \(summary.outputLine)")
+        lines.append("    \(summary.shortInputLine)")
+        lines.append("    → \(summary.shortOutputLine)")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import ConvoStore
+
+/// Repository formats, read-only opens, and fsck's checks of the derived rows against the objects.
+@Suite struct RepositoryFormatTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/store-format4/store.sqlite")
+
+    /// A copy of the repository made by convo e50cdbb (format 4), in a temporary `.convo`.
+    static func copyOfFormat4(_ folder: TemporaryFolder) throws -> URL {
+        let directory = folder.url.appendingPathComponent(".convo")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: fixture, to: directory.appendingPathComponent("store.sqlite"))
+        return directory
+    }
+
+    static func index(_ repository: Repository) throws -> [String: TurnSummary] {
+        try repository.read { reader in Dictionary(uniqueKeysWithValues: try reader.allSummaries().map { ($0.id.hex, $0) }) }
+    }
+
+    @Test func aRepositoryOfTheFormerFormatIsReadWithoutChangeAndMigratedKeepingEveryID() throws {
+        let folder = try TemporaryFolder()
+        let directory = try Self.copyOfFormat4(folder)
+        let file = directory.appendingPathComponent("store.sqlite")
+        let before = try Data(contentsOf: file)
+
+        let readOnly = try Repository.open(at: directory, mode: .readOnly)
+        #expect(readOnly.openedFormat == 4)
+        let old = try Self.index(readOnly)
+        #expect(old.count == 4)
+        #expect(throws: StoreError.readOnlyRepository(path: directory.path)) { try readOnly.write { _ in } }
+        try readOnly.queue.close()
+        #expect(try Data(contentsOf: file) == before, "reading changed nothing")
+
+        let migrated = try Repository.open(at: directory, mode: .readWrite)
+        #expect(migrated.openedFormat == 4)
+        #expect(try migrated.queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == Repository.currentFormat)
+        let new = try Self.index(migrated)
+        #expect(Set(new.keys) == Set(old.keys), "every id kept")
+        let branches = try migrated.read { try $0.branches().map { "\($0.name.rawValue) \($0.tip.hex)" } }
+        #expect(branches == [
+            "main c2cb4d3a757778103c8ad054c0e47c9fa530cc15c7e97f424d5818c7b24759cd",
+            "travel b8edf49ef6900ec4d92fb4ac579bf20e3cb71eee1281e11d11b57b6ea1f27eb8",
+        ])
+        // The index of the former format cut lines at 50 characters and at a NUL; the migration rebuilt it.
+        let nul = try #require(new["fa4e0d55d45760f2407d0eb6281aa4f36e41283b9d757feb6db15b9094234de3"])
+        #expect(nul.inputLine == "abc\0def")
+        #expect(nul.outputLine == "first\0second")
+        let long = try #require(new["c2cb4d3a757778103c8ad054c0e47c9fa530cc15c7e97f424d5818c7b24759cd"])
+        #expect(long.inputLine == "A first line that is much longer than fifty characters, so the index used to cut it")
+        #expect(long.shortInputLine == "A first line that is much longer than fifty chara…")
+        #expect(try migrated.read { try $0.fsck().problems }.isEmpty)
+    }
+
+    @Test func aNewerFormatIsRefusedNamingBothVersionsAndAnOlderOneIsReadOnlyAfterMigrating() throws {
+        let folder = try TemporaryFolder()
+        let directory = folder.url.appendingPathComponent(".convo")
+        let (repository, _) = try Repository.create(at: directory)
+        try repository.appendChain(1)
+        try repository.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = 99") }
+        let path = directory.appendingPathComponent("store.sqlite").path
+        for mode in [AccessMode.readOnly, .readWrite] {
+            #expect(throws: StoreError.newerFormat(path: path, found: 99, supported: Repository.currentFormat)) {
+                try Repository.open(at: directory, mode: mode)
+            }
+        }
+        #expect(StoreError.newerFormat(path: path, found: 99, supported: 5).description.contains("format 99, newer than format 5"))
+
+        // Format 3 (before the search index): reading commands ask for an upgrade; a writing open migrates.
+        try repository.queue.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                PRAGMA user_version = 0;
+                DROP TABLE turn_blob; DROP TABLE search_doc; DROP TABLE turn_search;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2 turn blobs and search index', 'v3 whole first lines');
+                """)
+        }
+        #expect(throws: StoreError.outdatedFormat(path: path, found: 3, current: Repository.currentFormat)) {
+            try Repository.open(at: directory, mode: .readOnly)
+        }
+        let migrated = try Repository.open(at: directory, mode: .readWrite)
+        #expect(migrated.openedFormat == 3)
+        #expect(try migrated.read { try $0.fsck().problems }.isEmpty)
+        #expect(try Repository.open(at: directory, mode: .readOnly).openedFormat == Repository.currentFormat)
+    }
+
+    @Test func aNULAndALongLineReachTheIndexWhole() throws {
+        let repository = try Repository.inMemory()
+        let long = String(repeating: "word ", count: 40).trimmingCharacters(in: .whitespaces)
+        let id = try repository.write { try $0.insert(.simple("abc\0def\nsecond line", "  \(long)  \nmore")) }
+        let summary = try #require(try repository.read { try $0.summary(id) })
+        #expect(summary.inputLine == "abc\0def")
+        #expect(summary.outputLine == long)
+        #expect(summary.shortOutputLine.count == 50)
+        #expect(try repository.read { try $0.fsck().problems }.isEmpty)
+    }
+
+    @Test func fsckComparesEveryIndexRowAndHeadWithTheObjectsAndGcRefusesAWrongParent() throws {
+        let clock = TestClock()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        let ids = try repository.appendChain(3)
+        // The reflog has expired: only the branch reaches the first two turns, through the parent links.
+        try repository.queue.write { db in
+            try db.execute(sql: "DELETE FROM reflog")
+            try db.execute(sql: "UPDATE turn_index SET parent = NULL WHERE id = ?", arguments: [Data(ids[2].bytes)])
+            try db.execute(sql: "UPDATE turn_index SET input_line = 'edited' WHERE id = ?", arguments: [Data(ids[1].bytes)])
+        }
+        let problems = try repository.read { try $0.fsck().problems }
+        #expect(problems.contains { $0.kind == "stale-index" && $0.subject == ids[2].hex && $0.detail.contains("in parent;") }, "\(problems)")
+        #expect(problems.contains { $0.kind == "stale-index" && $0.subject == ids[1].hex && $0.detail.contains("input_line") }, "\(problems)")
+
+        clock.advance(seconds: 15 * 86_400)
+        let now = Int64(clock.now.timeIntervalSince1970)
+        let rules = PruneRules(pruneBefore: now, reflogExpireBefore: now - 90 * 86_400, reflogUnreachableExpireBefore: now - 30 * 86_400)
+        #expect(throws: StoreError.staleIndex(turn: ids[2])) { try repository.read { try $0.planPrune(rules) } }
+        #expect(try repository.read { try $0.objectCounts()[.turn] } == 3)
+        try repository.write { _ = try $0.rebuildIndex() }
+        #expect(try repository.read { try $0.planPrune(rules).turns }.isEmpty)
+
+        try repository.queue.write { try $0.execute(sql: "DELETE FROM ref WHERE name = 'HEAD'") }
+        let headless = try repository.read { try $0.fsck().problems }
+        #expect(headless.map(\.kind) == ["bad-ref"])
+        #expect(headless.first?.subject == "HEAD")
+    }
+}
