@@ -72,18 +72,21 @@ struct SayCommand: ConvoCommand {
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, branch: branch,
             allowInsecureHTTP: allowInsecureHTTP, start: start)
         let echo = options.stream && !json
+        // The answer is the model's text: on a terminal its control characters are shown, not obeyed.
+        let style = context.style
+        let visible = style.escapes ? VisibleStream() : nil
         let result = try await Interruptible.run {
             try await Say.run(
-                workspace, options, onText: { if echo { context.out.write($0) } },
-                notice: { context.err.line("convo: \($0)") })
+                workspace, options, onText: { if echo { context.out.write(visible?.next($0) ?? $0) } },
+                notice: { context.note("convo: \($0)") })
         }
         if json {
             context.json(SayRendering.json(result))
         } else {
-            if !echo { context.out.write(result.outputText) }
+            if echo { context.out.write(visible?.finish() ?? "") } else { context.out.write(style.block(result.outputText)) }
             if !result.outputText.hasSuffix("\n") { context.out.write("\n") }
         }
-        for line in SayRendering.summary(result) { context.err.line(line) }
+        for line in SayRendering.summary(result) { context.note(line) }
         if let failure = result.failure {
             throw SayError.responseFailed(turn: result.shortID, responseID: result.responseID, message: failure)
         }
