@@ -191,6 +191,22 @@ private enum Hostile {
         #expect(VisibleText.block("a\tb\nc\r\nd\re") == "a\tb\nc\nd^Me")
     }
 
+    @Test func theByteCheckFindsExactlyTheScalarsThatNeedEscaping() {
+        // Each scalar alone and between other text: the quick check on the bytes must
+        // flag exactly those the escaping changes (and the tab, which it keeps).
+        // The ranges around every lead byte the check looks at (C2, D8, E2) and their neighbours.
+        for value in Array(UInt32(0)...0x100) + Array(0x5F0...0x640) + Array(0x1FF0...0x2200) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            for text in [String(scalar), "a\(scalar)b", "“\(scalar)"] {
+                var copy = text
+                let flagged = copy.withUTF8 { VisibleText.mayNeedEscape($0) }
+                let expected = VisibleText.needsEscape(scalar)
+                #expect(flagged == expected, "U+\(String(value, radix: 16)) in \(text.debugDescription)")
+                #expect((VisibleText.line(text) != text) == (expected && scalar != "\t"), "U+\(String(value, radix: 16))")
+            }
+        }
+    }
+
     @Test func ordinaryTextIsUntouched() {
         let text = "Grüße, 東京 👨‍👩‍👧 — “quotes” ‏"
         #expect(VisibleText.line("Grüße, 東京 👨‍👩‍👧 — “quotes”") == "Grüße, 東京 👨‍👩‍👧 — “quotes”")

@@ -40,10 +40,32 @@ enum VisibleText {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
+    /// Whether the UTF-8 `bytes` may hold a scalar `needsEscape` accepts (or a tab or newline): a byte below
+    /// 0x20, DEL, or the encodings of U+0080…U+009F (C2 80…9F), U+061C (D8 9C), U+200E/F (E2 80 8E…8F),
+    /// U+2028…U+202E (E2 80 A8…AE) and U+2066…U+2069 (E2 81 A6…A9). Common punctuation such as “ ” — →,
+    /// also led by E2, does not send a text down the slow path.
+    static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case 0x00..<0x20, 0x7F: return true
+            case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]): return true
+            case 0xD8 where index + 1 < bytes.count && bytes[index + 1] == 0x9C: return true
+            case 0xE2 where index + 2 < bytes.count:
+                let second = bytes[index + 1], third = bytes[index + 2]
+                if second == 0x80 && ((0x8E...0x8F).contains(third) || (0xA8...0xAE).contains(third)) { return true }
+                if second == 0x81 && (0xA6...0xA9).contains(third) { return true }
+            default: break
+            }
+            index += 1
+        }
+        return false
+    }
+
     private static func escape(_ text: String, keepNewlines: Bool) -> String {
-        // Nearly every text has nothing to escape: check the bytes once before building a copy. Every scalar
-        // `needsEscape` accepts is ASCII or starts with one of the lead bytes C2 (U+0080…), D8 (U+061C) or E2.
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return text }
+        // Nearly every text has nothing to escape: check the bytes once before building a copy.
+        guard text.utf8.withContiguousStorageIfAvailable(mayNeedEscape) ?? true else { return text }
         var result = String.UnicodeScalarView()
         var scalars = text.unicodeScalars.makeIterator()
         var next = scalars.next()
