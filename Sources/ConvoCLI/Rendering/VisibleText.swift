@@ -16,7 +16,8 @@ enum VisibleText {
     /// prints the same; a lone carriage return shows as `^M`.
     static func block(_ text: String) -> String { escape(text, keepNewlines: true) }
 
-    /// Whether a terminal would act on `scalar` rather than print it (tabs and newlines aside).
+    /// Whether a terminal would act on `scalar` rather than print it; true for tab and newline too, which the
+    /// callers keep where the layout wants them.
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: true
