@@ -19,20 +19,27 @@ struct CommandContext {
     var err: TextSink { environment.errors }
 
     /// Colours for standard output. `auto`: only on a terminal, and never with NO_COLOR set or TERM=dumb;
-    /// `always` wins over NO_COLOR, as git's `--color=always` does.
+    /// `always` wins over NO_COLOR, as git's `--color=always` does. Untrusted text is escaped whenever stdout
+    /// is a terminal (or the pager in front of it), whatever the colours, and never through a pipe.
     func style(_ when: ColorWhen) -> Style {
-        switch when {
-        case .always: Style(enabled: true)
-        case .never: Style(enabled: false)
+        let terminal = environment.outputIsTerminal
+        return switch when {
+        case .always: Style(enabled: true, escapes: terminal)
+        case .never: Style(enabled: false, escapes: terminal)
         case .auto:
             Style(
-                enabled: environment.outputIsTerminal && (environment.variables["NO_COLOR"] ?? "").isEmpty
-                    && environment.variables["TERM"] != "dumb")
+                enabled: terminal && (environment.variables["NO_COLOR"] ?? "").isEmpty && environment.variables["TERM"] != "dumb",
+                escapes: terminal)
         }
     }
 
     /// Colours for a command without `--color`: the `auto` rule.
     var style: Style { style(.auto) }
+
+    /// Writes a message for a person to stderr with any control characters in it visible (``VisibleText``):
+    /// such messages quote stored and server text, and stderr carries no data whose bytes must stay exact,
+    /// so this holds whether stderr is a terminal or a log file someone will `cat` later.
+    func note(_ text: String) { err.line(VisibleText.block(text)) }
 
     /// Prints one JSON object on one line.
     func json(_ value: JSONValue) { out.line(value.canonicalString) }
@@ -48,7 +55,7 @@ struct CommandContext {
         do {
             session = try environment.pager.start(command, PagerChoice.variables(environment.variables))
         } catch {
-            err.line("warning: \(error); printing without a pager")
+            note("warning: \(error); printing without a pager")
             return try body(self)
         }
         defer { session.finish() }
@@ -90,9 +97,16 @@ extension ConvoCommand {
     }
 }
 
-/// ANSI colours, or none.
+/// ANSI colours, or none; and whether untrusted text is shown with its control characters visible.
 struct Style {
     var enabled: Bool
+    /// Stdout is a terminal: text from models, imports and settings goes through ``VisibleText``.
+    var escapes = false
+
+    /// One line of untrusted text as it may be shown (a newline shows as `^J`).
+    func text(_ text: String) -> String { escapes ? VisibleText.line(text) : text }
+    /// Several lines of untrusted text as they may be shown (newlines and tabs stay).
+    func block(_ text: String) -> String { escapes ? VisibleText.block(text) : text }
 
     func paint(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[m" : text }
     func id(_ text: String) -> String { paint(text, "33") }

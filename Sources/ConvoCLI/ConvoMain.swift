@@ -91,7 +91,8 @@ public enum ConvoMain {
             return ExitStatus.ok.rawValue
         }
         if let status = ExitStatus.of(error) {
-            environment.errors.line("error: \(error)")
+            // Typed errors quote stored and server text: show its control characters, as CommandContext.note does.
+            environment.errors.line(VisibleText.block("error: \(error)"))
             return status.rawValue
         }
         // ArgumentParser's own errors (and ValidationError) are usage; any other error is not the user's

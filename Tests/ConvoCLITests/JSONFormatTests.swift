@@ -190,12 +190,17 @@ func objects(_ result: Harness.Result, sourceLocation: SourceLocation = #_source
     @Test func anAPIErrorExitsSixQuotesTheServerAndCommitsNothing() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: "test-key")) { emulator in
             let harness = try await sayHarness(emulator, provider: "openai")
-            let result = await harness.run("say", "--temperature", "5", "Hello")
+            // say refuses --temperature 5 itself (exit 2), but --regenerate sends an imported turn's parameters as
+            // they are, and the server refuses them.
+            let history = try harness.file("t.jsonl", [#"{"input":"Hello","output":"Hi","parameters":{"temperature":5}}"#])
+            #expect(await harness.run("import", history).status == 0)
+            let result = await harness.run("say", "--regenerate")
             #expect(result.status == 6, "\(result.err)")
             #expect(result.out.isEmpty)
-            #expect(result.err.hasPrefix("error: "))
-            #expect(result.err.contains("temperature"))
-            #expect(await harness.run("log").status == 4, "no turn was committed")
+            let error = result.err.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(error.hasPrefix("error: ") && error.contains("temperature"), "\(result.err)")
+            #expect(try await harness.depth() == 1, "no turn was committed")
+            #expect(await harness.run("branch", "--json").out.split(separator: "\n").count == 1, "no branch was made")
         }
     }
 

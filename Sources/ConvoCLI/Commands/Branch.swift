@@ -51,7 +51,7 @@ struct Branch: ConvoCommand {
         } else {
             let style = context.style(colors.color)
             let branches = try Navigation.branches(workspace)
-            let width = branches.map(\.name.rawValue.count).max() ?? 0
+            let width = branches.map { style.text($0.name.rawValue).count }.max() ?? 0
             for branch in branches {
                 if json {
                     context.json(.object([
@@ -59,9 +59,9 @@ struct Branch: ConvoCommand {
                         "input": .string(branch.inputLine),
                     ]))
                 } else {
-                    let padded = branch.name.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let padded = style.text(branch.name.rawValue).padding(toLength: width, withPad: " ", startingAt: 0)
                     let marker = branch.current ? "* " + style.branch(padded) : "  " + padded
-                    context.out.line("\(marker) \(style.id(branch.shortID)) \(TurnSummary.shortened(branch.inputLine))")
+                    context.out.line("\(marker) \(style.id(branch.shortID)) \(style.text(TurnSummary.shortened(branch.inputLine)))")
                 }
             }
         }

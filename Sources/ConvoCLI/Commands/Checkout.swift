@@ -55,7 +55,7 @@ struct Checkout: ConvoCommand {
             context.err.line(created ? "Switched to a new branch '\(name)'" : "Switched to branch '\(name)'")
         case .detached(let id):
             let summary = try workspace.repository.read { try $0.summary(id) }
-            context.err.line("HEAD is now at \(id.abbreviated()) \(summary?.shortInputLine ?? "")")
+            context.note("HEAD is now at \(id.abbreviated()) \(VisibleText.line(summary?.shortInputLine ?? ""))")
             context.err.line("hint: you are in 'detached HEAD' state; 'convo say' continues from here, and 'convo checkout -b <name>' names it")
         }
     }

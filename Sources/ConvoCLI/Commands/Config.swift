@@ -38,7 +38,8 @@ struct Config: ConvoCommand {
             if json {
                 context.json(.object(Dictionary(uniqueKeysWithValues: entries.map { ($0.key, .string($0.value)) })))
             } else {
-                for entry in entries { context.out.line("\(entry.key)=\(entry.value)") }
+                let style = context.style
+                for entry in entries { context.out.line("\(style.text(entry.key))=\(style.text(entry.value))") }
             }
         } else if unset {
             if !(try Setup.unset(workspace, key: key!)) { throw CommandExit(status: .failure) }
@@ -48,7 +49,8 @@ struct Config: ConvoCommand {
             if json {
                 context.json(.object(["key": .string(key!), "value": .string(current)]))
             } else {
-                context.out.line(current)
+                // One value may span lines (instructions): keep them, escape the rest.
+                context.out.line(context.style.block(current))
             }
         } else {
             // As git: an unset key prints nothing and exits 1.

@@ -57,7 +57,7 @@ struct DiffRenderer {
             lines.append(style.paint("+++ \(comparison.toShortID) answer", "1"))
             for hunk in comparison.answerHunks {
                 lines.append(style.paint(hunk.header, "36"))
-                for line in hunk.lines {
+                for line in hunk.lines.map(style.text) {
                     switch line.first {
                     case "-": lines.append(style.paint(line, "31"))
                     case "+": lines.append(style.paint(line, "32"))
@@ -74,10 +74,10 @@ struct DiffRenderer {
     /// `model: grok-4 → grok-3-mini`, one line per parameter, `output tokens: 120 → 98 (-22)`.
     func header(_ comparison: Comparison) -> [String] {
         let a = comparison.from.turn, b = comparison.to.turn
-        var lines = [Self.change("model", Comparison.model(a), Comparison.model(b))]
+        var lines = [style.text(Self.change("model", Comparison.model(a), Comparison.model(b)))]
         let parameters = Set(a.request.parameters.keys).union(b.request.parameters.keys).sorted()
         for key in parameters {
-            lines.append(Self.change(key, a.request.parameters[key]?.canonicalString, b.request.parameters[key]?.canonicalString))
+            lines.append(style.text(Self.change(key, a.request.parameters[key]?.canonicalString, b.request.parameters[key]?.canonicalString)))
         }
         lines.append(Self.tokens("input tokens", a.response.usage?.inputTokens, b.response.usage?.inputTokens))
         lines.append(Self.tokens("output tokens", a.response.usage?.outputTokens, b.response.usage?.outputTokens))

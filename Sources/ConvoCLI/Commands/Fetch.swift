@@ -39,7 +39,7 @@ struct FetchCommand: ConvoCommand {
             FetchOptions(responseID: responseID, branch: branch, allowInsecureHTTP: allowInsecureHTTP))
         context.out.line(result.tip.hex)
         if result.fetched.isEmpty {
-            context.err.line("response '\(responseID)' is already turn \(result.shortID); nothing was fetched")
+            context.note("response '\(responseID)' is already turn \(result.shortID); nothing was fetched")
             if case .branch(let name) = result.placement {
                 context.err.line("Switched to a new branch '\(name)' at \(result.shortID)")
             } else {
@@ -60,7 +60,7 @@ struct FetchCommand: ConvoCommand {
             context.err.line("the fetched turns continue turn \(parent.abbreviated()), which the repository already had")
         }
         if let missing = result.missingAncestor {
-            context.err.line("the server no longer has the earlier response '\(missing)'; the fetched conversation starts after it")
+            context.note("the server no longer has the earlier response '\(VisibleText.line(missing))'; the fetched conversation starts after it")
         }
     }
 

@@ -33,7 +33,8 @@ struct Fsck: ConvoCommand {
             ]))
         } else {
             if let reindexed { context.err.line("rebuilt the index of \(reindexed) turns") }
-            for problem in report.problems { context.out.line("\(problem.kind) \(problem.subject): \(problem.detail)") }
+            let style = context.style
+            for problem in report.problems { context.out.line(style.text("\(problem.kind) \(problem.subject): \(problem.detail)")) }
             context.err.line("checked \(report.objects) objects (\(report.turns) turns, \(report.blobs) blobs) and \(report.refs) refs: "
                 + (report.problems.isEmpty ? "ok" : "\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"))
         }

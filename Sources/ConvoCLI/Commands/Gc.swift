@@ -92,10 +92,11 @@ struct Gc: ConvoCommand {
     private func render(_ report: GCReport, _ server: RemoteGCReport, _ context: CommandContext) {
         let plan = report.plan
         let verb = dryRun ? "would " : ""
-        for key in server.markedExpired { context.out.line("\(verb)mark expired \(key.responseID)") }
-        for key in server.missing { context.out.line("missing on the server, marked expired \(key.responseID)") }
-        for key in server.deleted { context.out.line("\(verb)delete on the server \(key.responseID)") }
-        for key in server.alreadyGone { context.out.line("already gone from the server \(key.responseID)") }
+        let id = { (key: RemoteKey) in context.style.text(key.responseID) }
+        for key in server.markedExpired { context.out.line("\(verb)mark expired \(id(key))") }
+        for key in server.missing { context.out.line("missing on the server, marked expired \(id(key))") }
+        for key in server.deleted { context.out.line("\(verb)delete on the server \(id(key))") }
+        for key in server.alreadyGone { context.out.line("already gone from the server \(id(key))") }
         for turn in plan.turns { context.out.line("\(verb)prune turn \(turn.hex)") }
         var remoteParts = ["\(verb)mark \(Self.count(server.markedExpired.count, "response")) expired"]
         if checkRemote {

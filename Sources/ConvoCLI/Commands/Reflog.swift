@@ -29,7 +29,7 @@ struct Reflog: ConvoCommand {
                     "message": .string(entry.message),
                 ]))
             } else {
-                context.out.line("\(style.id(shortID)) \(name): \(entry.message)")
+                context.out.line("\(style.id(shortID)) \(style.text(name)): \(style.text(entry.message))")
             }
         }
     }

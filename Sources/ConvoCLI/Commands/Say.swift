@@ -36,8 +36,8 @@ struct SayCommand: ConvoCommand {
     @Argument(help: "The message (joined by spaces).") var message: [String] = []
     @Option(help: "The model to ask (default: config model, else the provider's).") var model: String?
     @Option(help: "Instructions (system prompt) for this turn, overriding config.") var instructions: String?
-    @Option(help: "Sampling temperature.") var temperature: Double?
-    @Option(help: "Upper bound on generated tokens.") var maxOutputTokens: Int?
+    @Option(help: "Sampling temperature, from 0 to 2.", transform: SayValues.temperature) var temperature: Double?
+    @Option(help: "Upper bound on generated tokens, 1 or more.", transform: SayValues.outputTokens) var maxOutputTokens: Int?
     @Flag(help: "Ask the server not to store the response (the next say replays).") var noStore = false
     @Flag(inversion: .prefixedNo, help: "Stream the answer as it arrives (default: when stdout is a terminal).")
     var stream: Bool?
@@ -72,21 +72,41 @@ struct SayCommand: ConvoCommand {
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, branch: branch,
             allowInsecureHTTP: allowInsecureHTTP, start: start)
         let echo = options.stream && !json
+        // The answer is the model's text: on a terminal its control characters are shown, not obeyed.
+        let style = context.style
+        let visible = style.escapes ? VisibleStream() : nil
         let result = try await Interruptible.run {
             try await Say.run(
-                workspace, options, onText: { if echo { context.out.write($0) } },
-                notice: { context.err.line("convo: \($0)") })
+                workspace, options, onText: { if echo { context.out.write(visible?.next($0) ?? $0) } },
+                notice: { context.note("convo: \($0)") })
         }
         if json {
             context.json(SayRendering.json(result))
         } else {
-            if !echo { context.out.write(result.outputText) }
+            if echo { context.out.write(visible?.finish() ?? "") } else { context.out.write(style.block(result.outputText)) }
             if !result.outputText.hasSuffix("\n") { context.out.write("\n") }
         }
-        for line in SayRendering.summary(result) { context.err.line(line) }
+        for line in SayRendering.summary(result) { context.note(line) }
         if let failure = result.failure {
             throw SayError.responseFailed(turn: result.shortID, responseID: result.responseID, message: failure)
         }
+    }
+}
+
+/// Parses say's numeric options, so that a value no provider accepts is a usage error before anything is sent.
+enum SayValues {
+    /// `--temperature`: xAI and OpenAI both document 0 to 2; NaN and the infinities cannot even be written as JSON.
+    static func temperature(_ text: String) throws -> Double {
+        guard let value = Double(text), value.isFinite, (0...2).contains(value) else {
+            throw ValidationError("the temperature must be a number from 0 to 2")
+        }
+        return value
+    }
+
+    /// `--max-output-tokens`: a positive whole number (a server may ask for more, e.g. OpenAI's 16, and says so).
+    static func outputTokens(_ text: String) throws -> Int {
+        guard let value = Int(text), value >= 1 else { throw ValidationError("the limit must be a whole number of tokens, 1 or more") }
+        return value
     }
 }
 

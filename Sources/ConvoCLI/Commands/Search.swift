@@ -69,7 +69,7 @@ struct Search: ConvoCommand {
     static func line(_ entry: SearchEntry, style: Style) -> String {
         let hit = entry.hit
         let label = hit.side == .input ? "user:" : "assistant:"
-        let snippet = hit.snippet.fragments.map { $0.highlighted ? style.match($0.text) : $0.text }.joined()
+        let snippet = hit.snippet.fragments.map { $0.highlighted ? style.match(style.text($0.text)) : style.text($0.text) }.joined()
         return style.id(entry.shortID) + " " + String(Timestamps.format(hit.summary.createdAt).prefix(10)) + " "
             + style.dim(label) + " " + snippet
     }

@@ -44,18 +44,18 @@ struct Show: ConvoCommand {
         if let parent = turn.parent { lines.append("Parent:   \(parent.hex)") }
         lines.append("Date:     \(Timestamps.format(turn.createdAt))")
         if let model = turn.request.model {
-            let answered = turn.response.model.flatMap { $0 == model ? nil : " (answered by \($0))" } ?? ""
-            lines.append("Model:    \(model)\(answered)")
+            let answered = turn.response.model.flatMap { $0 == model ? nil : " (answered by \(style.text($0)))" } ?? ""
+            lines.append("Model:    \(style.text(model))\(answered)")
         } else if let model = turn.response.model {
-            lines.append("Model:    \(model)")
+            lines.append("Model:    \(style.text(model))")
         }
         if let response = turn.response.id {
             var facts = [turn.stored ? "stored" : "not stored"]
-            if let origin = turn.origin { facts.append("origin \(origin)") }
-            lines.append("Response: \(response) (\(facts.joined(separator: ", ")))")
-            lines.append("Server:   \(details.remote.describe(now: now))")
+            if let origin = turn.origin { facts.append("origin \(style.text(origin))") }
+            lines.append("Response: \(style.text(response)) (\(facts.joined(separator: ", ")))")
+            lines.append("Server:   \(style.text(details.remote.describe(now: now)))")
         }
-        lines.append("Status:   \(turn.response.status)" + (turn.response.error.map { ": \($0)" } ?? ""))
+        lines.append("Status:   \(style.text(turn.response.status))" + (turn.response.error.map { ": \(style.text($0))" } ?? ""))
         if let usage = turn.response.usage {
             let cached = usage.cachedTokens.map { " (\($0) cached)" } ?? ""
             lines.append("Tokens:   \(usage.inputTokens) in\(cached) / \(usage.outputTokens) out")
@@ -63,15 +63,16 @@ struct Show: ConvoCommand {
         if turn.replay { lines.append("Replay:   the whole history was sent instead of previous_response_id") }
         if turn.fetched { lines.append("Fetched:  brought in from the server by 'convo fetch'") }
         if !turn.request.parameters.isEmpty {
-            lines.append("Params:   " + turn.request.parameters.keys.sorted().map { "\($0)=\(turn.request.parameters[$0]!.canonicalString)" }.joined(separator: " "))
+            let parameters = turn.request.parameters.sorted { $0.key < $1.key }
+            lines.append("Params:   " + style.text(parameters.map { "\($0.key)=\($0.value.canonicalString)" }.joined(separator: " ")))
         }
         var text = lines.joined(separator: "\n") + "\n"
-        if let instructions = details.instructions { text += "\nInstructions:\n" + indent(instructions) }
+        if let instructions = details.instructions { text += "\nInstructions:\n" + indent(style.block(instructions)) }
         let user = details.input.newestUserMessage
         let earlier = details.input.count - 1
         if earlier > 0 { text += "\n" + style.dim("(\(earlier) earlier message\(earlier == 1 ? "" : "s") sent with this turn)") + "\n" }
-        if let user { text += "\nUser:\n" + indent(user.text) }
-        text += "\nAssistant:\n" + indent(details.outputText)
+        if let user { text += "\nUser:\n" + indent(style.block(user.text)) }
+        text += "\nAssistant:\n" + indent(style.block(details.outputText))
         return text
     }
 

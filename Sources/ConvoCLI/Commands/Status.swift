@@ -27,18 +27,19 @@ struct Status: ConvoCommand {
         let style = context.style(colors.color)
         var lines = [String]()
         switch status.head {
-        case .branch(let name, nil): lines.append("On branch \(style.branch(name.rawValue)) (no turns yet)")
-        case .branch(let name, _): lines.append("On branch \(style.branch(name.rawValue))")
+        case .branch(let name, nil): lines.append("On branch \(style.branch(style.text(name.rawValue))) (no turns yet)")
+        case .branch(let name, _): lines.append("On branch \(style.branch(style.text(name.rawValue)))")
         case .detached(let id): lines.append(style.paint("HEAD detached at \(id.abbreviated())", "31"))
         }
         if let tip = status.tip {
-            lines.append("HEAD:     \(style.id(tip.id.abbreviated())) \(tip.shortInputLine)")
+            lines.append("HEAD:     \(style.id(tip.id.abbreviated())) \(style.text(tip.shortInputLine))")
             lines.append("Turns:    \(status.depth) in this conversation")
         }
-        lines.append("Provider: \(status.provider)" + (status.baseURL.map { " (\($0))" } ?? ""))
-        lines.append("Model:    \(status.model ?? "provider default")")
-        lines.append("Server:   " + Self.describe(status, now: now))
-        lines.append("Next say: " + Self.describe(next: status.nextSay, depth: status.depth))
+        // Provider, base URL and model come from settings a hand-edited database may hold anything in.
+        lines.append("Provider: \(style.text(status.provider))" + (status.baseURL.map { " (\(style.text($0)))" } ?? ""))
+        lines.append("Model:    \(style.text(status.model ?? "provider default"))")
+        lines.append("Server:   " + style.text(Self.describe(status, now: now)))
+        lines.append("Next say: " + style.text(Self.describe(next: status.nextSay, depth: status.depth)))
         context.out.write(lines.joined(separator: "\n") + "\n")
     }
 

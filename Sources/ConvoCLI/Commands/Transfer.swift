@@ -61,7 +61,7 @@ struct Import: ConvoCommand {
             context.err.line("imported \(result.lines) lines: \(result.newTurns) new turns")
             let moved = result.branches.sorted(by: { $0.key < $1.key })
             for (branch, tip) in moved.prefix(10) {
-                context.err.line("  \(branch) -> \(tip.prefix(7))")
+                context.note("  \(branch) -> \(tip.prefix(7))")
             }
             if moved.count > 10 { context.err.line("  … and \(moved.count - 10) more branches ('convo branch' lists them)") }
         }
@@ -84,7 +84,7 @@ struct Import: ConvoCommand {
             context.err.line(
                 "imported \(result.conversations) llm conversation\(plural) from \(path): \(result.turns) turns, \(result.newTurns) new")
             for branch in result.branches.prefix(20) {
-                context.err.line("  \(branch.name) -> \(branch.tip.abbreviated()) (\(branch.change.rawValue))")
+                context.note("  \(branch.name) -> \(branch.tip.abbreviated()) (\(branch.change.rawValue))")
             }
             if result.branches.count > 20 { context.err.line("  … and \(result.branches.count - 20) more branches ('convo branch' lists them)") }
         }

@@ -155,7 +155,8 @@ struct LogFormat: Equatable, Sendable {
         return (attributeCodes + colours).joined(separator: ";")
     }
 
-    /// Renders one entry; colours only when `style` is enabled. `now` is for relative dates.
+    /// Renders one entry; colours only when `style` is enabled, and the turn's texts escaped when it escapes
+    /// (the template's own literal text is the user's and stays as written). `now` is for relative dates.
     func render(_ entry: LogEntry, style: Style, now: Int64) -> String {
         var text = ""
         for piece in pieces {
@@ -175,15 +176,15 @@ struct LogFormat: Equatable, Sendable {
         case .shortID: return entry.shortID
         case .parentID: return summary.parent?.hex ?? ""
         case .shortParentID: return summary.parent?.abbreviated() ?? ""
-        case .responseID: return summary.responseID ?? ""
-        case .subject: return summary.shortInputLine
-        case .answer: return summary.shortOutputLine
-        case .model: return summary.model ?? ""
+        case .responseID: return style.text(summary.responseID ?? "")
+        case .subject: return style.text(summary.shortInputLine)
+        case .answer: return style.text(summary.shortOutputLine)
+        case .model: return style.text(summary.model ?? "")
         case .tokens:
             guard let input = summary.inputTokens, let output = summary.outputTokens else { return "" }
             return String(input + output)
         case .decorations: return LogRenderer(style: style).decoration(entry.refs)
-        case .bareDecorations: return entry.refs.joined(separator: ", ")
+        case .bareDecorations: return style.text(entry.refs.joined(separator: ", "))
         case .relativeDate: return RelativeDate.describe(summary.createdAt, now: now)
         case .isoDate: return RelativeDate.iso(summary.createdAt)
         case .strictISODate: return Timestamps.format(summary.createdAt)
