@@ -65,4 +65,21 @@ import Testing
             #expect(decoded.id.hex == id, "\(name)")
         }
     }
+
+    @Test func fsckNamesATurnWhoseBytesDoNotReencodeToThemselves() throws {
+        let repository = try Repository.inMemory()
+        let canonical = Self.expected[0].1
+        let variants = [
+            canonical.replacingOccurrences(of: "1.0", with: "1.00"),
+            canonical.replacingOccurrences(of: "{\"created_at\"", with: "{\"future\":1,\"created_at\""),
+            canonical.replacingOccurrences(of: ",", with: ", "),
+        ]
+        let ids = try repository.write { writer in
+            _ = try writer.putBlob("x")
+            return try ([canonical] + variants).map { try writer.put(kind: .turn, bytes: Array($0.utf8)) }
+        }
+        let problems = try repository.read { try $0.fsck().problems }.filter { $0.kind == "non-canonical" }
+        #expect(problems.map(\.subject).sorted() == ids.dropFirst().map(\.hex).sorted())
+        #expect(problems.allSatisfy { $0.detail.contains("re-encoded") })
+    }
 }
