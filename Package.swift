@@ -52,17 +52,21 @@ let package = Package(
         .target(
             name: "ConvoStore",
             dependencies: [
-                "CZlib",
+                "CZlib", "ConvoJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The one JSON value type, strict parser and canonical writer of the client, shared by ConvoStore
+        // (canonical bytes) and ResponsesAPI (server bodies), which must not import each other. Depends on nothing.
+        .target(name: "ConvoJSON"),
         // The system zlib.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // HTTP client for the Responses API. No storage.
         .target(
             name: "ResponsesAPI",
             dependencies: [
+                "ConvoJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,6 +92,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ConvoStoreTests", dependencies: ["ConvoStore"]),
+        .testTarget(name: "ConvoJSONTests", dependencies: ["ConvoJSON"]),
         .testTarget(name: "ConvoKitTests", dependencies: ["ConvoKit", "ConvoStore", "ResponsesAPI"]),
         .testTarget(
             name: "ConvoCLITests",

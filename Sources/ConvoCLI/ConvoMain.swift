@@ -132,7 +132,7 @@ extension ExitStatus {
             switch error {
             case .missingAPIKey, .apiKeyCommandFailed: .authError
             case .missingBaseURL, .unsafeBaseURL: .usage
-            case .emptyMessage: .invalidInput
+            case .emptyMessage, .invalidMessageEncoding: .invalidInput
             case .editorFailed, .branchExists: .failure
             case .interrupted: .interrupted
             case .streamBroken: .networkError

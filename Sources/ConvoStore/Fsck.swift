@@ -86,7 +86,11 @@ extension StoreReader {
                 report.blobs += 1
             case .turn:
                 report.turns += 1
-                do { turns.append((id, try Turn(canonicalBytes: bytes))) } catch {
+                do {
+                    let turn = try Turn(canonicalBytes: bytes)
+                    if let detail = turn.canonicalDifference(from: bytes) { report.problems.append(.init(kind: "non-canonical", subject: id.hex, detail: detail)) }
+                    turns.append((id, turn))
+                } catch {
                     report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
                 }
             }

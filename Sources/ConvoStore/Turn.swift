@@ -228,6 +228,18 @@ extension Turn {
         return .object(object)
     }
 
+    /// Why `bytes`, which this turn was decoded from, are not what it encodes to (so an export and
+    /// import, or any re-encoding, would give the turn another id), or nil when they are. Fsck reports it.
+    public func canonicalDifference(from bytes: [UInt8]) -> String? {
+        let again = canonicalBytes
+        guard again != bytes else { return nil }
+        let at = zip(again, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(again.count, bytes.count)
+        func around(_ side: [UInt8]) -> String {
+            String(reflecting: String(decoding: side[max(0, at - 20)..<min(side.count, at + 20)], as: UTF8.self))
+        }
+        return "decoding and re-encoding changes byte \(at): stored \(around(bytes)), re-encoded \(around(again))"
+    }
+
     /// Decodes a turn from its canonical bytes.
     public init(canonicalBytes bytes: [UInt8]) throws(StoreError) {
         do {

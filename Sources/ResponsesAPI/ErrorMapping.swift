@@ -1,3 +1,4 @@
+import ConvoJSON
 import Foundation
 
 extension ResponsesAPIError {
@@ -76,7 +77,7 @@ struct ErrorEnvelope {
     var param: String?
 
     init(body: Data) {
-        guard let object = try? JSONDecoder().decode(JSONValue.self, from: body),
+        guard let object = try? JSONValue.parse(body),
             case .object(let top) = object
         else {
             self.init(fields: [:])

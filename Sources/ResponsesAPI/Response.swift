@@ -88,7 +88,7 @@ public struct OutputItem: Sendable, Equatable {
     public var status: String?
     /// For messages, the text of all `output_text` parts joined; nil for other items.
     public var text: String?
-    /// The item as JSON (re-encoded with sorted keys; the whole response keeps the wire bytes).
+    /// The item's JSON exactly as the server sent it.
     public var raw: Data
 }
 
@@ -141,6 +141,9 @@ public struct ResponseObject: Sendable, Equatable {
         instructions = wire.instructions
         store = wire.store
         output = wire.output ?? []
+        if let items = Self.outputItemBytes(data), items.count == output.count {
+            for index in output.indices { output[index].raw = items[index] }
+        }
         usage = wire.usage
         incompleteReason = wire.incompleteReason
         error = wire.error

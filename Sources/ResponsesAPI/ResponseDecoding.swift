@@ -1,3 +1,4 @@
+import ConvoJSON
 import Foundation
 
 // Lenient wire decoding: only `id` is required; a field of an unexpected type reads as nil.
@@ -62,7 +63,8 @@ extension OutputItem: Decodable {
         } else {
             text = nil
         }
-        raw = try JSONValue(from: decoder).encoded()
+        // The exact bytes are filled in by `ResponseObject(data:)`, which has them.
+        raw = Data()
     }
 }
 
@@ -139,5 +141,24 @@ extension InputItemList: Decodable {
         firstID = c.lenient(String.self, .firstID)
         lastID = c.lenient(String.self, .lastID)
         hasMore = c.lenient(Bool.self, .hasMore) ?? false
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes a value if it is present and of the expected type; anything else reads as nil.
+    func lenient<T: Decodable>(_ type: T.Type, _ key: Key) -> T? {
+        try? decodeIfPresent(type, forKey: key)
+    }
+}
+
+extension ResponseObject {
+    /// The exact bytes of each item of the top-level `output` array of `data`, in order; nil when
+    /// they cannot be found (the items then keep no bytes).
+    static func outputItemBytes(_ data: Data) -> [Data]? {
+        let bytes = [UInt8](data)
+        guard let output = JSONSlices.member("output", in: bytes),
+            let items = JSONSlices.elements(in: bytes, range: output)
+        else { return nil }
+        return items.map { Data(bytes[$0]) }
     }
 }

@@ -1,3 +1,4 @@
+import ConvoJSON
 import Foundation
 
 /// A streaming event of `POST /responses` with `stream: true`, named by the JSON `type`.
@@ -63,10 +64,11 @@ public enum StreamEvent: Sendable, Equatable {
 
     /// The nested `response` object; its `raw` is the exact bytes of that member.
     private static func response(in bytes: Data, _ type: String) throws(ResponsesAPIError) -> ResponseObject {
-        guard let nested = JSONScanner.member("response", in: bytes) else {
+        let all = [UInt8](bytes)
+        guard let nested = JSONSlices.member("response", in: all) else {
             throw .invalidResponse("stream event '\(type)' has no response object")
         }
-        return try ResponseObject(data: nested)
+        return try ResponseObject(data: Data(all[nested]))
     }
 
     /// Both shapes: flat `{"type":"error","code","message","param"}` and nested

@@ -16,6 +16,7 @@ func typeName(_ value: JSONValue) -> String {
     case .bool: "bool"
     case .int: "int"
     case .double: "double"
+    case .number: "number"
     case .string: "string"
     case .array: "array"
     case .object: "object"

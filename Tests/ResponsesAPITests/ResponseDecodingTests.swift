@@ -130,6 +130,13 @@ struct ResponseDecodingTests {
         #expect(summary?.first?["text"] as? String == "The user says: \"Reply with exactly: hello\"\n")
     }
 
+    @Test func outputItemsKeepTheServersExactBytes() throws {
+        let item = #"{"type":"reasoning", "id":"rs_1","score":1.0,"big":1e400,"summary":[]}"#
+        let response = try ResponseObject(data: Data((#"{"id":"r1","output":[ "# + item + #" ,{"type":"message","content":[]}]}"#).utf8))
+        #expect(String(decoding: response.output[0].raw, as: UTF8.self) == item)
+        #expect(String(decoding: response.output[1].raw, as: UTF8.self) == #"{"type":"message","content":[]}"#)
+    }
+
     @Test func lenientAboutMissingAndUnknownFields() throws {
         let response = try ResponseObject(data: Data(#"{"future":{"x":[1]},"status":"queued","id":"r1"}"#.utf8))
         #expect(response.id == "r1")

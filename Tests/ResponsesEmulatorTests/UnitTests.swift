@@ -21,6 +21,22 @@ struct UnitTests {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
     }
 
+    /// What RFC 8259 forbids and the real servers answer with 400 "We could not parse the JSON body".
+    @Test("The parser rejects numbers, surrogates and bytes that are not JSON", arguments: [
+        "+1", "01", "-01", "[00]", "1.", ".5", "-", "1e", "1e+", "NaN", "Infinity", "-Infinity", "{\"a\":1,}", "[1,2,]",
+        "\"\\ud800\"", "\"\\udc00x\"", "\"\\ud800\\u0041\"", "1e400",
+    ])
+    func jsonRejectsStrictly(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+    }
+
+    @Test("The parser rejects invalid UTF-8 instead of replacing it")
+    func jsonRejectsInvalidUTF8() throws {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0x61, 0xFF, 0x22]) }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0xED, 0xA0, 0x80, 0x22]) }
+        #expect(try JSONValue.parse("[0,-0,0.5,-1e-3,1E+2,10]") == .array([.int(0), .int(0), .double(0.5), .double(-0.001), .double(100), .int(10)]))
+    }
+
     @Test("The responder remembers names, echoes otherwise, and splits text losslessly")
     func responder() {
         let told = [Message(role: "user", text: "Hi, MY NAME IS alice!")]

@@ -11,13 +11,28 @@ public enum MessageSource {
         if !arguments.isEmpty {
             text = arguments.joined(separator: " ")
         } else if !environment.inputIsTerminal {
-            text = String(decoding: environment.input.readAll(), as: UTF8.self)
+            text = try decodeStandardInput(environment.input.readAll())
         } else {
             text = try compose(workspace)
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw SayError.emptyMessage }
         return trimmed
+    }
+
+    /// Standard input as text: invalid UTF-8 is refused (as `import` refuses it) rather than silently
+    /// replaced with U+FFFD, so what is sent and stored is exactly what was piped in; NUL is kept.
+    static func decodeStandardInput(_ bytes: some Collection<UInt8>) throws(SayError) -> String {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
+            case .error: throw .invalidMessageEncoding(offset: offset)
+            }
+        }
     }
 
     /// The text the editor starts with: a blank line, then HEAD's turn and a hint, all as comments.

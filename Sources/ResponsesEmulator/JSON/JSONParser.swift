@@ -104,8 +104,9 @@ private struct JSONParser {
         index += 1
         var scalars = String.UnicodeScalarView()
         var run: [UInt8] = []
-        func flush() {
-            scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+        func flush() throws(JSONParseError) {
+            guard let text = String(validating: run, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+            scalars.append(contentsOf: text.unicodeScalars)
             run.removeAll()
         }
         while index < bytes.count {
@@ -113,10 +114,10 @@ private struct JSONParser {
             index += 1
             switch b {
             case UInt8(ascii: "\""):
-                flush()
+                try flush()
                 return String(scalars)
             case UInt8(ascii: "\\"):
-                flush()
+                try flush()
                 scalars.append(try escape())
             case 0..<0x20:
                 throw fail("control character in string")
@@ -141,17 +142,19 @@ private struct JSONParser {
         case UInt8(ascii: "r"): return "\r"
         case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
+            // A lone surrogate is an error rather than a silent U+FFFD: a client must never send one.
             let high = try hex4()
             if (0xD800..<0xDC00).contains(high), index + 1 < bytes.count,
                 bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
             {
                 index += 2
                 let low = try hex4()
-                if (0xDC00..<0xE000).contains(low) {
-                    return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
+                if (0xDC00..<0xE000).contains(low), let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) {
+                    return scalar
                 }
             }
-            return Unicode.Scalar(high) ?? "\u{FFFD}"
+            guard let scalar = Unicode.Scalar(high) else { throw fail("lone surrogate in \\u escape") }
+            return scalar
         default: throw fail("invalid escape")
         }
     }
@@ -164,18 +167,34 @@ private struct JSONParser {
         return v
     }
 
+    /// RFC 8259's grammar, which the real servers enforce: no `+1`, `01`, `1.`, `.5`, `NaN` or `Infinity`.
     mutating func number() throws(JSONParseError) -> JSONValue {
         let start = index
-        let allowed = Set("+-0123456789.eE".utf8)
-        while index < bytes.count, allowed.contains(bytes[index]) { index += 1 }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard !text.isEmpty else { throw fail("unexpected character") }
-        let isFloat = text.contains { ".eE".contains($0) }
-        if !isFloat, let i = Int(text) { return .int(i) }
-        guard let d = Double(text), text.first != "+" else {
-            index = start
-            throw fail("invalid number")
+        func digits() -> Int {
+            let from = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - from
         }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        let integerDigits = digits()
+        guard integerDigits > 0 else { index = start; throw fail(bytes[start] == UInt8(ascii: "-") ? "invalid number" : "unexpected character") }
+        guard bytes[integerStart] != UInt8(ascii: "0") || integerDigits == 1 else { index = start; throw fail("invalid number: leading zero") }
+        var isFloat = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { index = start; throw fail("invalid number: no digit after '.'") }
+            isFloat = true
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { index = start; throw fail("invalid number: no digit in the exponent") }
+            isFloat = true
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if !isFloat, let i = Int(text) { return .int(i) }
+        guard let d = Double(text), d.isFinite else { index = start; throw fail("number out of range") }
         return .double(d)
     }
 }

@@ -21,7 +21,8 @@ struct EmulatorResponder: HTTPResponder {
         let method = request.method.rawValue
         if path == "/_emulator/requests" { return introspect(method) }
 
-        let parsedBody = bodyText.flatMap { try? JSONValue.parse($0) }
+        // Parsed from the bytes, not `bodyText`, which has already replaced invalid UTF-8.
+        let parsedBody = bytes.readableBytes > 0 ? try? JSONValue.parse(Array(buffer: bytes)) : nil
         let faultHeader = request.headers[HTTPField.Name("X-Emulator-Fault")!]
         let rendered = await answer(request, path: path, body: bodyText, parsed: parsedBody, faultHeader: faultHeader)
         log.append(
