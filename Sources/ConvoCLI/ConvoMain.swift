@@ -82,7 +82,8 @@ public enum ConvoMain {
             return ExitStatus.ok.rawValue
         }
         if let status = ExitStatus.of(error) {
-            environment.errors.line("error: \(error)")
+            // Whatever the error quotes (a server's echo, an HTTP library's description), no key gets out.
+            environment.errors.line(environment.redact("error: \(error)"))
             return status.rawValue
         }
         // ArgumentParser's own errors: usage.
@@ -117,7 +118,7 @@ extension ExitStatus {
             }
         case let error as SayError:
             switch error {
-            case .missingAPIKey, .apiKeyCommandFailed: .authError
+            case .missingAPIKey, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
             case .missingBaseURL, .unsafeBaseURL: .usage
             case .emptyMessage: .invalidInput
             case .editorFailed, .branchExists: .failure

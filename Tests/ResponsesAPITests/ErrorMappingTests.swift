@@ -58,12 +58,35 @@ struct ErrorMappingTests {
             message: "Incorrect API key provided: xa***62. You can obtain an API key from https://console.x.ai."))
     }
 
-    @Test func xaiMissingEntityWithPreviousIDIsPreviousResponseNotFound() {
-        let body = #"{"code":"Some requested entity was not found","error":"Response not found"}"#
+    @Test func xaiMissingEntityNamingTheIDIsPreviousResponseNotFound() {
+        let body = #"{"code":"Some requested entity was not found","error":"Previous response with id '0d7f672c' not found."}"#
         let chained = ResponsesAPIError.from(status: 404, body: Data(body.utf8), previousResponseID: "0d7f672c")
-        #expect(chained == .previousResponseNotFound(id: "0d7f672c", message: "Response not found"))
-        let fetched = ResponsesAPIError.from(status: 404, body: Data(body.utf8), requestedID: "0d7f672c")
-        #expect(fetched == .notFound(id: "0d7f672c", message: "Response not found"))
+        #expect(chained == .previousResponseNotFound(id: "0d7f672c", message: "Previous response with id '0d7f672c' not found."))
+        let get = #"{"code":"Some requested entity was not found","error":"Response with id '0d7f672c' not found."}"#
+        let fetched = ResponsesAPIError.from(status: 404, body: Data(get.utf8), requestedID: "0d7f672c")
+        #expect(fetched == .notFound(id: "0d7f672c", message: "Response with id '0d7f672c' not found."))
+    }
+
+    /// A 404 that does not name the response (a wrong base URL: a router's JSON, an HTML page, or a message that
+    /// only repeats the path) says nothing about the response: it names the URL instead.
+    @Test func a404ThatDoesNotNameTheIDIsAWrongEndpoint() {
+        let url = "http://127.0.0.1:9/v2/responses"
+        let cases: [(String, String?, String?)] = [
+            (#"{"code":"Some requested entity was not found","error":"No route for POST /v2/responses"}"#, nil, "0d7f672c"),
+            (#"{"error":{"message":"Invalid URL (POST /v2/responses)","type":"invalid_request_error","param":null,"code":null}}"#, nil, "resp_1"),
+            ("<html><body><h1>404 Not Found</h1></body></html>", nil, "resp_1"),
+            (#"{"error":{"message":"Invalid URL (GET /v2/responses/resp_1)","type":"invalid_request_error"}}"#, "resp_1", nil),
+            (#"{"code":"Some requested entity was not found","error":"Response not found"}"#, "0d7f672c", nil),
+        ]
+        for (body, requested, previous) in cases {
+            let error = ResponsesAPIError.from(
+                status: 404, body: Data(body.utf8), requestedID: requested, previousResponseID: previous, url: url)
+            guard case .endpointNotFound(url, _) = error else {
+                Issue.record("\(body) gave \(error)")
+                continue
+            }
+            #expect(error.description.contains("convo config base_url"))
+        }
     }
 
     @Test func xaiInstructionsWithPreviousIDIsBadRequest() {
@@ -115,3 +138,4 @@ struct ErrorMappingTests {
             == "no API key: XAI_API_KEY is not set — set XAI_API_KEY in the environment")
     }
 }
+
