@@ -61,10 +61,13 @@ enum ShellProcess {
     static let outputLimit = 1 << 20
 
     static func run(_ command: String, variables: [String: String], timeout: Duration) -> CommandOutcome {
+        // Both ends close on exec, so that no other program started meanwhile (by another thread) holds the
+        // write end and keeps the output from ending; the child gets its stdout through dup2, which clears it.
+        // (Glibc's pipe2 is not visible to Swift; the window between pipe and fcntl is tiny.)
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return .failedToStart("no pipe: \(String(cString: strerror(errno)))") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let readEnd = fds[0], writeEnd = fds[1]
-        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -72,7 +75,6 @@ enum ShellProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        if writeEnd > 2 { posix_spawn_file_actions_addclose(&actions, writeEnd) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -129,19 +129,29 @@ final class RunnerRecord: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let pidFile = folder.appendingPathComponent("child.pid").path
-        let command = "sleep 300 & echo $! > '\(pidFile)'; wait"
+        let command = "sleep 300 & echo $! $$ > '\(pidFile)'; wait"
         let started = ContinuousClock.now
         #expect(throws: SayError.apiKeyCommandTimedOut(command: command, seconds: 0.3)) {
             try resolve(.xai, [:], command: command, timeout: "0.3")
         }
         #expect(ContinuousClock.now - started < .seconds(60))
-        let child = try #require(Int32(String(decoding: FileManager.default.contents(atPath: pidFile) ?? Data(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
-        // Killed: gone, or a zombie waiting for a parent that does not reap it.
-        let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
-        let state = stat.split(separator: ")").last?.split(separator: " ").first.map(String.init)
-        #expect(stat.isEmpty || state == "Z", "sleep \(child) still runs: \(stat)")
-        if !stat.isEmpty, state != "Z" { kill(child, SIGKILL) }
+        let pids = String(decoding: FileManager.default.contents(atPath: pidFile) ?? Data(), as: UTF8.self)
+            .split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+        try #require(pids.count == 2)
+        let (child, group) = (pids[0], pids[1])
+        // Killed: gone, a zombie nobody reaps, or the pid already reused by an unrelated process (not `sleep` in
+        // the shell's process group). SIGKILL is delivered at once but a loaded machine may take a moment to
+        // finish the exit, so the check allows a few seconds for it.
+        func alive() -> (Bool, String) {
+            let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+            let fields = stat.split(separator: ")").last?.split(separator: " ").map(String.init) ?? []
+            return (stat.contains("(sleep)") && fields.first != "Z" && fields.count > 2 && fields[2] == String(group), stat)
+        }
+        let give = ContinuousClock.now + .seconds(10)
+        while alive().0, ContinuousClock.now < give { usleep(10_000) }
+        let (running, stat) = alive()
+        #expect(!running, "sleep \(child) of group \(group) still runs: \(stat)")
+        if running { kill(child, SIGKILL) }
     }
 
     @Test func aFailingCommandIsNamedButItsOutputIsNot() {

@@ -139,3 +139,32 @@ struct ErrorMappingTests {
     }
 }
 
+
+@Suite struct RedactorTests {
+    static let key = #"xai-"Ab/+c d=%7E~€-0123456789"#
+
+    @Test func everySpellingOfTheKeyIsRemovedAndNothingElse() throws {
+        let redact = Redactor(secrets: [Self.key])
+        var texts = [
+            "raw \(Self.key) end",
+            "swift \(String(reflecting: Self.key)) end",
+            "json \(String(decoding: try JSONEncoder().encode(Self.key), as: UTF8.self)) end",
+            "percent \(Self.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) end",
+            "query \(Self.key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!) end",
+            "lower \(Self.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!.replacing(/%[0-9A-F]{2}/) { $0.output.lowercased() }) end",
+            "base64 \(Data(Self.key.utf8).base64EncodedString()) end",
+        ]
+        // Basic auth: base64 of user:key, whatever the user's length (and so the key's alignment).
+        for user in ["", "a", "ab", "abc", "convo", "someone-long"] {
+            texts.append("basic \(Data("\(user):\(Self.key)".utf8).base64EncodedString()) end")
+        }
+        for text in texts {
+            let cleaned = redact(text)
+            #expect(cleaned.contains(Redactor.placeholder), "\(text) → \(cleaned)")
+            #expect(!cleaned.contains("0123456789") && !cleaned.contains("MDEyMzQ1Njc4"), "\(text) → \(cleaned)")
+            #expect(cleaned.hasSuffix(" end"))
+        }
+        #expect(redact("nothing secret here: HTTP 500") == "nothing secret here: HTTP 500")
+        #expect(Redactor(secrets: [""]).isEmpty)
+    }
+}
