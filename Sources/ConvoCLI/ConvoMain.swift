@@ -91,8 +91,9 @@ public enum ConvoMain {
             return ExitStatus.ok.rawValue
         }
         if let status = ExitStatus.of(error) {
-            // Typed errors quote stored and server text: show its control characters, as CommandContext.note does.
-            environment.errors.line(VisibleText.block("error: \(error)"))
+            // Typed errors quote stored and server text: no key gets out (a server's echo, an HTTP library's
+            // description), and control characters are shown, as CommandContext.note does.
+            environment.errors.line(VisibleText.block(environment.redact("error: \(error)")))
             return status.rawValue
         }
         // ArgumentParser's own errors (and ValidationError) are usage; any other error is not the user's
@@ -130,7 +131,7 @@ extension ExitStatus {
             }
         case let error as SayError:
             switch error {
-            case .missingAPIKey, .apiKeyCommandFailed: .authError
+            case .missingAPIKey, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
             case .missingBaseURL, .unsafeBaseURL: .usage
             case .emptyMessage, .invalidMessageEncoding: .invalidInput
             case .editorFailed, .branchExists: .failure

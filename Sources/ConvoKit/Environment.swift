@@ -1,4 +1,5 @@
 import Foundation
+import ResponsesAPI
 
 /// A place text goes: standard output, standard error, or a buffer in tests.
 public final class TextSink: @unchecked Sendable {
@@ -85,12 +86,17 @@ public struct ConvoEnvironment: Sendable {
     public var transport: APITransport
     /// How `log` and `show` start a pager; tests record instead.
     public var pager: PagerLauncher
+    /// How helper commands (`api_key_command`) run; tests inject one.
+    public var commands: CommandRunner
+    /// The API keys this process has resolved, so that every message and stored error can be cleaned of them.
+    public var secrets: SecretKeeper
 
     /// Creates an environment.
     public init(
         workingDirectory: String, variables: [String: String], now: @escaping @Sendable () -> Date, output: TextSink,
         errors: TextSink, input: InputSource, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalWidth: Int = 80,
-        transport: APITransport = .live, pager: PagerLauncher = .live
+        transport: APITransport = .live, pager: PagerLauncher = .live, commands: CommandRunner = .live,
+        secrets: SecretKeeper = SecretKeeper()
     ) {
         self.workingDirectory = workingDirectory
         self.variables = variables
@@ -103,6 +109,8 @@ public struct ConvoEnvironment: Sendable {
         self.terminalWidth = terminalWidth
         self.transport = transport
         self.pager = pager
+        self.commands = commands
+        self.secrets = secrets
     }
 
     /// The real process environment.
@@ -131,6 +139,12 @@ public struct ConvoEnvironment: Sendable {
             entry += 1
         }
         return variables
+    }
+
+    /// `text` without any API key this process knows of (resolved ones, and the key variables), in any spelling.
+    /// The one redaction applied where errors become text and before an error text is stored.
+    public func redact(_ text: String) -> String {
+        secrets.redactor(adding: APIKey.variableNames.compactMap { variables[$0] })(text)
     }
 
     /// Resolves a path given by the user against the working folder.

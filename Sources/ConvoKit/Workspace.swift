@@ -42,6 +42,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case retentionDays = "retention_days"
     /// A shell command that prints the API key.
     case apiKeyCommand = "api_key_command"
+    /// Seconds `api_key_command` may run before it is stopped (default 30).
+    case apiKeyCommandTimeout = "api_key_command_timeout"
     /// Days a reflog entry is kept (default 90).
     case reflogExpireDays = "reflog_expire_days"
     /// Days a reflog entry naming an unreachable turn is kept (default 30).
@@ -76,6 +78,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "it is empty")
             }
+        case .apiKeyCommandTimeout:
+            _ = try APIKey.commandTimeout(value)
         case .instructions:
             break
         }

@@ -7,8 +7,12 @@ import Foundation
 public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The key was refused (401/403, or xAI's 400 "Incorrect API key").
     case authentication(status: Int, message: String)
-    /// The response id does not exist on the server (404): expired, deleted, or never stored.
+    /// The response id does not exist on the server: a 404 whose error names the id (expired, deleted, or
+    /// never stored).
     case notFound(id: String?, message: String)
+    /// A 404 that does not name the response asked about (an HTML page, a router's "no such route"): the base
+    /// URL is most likely wrong, and nothing can be concluded about any response.
+    case endpointNotFound(url: String, message: String)
     /// The `previous_response_id` sent does not exist on the server any more.
     case previousResponseNotFound(id: String?, message: String)
     /// Too many requests (429); `retryAfter` is the server's wait in seconds, if it gave one.
@@ -42,6 +46,8 @@ public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertib
             "the server rejected the API key (HTTP \(status)): \(message)"
         case .notFound(let id, let message):
             "response\(quoted(id)) not found on the server: \(message)"
+        case .endpointNotFound(let url, let message):
+            "\(url) answered HTTP 404 (no such endpoint): \(message)"
         case .previousResponseNotFound(let id, let message):
             "the server no longer has the previous response\(quoted(id)): \(message)"
         case .rateLimited(_, let message):
@@ -75,8 +81,10 @@ public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertib
         case .authentication:
             "check the key in the provider's variable (XAI_API_KEY, OPENAI_API_KEY or CONVO_API_KEY)"
         case .notFound: "it may have expired, been deleted, or never been stored"
+        case .endpointNotFound:
+            "check the base URL, which should end in /v1 for the Responses API: convo config base_url https://…/v1 (or CONVO_BASE_URL)"
         case .previousResponseNotFound: "continue by replaying the local history"
-        case .rateLimited(let retryAfter, _): "try again \(retryAfter.map { "in \(formatSeconds($0))" } ?? "later")"
+        case .rateLimited(let retryAfter, _): "try again \(retryAfter.map { waitPhrase($0) } ?? "later")"
         case .badRequest: "fix the request settings and try again"
         case .server, .streamError: "try again later"
         case .timeout: "try again, or allow a longer timeout"
@@ -93,6 +101,16 @@ private func quoted(_ id: String?) -> String {
     id.map { " '\($0)'" } ?? ""
 }
 
-private func formatSeconds(_ seconds: Double) -> String {
-    seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
+/// A wait for a message: "in 3s", rounded up to whole seconds, or "shortly" for no wait at all, so that a
+/// message never tells a person to try again "in 0s".
+public func waitPhrase(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds > 0 else { return "shortly" }
+    guard seconds < 86_400 else { return "in \(Int(seconds / 3600))h" }
+    return "in \(Int(seconds.rounded(.up)))s"
+}
+
+/// ``waitPhrase(_:)`` for a `Duration`.
+public func waitPhrase(_ duration: Duration) -> String {
+    let parts = duration.components
+    return waitPhrase(Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
 }

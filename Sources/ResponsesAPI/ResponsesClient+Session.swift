@@ -10,11 +10,13 @@ extension ResponsesClient {
         baseURL: URL, apiKey: String, retry: RetryPolicy = RetryPolicy(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         onRequest: @escaping @Sendable (SentRequest) -> Void = { _ in },
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in },
         _ body: (ResponsesClient) async throws -> T
     ) async throws -> T {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: recommendedHTTPConfiguration())
         let client = ResponsesClient(
-            baseURL: baseURL, apiKey: apiKey, httpClient: http, retry: retry, sleep: sleep, onRequest: onRequest)
+            baseURL: baseURL, apiKey: apiKey, httpClient: http, retry: retry, sleep: sleep, onRequest: onRequest,
+            onRetry: onRetry)
         do {
             let result = try await body(client)
             try? await http.shutdown()

@@ -48,7 +48,8 @@ extension ResponsesClient {
         request.stream = true
         let body = try encode(request)
         var delivered = false
-        try await withRetries(mayRetry: { !delivered }) { attempt throws(AttemptFailure) in
+        try await withRetries(.createsResponse, method: "POST", path: "/responses", mayRetry: { !delivered }) {
+            attempt throws(AttemptFailure) in
             let response = try await send(
                 .POST, "/responses", body: body, accept: "text/event-stream", attempt: attempt,
                 previousResponseID: request.previousResponseID)

@@ -28,22 +28,29 @@ public struct ResponsesClient: Sendable {
     /// the HTTP client's read timeout bounds the gaps in it).
     public let timeout: Duration
     private let apiKey: String
+    /// Strips the key, in any spelling, from every error this client throws.
+    private let redactor: Redactor
     private let httpClient: HTTPClient
     let sleep: @Sendable (Duration) async throws -> Void
     private let onRequest: @Sendable (SentRequest) -> Void
+    let onRetry: @Sendable (RetryNotice) -> Void
 
     /// Creates a client.
     /// - Parameters:
     ///   - sleep: Waits between retries; tests inject one that records instead of waiting.
     ///   - onRequest: Called for every attempt as it is sent, with the body size (for benchmarks).
+    ///   - onRetry: Called before every retry, to say on stderr what happens.
     public init(
         baseURL: URL, apiKey: String, httpClient: HTTPClient, retry: RetryPolicy = RetryPolicy(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         timeout: Duration = .seconds(120),
-        onRequest: @escaping @Sendable (SentRequest) -> Void = { _ in }
+        onRequest: @escaping @Sendable (SentRequest) -> Void = { _ in },
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
+        self.redactor = Redactor(secrets: [apiKey])
+        self.onRetry = onRetry
         self.httpClient = httpClient
         self.retry = retry
         self.timeout = timeout
@@ -68,7 +75,8 @@ public struct ResponsesClient: Sendable {
         var request = request
         request.stream = false
         let body = try encode(request)
-        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
+        let data = try await withRetries(.createsResponse, method: "POST", path: "/responses") {
+            attempt throws(AttemptFailure) in
             let response = try await send(
                 .POST, "/responses", body: body, attempt: attempt,
                 previousResponseID: request.previousResponseID)
@@ -79,16 +87,18 @@ public struct ResponsesClient: Sendable {
 
     /// `GET /responses/{id}`.
     public func retrieve(_ id: String) async throws(ResponsesAPIError) -> ResponseObject {
-        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
-            try await collect(send(.GET, "/responses/\(escape(id))", attempt: attempt, requestedID: id))
+        let path = "/responses/\(escape(id))"
+        let data = try await withRetries(.idempotent, method: "GET", path: path) { attempt throws(AttemptFailure) in
+            try await collect(send(.GET, path, attempt: attempt, requestedID: id))
         }
         return try ResponseObject(data: data)
     }
 
     /// `DELETE /responses/{id}`.
     public func delete(_ id: String) async throws(ResponsesAPIError) -> DeletedResponse {
-        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
-            try await collect(send(.DELETE, "/responses/\(escape(id))", attempt: attempt, requestedID: id))
+        let path = "/responses/\(escape(id))"
+        let data = try await withRetries(.idempotent, method: "DELETE", path: path) { attempt throws(AttemptFailure) in
+            try await collect(send(.DELETE, path, attempt: attempt, requestedID: id))
         }
         do {
             return try JSONDecoder().decode(DeletedResponse.self, from: data)
@@ -115,7 +125,7 @@ public struct ResponsesClient: Sendable {
     {
         var path = "/responses/\(escape(id))/input_items?limit=100&order=asc"
         if let after { path += "&after=\(escape(after))" }
-        let data = try await withRetries(mayRetry: { true }) { attempt throws(AttemptFailure) in
+        let data = try await withRetries(.idempotent, method: "GET", path: path) { attempt throws(AttemptFailure) in
             try await collect(send(.GET, path, attempt: attempt, requestedID: id))
         }
         return try InputItemList(data: data)
@@ -136,7 +146,8 @@ public struct ResponsesClient: Sendable {
     ) async throws(AttemptFailure) -> HTTPClientResponse {
         var base = baseURL.absoluteString
         if base.hasSuffix("/") { base.removeLast() }
-        var request = HTTPClientRequest(url: base + path)
+        let url = base + path
+        var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         request.headers.add(name: "Accept", value: accept)
@@ -151,15 +162,17 @@ public struct ResponsesClient: Sendable {
         do {
             response = try await httpClient.execute(request, timeout: timeAmount(timeout))
         } catch {
-            throw AttemptFailure(transport(error))
+            throw AttemptFailure(transport(error), provesNothingCreated: failedBeforeSending(error))
         }
         guard !(200..<300).contains(response.status.code) else { return response }
         let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.parseRetryAfter($0) }
         let errorBody = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
         let mapped = ResponsesAPIError.from(
             status: Int(response.status.code), body: errorBody, retryAfter: retryAfter,
-            requestedID: requestedID, previousResponseID: previousResponseID)
-        throw AttemptFailure(mapped.redacting(apiKey), retryAfter: retryAfter)
+            requestedID: requestedID, previousResponseID: previousResponseID, url: url.split(separator: "?").first.map(String.init))
+        // 408, 429 and 503 turn a request away before it is worked on; anything else may have created a response.
+        let turnedAway = [408, 429, 503].contains(Int(response.status.code))
+        throw AttemptFailure(mapped.redacting(redactor), retryAfter: retryAfter, provesNothingCreated: turnedAway)
     }
 
     func collect(_ response: HTTPClientResponse) async throws(AttemptFailure) -> Data {
@@ -172,7 +185,7 @@ public struct ResponsesClient: Sendable {
 
     /// Maps a transport failure to a typed error whose text cannot carry the key.
     func transport(_ error: any Error) -> ResponsesAPIError {
-        classifyTransportError(error).redacting(apiKey)
+        classifyTransportError(error).redacting(redactor)
     }
 
     private func escape(_ component: String) -> String {

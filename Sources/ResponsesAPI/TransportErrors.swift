@@ -33,6 +33,21 @@ func classifyTransportError(_ error: any Error) -> ResponsesAPIError {
     }
 }
 
+/// Whether a transport failure happened before the request could reach a server: no connection was made
+/// (refused, unresolvable host, connect timeout) or the request could not even be written. Only then is
+/// repeating a POST known not to create a second response.
+func failedBeforeSending(_ error: any Error) -> Bool {
+    switch error {
+    case is NIOConnectionError: return true
+    case let error as IOError: return error.errnoCode == ECONNREFUSED
+    case ChannelError.connectTimeout: return true
+    case let error as HTTPClientError:
+        return [.connectTimeout, .invalidURL, .emptyHost, .emptyScheme, .getConnectionFromPoolTimeout].contains(error)
+            || "\(error)".hasPrefix("HTTPClientError.invalidHeaderField")
+    default: return false
+    }
+}
+
 private func classify(_ error: HTTPClientError) -> ResponsesAPIError {
     switch error {
     case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout:

@@ -19,6 +19,7 @@ import Synchronization
 /// | `malformed-event[=I]` | stream: event I (default: the first text delta) has invalid JSON in its `data:` line |
 /// | `slow-stream-ms=N` | stream: wait N ms before each event |
 /// | `latency-ms=N` | wait N ms before answering |
+/// | `echo-authorization` | a leaky server: the error (`status`, default 500) quotes the `Authorization` header it received, as is, percent-encoded and in base64, so tests can prove the client redacts it |
 /// | `id=TOKEN` | ignored; makes a header value distinct so its `count` starts afresh |
 ///
 /// `count` limits the failures (`status`, `cut-after`, `malformed-event`); delays always apply.
@@ -37,12 +38,14 @@ public struct FaultPlan: Sendable, Equatable {
     public var malformedEventIndex: Int?
     /// Stream: milliseconds to wait before each event.
     public var slowStreamMilliseconds = 0
+    /// The injected error quotes the `Authorization` header received.
+    public var echoAuthorization = false
 
     /// A plan; the default injects nothing.
     public init(
         latencyMilliseconds: Int = 0, status: Int? = nil, retryAfterSeconds: Int? = nil,
         count: Int? = nil, cutAfterEvents: Int? = nil, malformedEventIndex: Int? = nil,
-        slowStreamMilliseconds: Int = 0
+        slowStreamMilliseconds: Int = 0, echoAuthorization: Bool = false
     ) {
         self.latencyMilliseconds = latencyMilliseconds
         self.status = status
@@ -51,6 +54,8 @@ public struct FaultPlan: Sendable, Equatable {
         self.cutAfterEvents = cutAfterEvents
         self.malformedEventIndex = malformedEventIndex
         self.slowStreamMilliseconds = slowStreamMilliseconds
+        self.echoAuthorization = echoAuthorization
+        if echoAuthorization, status == nil { self.status = 500 }
     }
 
     /// Marks "the first text delta" for `malformedEventIndex`.
@@ -78,10 +83,12 @@ public struct FaultPlan: Sendable, Equatable {
             case "malformed-event": plan.malformedEventIndex = raw == nil ? firstTextDelta : try number()
             case "slow-stream-ms": plan.slowStreamMilliseconds = try number()
             case "latency-ms": plan.latencyMilliseconds = try number()
+            case "echo-authorization": plan.echoAuthorization = true
             case "id": continue
             default: throw FaultHeaderError(field: String(field))
             }
         }
+        if plan.echoAuthorization, plan.status == nil { plan.status = 500 }
         if let status = plan.status, !(100...599).contains(status) { throw FaultHeaderError(field: "status=\(status)") }
         return plan
     }
@@ -93,7 +100,7 @@ public struct FaultHeaderError: Error, Sendable, Equatable {
     public let field: String
     /// Message for the 400 body.
     public var message: String {
-        "Invalid X-Emulator-Fault field '\(field)'. Expected status=N, retry-after=S, count=N, cut-after=N, malformed-event[=I], slow-stream-ms=N, latency-ms=N or id=TOKEN, separated by ';'."
+        "Invalid X-Emulator-Fault field '\(field)'. Expected status=N, retry-after=S, count=N, cut-after=N, malformed-event[=I], slow-stream-ms=N, latency-ms=N, echo-authorization or id=TOKEN, separated by ';'."
     }
 }
 

@@ -24,6 +24,8 @@ struct ConvoEmulator: AsyncParsableCommand {
               malformed-event[=I]  stream: event I (default: first text delta)
                                    carries invalid JSON
               slow-stream-ms=N     stream: wait N ms before each event
+              echo-authorization   a leaky server: the error (status, default
+                                   500) quotes the Authorization header
               latency-ms=N         wait N ms before answering
               id=TOKEN             ignored; a fresh value restarts count
             Example: X-Emulator-Fault: status=429;retry-after=1;count=2

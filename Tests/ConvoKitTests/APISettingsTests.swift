@@ -40,11 +40,41 @@ import Testing
     }
 }
 
+/// An environment for resolving keys: `variables`, and helper commands run by `runner`.
+func keyEnvironment(_ variables: [String: String], runner: CommandRunner = .live) -> ConvoEnvironment {
+    ConvoEnvironment(
+        workingDirectory: "/", variables: variables, now: { Date() }, output: .memory(), errors: .memory(),
+        input: .bytes(Data()), inputIsTerminal: false, outputIsTerminal: false, commands: runner)
+}
+
+/// What an injected runner was asked to run.
+final class RunnerRecord: @unchecked Sendable {
+    var calls: [(command: String, timeout: Duration)] = []
+}
+
 @Suite struct APIKeyTests {
+    func resolve(
+        _ profile: ProviderProfile, _ variables: [String: String], command: String? = nil, timeout: String? = nil,
+        runner: CommandRunner = .live
+    ) throws -> String {
+        var config = [ConfigKey: String]()
+        config[.apiKeyCommand] = command
+        config[.apiKeyCommandTimeout] = timeout
+        return try APIKey.resolve(profile: profile, environment: keyEnvironment(variables, runner: runner), config: config)
+    }
+
+    /// A runner that records its calls and answers `outcome` without starting anything.
+    func fake(_ outcome: CommandOutcome, _ record: RunnerRecord = RunnerRecord()) -> CommandRunner {
+        CommandRunner { command, _, timeout in
+            record.calls.append((command, timeout))
+            return outcome
+        }
+    }
+
     @Test func convoAPIKeyWinsThenTheProvidersVariable() throws {
-        #expect(try APIKey.resolve(profile: .xai, variables: ["CONVO_API_KEY": "a", "XAI_API_KEY": "b"], command: nil) == "a")
-        #expect(try APIKey.resolve(profile: .xai, variables: ["XAI_API_KEY": " b\n"], command: nil) == "b")
-        #expect(try APIKey.resolve(profile: .openai, variables: ["OPENAI_API_KEY": "c"], command: "echo nope") == "c")
+        #expect(try resolve(.xai, ["CONVO_API_KEY": "a", "XAI_API_KEY": "b"]) == "a")
+        #expect(try resolve(.xai, ["XAI_API_KEY": " b\n"]) == "b")
+        #expect(try resolve(.openai, ["OPENAI_API_KEY": "c"], command: "echo nope") == "c")
     }
 
     @Test func apiKeyCommandOutputIsTrimmed() throws {
@@ -52,24 +82,90 @@ import Testing
         defer { try? FileManager.default.removeItem(at: script) }
         try Data("#!/bin/sh\nprintf '  sk-from-helper\\n\\n'\n".utf8).write(to: script)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
-        #expect(try APIKey.resolve(profile: .xai, variables: [:], command: script.path) == "sk-from-helper")
+        #expect(try resolve(.xai, [:], command: script.path) == "sk-from-helper")
+    }
+
+    @Test func onlyTheFirstLineOfTheCommandsOutputIsTheKey() throws {
+        // `pass show` prints the secret, then metadata lines.
+        let output = Data("sk-first-line\r\nlogin: alice\nurl: x.ai\n".utf8)
+        #expect(try resolve(.xai, [:], command: "pass show xai", runner: fake(.exited(status: 0, output: output))) == "sk-first-line")
+        #expect(try resolve(.xai, [:], command: "printf 'sk-live\\nsecond line\\n'") == "sk-live")
+        #expect(throws: SayError.apiKeyCommandFailed(command: "x", reason: "printed nothing on its first line")) {
+            try resolve(.xai, [:], command: "x", runner: fake(.exited(status: 0, output: Data("\nsk-late\n".utf8))))
+        }
+    }
+
+    @Test func aKeyWithAControlCharacterIsRefusedWithoutShowingIt() throws {
+        for (variables, command, source, character, key) in [
+            (["CONVO_API_KEY": "sk-tab\tsecret"], nil as String?, "CONVO_API_KEY", "U+0009", "sk-tab\tsecret"),
+            (["XAI_API_KEY": "sk-esc\u{1b}[2Jsecret"], nil, "XAI_API_KEY", "U+001B", "sk-esc\u{1b}[2Jsecret"),
+            ([:], "printf 'sk-bell\\007secret\\n'", "the first line printed by api_key_command 'printf 'sk-bell\\007secret\\n''",
+             "U+0007", "sk-bell\u{7}secret"),
+        ] {
+            do {
+                _ = try resolve(.xai, variables, command: command)
+                Issue.record("expected \(source) to be refused")
+            } catch let error as SayError {
+                #expect(error == .invalidAPIKey(source: source, character: character))
+                #expect(!Redactor(secrets: [key]).leaks(in: "\(error)"))
+            }
+        }
+    }
+
+    @Test func theCommandRunsThroughTheEnvironmentWithTheConfiguredTimeout() throws {
+        let record = RunnerRecord()
+        _ = try resolve(.xai, [:], command: "helper", runner: fake(.exited(status: 0, output: Data("k\n".utf8)), record))
+        _ = try resolve(.xai, [:], command: "helper", timeout: "2.5", runner: fake(.exited(status: 0, output: Data("k\n".utf8)), record))
+        #expect(record.calls.map(\.command) == ["helper", "helper"])
+        #expect(record.calls.map(\.timeout) == [.seconds(30), .milliseconds(2500)])
+        #expect(throws: ConvoError.self) { try resolve(.xai, [:], command: "helper", timeout: "0", runner: fake(.timedOut)) }
+        #expect(throws: SayError.apiKeyCommandTimedOut(command: "helper", seconds: 30)) {
+            try resolve(.xai, [:], command: "helper", runner: fake(.timedOut))
+        }
+    }
+
+    @Test func aHangingCommandIsKilledWithItsChildrenAtTheDeadline() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pidFile = folder.appendingPathComponent("child.pid").path
+        let command = "sleep 300 & echo $! $$ > '\(pidFile)'; wait"
+        let started = ContinuousClock.now
+        #expect(throws: SayError.apiKeyCommandTimedOut(command: command, seconds: 0.3)) {
+            try resolve(.xai, [:], command: command, timeout: "0.3")
+        }
+        #expect(ContinuousClock.now - started < .seconds(60))
+        let pids = String(decoding: FileManager.default.contents(atPath: pidFile) ?? Data(), as: UTF8.self)
+            .split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+        try #require(pids.count == 2)
+        let (child, group) = (pids[0], pids[1])
+        // Killed: gone, a zombie nobody reaps, or the pid already reused by an unrelated process (not `sleep` in
+        // the shell's process group). SIGKILL is delivered at once but a loaded machine may take a moment to
+        // finish the exit, so the check allows a few seconds for it.
+        func alive() -> (Bool, String) {
+            let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+            let fields = stat.split(separator: ")").last?.split(separator: " ").map(String.init) ?? []
+            return (stat.contains("(sleep)") && fields.first != "Z" && fields.count > 2 && fields[2] == String(group), stat)
+        }
+        let give = ContinuousClock.now + .seconds(10)
+        while alive().0, ContinuousClock.now < give { usleep(10_000) }
+        let (running, stat) = alive()
+        #expect(!running, "sleep \(child) of group \(group) still runs: \(stat)")
+        if running { kill(child, SIGKILL) }
     }
 
     @Test func aFailingCommandIsNamedButItsOutputIsNot() {
-        do {
-            _ = try APIKey.resolve(profile: .xai, variables: [:], command: "echo sk-secret-123; exit 3")
-            Issue.record("expected a failure")
-        } catch {
-            #expect(error == .apiKeyCommandFailed(command: "echo sk-secret-123; exit 3", reason: "exited with status 3"))
+        #expect(throws: SayError.apiKeyCommandFailed(command: "echo sk-secret-123; exit 3", reason: "exited with status 3")) {
+            try resolve(.xai, [:], command: "echo sk-secret-123; exit 3")
         }
         #expect(throws: SayError.apiKeyCommandFailed(command: "true", reason: "printed nothing")) {
-            try APIKey.resolve(profile: .xai, variables: [:], command: "true")
+            try resolve(.xai, [:], command: "true")
         }
     }
 
     @Test func aMissingKeyNamesTheVariableToSet() {
         #expect(throws: SayError.missingAPIKey(variable: "OPENAI_API_KEY")) {
-            try APIKey.resolve(profile: .openai, variables: ["XAI_API_KEY": "sk-other-provider"], command: nil)
+            try resolve(.openai, ["XAI_API_KEY": "sk-other-provider"])
         }
         let message = "\(SayError.missingAPIKey(variable: "XAI_API_KEY"))"
         #expect(message.contains("export XAI_API_KEY="))

@@ -122,7 +122,10 @@ final class EmulatorProcess {
         emulator.stop()
         let down = try shell.run("say", "Anyone there?")
         #expect(down.status == 8, "\(down.err)")
-        #expect(down.err.hasPrefix("error:"))
+        // Every retry is announced before the final error.
+        let lines = down.err.split(separator: "\n")
+        #expect(lines.last?.hasPrefix("error:") == true)
+        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("convo: ") && $0.contains("again") })
         #expect(down.out.isEmpty)
         #expect(try shell.run("log").status == 4)
     }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Glibc
 import Testing
 
 @testable import ResponsesAPI
@@ -10,6 +11,8 @@ private struct Harness {
     let client: ResponsesClient
     let sleeps: Locked<[Duration]>
     let sent: Locked<[SentRequest]>
+    /// The retries the client announced, in order.
+    let notices: Locked<[RetryNotice]>
 }
 
 private let apiKey = "test-key-ABC123"
@@ -24,14 +27,16 @@ private func withHarness(
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     let sleeps = Locked<[Duration]>([])
     let sent = Locked<[SentRequest]>([])
+    let notices = Locked<[RetryNotice]>([])
     let client = ResponsesClient(
         baseURL: baseURL ?? server.baseURL, apiKey: apiKey, httpClient: http,
         retry: RetryPolicy(maxAttempts: maxAttempts, random: { 0.5 }),
         sleep: { duration in sleeps.mutate { $0.append(duration) } }, timeout: timeout,
-        onRequest: { request in sent.mutate { $0.append(request) } })
+        onRequest: { request in sent.mutate { $0.append(request) } },
+        onRetry: { notice in notices.mutate { $0.append(notice) } })
     var failure: (any Error)?
     do {
-        try await body(Harness(server: server, client: client, sleeps: sleeps, sent: sent))
+        try await body(Harness(server: server, client: client, sleeps: sleeps, sent: sent, notices: notices))
     } catch {
         failure = error
     }
@@ -97,15 +102,33 @@ struct ClientTests {
         }
     }
 
-    @Test func retries500WithBackoffThenSucceeds() async throws {
+    @Test func aGetIsRetriedAfter500WithBackoffAndEveryRetryIsAnnounced() async throws {
+        try await withHarness([
+            .json(status: 500, body: #"{"error":{"message":"The server had an error"}}"#),
+            .json(status: 200, body: try fixtureBody(createFile, entry: 1)),
+        ]) { h in
+            let response = try await h.client.retrieve("resp_012716c47e5818750068c9ef3acb74819590c9bfdd9025e969")
+            #expect(response.status == .completed)
+            #expect(h.sleeps.value == [.milliseconds(250)])  // 0.5 s ceiling × jitter 0.5
+            #expect(h.server.requests.count == 2)
+            #expect(h.notices.value.map(\.description) == [
+                "the server failed (HTTP 500): The server had an error; sending GET "
+                    + "/responses/resp_012716c47e5818750068c9ef3acb74819590c9bfdd9025e969 again in 1s (attempt 2 of 4)"
+            ])
+        }
+    }
+
+    /// A 500 may come after the response was created (and billed): a POST is not sent again.
+    @Test func aPostIsNotRepeatedAfterA500() async throws {
         try await withHarness([
             .json(status: 500, body: #"{"error":{"message":"The server had an error"}}"#),
             .json(status: 200, body: try fixtureBody(createFile, entry: 0)),
         ]) { h in
-            let response = try await h.client.create(request)
-            #expect(response.status == .completed)
-            #expect(h.sleeps.value == [.milliseconds(250)])  // 0.5 s ceiling × jitter 0.5
-            #expect(h.server.requests.count == 2)
+            await #expect(throws: ResponsesAPIError.server(status: 500, message: "The server had an error")) {
+                try await h.client.create(request)
+            }
+            #expect(h.server.requests.count == 1)
+            #expect(h.notices.value.isEmpty)
         }
     }
 
@@ -140,10 +163,11 @@ struct ClientTests {
     }
 
     @Test func connectionRefusedIsTypedAndRetried() async throws {
-        let closed = try await ScriptedServer(replies: [])
-        let deadURL = closed.baseURL
-        try await closed.shutdown()
-        try await withHarness([], baseURL: deadURL, maxAttempts: 2) { h in
+        // A port that is bound but never listens refuses every connection, and, unlike a port a stopped server
+        // gave back, no other test running in parallel can start listening on it meanwhile.
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        try await withHarness([], baseURL: URL(string: "http://127.0.0.1:\(refusing.port)/v1"), maxAttempts: 2) { h in
             do {
                 _ = try await h.client.create(request)
                 Issue.record("expected a connection failure")
@@ -304,20 +328,55 @@ struct ClientTests {
         }
     }
 
-    @Test func streamCutBeforeAnyEventIsRetried() async throws {
+    /// Before its first event a stream may already have created a response on the server: the POST is not
+    /// repeated (it could be billed twice), the caller is told the stream broke.
+    @Test func streamCutBeforeAnyEventIsNotRepeated() async throws {
         let sse = String(decoding: try Fixtures.data(streamFile), as: UTF8.self)
         try await withHarness([.sse(body: "event: response.created\ndata: {\"type\"", cut: true), .sse(body: sse)]) { h in
             let (events, error) = await drain(h.client.stream(request))
-            #expect(error == nil)
-            guard case .created(let created)? = events.first else {
-                Issue.record("the retried stream should start with response.created")
-                return
-            }
-            #expect(created.id == streamID)
-            #expect(events.last?.isTerminal == true)
-            #expect(h.server.requests.count == 2)
-            #expect(h.sleeps.value.count == 1)
+            #expect(error == .streamInterrupted(responseID: nil, afterOutput: false))
+            #expect(events.isEmpty)
+            #expect(h.server.requests.count == 1)
+            #expect(h.sleeps.value.isEmpty)
         }
+    }
+
+    /// After `response.created` the id is known: the POST is not repeated, and the error names the response.
+    @Test func streamCutAfterCreatedNamesTheResponseAndIsNotRepeated() async throws {
+        let sse = String(decoding: try Fixtures.data(streamFile), as: UTF8.self)
+        let created = String(sse[..<sse.range(of: "event: response.in_progress")!.lowerBound])
+        try await withHarness([.sse(body: created, cut: true), .sse(body: sse)]) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == .streamInterrupted(responseID: streamID, afterOutput: false))
+            #expect(events.count == 1)
+            #expect(h.server.requests.count == 1)
+        }
+    }
+
+    /// 503 turns the request away before any work: repeating the POST is safe, and announced.
+    @Test func aPostIsRepeatedAfter503() async throws {
+        try await withHarness([
+            .json(status: 503, body: #"{"error":{"message":"overloaded"}}"#),
+            .json(status: 200, body: try fixtureBody(createFile, entry: 0)),
+        ]) { h in
+            let response = try await h.client.create(request)
+            #expect(response.status == .completed)
+            #expect(h.server.requests.count == 2)
+            #expect(h.notices.value.map(\.attempt) == [2])
+        }
+    }
+
+    /// A `Retry-After: 0` (or a date in the past) never reads "try again in 0s".
+    @Test func noMessageSaysZeroSeconds() {
+        #expect(ResponsesAPIError.rateLimited(retryAfter: 0, message: "slow down").nextStep == "try again shortly")
+        #expect(ResponsesAPIError.rateLimited(retryAfter: 0.3, message: "slow down").nextStep == "try again in 1s")
+        #expect(ResponsesAPIError.rateLimited(retryAfter: 2, message: "slow down").nextStep == "try again in 2s")
+        let past = RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT") ?? -1
+        #expect(ResponsesAPIError.rateLimited(retryAfter: past, message: "x").description.hasSuffix("try again shortly"))
+        let notice = RetryNotice(method: "POST", path: "/responses", reason: "rate limited", attempt: 2, maxAttempts: 4, delay: .zero)
+        #expect(notice.description == "rate limited; sending POST /responses again shortly (attempt 2 of 4)")
+        #expect(!RetryNotice(method: "GET", path: "/x", reason: "r", attempt: 2, maxAttempts: 4, delay: .milliseconds(120))
+            .description.contains("0s"))
     }
 
     @Test func errorEventInTheStreamIsThrown() async throws {
@@ -377,4 +436,33 @@ struct ClientTests {
             #expect(h.server.requests.count == 1)
         }
     }
+}
+
+/// A loopback TCP port held bound without listening: connecting to it is refused.
+private struct RefusingPort {
+    let descriptor: Int32
+    let port: UInt16
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else {
+            Glibc.close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        self.descriptor = descriptor
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    func close() { Glibc.close(descriptor) }
 }

@@ -58,12 +58,35 @@ struct ErrorMappingTests {
             message: "Incorrect API key provided: xa***62. You can obtain an API key from https://console.x.ai."))
     }
 
-    @Test func xaiMissingEntityWithPreviousIDIsPreviousResponseNotFound() {
-        let body = #"{"code":"Some requested entity was not found","error":"Response not found"}"#
+    @Test func xaiMissingEntityNamingTheIDIsPreviousResponseNotFound() {
+        let body = #"{"code":"Some requested entity was not found","error":"Previous response with id '0d7f672c' not found."}"#
         let chained = ResponsesAPIError.from(status: 404, body: Data(body.utf8), previousResponseID: "0d7f672c")
-        #expect(chained == .previousResponseNotFound(id: "0d7f672c", message: "Response not found"))
-        let fetched = ResponsesAPIError.from(status: 404, body: Data(body.utf8), requestedID: "0d7f672c")
-        #expect(fetched == .notFound(id: "0d7f672c", message: "Response not found"))
+        #expect(chained == .previousResponseNotFound(id: "0d7f672c", message: "Previous response with id '0d7f672c' not found."))
+        let get = #"{"code":"Some requested entity was not found","error":"Response with id '0d7f672c' not found."}"#
+        let fetched = ResponsesAPIError.from(status: 404, body: Data(get.utf8), requestedID: "0d7f672c")
+        #expect(fetched == .notFound(id: "0d7f672c", message: "Response with id '0d7f672c' not found."))
+    }
+
+    /// A 404 that does not name the response (a wrong base URL: a router's JSON, an HTML page, or a message that
+    /// only repeats the path) says nothing about the response: it names the URL instead.
+    @Test func a404ThatDoesNotNameTheIDIsAWrongEndpoint() {
+        let url = "http://127.0.0.1:9/v2/responses"
+        let cases: [(String, String?, String?)] = [
+            (#"{"code":"Some requested entity was not found","error":"No route for POST /v2/responses"}"#, nil, "0d7f672c"),
+            (#"{"error":{"message":"Invalid URL (POST /v2/responses)","type":"invalid_request_error","param":null,"code":null}}"#, nil, "resp_1"),
+            ("<html><body><h1>404 Not Found</h1></body></html>", nil, "resp_1"),
+            (#"{"error":{"message":"Invalid URL (GET /v2/responses/resp_1)","type":"invalid_request_error"}}"#, "resp_1", nil),
+            (#"{"code":"Some requested entity was not found","error":"Response not found"}"#, "0d7f672c", nil),
+        ]
+        for (body, requested, previous) in cases {
+            let error = ResponsesAPIError.from(
+                status: 404, body: Data(body.utf8), requestedID: requested, previousResponseID: previous, url: url)
+            guard case .endpointNotFound(url, _) = error else {
+                Issue.record("\(body) gave \(error)")
+                continue
+            }
+            #expect(error.description.contains("convo config base_url"))
+        }
     }
 
     @Test func xaiInstructionsWithPreviousIDIsBadRequest() {
@@ -113,5 +136,35 @@ struct ErrorMappingTests {
     @Test func missingKeyNamesTheVariable() {
         #expect(ResponsesAPIError.missingAPIKey(variable: "XAI_API_KEY").description
             == "no API key: XAI_API_KEY is not set — set XAI_API_KEY in the environment")
+    }
+}
+
+
+@Suite struct RedactorTests {
+    static let key = #"xai-"Ab/+c d=%7E~€-0123456789"#
+
+    @Test func everySpellingOfTheKeyIsRemovedAndNothingElse() throws {
+        let redact = Redactor(secrets: [Self.key])
+        var texts = [
+            "raw \(Self.key) end",
+            "swift \(String(reflecting: Self.key)) end",
+            "json \(String(decoding: try JSONEncoder().encode(Self.key), as: UTF8.self)) end",
+            "percent \(Self.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) end",
+            "query \(Self.key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!) end",
+            "lower \(Self.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!.replacing(/%[0-9A-F]{2}/) { $0.output.lowercased() }) end",
+            "base64 \(Data(Self.key.utf8).base64EncodedString()) end",
+        ]
+        // Basic auth: base64 of user:key, whatever the user's length (and so the key's alignment).
+        for user in ["", "a", "ab", "abc", "convo", "someone-long"] {
+            texts.append("basic \(Data("\(user):\(Self.key)".utf8).base64EncodedString()) end")
+        }
+        for text in texts {
+            let cleaned = redact(text)
+            #expect(cleaned.contains(Redactor.placeholder), "\(text) → \(cleaned)")
+            #expect(!cleaned.contains("0123456789") && !cleaned.contains("MDEyMzQ1Njc4"), "\(text) → \(cleaned)")
+            #expect(cleaned.hasSuffix(" end"))
+        }
+        #expect(redact("nothing secret here: HTTP 500") == "nothing secret here: HTTP 500")
+        #expect(Redactor(secrets: [""]).isEmpty)
     }
 }

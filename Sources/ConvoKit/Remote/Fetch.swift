@@ -88,13 +88,15 @@ public enum Fetch {
             }
             return FetchResult(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: placement)
         }
-        let key = try APIKey.resolve(profile: endpoint.profile, variables: workspace.environment.variables, command: config[.apiKeyCommand])
+        let key = try APIKey.resolve(profile: endpoint.profile, environment: workspace.environment, config: config)
 
         // Newest first, as the links point.
         var chain = [(response: ResponseObject, items: [InputItem])]()
         var attachedTo: ObjectID?
         var missingAncestor: String?
-        try await workspace.environment.transport.withClient(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
+        try await workspace.environment.transport.withClient(
+            baseURL: endpoint.profile.baseURL, apiKey: key, notices: workspace.environment.errors
+        ) { client in
             var next: String? = options.responseID
             var seen = Set<String>()
             while let id = next {

@@ -175,7 +175,8 @@ extension Maintenance {
                     } catch ResponsesAPIError.notFound {
                         gone.append(key)
                     } catch {
-                        failures.append(RemoteFailure(key: key, message: "\(error)"))
+                        // Redacted before it is shown or stored in remote_state.delete_error.
+                        failures.append(RemoteFailure(key: key, message: access.workspace.environment.redact("\(error)")))
                     }
                 }
             }

@@ -50,43 +50,81 @@ public struct APIEndpoint: Sendable, Equatable {
 
 /// Finding the API key without ever writing it anywhere.
 public enum APIKey {
-    /// The key: `CONVO_API_KEY`, else the provider's variable (`XAI_API_KEY`, `OPENAI_API_KEY`), else the output of
-    /// `api_key_command` run by `/bin/sh -c`, trimmed. The key never goes into an argument list, a log or a message.
+    /// The variables that may hold a key; their values are redacted from every message.
+    public static let variableNames = ["CONVO_API_KEY", "XAI_API_KEY", "OPENAI_API_KEY"]
+
+    /// How long `api_key_command` may run unless `api_key_command_timeout` says otherwise.
+    public static let defaultCommandTimeout: Double = 30
+
+    /// The key: `CONVO_API_KEY`, else the provider's variable (`XAI_API_KEY`, `OPENAI_API_KEY`), else the first
+    /// line of what `api_key_command` prints (as git's credential helpers), trimmed. The command runs through
+    /// `environment.commands` for at most `api_key_command_timeout` seconds (default 30).
+    ///
+    /// A key holding a control character (a newline, a tab) is refused without being shown. Every key found
+    /// (and the command's whole output) is remembered in `environment.secrets`, so that no message and no
+    /// stored error can carry it.
     public static func resolve(
-        profile: ProviderProfile, variables: [String: String], command: String?
-    ) throws(SayError) -> String {
+        profile: ProviderProfile, environment: ConvoEnvironment, config: [ConfigKey: String]
+    ) throws -> String {
         for name in ["CONVO_API_KEY", profile.apiKeyEnvironmentVariable] {
-            if let value = variables[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
-                return value
-            }
+            guard let raw = environment.variables[name] else { continue }
+            environment.secrets.remember(raw)
+            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else { continue }
+            try check(value, source: name)
+            return value
         }
-        if let command, !command.trimmingCharacters(in: .whitespaces).isEmpty {
-            return try run(command, variables: variables)
+        if let command = config[.apiKeyCommand], !command.trimmingCharacters(in: .whitespaces).isEmpty {
+            return try run(command, environment: environment, timeout: try commandTimeout(config[.apiKeyCommandTimeout]))
         }
-        throw .missingAPIKey(variable: profile.apiKeyEnvironmentVariable)
+        throw SayError.missingAPIKey(variable: profile.apiKeyEnvironmentVariable)
     }
 
-    private static func run(_ command: String, variables: [String: String]) throws(SayError) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = variables
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw .apiKeyCommandFailed(command: command, reason: "could not be started: \(error.localizedDescription)")
+    /// `api_key_command_timeout` in seconds, or the default when unset.
+    public static func commandTimeout(_ configured: String?) throws -> Double {
+        guard let configured else { return defaultCommandTimeout }
+        guard let seconds = Double(configured), seconds.isFinite, seconds > 0, seconds <= 86_400 else {
+            throw ConvoError.invalidConfigValue(
+                key: ConfigKey.apiKeyCommandTimeout.rawValue, value: configured,
+                reason: "expected a number of seconds greater than 0 and at most 86400")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .apiKeyCommandFailed(command: command, reason: "exited with status \(process.terminationStatus)")
+        return seconds
+    }
+
+    /// Refuses a key holding a control character: it would break the Authorization header, and the HTTP
+    /// library's error would then print it.
+    static func check(_ key: String, source: String) throws(SayError) {
+        if let scalar = key.unicodeScalars.first(where: {
+            $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}"
+        }) {
+            throw .invalidAPIKey(source: source, character: "U+" + String(format: "%04X", scalar.value))
         }
-        let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !key.isEmpty else { throw .apiKeyCommandFailed(command: command, reason: "printed nothing") }
-        return key
+    }
+
+    private static func run(_ command: String, environment: ConvoEnvironment, timeout: Double) throws(SayError) -> String {
+        let outcome = environment.commands.run(
+            command, environment.variables, .milliseconds(Int64((timeout * 1000).rounded(.up))))
+        switch outcome {
+        case .failedToStart(let reason):
+            throw .apiKeyCommandFailed(command: command, reason: "could not be started: \(reason)")
+        case .timedOut:
+            throw .apiKeyCommandTimedOut(command: command, seconds: timeout)
+        case .exited(let status, let data):
+            let text = String(decoding: data, as: UTF8.self)
+            environment.secrets.remember(text)
+            guard status == 0 else {
+                throw .apiKeyCommandFailed(command: command, reason: "exited with status \(status)")
+            }
+            var line = Substring(text.prefix { $0 != "\n" && $0 != "\r\n" })
+            if line.hasSuffix("\r") { line.removeLast() }
+            let key = line.trimmingCharacters(in: .whitespaces)
+            environment.secrets.remember(key)
+            guard !key.isEmpty else {
+                throw .apiKeyCommandFailed(
+                    command: command, reason: text.isEmpty ? "printed nothing" : "printed nothing on its first line")
+            }
+            try check(key, source: "the first line printed by api_key_command '\(command)'")
+            return key
+        }
     }
 }

@@ -103,8 +103,7 @@ public enum Say {
         if let line = point.notice { notice(line) }
         let endpoint = try APIEndpoint.resolve(
             config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
-        let key = try APIKey.resolve(
-            profile: endpoint.profile, variables: environment.variables, command: config[.apiKeyCommand])
+        let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let retention = try Retention.days(configured: config[.retentionDays])
         let model = options.model ?? regeneration?.model ?? endpoint.model
         let instructions = regeneration.map { options.instructions ?? $0.instructions } ?? options.instructions ?? endpoint.instructions
@@ -142,22 +141,21 @@ public enum Say {
 
         let exchange: Exchange
         do {
-            exchange = try await environment.transport.withClient(baseURL: endpoint.profile.baseURL, apiKey: key) {
-                client in
+            exchange = try await environment.transport.withClient(
+                baseURL: endpoint.profile.baseURL, apiKey: key, notices: environment.errors
+            ) { client in
                 do {
                     return try await send(client, firstRoute)
                 } catch let error as ResponsesAPIError {
-                    guard case .chain(let previous) = firstRoute, !Task.isCancelled else { throw error }
-                    switch error {
-                    case .previousResponseNotFound, .notFound:
-                        // Remember it, so later commands (status, the next say) know without asking the server.
-                        try workspace.repository.write { writer in
-                            try writer.recordRemote(
-                                RemoteKey(responseID: previous, origin: endpoint.origin), state: .expired, reason: "server 404")
-                        }
-                        return try await send(client, .replay(.serverForgot(responseID: previous)))
-                    default: throw error
+                    guard case .chain(let previous) = firstRoute, !Task.isCancelled,
+                        try await serverForgot(previous, error: error, client: client)
+                    else { throw error }
+                    // Remember it, so later commands (status, the next say) know without asking the server.
+                    try workspace.repository.write { writer in
+                        try writer.recordRemote(
+                            RemoteKey(responseID: previous, origin: endpoint.origin), state: .expired, reason: "server 404")
                     }
+                    return try await send(client, .replay(.serverForgot(responseID: previous)))
                 }
             }
         } catch {
@@ -168,9 +166,12 @@ public enum Say {
             throw error
         }
 
-        let draft = makeDraft(
+        var draft = makeDraft(
             exchange, parent: point.base, instructions: instructions, origin: endpoint.origin, stored: options.store,
             createdAt: now)
+        // A server that echoes the request could put the key in what is stored; it never reaches the store.
+        draft.raw = draft.raw.map { environment.redact($0) }
+        draft.error = draft.error.map { environment.redact($0) }
         let (id, short, placement) = try workspace.repository.write { writer in
             let id = try writer.insert(draft)
             let placement = try place(id, writer: writer, point: point, message: message)
@@ -183,6 +184,28 @@ public enum Say {
             usage: response.usage.map(storeUsage),
             route: exchange.route, replayedTurns: exchange.replayedTurns, placement: placement,
             failure: response.status == .failed ? (response.error?.message ?? "no reason given") : nil)
+    }
+
+    /// Whether `error`, the answer to a request chained to `previous`, shows that the server no longer has
+    /// `previous`. Only an answer naming that response counts (see `ResponsesAPIError.from`); a 404 naming
+    /// nothing (a wrong base URL, or a server that does not say which response it misses) is checked by asking
+    /// for `previous` itself, and is believed only when that answer names it as not found.
+    private static func serverForgot(
+        _ previous: String, error: ResponsesAPIError, client: ResponsesClient
+    ) async throws -> Bool {
+        switch error {
+        case .previousResponseNotFound: return true
+        case .endpointNotFound:
+            do {
+                _ = try await client.retrieve(previous)
+            } catch ResponsesAPIError.notFound {
+                return true
+            } catch {
+                return false
+            }
+            return false
+        default: return false
+        }
     }
 
     /// Moves HEAD (after creating the new branch at the start point) to the new turn.

@@ -7,6 +7,10 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingAPIKey(variable: String)
     /// The configured `api_key_command` failed or printed nothing. Its output is never shown.
     case apiKeyCommandFailed(command: String, reason: String)
+    /// The key (from a variable or the command) holds a control character; it is never shown.
+    case invalidAPIKey(source: String, character: String)
+    /// `api_key_command` did not finish in time and was killed with everything it started.
+    case apiKeyCommandTimedOut(command: String, seconds: Double)
     /// The provider is `custom` but no base URL is configured.
     case missingBaseURL
     /// The base URL is malformed or would send the key over plain http.
@@ -33,6 +37,12 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
             "no API key: \(variable) is not set\nhint: export \(variable)=…, or set a command that prints it: convo config api_key_command '…'"
         case .apiKeyCommandFailed(let command, let reason):
             "api_key_command '\(command)' \(reason)\nhint: run it yourself to check, or export the provider's key variable instead"
+        case .invalidAPIKey(let source, let character):
+            "the API key from \(source) contains a control character (\(character)); it was not sent and is not shown"
+                + "\nhint: a key is one line of printable characters; check \(source)"
+        case .apiKeyCommandTimedOut(let command, let seconds):
+            "api_key_command '\(command)' did not finish within \(secondsText(seconds)) and was stopped"
+                + "\nhint: run it yourself to check; allow it longer with: convo config api_key_command_timeout SECONDS"
         case .missingBaseURL:
             "provider 'custom' needs a base URL\nhint: convo config base_url https://…/v1, or set CONVO_BASE_URL"
         case .unsafeBaseURL(let error):
@@ -53,11 +63,19 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
             }
         case .streamBroken(let responseID, let detail):
             "\(detail); nothing was committed"
-                + (responseID.map { "\nhint: the server may hold the full answer: convo fetch \($0)" } ?? "")
+                + (responseID.map { "\nhint: the server may hold the full answer: convo fetch \($0)" }
+                    ?? "\nhint: the request was not sent again, as the server may have started (and billed) a response"
+                    + " it never named; say it again to retry")
         case .responseFailed(let turn, let responseID, let message):
             "response '\(responseID)' failed: \(message)\nrecorded as turn \(turn) with status failed; the next say replays the history"
         }
     }
+}
+
+/// "30s", "2.5s", "200ms": a configured duration as the person wrote it, never "0s".
+private func secondsText(_ seconds: Double) -> String {
+    if seconds < 1 { return "\(max(1, Int((seconds * 1000).rounded())))ms" }
+    return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
 }
 
 extension BaseURLError {
@@ -85,7 +103,7 @@ public enum APIFailure {
         switch error {
         case .authentication, .missingAPIKey: return .authentication
         case .timeout, .connectionFailed, .tls, .streamInterrupted: return .network
-        case .notFound, .previousResponseNotFound, .rateLimited, .badRequest, .server, .streamError, .invalidResponse:
+        case .notFound, .endpointNotFound, .previousResponseNotFound, .rateLimited, .badRequest, .server, .streamError, .invalidResponse:
             return .server
         }
     }

@@ -26,11 +26,13 @@ public struct APITransport: Sendable {
     /// The real network with the default retry policy.
     public static let live = APITransport()
 
-    /// Runs `body` with a client for `baseURL` and `apiKey`, closing its connections afterwards.
+    /// Runs `body` with a client for `baseURL` and `apiKey`, closing its connections afterwards. Every retry is
+    /// announced on `notices` (stderr), so that none happens silently.
     func withClient<T: Sendable>(
-        baseURL: URL, apiKey: String, _ body: (ResponsesClient) async throws -> T
+        baseURL: URL, apiKey: String, notices: TextSink, _ body: (ResponsesClient) async throws -> T
     ) async throws -> T {
         try await ResponsesClient.withClient(
-            baseURL: baseURL, apiKey: apiKey, retry: retry, sleep: sleep, onRequest: onRequest, body)
+            baseURL: baseURL, apiKey: apiKey, retry: retry, sleep: sleep, onRequest: onRequest,
+            onRetry: { notices.line("convo: \($0)") }, body)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every error the emulator answers with; `Flavor.render(_:)` turns one into the
 /// status, headers and body of the imitated server.
 enum APIError: Error, Sendable {
@@ -17,6 +19,8 @@ enum APIError: Error, Sendable {
     case instructionsWithPreviousResponse
     /// A status injected by a fault plan.
     case injected(status: Int, retryAfter: Int?)
+    /// A status injected by a fault plan whose message leaks the `Authorization` header it got.
+    case echoedAuthorization(status: Int, header: String)
     /// The `X-Emulator-Fault` header could not be read.
     case badFaultHeader(FaultHeaderError)
     /// No such endpoint.
@@ -88,7 +92,7 @@ extension Flavor {
             var rendered: RenderedBody
             switch status {
             case 429:
-                rendered = nested(429, "Rate limit reached for requests (injected by convo-emulator). Please try again in \(retryAfter ?? 1)s.", type: "requests", code: "rate_limit_exceeded")
+                rendered = nested(429, "Rate limit reached for requests (injected by convo-emulator). Please try again \(retryAfter == 0 ? "shortly" : "in \(retryAfter ?? 1)s").", type: "requests", code: "rate_limit_exceeded")
             case 500...:
                 rendered = nested(status, "The server had an error while processing your request. Sorry about that! (injected by convo-emulator)", type: "server_error")
             default:
@@ -96,6 +100,8 @@ extension Flavor {
             }
             rendered.headers = retryAfter.map { [("Retry-After", String($0))] } ?? []
             return rendered
+        case .echoedAuthorization(let status, let header):
+            return nested(status, Self.echo(header), type: "server_error")
         case .badFaultHeader(let fault):
             return nested(400, fault.message, param: "X-Emulator-Fault")
         case .unknownRoute(let method, let path):
@@ -128,11 +134,23 @@ extension Flavor {
             var rendered = flat(status, "Injected HTTP \(status) (convo-emulator).")
             rendered.headers = retryAfter.map { [("Retry-After", String($0))] } ?? []
             return rendered
+        case .echoedAuthorization(let status, let header):
+            return flat(status, Self.echo(header))
         case .badFaultHeader(let fault):
             return flat(400, fault.message)
         case .unknownRoute(let method, let path):
             return flat(404, "No route for \(method) \(path)")
         }
+    }
+
+    /// What a leaky server might say: the header as received, percent-encoded, and in base64 (as in a Basic
+    /// header of `user:key`). The JSON writer escapes the first one.
+    static func echo(_ header: String) -> String {
+        let key = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
+        let percent = key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key
+        let basic = Data("convo:\(key)".utf8).base64EncodedString()
+        return "Internal error (injected by convo-emulator, a leaky server): the request carried Authorization: \(header); "
+            + "url-encoded key=\(percent); as Basic \(basic)"
     }
 
     /// The gRPC status text xAI puts in `code`.

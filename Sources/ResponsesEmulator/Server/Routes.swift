@@ -45,6 +45,7 @@ struct EmulatorResponder: HTTPResponder {
             let failing = faults.shouldFail(
                 plan, key: faultHeader ?? "", applicable: plan.status != nil || (plan.breaksStreams && isStream))
             if failing, let status = plan.status {
+                if plan.echoAuthorization { throw .echoedAuthorization(status: status, header: request.headers[.authorization] ?? "") }
                 throw .injected(status: status, retryAfter: plan.retryAfterSeconds ?? (status == 429 ? 1 : nil))
             }
             var streamFaults = StreamFaults(delayMilliseconds: plan.slowStreamMilliseconds)
