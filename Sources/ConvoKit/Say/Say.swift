@@ -194,7 +194,9 @@ public enum Say {
         let subject = (point.regeneration == nil ? "say: " : "say (regenerate): ") + String(message.prefix { !$0.isNewline }.prefix(60))
         if let branch = point.newBranch {
             if let existing = try writer.read.target(of: branch.refName) {
-                return .movedMeanwhile(branch: branch, actual: existing)
+                // Another process created the branch while the answer was on its way.
+                let aside = try writer.branchAside(id, after: branch.rawValue, message: subject + " (\(branch) created meanwhile)")
+                return .movedMeanwhile(branch: branch, actual: existing, placedOn: aside)
             }
             let head = try writer.read.head()
             let from = head.branch?.rawValue ?? head.tip.map { $0.abbreviated() } ?? "HEAD"
