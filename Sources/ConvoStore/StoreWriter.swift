@@ -27,11 +27,21 @@ public struct StoreWriter {
     // MARK: Objects
 
     /// Stores an object unless present; returns its id.
+    ///
+    /// An object already stored is freshened (its `written_at` set to now), as git freshens a loose object's
+    /// mtime: a concurrent `gc` that planned to delete it as old and unreachable then keeps it, because this
+    /// writer is about to reference it.
     @discardableResult
     public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
-        guard try self.kind(of: id) == nil else { return id }
         let key = Data(id.bytes)
+        if let stored = try self.kind(of: id) {
+            if stored == kind, packer?.kind(of: key) == nil {
+                try db.cachedStatement(sql: "UPDATE object SET written_at = ? WHERE id = ? AND written_at < ?")
+                    .execute(arguments: [now, key, now])
+            }
+            return id
+        }
         if let packer {
             try packer.append(id: key, kind: kind, bytes: bytes, writtenAt: now, db: db)
         } else {
