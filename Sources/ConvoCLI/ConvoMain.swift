@@ -23,6 +23,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case authError = 7
     /// The server could not be reached, or the connection broke.
     case networkError = 8
+    /// An answer arrived but could not be saved in the repository; it was written to a rescue file.
+    case answerNotSaved = 9
     /// Interrupted by SIGINT.
     case interrupted = 130
 }
@@ -107,7 +109,7 @@ extension ExitStatus {
                 .revisionNotFound
             case .invalidRevision, .invalidRefName, .invalidSearchQuery: .usage
             case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .corruptObject, .hashMismatch,
-                .objectNotFound, .database:
+                .objectNotFound, .busy, .database:
                 .failure
             }
         case let error as ConvoError:
@@ -124,6 +126,7 @@ extension ExitStatus {
             case .interrupted: .interrupted
             case .streamBroken: .networkError
             case .responseFailed: .apiError
+            case .answerNotSaved: .answerNotSaved
             }
         case let error as FetchError:
             switch error {

@@ -184,6 +184,8 @@ public final class Repository: Sendable {
             switch error.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
                 throw StoreError.corruptDatabase(path: path, detail: error.message ?? "\(error.resultCode)")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                throw StoreError.busy(error.message ?? "\(error.resultCode)")
             default:
                 throw StoreError.database(error.message ?? "\(error)")
             }
