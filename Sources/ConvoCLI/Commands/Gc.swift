@@ -116,5 +116,10 @@ struct Gc: ConvoCommand {
         if let before = report.sizeBefore, let after = report.sizeAfter {
             context.err.line("repacked \(report.repacked) objects; database \(before / 1024) KiB → \(after / 1024) KiB")
         }
+        if let longest = report.transactions.max() {
+            let milliseconds = Double(longest.components.seconds) * 1_000 + Double(longest.components.attoseconds) / 1e15
+            context.err.line(
+                "\(Self.count(report.transactions.count, "write transaction")), the longest \(Int(milliseconds.rounded(.up))) ms")
+        }
     }
 }
