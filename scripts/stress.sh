@@ -6,8 +6,8 @@
 # Against convo-emulator (xai flavour, with latency), each round:
 #   1. runs --says concurrent `convo say` on one branch while --gcs `gc --prune=now`, an `import` of a
 #      scratch conversation and its `branch -D` run at the same time;
-#   2. starts say, import, gc and fetch one at a time and kills each with SIGKILL after a random delay
-#      (--kills in all, spread over the four);
+#   2. starts say, import, gc and fetch one at a time (picked at random) and kills each with SIGKILL after
+#      a random delay, until --kills processes died of it (one that finished first is not counted);
 #   3. imports any rescue files (`.convo/rescue/*.jsonl`), runs `gc --prune=now` and `fsck`, and checks:
 #      - every response the emulator's request log shows as served with 200 is in the repository (after
 #        that gc, whatever is stored is reachable). The request's new user message names the say that
@@ -55,7 +55,7 @@ trap cleanup EXIT
 "$bin/convo-emulator" --flavor xai --api-key stress --latency-ms "$latency" > "$work/emulator.out" 2> "$work/emulator.err" &
 emulator_pid=$!
 for _ in $(seq 100); do
-    grep -q '^listening on ' "$work/emulator.out" && break
+    grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break
     sleep 0.05
 done
 url=$(sed -n 's/^listening on //p' "$work/emulator.out")
@@ -101,7 +101,9 @@ for round in $(seq "$rounds"); do
     wait "${pids[@]}"
 
     # 2. Kill -9 at random moments.
-    for k in $(seq "$kills"); do
+    round_kills=0 k=0
+    while [ "$round_kills" -lt "$kills" ] && [ "$k" -lt $((kills * 10)) ]; do
+        k=$((k + 1))
         kind=${killed_by[$((RANDOM % 4))]}
         case $kind in
             say)
@@ -123,6 +125,7 @@ for round in $(seq "$rounds"); do
         status=$?
         [ "$kind" = say ] && echo "$status" > "$work/exits/$message"
         if [ "$status" = 137 ]; then
+            round_kills=$((round_kills + 1))
             total_kills=$((total_kills + 1))
             kill_counts[$kind]=$((kill_counts[$kind] + 1))
         fi
@@ -190,7 +193,7 @@ done
 
 echo "rounds: $rounds"
 echo "concurrent says per round: $says, gc --prune=now per round: $gcs, emulator latency: ${latency} ms"
-echo "kills: $total_kills (say ${kill_counts[say]}, import ${kill_counts[import]}, gc ${kill_counts[gc]}, fetch ${kill_counts[fetch]})"
+echo "kills: $total_kills, $kills a round (say ${kill_counts[say]}, import ${kill_counts[import]}, gc ${kill_counts[gc]}, fetch ${kill_counts[fetch]})"
 echo "responses served: $served"
 echo "responses kept: $kept"
 echo "killed before commit: $allowed"
