@@ -71,6 +71,8 @@ public enum Maintenance {
         // Every change below is a short transaction of a bounded batch, so that a say whose answer arrived
         // meanwhile waits well under a second for the write lock, never for the whole gc.
         func batch<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+            // A pause between batches, longer than a waiting convo's 2 ms between tries, lets it in.
+            if !report.transactions.isEmpty { usleep(5_000) }
             let start = ContinuousClock.now
             defer { report.transactions.append(start.duration(to: .now)) }
             return try repository.write(body)
@@ -81,8 +83,8 @@ public enum Maintenance {
         // Each batch re-checks that its objects are still unreachable and still old (a say may have
         // stored a text again, or put a branch on a turn, since the plan).
         let state = PruneGuard(pruneBefore: rules.pruneBefore ?? .min)
-        for (index, chunk) in plan.turns.chunks(of: Self.batchSize).enumerated() {
-            progress("pruning turns: \(index * Self.batchSize)/\(plan.turns.count)")
+        for (index, chunk) in plan.turns.chunks(of: Self.turnsPerBatch).enumerated() {
+            progress("pruning turns: \(index * Self.turnsPerBatch)/\(plan.turns.count)")
             report.plan.turns += try batch { try $0.pruneBatch(chunk, guard: state) }
         }
         for chunk in plan.blobs.chunks(of: Self.batchSize) {
@@ -105,8 +107,10 @@ public enum Maintenance {
         return report
     }
 
-    /// Objects (or reflog entries) one gc transaction handles: about 0.1 s of work for turns, which are read
-    /// to drop their search documents.
+    /// Turns one gc transaction prunes: each is read (with its texts) to drop its search document, which
+    /// costs up to a few milliseconds for a packed turn.
+    static let turnsPerBatch = 100
+    /// Texts (or loose objects to pack, or reflog entries) one gc transaction handles.
     static let batchSize = 500
     /// Packs (about 64 KiB of objects each) one gc transaction rewrites.
     static let packsPerBatch = 16

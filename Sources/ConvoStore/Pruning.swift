@@ -251,6 +251,7 @@ extension Repository {
         guard incremental else { return try vacuum() }
         var left = Int.max
         while left > 0 {
+            if left < Int.max { usleep(5_000) }  // lets a waiting writer in between steps, as gc's batches do
             let start = ContinuousClock.now
             let now = try Self.wrap {
                 try queue.writeWithoutTransaction { db -> Int in

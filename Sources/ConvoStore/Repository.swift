@@ -114,7 +114,7 @@ public final class Repository: Sendable {
 
     private static func configuration() -> Configuration {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .callback(BusyWait.retry)
         configuration.prepareDatabase { db in
             // Takes effect only in a database without tables (a new repository), before WAL mode writes the
             // header: gc then compacts incrementally (see vacuum()). Elsewhere it changes nothing.
