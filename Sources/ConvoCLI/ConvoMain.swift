@@ -23,6 +23,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case authError = 7
     /// The server could not be reached, or the connection broke.
     case networkError = 8
+    /// An answer arrived but could not be saved in the repository; it was written to a rescue file.
+    case answerNotSaved = 9
     /// Interrupted by SIGINT.
     case interrupted = 130
 }
@@ -120,7 +122,7 @@ extension ExitStatus {
             case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
                 .revisionNotFound
             case .invalidRevision, .invalidRefName, .invalidSearchQuery: .usage
-            case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .objectNotFound, .database:
+            case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .objectNotFound, .busy, .database:
                 .failure
             }
         case let error as ConvoError:
@@ -138,6 +140,7 @@ extension ExitStatus {
             case .interrupted: .interrupted
             case .streamBroken: .networkError
             case .responseFailed: .apiError
+            case .answerNotSaved: .answerNotSaved
             }
         case let error as FetchError:
             switch error {

@@ -246,6 +246,8 @@ extension ExitStatus {
         case .apiError: "The API server refused the request, or the response failed."
         case .authError: "The API key is missing or was rejected."
         case .networkError: "The server could not be reached, or the connection or stream broke; nothing was committed."
+        case .answerNotSaved:
+            "say: the answer arrived but could not be saved (the repository stayed busy past CONVO_SAVE_TIMEOUT, or the write failed); it was written to a rescue file that 'convo import FILE' stores."
         case .interrupted: "Interrupted (SIGINT); nothing was committed."
         }
     }

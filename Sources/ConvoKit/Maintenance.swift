@@ -25,6 +25,23 @@ public struct GCReport: Sendable {
     public var sizeBefore: Int64?
     /// After compaction.
     public var sizeAfter: Int64?
+    /// How long each write transaction took, in order: gc never holds the write lock longer than one of these.
+    public var transactions: [Duration] = []
+    /// How many times a batch found that another writer had committed and checked reachability again.
+    public var recheckedReachability = 0
+}
+
+extension Collection {
+    /// Consecutive slices of at most `size` elements.
+    func chunks(of size: Int) -> [SubSequence] {
+        var chunks = [SubSequence](), start = startIndex
+        while start != endIndex {
+            let end = index(start, offsetBy: size, limitedBy: endIndex) ?? endIndex
+            chunks.append(self[start..<end])
+            start = end
+        }
+        return chunks
+    }
 }
 
 /// Local housekeeping: git's gc rules for reflogs and unreachable objects, then repacking and compaction.
@@ -45,20 +62,61 @@ public enum Maintenance {
                     now, Seconds.days(Int64(try days(reader, .reflogExpireUnreachableDays, default: 30)))))
         }
         progress("planning: finding reachable turns")
-        if options.dryRun {
-            return GCReport(plan: try repository.read { try $0.planPrune(rules) }, repacked: 0)
-        }
+        // Planning only reads: WAL readers do not take the write lock, so says and other commands go on.
+        let plan = try repository.read { try $0.planPrune(rules) }
+        if options.dryRun { return GCReport(plan: plan, repacked: 0) }
         let before = repository.fileSize()
-        // Planning and pruning happen in one write transaction, so no writer can slip in between.
-        let (plan, repacked) = try repository.write { writer in
-            let plan = try writer.read.planPrune(rules)
-            progress("pruning \(plan.turns.count) turns, repacking")
-            return (plan, try writer.prune(plan))
+        var report = GCReport(plan: plan, repacked: 0, sizeBefore: before)
+        report.plan.turns = []
+        report.plan.blobs = []
+        // Every change below is a short transaction of a bounded batch, so that a say whose answer arrived
+        // meanwhile waits well under a second for the write lock, never for the whole gc.
+        func batch<T>(_ body: (StoreWriter) throws -> T) throws -> T {
+            // A pause between batches, longer than a waiting convo's 2 ms between tries, lets it in.
+            if !report.transactions.isEmpty { usleep(5_000) }
+            let start = ContinuousClock.now
+            defer { report.transactions.append(start.duration(to: .now)) }
+            return try repository.write(body)
+        }
+        for chunk in plan.expiredReflogEntries.chunks(of: Self.batchSize) {
+            try batch { try $0.expireReflog(chunk) }
+        }
+        // Each batch re-checks that its objects are still unreachable and still old (a say may have
+        // stored a text again, or put a branch on a turn, since the plan).
+        let state = PruneGuard(pruneBefore: rules.pruneBefore ?? .min)
+        for (index, chunk) in plan.turns.chunks(of: Self.turnsPerBatch).enumerated() {
+            progress("pruning turns: \(index * Self.turnsPerBatch)/\(plan.turns.count)")
+            report.plan.turns += try batch { try $0.pruneBatch(chunk, guard: state) }
+        }
+        for chunk in plan.blobs.chunks(of: Self.batchSize) {
+            report.plan.blobs += try batch { try $0.pruneBatch(chunk, guard: state) }
+        }
+        report.plan.keptForGrace += plan.turns.count + plan.blobs.count - report.plan.turns.count - report.plan.blobs.count
+        report.recheckedReachability = state.rechecks
+        progress("repacking")
+        var moved = 0
+        repeat {
+            moved = try batch { try $0.packLoose(limit: Self.batchSize) }
+            report.repacked += moved
+        } while moved > 0
+        while !state.sparsePacks.isEmpty {
+            report.repacked += try batch { try $0.repackSparse(state, limit: Self.packsPerBatch) }
         }
         progress("compacting the database")
-        try repository.vacuum()
-        return GCReport(plan: plan, repacked: repacked, sizeBefore: before, sizeAfter: repository.fileSize())
+        try repository.compact(pagesPerStep: Self.pagesPerBatch) { report.transactions.append($0) }
+        report.sizeAfter = repository.fileSize()
+        return report
     }
+
+    /// Turns one gc transaction prunes: each is read (with its texts) to drop its search document, which
+    /// costs up to a few milliseconds for a packed turn.
+    static let turnsPerBatch = 100
+    /// Texts (or loose objects to pack, or reflog entries) one gc transaction handles.
+    static let batchSize = 500
+    /// Packs (about 64 KiB of objects each) one gc transaction rewrites.
+    static let packsPerBatch = 16
+    /// Free pages one compaction step returns to the file system.
+    static let pagesPerBatch = 2_000
 
     private static func days(_ reader: StoreReader, _ key: ConfigKey, default value: Int) throws -> Int {
         try key.days(reader.config(key.rawValue), default: value)

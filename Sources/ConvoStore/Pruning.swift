@@ -56,15 +56,7 @@ extension StoreReader {
         for entry in entries where !expired.contains(entry.sequence) {
             for id in [entry.old, entry.new].compactMap({ $0 }) { roots.insert(Data(id.bytes)) }
         }
-        var keep = Self.walk(parents, from: roots)
-        if try derivedTablesCoverEveryTurn() {
-            let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
-            while let row = try cursor.next() {
-                if keep.contains(row[0] as Data) { keep.insert(row[1] as Data) }
-            }
-        } else {
-            keep = Set(try reachableObjects(from: Set(roots.compactMap { ObjectID(bytes: $0) })).map { Data($0.bytes) })
-        }
+        let keep = try objectsKept(from: roots, parents: parents)
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, written_at, data IS NOT NULL AS loose FROM object")
         while let row = try cursor.next() {
             let key: Data = row[0]
@@ -88,6 +80,31 @@ extension StoreReader {
         return plan
     }
 
+    /// The keys of every turn reachable from `roots` and of every text those turns reference.
+    func objectsKept(from roots: Set<Data>, parents: [Data: Data]? = nil) throws -> Set<Data> {
+        var keep = Self.walk(try parents ?? parentLinks(), from: roots)
+        if try derivedTablesCoverEveryTurn() {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
+            while let row = try cursor.next() {
+                if keep.contains(row[0] as Data) { keep.insert(row[1] as Data) }
+            }
+        } else {
+            keep = Set(try reachableObjects(from: Set(roots.compactMap { ObjectID(bytes: $0) })).map { Data($0.bytes) })
+        }
+        return keep
+    }
+
+    /// What every ref and every reflog entry names now.
+    func currentRoots() throws -> Set<Data> {
+        var roots = Set(try Data.fetchAll(db, sql: "SELECT target FROM ref WHERE target IS NOT NULL"))
+        roots.formUnion(try Data.fetchAll(db, sql: "SELECT old FROM reflog WHERE old IS NOT NULL"))
+        roots.formUnion(try Data.fetchAll(db, sql: "SELECT new FROM reflog WHERE new IS NOT NULL"))
+        return roots
+    }
+
+    /// SQLite's `data_version`: it changes when another connection commits.
+    func dataVersion() throws -> Int64 { try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+
     /// Every turn's parent, from the index.
     func parentLinks() throws -> [Data: Data] {
         var parents = [Data: Data]()
@@ -108,50 +125,147 @@ extension StoreReader {
     }
 }
 
+/// What a batched prune has learned so far: the objects that were reachable when it last looked, and
+/// the database version it looked at. Objects a concurrent writer made reachable (a new ref, a reflog
+/// entry, a turn that references a stored text) are found again before each batch deletes anything.
+public final class PruneGuard {
+    let pruneBefore: Int64
+    var keep: Set<Data> = []
+    var version: Int64?
+    /// Packs that lost objects and still hold their bytes.
+    public internal(set) var sparsePacks = Set<Int64>()
+    /// How many times another writer's commit made the batches look again.
+    public internal(set) var rechecks = 0
+
+    /// A guard for deleting objects written before `pruneBefore`.
+    public init(pruneBefore: Int64) { self.pruneBefore = pruneBefore }
+}
+
 extension StoreWriter {
-    /// Carries out a plan: drops reflog entries, deletes objects and their index rows, and repacks: every
-    /// loose object and every pack that lost objects is rewritten into new packs. Returns the number of
-    /// objects repacked.
-    @discardableResult
-    public func prune(_ plan: PrunePlan) throws -> Int {
-        for sequence in plan.expiredReflogEntries {
-            try db.execute(sql: "DELETE FROM reflog WHERE seq = ?", arguments: [sequence])
-        }
-        // A turn's search document is forgotten through its texts, so before any blob goes.
-        for id in plan.turns { try removeDerived(id) }
-        var touchedPacks = Set<Int64>()
-        for id in plan.turns + plan.blobs {
-            let key = Data(id.bytes)
-            if let pack = try Int64.fetchOne(db, sql: "SELECT pack FROM object WHERE id = ?", arguments: [key]) { touchedPacks.insert(pack) }
-            try db.execute(sql: "DELETE FROM object WHERE id = ?", arguments: [key])
-            try db.execute(sql: "DELETE FROM turn_index WHERE id = ?", arguments: [key])
-        }
-        return try repack(packs: touchedPacks)
+    /// Drops reflog entries by sequence number.
+    public func expireReflog(_ sequences: some Sequence<Int64>) throws {
+        let statement = try db.cachedStatement(sql: "DELETE FROM reflog WHERE seq = ?")
+        for sequence in sequences { try statement.execute(arguments: [sequence]) }
     }
 
-    /// Moves every loose object, and every object of the given packs, into new packs.
-    func repack(packs: Set<Int64>) throws -> Int {
-        let packer = Packer()
-        var moved = [(id: Data, bytes: [UInt8], kind: String, writtenAt: Int64)]()
-        for row in try Row.fetchAll(db, sql: "SELECT id, kind, size, data, written_at FROM object WHERE data IS NOT NULL") {
-            moved.append((row["id"], try Zlib.decompress(Array(row["data"] as Data), expectedSize: row["size"]), row["kind"], row["written_at"]))
+    /// Deletes those of `candidates` that are still unreachable and still written before the guard's time,
+    /// with their index and derived rows; returns the ones deleted. Their bytes stay in their packs until
+    /// ``repackSparse(_:limit:)``. Within this transaction no other writer runs, so what it checks holds
+    /// until it commits.
+    public func pruneBatch(_ candidates: some Collection<ObjectID>, guard state: PruneGuard) throws -> [ObjectID] {
+        let version = try read.dataVersion()
+        if state.version != version {
+            if state.version != nil { state.rechecks += 1 }
+            state.keep = try read.objectsKept(from: try read.currentRoots())
+            state.version = version
         }
+        var deleted = [ObjectID]()
+        let fetch = try db.cachedStatement(sql: "SELECT kind, written_at, pack FROM object WHERE id = ?")
+        for id in candidates {
+            let key = Data(id.bytes)
+            guard !state.keep.contains(key), let row = try Row.fetchOne(fetch, arguments: [key]) else { continue }
+            // A writer that stored this object again (dedup) freshened it: it may be about to reference it.
+            guard let writtenAt = (row.value(1) as Int64?), writtenAt < state.pruneBefore else { continue }
+            if (row.value(0) as String?) == ObjectKind.turn.rawValue {
+                // A turn's search document is forgotten through its texts, so before any blob goes.
+                try removeDerived(id)
+                try db.cachedStatement(sql: "DELETE FROM turn_index WHERE id = ?").execute(arguments: [key])
+            }
+            if let pack = (row.value(2) as Int64?) { state.sparsePacks.insert(pack) }
+            try db.cachedStatement(sql: "DELETE FROM object WHERE id = ?").execute(arguments: [key])
+            deleted.append(id)
+        }
+        return deleted
+    }
+
+    /// Moves up to `limit` loose objects into new packs; returns how many moved.
+    public func packLoose(limit: Int) throws -> Int {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, kind, size, data, written_at FROM object WHERE data IS NOT NULL LIMIT ?", arguments: [limit])
+        var moved = [(id: Data, bytes: [UInt8], kind: String, writtenAt: Int64)]()
+        for row in rows {
+            guard let id = (row.value(0) as Data?), let kind = (row.value(1) as String?), let size = (row.value(2) as Int?),
+                let data = (row.value(3) as Data?), let writtenAt = (row.value(4) as Int64?)
+            else { throw StoreError.corruptObject(detail: "an object row with missing columns") }
+            moved.append((id, try Zlib.decompress(Array(data), expectedSize: size), kind, writtenAt))
+        }
+        return try move(moved)
+    }
+
+    /// Rewrites up to `limit` of the guard's packs that lost objects, so that their dead bytes go; returns
+    /// how many objects moved.
+    public func repackSparse(_ state: PruneGuard, limit: Int) throws -> Int {
+        let packs = Set(state.sparsePacks.sorted().prefix(limit))
+        state.sparsePacks.subtract(packs)
+        guard !packs.isEmpty else { return 0 }
+        var moved = [(id: Data, bytes: [UInt8], kind: String, writtenAt: Int64)]()
         for pack in packs.sorted() {
-            guard let packRow = try Row.fetchOne(db, sql: "SELECT size, data FROM pack WHERE id = ?", arguments: [pack]) else { continue }
-            let content = try Zlib.decompress(Array(packRow["data"] as Data), expectedSize: packRow["size"])
+            guard let packRow = try Row.fetchOne(db, sql: "SELECT size, data FROM pack WHERE id = ?", arguments: [pack]),
+                let packSize = (packRow.value(0) as Int?), let packData = (packRow.value(1) as Data?)
+            else { continue }
+            let content = try Zlib.decompress(Array(packData), expectedSize: packSize)
             for row in try Row.fetchAll(db, sql: "SELECT id, kind, size, offset, written_at FROM object WHERE pack = ?", arguments: [pack]) {
-                let offset: Int = row["offset"], size: Int = row["size"]
-                moved.append((row["id"], Array(content[offset..<(offset + size)]), row["kind"], row["written_at"]))
+                guard let id = (row.value(0) as Data?), let kind = (row.value(1) as String?), let size = (row.value(2) as Int?),
+                    let offset = (row.value(3) as Int?), let writtenAt = (row.value(4) as Int64?), offset >= 0, size >= 0,
+                    offset + size <= content.count
+                else { throw StoreError.corruptObject(detail: "an object row of pack \(pack) points outside it") }
+                moved.append((id, Array(content[offset..<(offset + size)]), kind, writtenAt))
             }
             try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [pack])
         }
-        guard !moved.isEmpty else { return 0 }
-        for object in moved {
+        return try move(moved)
+    }
+
+    private func move(_ objects: [(id: Data, bytes: [UInt8], kind: String, writtenAt: Int64)]) throws -> Int {
+        guard !objects.isEmpty else { return 0 }
+        let packer = Packer()
+        for object in objects {
             try db.execute(sql: "DELETE FROM object WHERE id = ?", arguments: [object.id])
             try packer.append(
                 id: object.id, kind: ObjectKind(rawValue: object.kind) ?? .blob, bytes: object.bytes, writtenAt: object.writtenAt, db: db)
         }
         try packer.finish(db)
-        return moved.count
+        return objects.count
+    }
+
+    /// Carries out a plan in this one transaction: drops reflog entries, deletes the planned objects that are
+    /// still unreachable, and repacks every loose object and every pack that lost objects. Returns the number
+    /// of objects repacked. `gc` runs the same steps in short transactions instead.
+    @discardableResult
+    public func prune(_ plan: PrunePlan) throws -> Int {
+        try expireReflog(plan.expiredReflogEntries)
+        let state = PruneGuard(pruneBefore: .max)
+        _ = try pruneBatch(plan.turns + plan.blobs, guard: state)
+        return try packLoose(limit: .max) + repackSparse(state, limit: .max)
+    }
+}
+
+extension Row {
+    /// The value at `index`, or nil when it is NULL or not convertible (a damaged row), never a trap.
+    func value<T: DatabaseValueConvertible>(_ index: Int) -> T? { T.fromDatabaseValue(self[index] as DatabaseValue) }
+}
+
+extension Repository {
+    /// Compacts the database file like ``vacuum()``, but in steps of at most `pagesPerStep` free pages,
+    /// each its own short write transaction; `step` receives how long each took. A repository made
+    /// before incremental auto-vacuum is converted by one full VACUUM instead, which rewrites every page.
+    public func compact(pagesPerStep: Int, step: (Duration) -> Void) throws {
+        let incremental = try Self.wrap { try queue.read { try Int.fetchOne($0, sql: "PRAGMA auto_vacuum") } } == 2
+        guard incremental else { return try vacuum() }
+        var left = Int.max
+        while left > 0 {
+            if left < Int.max { usleep(5_000) }  // lets a waiting writer in between steps, as gc's batches do
+            let start = ContinuousClock.now
+            let now = try Self.wrap {
+                try queue.writeWithoutTransaction { db -> Int in
+                    try db.execute(sql: "PRAGMA incremental_vacuum(\(max(1, pagesPerStep)))")
+                    return try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                }
+            }
+            step(start.duration(to: .now))
+            guard now < left else { break }
+            left = now
+        }
+        try Self.wrap { try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
     }
 }

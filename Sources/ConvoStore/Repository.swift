@@ -281,7 +281,7 @@ public final class Repository: Sendable {
     private static func configuration(_ mode: AccessMode) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = mode == .readOnly
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .callback(BusyWait.retry)
         configuration.prepareDatabase { db in
             // Per connection, writes nothing to the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -354,6 +354,8 @@ public final class Repository: Sendable {
             case .SQLITE_ERROR where message.hasPrefix("no such table") || message.hasPrefix("no such column"):
                 // A table or column this convo's schema has is gone: the file was damaged or edited by hand.
                 throw StoreError.corruptDatabase(path: path, detail: message)
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                throw StoreError.busy(error.message ?? "\(error.resultCode)")
             default:
                 throw StoreError.database(message)
             }

@@ -54,6 +54,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case refMoved(ref: String, expected: ObjectID?, actual: ObjectID?)
     /// A search query that cannot be read (an unterminated quote, a `*` without a word, no words at all).
     case invalidSearchQuery(String, reason: String)
+    /// Another process held the write lock for longer than this one waited (a long gc, another writer).
+    case busy(String)
     /// SQLite failed for another reason.
     case database(String)
 
@@ -116,6 +118,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(ref) moved meanwhile (expected \(expected?.abbreviated() ?? "nothing"), found \(actual?.abbreviated() ?? "nothing"))"
         case .invalidSearchQuery(let query, let reason):
             "invalid search query '\(query)': \(reason)\nhint: words must all appear; \"quoted phrase\" for words in order; plan* for a prefix"
+        case .busy(let detail):
+            "the repository is busy (\(detail)): another convo (gc?) is writing\nhint: try again in a moment"
         case .database(let detail):
             "database error: \(detail)"
         }

@@ -7,9 +7,10 @@ public enum HeadAdvance: Equatable, Sendable {
     case branchMoved(BranchName)
     /// HEAD is detached and now points at the turn.
     case detachedMoved
-    /// HEAD or its branch moved meanwhile: the turn is stored, but nothing was moved.
-    /// `branch` is nil when HEAD was detached.
-    case movedMeanwhile(branch: BranchName?, actual: ObjectID?)
+    /// HEAD or its branch moved meanwhile (to `actual`): HEAD was left where the other process put it, and the
+    /// turn went onto the new branch `placedOn`, created in the same transaction. `branch` is nil when HEAD was
+    /// detached.
+    case movedMeanwhile(branch: BranchName?, actual: ObjectID?, placedOn: BranchName)
 }
 
 /// Write access to the store inside one transaction.
@@ -26,11 +27,21 @@ public struct StoreWriter {
     // MARK: Objects
 
     /// Stores an object unless present; returns its id.
+    ///
+    /// An object already stored is freshened (its `written_at` set to now), as git freshens a loose object's
+    /// mtime: a concurrent `gc` that planned to delete it as old and unreachable then keeps it, because this
+    /// writer is about to reference it.
     @discardableResult
     public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
-        guard try self.kind(of: id) == nil else { return id }
         let key = Data(id.bytes)
+        if let stored = try self.kind(of: id) {
+            if stored == kind, packer?.kind(of: key) == nil {
+                try db.cachedStatement(sql: "UPDATE object SET written_at = ? WHERE id = ? AND written_at < ?")
+                    .execute(arguments: [now, key, now])
+            }
+            return id
+        }
         if let packer {
             try packer.append(id: key, kind: kind, bytes: bytes, writtenAt: now, db: db)
         } else {
@@ -156,18 +167,46 @@ public struct StoreWriter {
     }
 
     /// Moves HEAD (its branch, or HEAD itself when detached) from `expected` to a new turn.
-    /// When the branch moved meanwhile, nothing moves and the outcome says so: the turn stays stored.
+    ///
+    /// When the branch (or detached HEAD) moved meanwhile, the turn keeps the parent its request was built
+    /// from and goes onto a new sibling branch, `<branch>-2`, `-3`, … (`detached-<short id>` for a detached
+    /// HEAD), so that it is reachable from a ref the moment it is stored; HEAD stays where the other process
+    /// put it.
     public func advanceHead(to id: ObjectID, expecting expected: ObjectID?, message: String) throws -> HeadAdvance {
         switch try read.head() {
         case .branch(let branch, let tip):
-            guard tip == expected else { return .movedMeanwhile(branch: branch, actual: tip) }
+            guard tip == expected else {
+                let aside = try branchAside(id, after: branch.rawValue, message: message + " (\(branch) moved meanwhile)")
+                return .movedMeanwhile(branch: branch, actual: tip, placedOn: aside)
+            }
             try updateRef(branch.refName, to: id, expecting: expected, message: message)
             return .branchMoved(branch)
         case .detached(let tip):
-            guard tip == expected else { return .movedMeanwhile(branch: nil, actual: tip) }
+            guard tip == expected else {
+                let aside = try branchAside(
+                    id, after: "detached-" + id.abbreviated(), firstTryingStem: true, message: message + " (HEAD moved meanwhile)")
+                return .movedMeanwhile(branch: nil, actual: tip, placedOn: aside)
+            }
             try setHead(detachedAt: id, message: message)
             return .detachedMoved
         }
+    }
+
+    /// Creates the first free branch of `<stem>-2`, `<stem>-3`, … (or `stem` itself first) at `id`, logged.
+    public func branchAside(_ id: ObjectID, after stem: String, firstTryingStem: Bool = false, message: String) throws -> BranchName {
+        for number in (firstTryingStem ? 1 : 2)...100_000 {
+            let candidate = number == 1 ? stem : "\(stem)-\(number)"
+            guard let name = try? BranchName(candidate) else { break }
+            guard try read.target(of: name.refName) == nil else { continue }
+            try updateRef(name.refName, to: id, expecting: nil, message: message)
+            return name
+        }
+        // A stem no suffix makes valid (or 100,000 taken names): name the branch after the turn alone.
+        let fallback = try BranchName("turn-" + id.hex)
+        if try read.target(of: fallback.refName) != id {
+            try updateRef(fallback.refName, to: id, expecting: try read.target(of: fallback.refName), message: message)
+        }
+        return fallback
     }
 
     /// Renames a branch, its reflog with it, and HEAD if it was on it.

@@ -326,7 +326,7 @@ func inputTexts(_ body: [String: Any]) -> [String] {
         }
     }
 
-    @Test func aBranchThatMovedMeanwhileKeepsItsTipAndTheTurnIsStillCommitted() async throws {
+    @Test func aBranchThatMovedMeanwhileKeepsItsTipAndTheAnswerGoesOnASiblingBranch() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
             let harness = try await sayHarness(emulator)
             #expect(await harness.run("say", "first").status == 0)
@@ -347,16 +347,23 @@ func inputTexts(_ body: [String: Any]) -> [String] {
                     }
                 }
             })
-            let result = await harness.run("say", "second")
+            let result = await harness.run("say", "--json", "second")
             let moved = try #require(other.id)
             #expect(result.status == 0, "\(result.err)")
-            #expect(result.out == "Echo: second (I see 2 earlier messages.)\n")
-            #expect(result.err.contains("branch 'main' moved meanwhile"))
-            let hint = try #require(result.err.split(separator: "\n").last { $0.hasPrefix("hint: attach it with 'convo branch <name> ") })
-            let short = String(hint.split(separator: " ").last!.dropLast())
-            #expect(await harness.run("rev-parse", "main").out.hasPrefix(moved.hex))
-            #expect(await harness.run("rev-parse", short + "~1").out.hasPrefix(tip.hex))
-            #expect(await harness.run("branch", "kept", short).status == 0)
+            let json = try jsonObject(result.out)
+            #expect(json["output_text"] as? String == "Echo: second (I see 2 earlier messages.)")
+            #expect(json["branch"] as? String == "main-2")
+            let turn = try #require(json["turn"] as? String)
+            #expect(result.err.contains(
+                "note: main moved meanwhile to \(moved.abbreviated()); your answer is on new branch main-2 [main-2 \(turn.prefix(7))]"),
+                "\(result.err)")
+            #expect(await harness.run("rev-parse", "main").out.hasPrefix(moved.hex), "main stays where the other process put it")
+            #expect(await harness.run("rev-parse", "HEAD").out.hasPrefix(moved.hex))
+            #expect(await harness.run("rev-parse", "main-2").out.hasPrefix(turn))
+            #expect(await harness.run("rev-parse", "main-2~1").out.hasPrefix(tip.hex), "its parent is the turn it was asked from")
+            #expect(await harness.run("reflog", "main-2").out.contains("say: second (main moved meanwhile)"))
+            #expect(await harness.run("gc", "--prune=now").status == 0)
+            #expect(await harness.run("show", turn).status == 0, "gc --prune=now keeps it")
         }
     }
 

@@ -81,4 +81,33 @@ import Testing
         #expect(after == before)
         #expect(problems.isEmpty)
     }
+
+    @Test func storingAnObjectAgainFreshensItSoTheGracePeriodStartsOver() throws {
+        let clock = TestClock()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        let orphan = try repository.write { try $0.insert(.simple("orphan question", "orphan answer")) }
+        clock.advance(seconds: 15 * 86_400)
+        // A writer stores the same question again (dedup), as a say about to reference it would.
+        let question = try repository.write { try $0.putBlob("orphan question") }
+        let now = Int64(clock.now.timeIntervalSince1970)
+        let plan = try repository.read { try $0.planPrune(rules(now: now)) }
+        #expect(plan.turns == [orphan])
+        #expect(!plan.blobs.contains(question), "stored again just now: younger than the grace period")
+        #expect(plan.blobs.count == 1, "only the orphan's answer")
+    }
+
+    @Test func pruningKeepsWhatAnotherWriterMadeReachableAfterThePlan() throws {
+        let repository = try Repository.inMemory()
+        _ = try repository.appendChain(1)
+        let orphan = try repository.write { try $0.insert(.simple("orphan question", "orphan answer")) }
+        let plan = try repository.read { try $0.planPrune(rules(now: Int64.max / 2, grace: 0)) }
+        #expect(plan.turns == [orphan])
+        // Between gc's plan and its deletions, another process puts a branch on the orphan.
+        try repository.write { try $0.updateRef("refs/heads/saved", to: orphan, expecting: nil, message: "branch: saved") }
+        try repository.write { _ = try $0.prune(plan) }
+        let (present, problems) = try repository.read { reader in (try reader.contains(orphan), try reader.fsck().problems) }
+        #expect(present)
+        #expect(problems.isEmpty)
+        #expect(try repository.read { try $0.planPrune(rules(now: Int64.max / 2, grace: 0)) }.turns.isEmpty)
+    }
 }

@@ -47,17 +47,37 @@ import Testing
         #expect(try repository.read { try $0.target(of: branch) } == ids[0])
     }
 
-    @Test func advancingAMovedBranchKeepsTheTurnButNotTheMove() throws {
+    @Test func advancingAMovedBranchPutsTheTurnOnTheFirstFreeSiblingBranch() throws {
         let repository = try Repository.inMemory()
         let ids = try repository.appendChain(2)
+        try repository.write { try $0.updateRef("refs/heads/main-2", to: ids[0], expecting: nil, message: "taken") }
         // A second writer started from ids[0] and finishes after the branch moved to ids[1].
         let outcome = try repository.write { writer in
             let late = try writer.insert(.simple("late", "answer", parent: ids[0]))
             return (late, try writer.advanceHead(to: late, expecting: ids[0], message: "say: late"))
         }
-        #expect(outcome.1 == .movedMeanwhile(branch: try BranchName("main"), actual: ids[1]))
-        #expect(try repository.read { try $0.contains(outcome.0) })
-        #expect(try repository.read { try $0.head().tip } == ids[1])
+        #expect(outcome.1 == .movedMeanwhile(branch: try BranchName("main"), actual: ids[1], placedOn: try BranchName("main-3")))
+        #expect(try repository.read { try $0.target(of: "refs/heads/main-3") } == outcome.0)
+        #expect(try repository.read { try $0.turn(outcome.0).parent } == ids[0], "the answer keeps the parent its request was built from")
+        #expect(try repository.read { try $0.head() } == .branch(try BranchName("main"), tip: ids[1]))
+        #expect(try repository.read { try $0.reflog("refs/heads/main-3").map(\.new) } == [outcome.0])
+        // Reachable, so even an immediate prune keeps it.
+        let plan = try repository.read { try $0.planPrune(PruneRules(pruneBefore: Int64.max, reflogExpireBefore: 0, reflogUnreachableExpireBefore: 0)) }
+        #expect(!plan.turns.contains(outcome.0))
+    }
+
+    @Test func advancingAMovedDetachedHeadNamesABranchAfterTheTurn() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.appendChain(2)
+        try repository.write { try $0.setHead(detachedAt: ids[1], message: "checkout") }
+        let outcome = try repository.write { writer in
+            let late = try writer.insert(.simple("late", "answer", parent: ids[0]))
+            return (late, try writer.advanceHead(to: late, expecting: ids[0], message: "say: late"))
+        }
+        let name = try BranchName("detached-" + outcome.0.abbreviated())
+        #expect(outcome.1 == .movedMeanwhile(branch: nil, actual: ids[1], placedOn: name))
+        #expect(try repository.read { try $0.target(of: name.refName) } == outcome.0)
+        #expect(try repository.read { try $0.head() } == .detached(ids[1]))
     }
 
     @Test func aFailedTransactionLeavesNothingBehind() throws {

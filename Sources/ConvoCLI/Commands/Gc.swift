@@ -118,5 +118,14 @@ struct Gc: ConvoCommand {
         if let before = report.sizeBefore, let after = report.sizeAfter {
             context.err.line("repacked \(report.repacked) objects; database \(before / 1024) KiB → \(after / 1024) KiB")
         }
+        let times = report.transactions.sorted()
+        if let longest = times.last {
+            let milliseconds = { (time: Duration) in
+                Int((Double(time.components.seconds) * 1_000 + Double(time.components.attoseconds) / 1e15).rounded(.up))
+            }
+            context.err.line(
+                "\(Self.count(times.count, "write transaction")), the longest \(milliseconds(longest)) ms "
+                    + "(median \(milliseconds(times[times.count / 2])) ms)")
+        }
     }
 }

@@ -21,6 +21,14 @@ struct SayCommand: ConvoCommand {
             like 'git checkout -b NAME REV' and a commit: HEAD moves to the new branch, no existing branch \
             moves. Compare the two answers with 'convo diff'.
 
+            Parallel says on one branch: an answer keeps the turn it was asked from as its parent. When the \
+            branch (or a detached HEAD) moved while the answer was on its way, the answer is committed onto a new \
+            branch <branch>-2, -3, … (detached-<short id> for a detached HEAD); HEAD stays where the other process \
+            put it, and stderr (and --json's branch) says where the answer went. If the repository stays busy \
+            (another writer holds its lock), say keeps trying for CONVO_SAVE_TIMEOUT seconds (default 60) with a \
+            notice; if it still cannot commit, it writes the answer to .convo/rescue/<time>-<id>.jsonl and exits 9 \
+            naming it: 'convo import <file>' stores it (or 'convo fetch <id>' while the server keeps it).
+
             Key: CONVO_API_KEY, else the provider's variable (XAI_API_KEY, OPENAI_API_KEY), else the output of \
             config api_key_command. Base URL: CONVO_BASE_URL, else config base_url, else the provider's.
 

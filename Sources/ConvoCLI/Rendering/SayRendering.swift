@@ -17,13 +17,12 @@ enum SayRendering {
         case .detachedMoved:
             lines.append("[detached HEAD \(result.shortID)] \(tail)")
             lines.append("hint: HEAD is detached; name this conversation with 'convo checkout -b <name>'")
-        case .movedMeanwhile(let branch, let actual):
-            lines.append("[\(result.shortID)] \(tail)")
-            let moved = branch.map { "branch '\($0)'" } ?? "HEAD"
-            lines.append(
-                "note: \(moved) moved meanwhile (now at \(actual?.abbreviated() ?? "nothing")); turn \(result.shortID) "
-                    + "is committed but nothing points at it")
-            lines.append("hint: attach it with 'convo branch <name> \(result.shortID)'")
+        case .movedMeanwhile(let branch, let actual, let aside):
+            let moved = branch.map(\.rawValue) ?? "HEAD"
+            let now = actual.map { "to \($0.abbreviated())" } ?? "(it was deleted)"
+            lines.append("note: \(moved) moved meanwhile \(now); your answer is on new branch \(aside) [\(aside) \(result.shortID)]")
+            lines.append("[\(aside) \(result.shortID)] \(tail)")
+            lines.append("hint: continue it with 'convo checkout \(aside)'")
         }
         if result.status == "incomplete" {
             lines.append("warning: the response is incomplete (\(result.incompleteReason ?? "no reason given"))")
@@ -35,7 +34,10 @@ enum SayRendering {
     static func json(_ result: SayResult) -> JSONValue {
         let usage = result.usage?.json ?? .null
         var branch = JSONValue.null
-        if case .branchMoved(let name) = result.placement { branch = .string(name.rawValue) }
+        switch result.placement {
+        case .branchMoved(let name), .movedMeanwhile(_, _, let name): branch = .string(name.rawValue)
+        case .detachedMoved: break
+        }
         return .object([
             "turn": .string(result.turn.hex), "response_id": .string(result.responseID),
             "status": .string(result.status), "output_text": .string(result.outputText), "usage": usage,

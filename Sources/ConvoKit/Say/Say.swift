@@ -172,7 +172,7 @@ public enum Say {
         // A server that echoes the request could put the key in what is stored; it never reaches the store.
         draft.raw = draft.raw.map { environment.redact($0) }
         draft.error = draft.error.map { environment.redact($0) }
-        let (id, short, placement) = try workspace.repository.write { writer in
+        let (id, short, placement) = try commit(draft, workspace, responseID: exchange.response.id, notice: notice) { writer in
             let id = try writer.insert(draft)
             let placement = try place(id, writer: writer, point: point, message: message)
             return (id, try writer.read.abbreviation(of: id), placement)
@@ -208,6 +208,44 @@ public enum Say {
         }
     }
 
+    /// Commits a received answer. A busy repository (a long gc, another writer) is waited for, with a notice,
+    /// for up to `CONVO_SAVE_TIMEOUT` seconds (default 60); when the answer still cannot be committed, it is
+    /// written to a rescue file and the error names it and the command that imports it.
+    static func commit<T>(
+        _ draft: TurnDraft, _ workspace: Workspace, responseID: String, notice: (String) -> Void,
+        _ body: (StoreWriter) throws -> T
+    ) throws -> T {
+        let patience = Rescue.patience(workspace.environment.variables)
+        let start = ContinuousClock.now
+        var noticed = false
+        var reason = ""
+        while true {
+            let elapsed = start.duration(to: .now)
+            let left = patience - Double(elapsed.components.seconds) - Double(elapsed.components.attoseconds) / 1e18
+            // The first wait is short, so that a person hears within a second why say has not finished.
+            let wait = max(0, min(noticed ? Repository.busyTimeout : 1, left))
+            do {
+                return try workspace.repository.write(waitingAtMost: wait, body)
+            } catch StoreError.busy(let detail) {
+                reason = "the repository stayed busy for \(Int(patience)) s: \(detail)"
+                if !noticed {
+                    notice("the repository is busy (gc?); still trying to save response \(responseID)…")
+                    noticed = true
+                }
+                if start.duration(to: .now) >= .seconds(patience) { break }
+            } catch {
+                reason = "\(error)"
+                break
+            }
+        }
+        let line = Rescue.line(draft, branch: Rescue.branch(responseID: responseID))
+        let stamp = Timestamps.format(draft.createdAt).filter { $0.isNumber }
+        let file = Rescue.save(
+            line, name: "\(stamp)-\(Rescue.branch(responseID: responseID).dropFirst("rescued/".count))",
+            repository: workspace.repository.directory, variables: workspace.environment.variables)
+        throw SayError.answerNotSaved(responseID: responseID, reason: reason, file: file, line: line)
+    }
+
     /// Moves HEAD (after creating the new branch at the start point) to the new turn.
     private static func place(
         _ id: ObjectID, writer: StoreWriter, point: StartPoint, message: String
@@ -216,7 +254,9 @@ public enum Say {
         let subject = (point.regeneration == nil ? "say: " : "say (regenerate): ") + String(message.prefix { !$0.isNewline }.prefix(60))
         if let branch = point.newBranch {
             if let existing = try writer.read.target(of: branch.refName) {
-                return .movedMeanwhile(branch: branch, actual: existing)
+                // Another process created the branch while the answer was on its way.
+                let aside = try writer.branchAside(id, after: branch.rawValue, message: subject + " (\(branch) created meanwhile)")
+                return .movedMeanwhile(branch: branch, actual: existing, placedOn: aside)
             }
             let head = try writer.read.head()
             let from = head.branch?.rawValue ?? head.tip.map { $0.abbreviated() } ?? "HEAD"

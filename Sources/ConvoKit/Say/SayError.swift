@@ -29,6 +29,9 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     case streamBroken(responseID: String?, detail: String)
     /// The response finished with status `failed`; the turn was recorded so later turns replay.
     case responseFailed(turn: String, responseID: String, message: String)
+    /// The answer arrived but could not be committed (the repository stayed busy, or the write failed); it
+    /// was written to the rescue file `file` (nil when no file could be written: then `line` holds it).
+    case answerNotSaved(responseID: String, reason: String, file: String?, line: String)
 
     /// A message naming the value and what to do next.
     public var description: String {
@@ -66,6 +69,14 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
                 + (responseID.map { "\nhint: the server may hold the full answer: convo fetch \($0)" }
                     ?? "\nhint: the request was not sent again, as the server may have started (and billed) a response"
                     + " it never named; say it again to retry")
+        case .answerNotSaved(let responseID, let reason, let file, let line):
+            if let file {
+                "response '\(responseID)' arrived but could not be saved (\(reason)); it is kept in \(file)\n"
+                    + "hint: convo import \(file)   (or, while the server keeps it: convo fetch \(responseID))"
+            } else {
+                "response '\(responseID)' arrived but could not be saved (\(reason)), and no rescue file could be written; "
+                    + "this line holds it:\n\(line)hint: save that line to a file and run convo import FILE, or convo fetch \(responseID)"
+            }
         case .responseFailed(let turn, let responseID, let message):
             "response '\(responseID)' failed: \(message)\nrecorded as turn \(turn) with status failed; the next say replays the history"
         }
