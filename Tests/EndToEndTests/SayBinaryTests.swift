@@ -27,6 +27,14 @@ final class EmulatorProcess {
         baseURL = String(text.dropFirst("listening on ".count)) + "/v1"
     }
 
+    /// Moves an emulator started with `--test-clock` `seconds` forward, as waiting would.
+    func advanceClock(seconds: Int) throws {
+        let root = baseURL.replacingOccurrences(of: "/v1", with: "")
+        let curl = BinaryRunner.finish(
+            try BinaryRunner.start(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-X", "POST", "\(root)/_emulator/advance?seconds=\(seconds)"]))
+        #expect(curl.status == 0 && curl.out.hasPrefix(#"{"advanced":"#), "\(curl.out)\(curl.err)")
+    }
+
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -73,12 +81,12 @@ final class EmulatorProcess {
     }
 
     @Test func afterServerExpiryTheNextSayReplaysAndAWrongKeyExitsSeven() throws {
-        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--retention-seconds", "1"])
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--retention-seconds", "60", "--test-clock"])
         defer { emulator.stop() }
         var shell = try shell(emulator)
         defer { shell.cleanUp() }
         #expect(try shell.run("say", "Hello, my name is Alice.").status == 0)
-        Thread.sleep(forTimeInterval: 1.5)
+        try emulator.advanceClock(seconds: 61)
         let replayed = try shell.run("say", "What's my name?")
         #expect(replayed.status == 0, "\(replayed.err)")
         #expect(replayed.out == "Your name is Alice.\n")
