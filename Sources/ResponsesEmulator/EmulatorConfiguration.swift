@@ -41,6 +41,26 @@ public final class ManualClock: Sendable {
     public var clock: EmulatorClock { EmulatorClock { [self] in self.now } }
 }
 
+/// TEST ONLY: the system clock plus every advance so far, for a test that runs the built
+/// `convo-emulator --test-clock` and must get past retention without sleeping
+/// (`POST /_emulator/advance?seconds=N`). Unlike `ManualClock` it keeps ticking, so
+/// `created_at` still moves between requests as on a real server.
+public final class AdvanceableClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+
+    /// A clock showing the system time until it is first advanced.
+    public init() {}
+
+    /// The time it shows.
+    public var now: Date { Date() + offset.withLock { $0 } }
+
+    /// Moves the clock forward by `seconds` (never back: a stored response cannot get younger).
+    public func advance(by seconds: TimeInterval) { offset.withLock { $0 += max(0, seconds) } }
+
+    /// An `EmulatorClock` that reads this clock.
+    public var clock: EmulatorClock { EmulatorClock { [self] in self.now } }
+}
+
 /// Everything a running emulator is configured with.
 public struct EmulatorConfiguration: Sendable {
     /// Interface to bind; loopback by default.
@@ -57,6 +77,10 @@ public struct EmulatorConfiguration: Sendable {
     public var faults: FaultPlan
     /// The time source for `created_at` and retention.
     public var clock: EmulatorClock
+    /// TEST ONLY, nil (off) by default: when set, the time is read from it instead of `clock`
+    /// and `POST /_emulator/advance?seconds=N` moves it forward. Only a loopback `host` may
+    /// serve it (`Emulator.start` refuses any other), so nothing off the machine can age responses.
+    public var testClock: AdvanceableClock?
 
     /// A configuration; every argument has the default a real server would have.
     public init(
@@ -66,7 +90,8 @@ public struct EmulatorConfiguration: Sendable {
         apiKey: String? = nil,
         retention: TimeInterval = 30 * 24 * 3600,
         faults: FaultPlan = FaultPlan(),
-        clock: EmulatorClock = .system
+        clock: EmulatorClock = .system,
+        testClock: AdvanceableClock? = nil
     ) {
         self.host = host
         self.port = port
@@ -75,6 +100,15 @@ public struct EmulatorConfiguration: Sendable {
         self.retention = retention
         self.faults = faults
         self.clock = clock
+        self.testClock = testClock
+    }
+
+    /// The clock the server reads: the test clock when there is one.
+    var effectiveClock: EmulatorClock { testClock?.clock ?? clock }
+
+    /// Whether `host` names this machine's loopback interface only.
+    var hostIsLoopback: Bool {
+        ["localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 
     /// Shorthand for `faults.latencyMilliseconds`.

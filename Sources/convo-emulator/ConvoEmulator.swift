@@ -15,6 +15,8 @@ struct ConvoEmulator: AsyncParsableCommand {
 
             Test-only endpoints: GET /_emulator/requests returns {"requests":[{method, path, query, status, authorization (true/false, never the key), previous_response_id, fault, body}]}; DELETE /_emulator/requests clears that log.
 
+            TEST ONLY, off by default: --test-clock (loopback hosts only) adds POST /_emulator/advance?seconds=N, which moves the emulator's clock N seconds forward (answer: {"advanced":N,"now":UNIX}), so a test gets past --retention-seconds without sleeping. Without the flag the path does not exist and time is the system clock.
+
             Per-request faults: header X-Emulator-Fault, ';'-separated fields; it replaces the run's fault flags for that request.
               status=N             HTTP N with the flavour's error body
               retry-after=S        Retry-After seconds (default 1 for 429)
@@ -43,6 +45,8 @@ struct ConvoEmulator: AsyncParsableCommand {
     @Option(help: "Drop every stream after N events.") var cutAfter: Int?
     @Flag(help: "Send one event with invalid JSON in every stream.") var malformedEvent = false
     @Option(help: "Milliseconds to wait before each stream event.") var slowStreamMs = 0
+    @Flag(help: "TEST ONLY: serve POST /_emulator/advance?seconds=N to move the clock forward (loopback hosts only).")
+    var testClock = false
 
     func run() async throws {
         var faults = FaultPlan(
@@ -55,7 +59,7 @@ struct ConvoEmulator: AsyncParsableCommand {
         }
         let configuration = EmulatorConfiguration(
             host: host, port: port, flavor: flavor.flavor, apiKey: apiKey,
-            retention: TimeInterval(retentionSeconds), faults: faults)
+            retention: TimeInterval(retentionSeconds), faults: faults, testClock: testClock ? AdvanceableClock() : nil)
         let host = self.host
         try await Emulator.run(configuration) { port in
             // Unbuffered, so a parent process reading a pipe sees the line at once.

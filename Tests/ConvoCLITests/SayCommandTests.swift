@@ -219,6 +219,12 @@ func inputTexts(_ body: [String: Any]) -> [String] {
         let result = await harness.run("say", "Hello")
         #expect(result.status == 8, "\(result.err)")
         #expect(result.err.contains("could not connect"))
+        // Every retry is announced before the final error.
+        let lines = result.err.split(separator: "\n")
+        #expect(lines.count >= 2, "\(result.err)")
+        #expect(lines.last?.hasPrefix("error:") == true)
+        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("convo: ") && $0.contains("again") })
+        #expect(result.out.isEmpty)
         #expect(try await harness.depth() == 0)
     }
 
@@ -237,6 +243,7 @@ func inputTexts(_ body: [String: Any]) -> [String] {
             #expect(result.err.contains("convo fetch resp_"))
             #expect(await harness.run("reflog").out == before)
             #expect(try await harness.depth() == 1)
+            #expect(await harness.run("fsck").status == 0)
         }
     }
 

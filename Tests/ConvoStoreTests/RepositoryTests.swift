@@ -22,6 +22,14 @@ import Testing
         #expect(try repository.read { try $0.objectCounts()[.blob] } == 1)
     }
 
+    @Test func aTestTurnHasTheSameIdInEveryRun() throws {
+        // A failure message that names a turn must name the same one when the test is run again.
+        let draft = TurnDraft.simple("What's my name?", "Your name is Alice.")
+        #expect(draft.responseID == "resp_a46187ed32e1ef9e7650c39a")
+        let id = try Repository.inMemory().write { try $0.insert(draft) }
+        #expect(id.hex == "40b82625523d48b7860d11deebff8d0ef750769b35d7ce7a01ecb9d158fbecfb")
+    }
+
     @Test func insertedTurnsReadBackWithTheirTexts() throws {
         let repository = try Repository.inMemory()
         let id = try repository.write { try $0.insert(.simple("What's my name?", "Your name is Alice.")) }

@@ -23,11 +23,12 @@ final class TestClock: @unchecked Sendable {
 }
 
 extension TurnDraft {
-    /// A one-message turn for tests.
+    /// A one-message turn for tests; its response id is derived from `input` by SHA-256, so a turn
+    /// (and a failure message naming it) has the same id in every run.
     static func simple(_ input: String, _ output: String, parent: ObjectID? = nil, at time: Int64 = 1_764_000_000) -> TurnDraft {
         TurnDraft(
             parent: parent, model: "grok-4", input: [DraftMessage(role: "user", text: input)],
-            responseID: "resp_\(abs(input.hashValue))", output: [DraftOutputItem(type: "message", role: "assistant", text: output)],
+            responseID: "resp_" + ObjectID.hashing(kind: .blob, payload: Array(input.utf8)).abbreviated(24), output: [DraftOutputItem(type: "message", role: "assistant", text: output)],
             usage: Usage(inputTokens: 10, outputTokens: 5), stored: true, createdAt: time)
     }
 }

@@ -36,8 +36,15 @@ struct BinaryRunner {
 
     /// Starts `convo` with `arguments`; the caller waits for it.
     func start(_ arguments: [String], stdin: Data = Data()) throws -> (Process, Pipe, Pipe) {
+        try Self.start(Self.productsFolder.appendingPathComponent("convo"), arguments, in: folder, environment: environment, stdin: stdin)
+    }
+
+    /// Starts any program with pipes for its three standard streams; the caller waits for it with `finish`.
+    static func start(
+        _ executable: URL, _ arguments: [String], in folder: URL? = nil, environment: [String: String]? = nil, stdin: Data = Data()
+    ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = Self.productsFolder.appendingPathComponent("convo")
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         process.environment = environment
@@ -57,17 +64,43 @@ struct BinaryRunner {
         try finish(start(arguments, stdin: stdin))
     }
 
-    func finish(_ started: (Process, Pipe, Pipe)) throws -> Result {
+    /// Reads both pipes to the end, then waits for the process.
+    func finish(_ started: (Process, Pipe, Pipe)) throws -> Result { Self.finish(started) }
+
+    /// Reads both pipes to the end at the same time, then waits for the process: read one after the
+    /// other, a child that fills the second pipe (64 KiB) while the first is still open blocks for ever.
+    static func finish(_ started: (Process, Pipe, Pipe)) -> Result {
         let (process, output, errors) = started
-        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+        let err = PipeDrain(errors.fileHandleForReading)
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
     }
 
     /// Writes a file into the folder.
     func write(_ name: String, _ lines: [String]) throws {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent(name))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeDrain: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the reading thread before `done` is signalled, read only after it is.
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    /// The bytes read, once the writer has closed its end.
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

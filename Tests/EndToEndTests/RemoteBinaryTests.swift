@@ -75,13 +75,13 @@ import Testing
     }
 
     @Test func afterTheServersRetentionGcMarksExpiredAndSayReplaysWithoutAFailedRequest() throws {
-        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--retention-seconds", "1"])
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--retention-seconds", "60", "--test-clock"])
         defer { emulator.stop() }
         let shell = try shell(emulator)
         defer { shell.cleanUp() }
         #expect(try shell.run("say", "--no-stream", "Hello, my name is Alice.").status == 0)
         // Past the server's retention; check-remote learns it without waiting out the local retention_days.
-        Thread.sleep(forTimeInterval: 1.5)
+        try emulator.advanceClock(seconds: 61)
         let gc = try shell.run("gc", "--check-remote", "--json")
         #expect(gc.status == 0, "\(gc.err)")
         let remote = (try JSONSerialization.jsonObject(with: Data(gc.out.utf8)) as? [String: Any])?["remote"] as? [String: Any]

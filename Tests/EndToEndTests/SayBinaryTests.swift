@@ -27,6 +27,14 @@ final class EmulatorProcess {
         baseURL = String(text.dropFirst("listening on ".count)) + "/v1"
     }
 
+    /// Moves an emulator started with `--test-clock` `seconds` forward, as waiting would.
+    func advanceClock(seconds: Int) throws {
+        let root = baseURL.replacingOccurrences(of: "/v1", with: "")
+        let curl = BinaryRunner.finish(
+            try BinaryRunner.start(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-X", "POST", "\(root)/_emulator/advance?seconds=\(seconds)"]))
+        #expect(curl.status == 0 && curl.out.hasPrefix(#"{"advanced":"#), "\(curl.out)\(curl.err)")
+    }
+
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -70,64 +78,6 @@ final class EmulatorProcess {
         #expect(try shell.run("log", "--oneline", "travel").lines.count == 3)
         #expect(try shell.run("log", "--oneline", "main").lines.count == 3)
         #expect(try shell.run("fsck").status == 0)
-    }
-
-    @Test func afterServerExpiryTheNextSayReplaysAndAWrongKeyExitsSeven() throws {
-        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--retention-seconds", "1"])
-        defer { emulator.stop() }
-        var shell = try shell(emulator)
-        defer { shell.cleanUp() }
-        #expect(try shell.run("say", "Hello, my name is Alice.").status == 0)
-        Thread.sleep(forTimeInterval: 1.5)
-        let replayed = try shell.run("say", "What's my name?")
-        #expect(replayed.status == 0, "\(replayed.err)")
-        #expect(replayed.out == "Your name is Alice.\n")
-        #expect(replayed.err.contains("replaying 1 earlier turn"))
-        #expect(replayed.err.contains("(replayed 1 turn)"))
-
-        shell.environment["CONVO_API_KEY"] = "wrong"
-        let refused = try shell.run("say", "Hello again")
-        #expect(refused.status == 7)
-        #expect(refused.out.isEmpty)
-        #expect(try shell.run("log", "--oneline").lines.count == 2)
-    }
-
-    @Test func aRateLimitedRequestIsRetriedAndThenCommitted() throws {
-        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key", "--fail-first", "1", "--fail-status", "429", "--retry-after", "1"])
-        defer { emulator.stop() }
-        let shell = try shell(emulator)
-        defer { shell.cleanUp() }
-        let reply = try shell.run("say", "Hello, my name is Alice.")
-        #expect(reply.status == 0, "\(reply.err)")
-        #expect(reply.out == "Nice to meet you, Alice.\n")
-        #expect(try shell.run("log", "--oneline").lines.count == 1)
-    }
-
-    @Test func aCutStreamLeavesTheRepositoryAsItWas() throws {
-        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--cut-after", "5"])
-        defer { emulator.stop() }
-        let shell = try shell(emulator)
-        defer { shell.cleanUp() }
-        let cut = try shell.run("say", "--stream", "Tell me a long story about a lighthouse keeper")
-        #expect(cut.status == 8, "\(cut.err)")
-        #expect(cut.err.contains("resp_"), "the response id is named for recovery: \(cut.err)")
-        #expect(try shell.run("log").status == 4, "main still has no turns")
-        #expect(try shell.run("fsck").status == 0)
-    }
-
-    @Test func aServerThatIsDownExitsEight() throws {
-        let emulator = try EmulatorProcess(["--flavor", "xai"])
-        let shell = try shell(emulator)
-        defer { shell.cleanUp() }
-        emulator.stop()
-        let down = try shell.run("say", "Anyone there?")
-        #expect(down.status == 8, "\(down.err)")
-        // Every retry is announced before the final error.
-        let lines = down.err.split(separator: "\n")
-        #expect(lines.last?.hasPrefix("error:") == true)
-        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("convo: ") && $0.contains("again") })
-        #expect(down.out.isEmpty)
-        #expect(try shell.run("log").status == 4)
     }
 
     @Test func sigintDuringAStreamExits130AndCommitsNothing() throws {

@@ -70,6 +70,9 @@ struct ExecutableTests {
         #expect(text.contains("TEST DOUBLE"))
         #expect(text.contains("X-Emulator-Fault"))
         #expect(text.contains("status=429;retry-after=1;count=2"))
+        #expect(text.contains("--test-clock"))
+        #expect(text.contains("TEST ONLY"))
+        #expect(text.contains("/_emulator/advance?seconds=N"))
     }
 
     /// Reads until the first newline, off the cooperative pool; on timeout the process

@@ -75,6 +75,43 @@ struct StorageTests {
         }
     }
 
+    @Test("Test clock: POST /_emulator/advance ages stored responses; bad seconds are a 400 that moves nothing")
+    func testClockEndpoint() async throws {
+        try await withEmulator(EmulatorConfiguration(retention: 60, testClock: AdvanceableClock())) { _, client in
+            let id = try #require(try await client.say("remember me").json["id"]?.stringValue)
+            for bad in ["", "-5", "nan", "soon"] {
+                let refused = try await client.send(.POST, "/_emulator/advance?seconds=\(bad)")
+                #expect(refused.status == 400, "\(bad)")
+                #expect(refused.json["error"]?.stringValue == "seconds must be a number >= 0, not '\(bad)'")
+            }
+            #expect(try await client.send(.GET, "/_emulator/advance?seconds=1").status == 405)
+            let early = try await client.send(.POST, "/_emulator/advance?seconds=30")
+            #expect(early.status == 200)
+            #expect(early.json["advanced"]?.doubleValue == 30)
+            #expect(try await client.send(.GET, "/v1/responses/\(id)").status == 200)
+            #expect(try await client.send(.POST, "/_emulator/advance?seconds=31").status == 200)
+            #expect(try await client.send(.GET, "/v1/responses/\(id)").status == 404)
+        }
+    }
+
+    @Test("Without a test clock /_emulator/advance does not exist and time is the system's")
+    func noTestClockByDefault() async throws {
+        #expect(EmulatorConfiguration().testClock == nil)
+        try await withEmulator(EmulatorConfiguration(retention: 60)) { _, client in
+            let id = try #require(try await client.say("remember me").json["id"]?.stringValue)
+            let advance = try await client.send(.POST, "/_emulator/advance?seconds=3600")
+            #expect(advance.status == 404)
+            #expect(advance.json["error"]?["message"]?.stringValue == "Invalid URL (POST /_emulator/advance)")
+            #expect(try await client.send(.GET, "/v1/responses/\(id)").status == 200)
+        }
+    }
+
+    @Test("A test clock is refused on a host that is not loopback")
+    func testClockOnlyOnLoopback() async throws {
+        let configuration = EmulatorConfiguration(host: "0.0.0.0", testClock: AdvanceableClock())
+        await #expect(throws: EmulatorError.testClockOffLoopback(host: "0.0.0.0")) { try await Emulator.start(configuration) }
+    }
+
     @Test("Retention: after it passes, GET is 404 and chaining is previous_response_not_found", arguments: Flavor.allCases)
     func retention(flavor: Flavor) async throws {
         let clock = ManualClock()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Conformance with the official client: runs the `openai` Python SDK against the built
-# convo-emulator, once per flavour. Run after `swift build --product convo-emulator`.
+# convo-emulator, once per flavour, and validates its raw bodies against the OpenAPI subset (schema.py). Run after `swift build --product convo-emulator`.
 # CONVO_EMULATOR overrides the binary; CONFORMANCE_VENV the virtualenv location.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,9 +12,9 @@ if [ ! -x "$bin" ]; then
     echo "conformance: $bin not found; run 'swift build --product convo-emulator' first" >&2
     exit 1
 fi
-if ! "$venv/bin/python" -c "import openai" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import openai, jsonschema, yaml" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check openai
+    "$venv/bin/pip" install --quiet --disable-pip-version-check openai jsonschema pyyaml
 fi
 
 tmp="$(mktemp -d)"
@@ -44,5 +44,6 @@ for flavor in openai xai; do
         exit 1
     fi
     "$venv/bin/python" "$here/conformance.py" --flavor "$flavor" --base-url "$url/v1" --api-key "$key"
+    "$venv/bin/python" "$here/schema.py" --flavor "$flavor" --base-url "$url/v1" --api-key "$key"
 done
 echo "conformance: all checks passed"

@@ -9,6 +9,7 @@ public enum Emulator {
     /// Starts a server in the background and returns once it listens.
     /// Call `stop()` on the result when done.
     public static func start(_ configuration: EmulatorConfiguration = EmulatorConfiguration()) async throws -> RunningEmulator {
+        try checkTestClock(configuration)
         let state = EmulatorState(configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let failure = Mutex<(any Error)?>(nil)
@@ -28,7 +29,13 @@ public enum Emulator {
     public static func run(
         _ configuration: EmulatorConfiguration, onListening: @escaping @Sendable (Int) -> Void
     ) async throws {
+        try checkTestClock(configuration)
         try await makeApplication(EmulatorState(configuration), onListening: onListening).runService()
+    }
+
+    /// The test clock lets any client age every stored response: never on an interface others can reach.
+    private static func checkTestClock(_ configuration: EmulatorConfiguration) throws(EmulatorError) {
+        if configuration.testClock != nil, !configuration.hostIsLoopback { throw .testClockOffLoopback(host: configuration.host) }
     }
 
     private static func makeApplication(
@@ -46,14 +53,18 @@ public enum Emulator {
 }
 
 /// Why the emulator could not start.
-public enum EmulatorError: Error, CustomStringConvertible {
+public enum EmulatorError: Error, Equatable, CustomStringConvertible {
     /// Binding or starting failed; the reason says why.
     case failedToStart(String)
+    /// `--test-clock` was asked for on a host that is not loopback.
+    case testClockOffLoopback(host: String)
 
     /// A one-line explanation.
     public var description: String {
         switch self {
         case .failedToStart(let reason): "convo-emulator could not start: \(reason)"
+        case .testClockOffLoopback(let host):
+            "convo-emulator: --test-clock serves only a loopback host, not '\(host)'; use --host 127.0.0.1"
         }
     }
 }
@@ -68,10 +79,10 @@ final class EmulatorState: Sendable {
     init(_ configuration: EmulatorConfiguration) {
         self.configuration = configuration
         runFaults = RunFaults(configuration.faults)
-        let store = ResponseStore(retention: configuration.retention, clock: configuration.clock)
+        let store = ResponseStore(retention: configuration.retention, clock: configuration.effectiveClock)
         responder = EmulatorResponder(
             configuration: configuration,
-            endpoints: Endpoints(flavor: configuration.flavor, store: store, clock: configuration.clock),
+            endpoints: Endpoints(flavor: configuration.flavor, store: store, clock: configuration.effectiveClock),
             log: log, faults: FaultCounter(), runFaults: runFaults)
     }
 }

@@ -20,6 +20,9 @@ struct EmulatorResponder: HTTPResponder {
         let path = request.uri.path
         let method = request.method.rawValue
         if path == "/_emulator/requests" { return introspect(method) }
+        if path == "/_emulator/advance", let testClock = configuration.testClock {
+            return advance(testClock, method: method, query: Self.query(request.uri.query))
+        }
 
         // Parsed from the bytes, not `bodyText`, which has already replaced invalid UTF-8.
         let parsedBody = bytes.readableBytes > 0 ? try? JSONValue.parse(Array(buffer: bytes)) : nil
@@ -92,6 +95,21 @@ struct EmulatorResponder: HTTPResponder {
             if let key = kv.first { result[key] = kv.count > 1 ? kv[1] : "" }
         }
         return result
+    }
+
+    /// TEST ONLY (`--test-clock`): `POST /_emulator/advance?seconds=N` moves the clock N seconds
+    /// forward and answers `{"advanced":N,"now":UNIX}`.
+    private func advance(_ clock: AdvanceableClock, method: String, query: [String: String]) -> Response {
+        guard method == "POST" else {
+            return SSEWriter.response(for: RenderedBody(status: 405, body: #"{"error":"use POST /_emulator/advance?seconds=N"}"#))
+        }
+        guard let seconds = query["seconds"].flatMap(Double.init), seconds.isFinite, seconds >= 0 else {
+            let error = JSONValue.object([("error", .string("seconds must be a number >= 0, not '\(query["seconds"] ?? "")'"))])
+            return SSEWriter.response(for: RenderedBody(status: 400, body: error.serialized()))
+        }
+        clock.advance(by: seconds)
+        let body = JSONValue.object([("advanced", .double(seconds)), ("now", .int(Int(clock.now.timeIntervalSince1970)))])
+        return SSEWriter.response(for: RenderedBody(status: 200, body: body.serialized(indent: 0)))
     }
 
     /// `GET /_emulator/requests` → `{"requests":[…]}`; `DELETE` clears the log.
