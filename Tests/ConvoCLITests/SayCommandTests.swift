@@ -287,9 +287,10 @@ func inputTexts(_ body: [String: Any]) -> [String] {
             #expect(piped.out == "Nice to meet you, Bob.\n")
 
             let editor = try harness.file("editor.sh", ["#!/bin/sh", "grep -q '#   model: Nice to meet you, Bob.' \"$1\" || exit 9", "printf 'What is my name?\\n' > \"$1\""])
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: harness.folder.appendingPathComponent(editor).path)
             harness.inputIsTerminal = true
-            harness.variables["EDITOR"] = harness.folder.appendingPathComponent(editor).path
+            // Through sh, not executed itself: a file just written can be "busy" (ETXTBSY) while a process forked
+            // meanwhile by a parallel test still holds its write descriptor.
+            harness.variables["EDITOR"] = "/bin/sh " + harness.folder.appendingPathComponent(editor).path
             let edited = await harness.run("say")
             #expect(edited.status == 0, "\(edited.err)")
             #expect(edited.out == "Your name is Bob.\n")
