@@ -149,22 +149,42 @@ public struct StoreReader {
         else {
             return nil
         }
-        guard let kind = ObjectKind(rawValue: row["kind"]) else {
-            throw StoreError.corruptObject(detail: "object \(id.hex) has unknown kind '\(row["kind"] as String)'")
+        // A hand-edited or damaged row can hold any type in any column: damage, reported, not a crash.
+        func column<Value: DatabaseValueConvertible>(_ row: Row, _ name: String, _: Value.Type = Value.self) throws -> Value? {
+            let value = row[name] as DatabaseValue? ?? .null
+            if value.isNull { return nil }
+            guard let decoded = Value.fromDatabaseValue(value) else {
+                throw StoreError.corruptObject(detail: "object \(id.hex) has a \(name) of the wrong type (\(value))")
+            }
+            return decoded
         }
-        let size: Int = row["size"]
-        if let data: Data = row["data"] {
+        let kindText = try column(row, "kind", String.self)
+        guard let kind = kindText.flatMap(ObjectKind.init(rawValue:)) else {
+            throw StoreError.corruptObject(detail: "object \(id.hex) has unknown kind '\(kindText ?? "NULL")'")
+        }
+        guard let size = try column(row, "size", Int.self), size >= 0 else {
+            throw StoreError.corruptObject(detail: "object \(id.hex) has no valid size")
+        }
+        if let data = try column(row, "data", Data.self) {
             return (kind, try Zlib.decompress(Array(data), expectedSize: size))
         }
-        let pack: Int64 = row["pack"], offset: Int = row["offset"]
+        guard let pack = try column(row, "pack", Int64.self), let offset = try column(row, "offset", Int.self) else {
+            throw StoreError.corruptObject(detail: "object \(id.hex) has neither data nor a pack and offset")
+        }
         if packCache.pack != pack {
             guard let packed = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?"), arguments: [pack]) else {
                 throw StoreError.corruptObject(detail: "object \(id.hex) lives in pack \(pack), which is missing")
             }
-            packCache.content = try Zlib.decompress(Array(packed["data"] as Data), expectedSize: packed["size"])
+            guard let packedData = try column(packed, "data", Data.self), let packedSize = try column(packed, "size", Int.self),
+                packedSize >= 0
+            else {
+                throw StoreError.corruptObject(detail: "object \(id.hex) lives in pack \(pack), whose row is damaged")
+            }
+            packCache.content = try Zlib.decompress(Array(packedData), expectedSize: packedSize)
             packCache.pack = pack
         }
-        guard offset >= 0, offset + size <= packCache.content.count else {
+        // Compared without adding: offset + size may overflow on a damaged row.
+        guard offset >= 0, offset <= packCache.content.count, size <= packCache.content.count - offset else {
             throw StoreError.corruptObject(detail: "object \(id.hex) lies outside pack \(pack)")
         }
         return (kind, Array(packCache.content[offset..<(offset + size)]))

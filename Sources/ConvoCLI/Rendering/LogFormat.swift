@@ -182,7 +182,8 @@ struct LogFormat: Equatable, Sendable {
         case .model: return style.text(summary.model ?? "")
         case .tokens:
             guard let input = summary.inputTokens, let output = summary.outputTokens else { return "" }
-            return String(input + output)
+            // Decimal: counts from a server or a damaged store may be near Int64's limits, and their sum beyond.
+            return "\(Decimal(input) + Decimal(output))"
         case .decorations: return LogRenderer(style: style).decoration(entry.refs)
         case .bareDecorations: return style.text(entry.refs.joined(separator: ", "))
         case .relativeDate: return RelativeDate.describe(summary.createdAt, now: now)
