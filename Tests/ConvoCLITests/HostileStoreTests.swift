@@ -53,4 +53,15 @@ import Testing
         let status = await harness.run("status")
         #expect(status.status == 0, "\(status.err)")
     }
+
+    @Test(arguments: ["-9223372036854775808", "9223372036854775807", "-9223372036854775000"])
+    func timesAtTheEndsOfInt64AreShownNotTrapped(_ time: String) async throws {
+        let (harness, path) = try await Self.repository()
+        try await Self.damage(path, "UPDATE turn_index SET created_at = \(time)")
+        for arguments in [["log"], ["log", "--format=%cr|%ci|%cI|%ct"], ["log", "--json"], ["status"], ["log", "--remote"]] {
+            let log = await harness.run(arguments: arguments)
+            #expect(log.status == 0, "\(arguments): \(log.err)")
+        }
+        #expect(await harness.run("log", "--format=%ct").out == time + "\n")
+    }
 }
