@@ -219,7 +219,9 @@ extension StoreReader {
             let location = try db.cachedStatement(sql: "SELECT pack, offset FROM object WHERE id = ?")
             let stored = try candidates.map { candidate -> (candidate: (docid: Int64, turn: ObjectID), pack: Int64, offset: Int64) in
                 let row = try Row.fetchOne(location, arguments: [Data(candidate.turn.bytes)])
-                return (candidate, row?["pack"] ?? Int64.max, row?["offset"] ?? 0)
+                // Only an ordering hint: a damaged row's value of another type sorts last instead of ending the process.
+                func number(_ column: String) -> Int64? { Int64.fromDatabaseValue(row?[column] as DatabaseValue? ?? .null) }
+                return (candidate, number("pack") ?? Int64.max, number("offset") ?? 0)
             }
             for (candidate, _, _) in stored.sorted(by: { ($0.pack, $0.offset) < ($1.pack, $1.offset) }) {
                 let texts = try searchTexts(of: try turn(candidate.turn))

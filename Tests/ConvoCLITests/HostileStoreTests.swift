@@ -64,4 +64,30 @@ import Testing
         }
         #expect(await harness.run("log", "--format=%ct").out == time + "\n")
     }
+
+    /// Every reading command on a store whose rows hold values of other types: an answer or a documented error, never a crash.
+    @Test(arguments: [
+        "UPDATE reflog SET at = 'yesterday'",
+        "UPDATE reflog SET ref = X'FF'",
+        "UPDATE ref SET target = 5 WHERE name = 'refs/heads/main'",
+        "UPDATE ref SET name = X'FF' WHERE name = 'refs/heads/main'",
+        "UPDATE config SET value = X'FF'",
+        "INSERT INTO remote_state VALUES ('r', '', 'expired', 'soon', 'gc', NULL, 0)",
+        "UPDATE turn_blob SET turn = 5",
+        "UPDATE search_doc SET turn = 5",
+        "UPDATE turn_index SET parent = 5",
+    ])
+    func rowsOfOtherTypesAreDamageNotACrash(_ sql: String) async throws {
+        let (harness, path) = try await Self.repository()
+        #expect(await harness.run("config", "model", "grok-4").status == 0)
+        #expect(await harness.run("branch", "side").status == 0)
+        try await Self.damage(path, sql)
+        for arguments in [
+            ["log"], ["log", "--all", "--graph"], ["status"], ["reflog"], ["branch"], ["config", "--list"], ["fsck"],
+            ["show"], ["search", "question"], ["log", "--remote"], ["gc", "--dry-run"],
+        ] {
+            let result = await harness.run(arguments: arguments)
+            #expect([0, 1, 3, 4].contains(result.status), "\(arguments) exited \(result.status): \(result.err)")
+        }
+    }
 }
