@@ -133,7 +133,7 @@ public enum TopologicalOrder {
         while let next = ready.popMax()?.summary {
             ordered.append(next)
             if let parent = next.parent, let parentSummary = byID[parent] {
-                pendingChildren[parent]! -= 1
+                pendingChildren[parent]! -= 1  // safe: counted above for every child whose parent is in byID
                 if pendingChildren[parent] == 0 { ready.insert(Ready(summary: parentSummary)) }
             }
         }

@@ -120,8 +120,11 @@ public enum Inspection {
     /// About how many tokens replaying the conversation up to `tip` sends: HEAD's billed input + output (servers
     /// bill the whole chained context as input), else the characters of every message and answer / 4.
     static func estimateReplay(_ reader: StoreReader, tip: TurnSummary, depth: Int) throws -> ReplayEstimate {
-        if let input = tip.inputTokens, let output = tip.outputTokens, input + output > 0 {
-            return ReplayEstimate(turns: depth, tokens: input + output, source: "usage")
+        if let input = tip.inputTokens, let output = tip.outputTokens {
+            // Counts from a server or a damaged store may be near Int64's limits: an estimate saturates.
+            let (sum, overflow) = input.addingReportingOverflow(output)
+            let tokens = overflow ? (input > 0 ? Int64.max : Int64.min) : sum
+            if tokens > 0 { return ReplayEstimate(turns: depth, tokens: tokens, source: "usage") }
         }
         var characters = 0
         for summary in try reader.ancestry(of: tip.id) {

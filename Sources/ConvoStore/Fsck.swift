@@ -39,38 +39,27 @@ extension StoreReader {
         var damaged = Set<ObjectID>()
         // Packed objects come grouped by pack, so that each pack is inflated once.
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, size, data, pack, offset FROM object ORDER BY pack, offset")
-        var openPack: (id: Int64, content: [UInt8])?
+        let packs = PackCache()
         while let row = try cursor.next() {
             report.objects += 1
             if report.objects % 10_000 == 0 { progress(report.objects) }
-            let rawID: Data = row["id"]
+            // safe: the object's id column is its primary key; a value of another type reads as no bytes.
+            let rawID = Data.fromDatabaseValue(row["id"] as DatabaseValue? ?? .null) ?? Data()
             guard let id = ObjectID(bytes: rawID) else {
                 report.problems.append(.init(kind: "unreadable", subject: Hex.encode(rawID), detail: "id is not 32 bytes"))
                 continue
             }
-            guard let kind = ObjectKind(rawValue: row["kind"]) else {
-                report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "unknown kind '\(row["kind"] as String)'"))
+            let kind: ObjectKind
+            do {
+                kind = try Self.objectKind(row, id: id.hex)
+            } catch {
+                report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
                 continue
             }
             kinds[id] = kind
-            let size: Int = row["size"]
             let bytes: [UInt8]
             do {
-                if let data: Data = row["data"] {
-                    bytes = try Zlib.decompress(Array(data), expectedSize: size)
-                } else {
-                    let pack: Int64 = row["pack"], offset: Int = row["offset"]
-                    if openPack?.id != pack {
-                        guard let row = try Row.fetchOne(db, sql: "SELECT size, data FROM pack WHERE id = ?", arguments: [pack]) else {
-                            throw StoreError.corruptObject(detail: "pack \(pack) is missing")
-                        }
-                        openPack = (pack, try Zlib.decompress(Array(row["data"] as Data), expectedSize: row["size"]))
-                    }
-                    guard offset >= 0, offset + size <= openPack!.content.count else {
-                        throw StoreError.corruptObject(detail: "bytes \(offset)..<\(offset + size) lie outside pack \(pack)")
-                    }
-                    bytes = Array(openPack!.content[offset..<(offset + size)])
-                }
+                bytes = try objectBytes(row, id: id.hex, cache: packs)
             } catch {
                 damaged.insert(id)
                 report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
@@ -116,14 +105,14 @@ extension StoreReader {
         }
         for row in try Row.fetchAll(db, sql: "SELECT name, target, symbolic FROM ref") {
             report.refs += 1
-            let name: String = row["name"]
-            if let data: Data = row["target"] {
+            let name = try row.required("name", in: "ref", as: String.self)
+            if let data = try row.stored("target", in: "ref", as: Data.self) {
                 guard let id = ObjectID(bytes: data) else {
                     report.problems.append(.init(kind: "bad-ref", subject: name, detail: "target is not an id"))
                     continue
                 }
                 expect(id, .turn, from: name, as: "target")
-            } else if let symbolic: String = row["symbolic"], name == "HEAD" {
+            } else if let symbolic = try row.stored("symbolic", in: "ref", as: String.self), name == "HEAD" {
                 if !symbolic.hasPrefix("refs/heads/") || BranchName.gitViolation(in: String(symbolic.dropFirst(11))) != nil {
                     report.problems.append(.init(kind: "bad-ref", subject: name, detail: "points at '\(symbolic)', not a branch"))
                 }
@@ -189,7 +178,9 @@ extension StoreReader {
         }
         var actual = [Data: Set<Data>]()
         let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
-        while let row = try cursor.next() { actual[row[0] as Data, default: []].insert(row[1] as Data) }
+        while let row = try cursor.next() {
+            actual[try row.required("turn", in: "turn_blob"), default: []].insert(try row.required("blob", in: "turn_blob"))
+        }
         var missing = 0, extra = 0
         for (turn, blobs) in expected {
             let rows = actual[turn] ?? []
@@ -204,7 +195,7 @@ extension StoreReader {
         missing = 0
         extra = 0
         for row in try Row.fetchAll(db, sql: "SELECT docid, turn FROM search_doc") {
-            let docid: Int64 = row[0], turn: Data = row[1]
+            let docid: Int64 = try row.required("docid", in: "search_doc"), turn: Data = try row.required("turn", in: "search_doc")
             if createdAt[turn] != nil { documents[turn, default: 0] += 1 }
             if let time = createdAt[turn], SearchDocument.range(time).contains(docid) { continue }
             extra += 1

@@ -19,7 +19,8 @@ extension StoreReader {
     public func reachableTurns(from roots: Set<ObjectID>) throws -> Set<ObjectID> {
         var parents = [ObjectID: ObjectID]()
         for row in try Row.fetchAll(db, sql: "SELECT id, parent FROM turn_index WHERE parent IS NOT NULL") {
-            if let id = ObjectID(bytes: row["id"] as Data), let parent = ObjectID(bytes: row["parent"] as Data) {
+            if let id = ObjectID(bytes: try row.required("id", in: "turn_index", as: Data.self)),
+                let parent = try row.stored("parent", in: "turn_index", as: Data.self).flatMap({ ObjectID(bytes: $0) }) {
                 parents[id] = parent
             }
         }

@@ -40,13 +40,14 @@ public struct RemoteRecord: Equatable, Sendable {
     /// Failed DELETE attempts so far.
     public var deleteAttempts: Int
 
-    init(row: Row) {
-        key = RemoteKey(responseID: row["response_id"], origin: row["origin"] as String)
-        state = ObservedRemoteState(rawValue: row["state"]) ?? .live
-        at = row["at"]
-        reason = row["reason"]
-        deleteError = row["delete_error"]
-        deleteAttempts = row["delete_attempts"]
+    init(row: Row) throws {
+        key = RemoteKey(
+            responseID: try row.required("response_id", in: "remote_state"), origin: try row.required("origin", in: "remote_state", as: String.self))
+        state = ObservedRemoteState(rawValue: try row.required("state", in: "remote_state")) ?? .live
+        at = try row.required("at", in: "remote_state")
+        reason = try row.required("reason", in: "remote_state")
+        deleteError = try row.stored("delete_error", in: "remote_state")
+        deleteAttempts = try row.stored("delete_attempts", in: "remote_state") ?? 0
     }
 }
 
@@ -73,7 +74,7 @@ extension StoreReader {
     public func remoteRecords() throws -> [RemoteKey: RemoteRecord] {
         var records = [RemoteKey: RemoteRecord]()
         for row in try Row.fetchAll(db, sql: "SELECT * FROM remote_state") {
-            let record = RemoteRecord(row: row)
+            let record = try RemoteRecord(row: row)
             records[record.key] = record
         }
         return records
@@ -95,10 +96,11 @@ extension StoreReader {
             arguments += [createdBefore]
         }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
-            guard let id = ObjectID(bytes: row["id"] as Data) else { return nil }
+            guard let id = ObjectID(bytes: try row.required("id", in: "turn_index", as: Data.self)) else { return nil }
             return RemoteCandidate(
-                turn: id, key: RemoteKey(responseID: row["response_id"], origin: row["origin"] as String?),
-                createdAt: row["created_at"])
+                turn: id,
+                key: RemoteKey(responseID: try row.required("response_id", in: "turn_index"), origin: try row.stored("origin", in: "turn_index", as: String.self)),
+                createdAt: try row.required("created_at", in: "turn_index"))
         }
     }
 

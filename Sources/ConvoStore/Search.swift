@@ -219,21 +219,28 @@ extension StoreReader {
             let location = try db.cachedStatement(sql: "SELECT pack, offset FROM object WHERE id = ?")
             let stored = try candidates.map { candidate -> (candidate: (docid: Int64, turn: ObjectID), pack: Int64, offset: Int64) in
                 let row = try Row.fetchOne(location, arguments: [Data(candidate.turn.bytes)])
-                return (candidate, row?["pack"] ?? Int64.max, row?["offset"] ?? 0)
+                // Only an ordering hint: a damaged row's value of another type sorts last instead of ending the process.
+                func number(_ column: String) -> Int64? { Int64.fromDatabaseValue(row?[column] as DatabaseValue? ?? .null) }
+                return (candidate, number("pack") ?? Int64.max, number("offset") ?? 0)
             }
             for (candidate, _, _) in stored.sorted(by: { ($0.pack, $0.offset) < ($1.pack, $1.offset) }) {
                 let texts = try searchTexts(of: try turn(candidate.turn))
+                // As blobs, as the index gets them: GRDB binds a String as a C string, which ends at a NUL.
                 try scratch.execute(
-                    sql: "INSERT INTO s(rowid, input, output) VALUES (?, ?, ?)", arguments: [candidate.docid, texts.input, texts.output])
+                    sql: "INSERT INTO s(rowid, input, output) VALUES (?, ?, ?)",
+                    arguments: [candidate.docid, Summary.bytes(texts.input), Summary.bytes(texts.output)])
             }
             var found = [Int64: (matched: [SearchSide], side: SearchSide, snippet: String)]()
+            // Snippets come back as blobs too: GRDB reads TEXT as a C string.
             let rows = try Row.fetchAll(scratch, sql: """
-                SELECT rowid, snippet(s, -1, ?1, ?2, '…', 16) AS best, snippet(s, 0, ?1, ?2, '…', 16) AS input,
-                    snippet(s, 1, ?1, ?2, '…', 16) AS output
+                SELECT rowid, CAST(snippet(s, -1, ?1, ?2, '…', 16) AS BLOB) AS best,
+                    CAST(snippet(s, 0, ?1, ?2, '…', 16) AS BLOB) AS input, CAST(snippet(s, 1, ?1, ?2, '…', 16) AS BLOB) AS output
                 FROM s WHERE s MATCH ?3
                 """, arguments: [String(open), String(close), expression])
             for row in rows {
-                let best: String = row["best"], input: String = row["input"], output: String = row["output"]
+                // safe: the scratch table is ours; its columns hold these types.
+                let best = Summary.text(row["best"]) ?? "", input = Summary.text(row["input"]) ?? "",
+                    output = Summary.text(row["output"]) ?? ""
                 var matched = [SearchSide]()
                 if input.contains(open) { matched.append(.input) }
                 if output.contains(open) { matched.append(.output) }

@@ -149,25 +149,58 @@ public struct StoreReader {
         else {
             return nil
         }
-        guard let kind = ObjectKind(rawValue: row["kind"]) else {
-            throw StoreError.corruptObject(detail: "object \(id.hex) has unknown kind '\(row["kind"] as String)'")
+        let kind = try Self.objectKind(row, id: id.hex)
+        return (kind, try objectBytes(row, id: id.hex, cache: packCache))
+    }
+
+    /// A column of an object or pack row. A hand-edited or damaged row can hold any type in any column
+    /// (the tables are not STRICT): a value of the wrong type is a corrupt object, reported, not a crash.
+    static func column<Value: DatabaseValueConvertible>(_ row: Row, _ name: String, _: Value.Type, of id: String) throws -> Value? {
+        let value = row[name] as DatabaseValue? ?? .null
+        if value.isNull { return nil }
+        guard let decoded = Value.fromDatabaseValue(value) else {
+            throw StoreError.corruptObject(detail: "object \(id) has a \(name) of the wrong type (\(value))")
         }
-        let size: Int = row["size"]
-        if let data: Data = row["data"] {
-            return (kind, try Zlib.decompress(Array(data), expectedSize: size))
+        return decoded
+    }
+
+    /// The kind of an object row (`kind`).
+    static func objectKind(_ row: Row, id: String) throws -> ObjectKind {
+        let text = try column(row, "kind", String.self, of: id)
+        guard let kind = text.flatMap(ObjectKind.init(rawValue:)) else {
+            throw StoreError.corruptObject(detail: "object \(id) has unknown kind '\(text ?? "NULL")'")
         }
-        let pack: Int64 = row["pack"], offset: Int = row["offset"]
-        if packCache.pack != pack {
+        return kind
+    }
+
+    /// The canonical bytes of an object row (`size`, `data`, `pack`, `offset`), inflating its pack through `cache`.
+    func objectBytes(_ row: Row, id: String, cache: PackCache) throws -> [UInt8] {
+        guard let size = try Self.column(row, "size", Int.self, of: id), size >= 0 else {
+            throw StoreError.corruptObject(detail: "object \(id) has no valid size")
+        }
+        if let data = try Self.column(row, "data", Data.self, of: id) {
+            return try Zlib.decompress(Array(data), expectedSize: size)
+        }
+        guard let pack = try Self.column(row, "pack", Int64.self, of: id), let offset = try Self.column(row, "offset", Int.self, of: id)
+        else {
+            throw StoreError.corruptObject(detail: "object \(id) has neither data nor a pack and offset")
+        }
+        if cache.pack != pack {
             guard let packed = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?"), arguments: [pack]) else {
-                throw StoreError.corruptObject(detail: "object \(id.hex) lives in pack \(pack), which is missing")
+                throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), which is missing")
             }
-            packCache.content = try Zlib.decompress(Array(packed["data"] as Data), expectedSize: packed["size"])
-            packCache.pack = pack
+            guard let data = try Self.column(packed, "data", Data.self, of: id), let packSize = try Self.column(packed, "size", Int.self, of: id)
+            else {
+                throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), whose row is damaged")
+            }
+            cache.content = try Zlib.decompress(Array(data), expectedSize: packSize)
+            cache.pack = pack
         }
-        guard offset >= 0, offset + size <= packCache.content.count else {
-            throw StoreError.corruptObject(detail: "object \(id.hex) lies outside pack \(pack)")
+        // Compared without adding: offset + size may overflow on a damaged row.
+        guard offset >= 0, offset <= cache.content.count, size <= cache.content.count - offset else {
+            throw StoreError.corruptObject(detail: "object \(id) lies outside pack \(pack)")
         }
-        return (kind, Array(packCache.content[offset..<(offset + size)]))
+        return Array(cache.content[offset..<(offset + size)])
     }
 
     /// The kind of an object, or nil when absent.
@@ -273,11 +306,11 @@ public struct StoreReader {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT target, symbolic FROM ref WHERE name = 'HEAD'")) else {
             throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD is missing")
         }
-        if let symbolic: String = row["symbolic"] {
+        if let symbolic = try row.stored("symbolic", in: "ref", as: String.self) {
             let branch = try BranchName(stored: String(symbolic.dropFirst("refs/heads/".count)))
             return .branch(branch, tip: try target(of: symbolic))
         }
-        guard let data: Data = row["target"], let id = ObjectID(bytes: data) else {
+        guard let data = try row.stored("target", in: "ref", as: Data.self), let id = ObjectID(bytes: data) else {
             throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD has no target")
         }
         return .detached(id)
@@ -291,13 +324,13 @@ public struct StoreReader {
 
     /// Every branch and its tip, sorted by name.
     public func branches() throws -> [(name: BranchName, tip: ObjectID)] {
-        try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap(Self.branch)
+        try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap { try Self.branch($0) }
     }
 
     /// A branch and its tip from a `ref` row, nil for a row that is not a valid branch.
-    private static func branch(_ row: Row) -> (name: BranchName, tip: ObjectID)? {
-        let name: String = row["name"]
-        guard let tip = ObjectID(bytes: row["target"] as Data), let branch = try? BranchName(stored: String(name.dropFirst(11))) else {
+    private static func branch(_ row: Row) throws -> (name: BranchName, tip: ObjectID)? {
+        let name = try row.required("name", in: "ref", as: String.self)
+        guard let target = try row.stored("target", in: "ref", as: Data.self), let tip = ObjectID(bytes: target), let branch = try? BranchName(stored: String(name.dropFirst(11))) else {
             return nil
         }
         return (branch, tip)
@@ -315,7 +348,7 @@ public struct StoreReader {
         let rows = try Row.fetchAll(
             db, sql: "SELECT name, target FROM ref WHERE target IN (\(placeholders)) AND name LIKE 'refs/heads/%' ORDER BY name",
             arguments: StatementArguments(ids.map { Data($0.bytes) }))
-        return rows.compactMap(Self.branch)
+        return try rows.compactMap { try Self.branch($0) }
     }
 
     /// The reflog of `ref`, newest first; every ref's when `ref` is nil.
@@ -325,10 +358,12 @@ public struct StoreReader {
         } else {
             try Row.fetchAll(db, sql: "SELECT * FROM reflog ORDER BY seq DESC")
         }
-        return rows.map { row in
+        return try rows.map { row in
             ReflogEntry(
-                sequence: row["seq"], ref: row["ref"], old: (row["old"] as Data?).flatMap { ObjectID(bytes: $0) },
-                new: (row["new"] as Data?).flatMap { ObjectID(bytes: $0) }, at: row["at"], message: row["message"])
+                sequence: try row.required("seq", in: "reflog"), ref: try row.required("ref", in: "reflog"),
+                old: try row.stored("old", in: "reflog", as: Data.self).flatMap { ObjectID(bytes: $0) },
+                new: try row.stored("new", in: "reflog", as: Data.self).flatMap { ObjectID(bytes: $0) },
+                at: try row.required("at", in: "reflog"), message: try row.required("message", in: "reflog"))
         }
     }
 
@@ -341,7 +376,9 @@ public struct StoreReader {
 
     /// Every configuration entry, sorted by key.
     public func configEntries() throws -> [(key: String, value: String)] {
-        try Row.fetchAll(db, sql: "SELECT key, value FROM config ORDER BY key").map { ($0["key"], $0["value"]) }
+        try Row.fetchAll(db, sql: "SELECT key, value FROM config ORDER BY key").map {
+            (try $0.required("key", in: "config"), try $0.required("value", in: "config"))
+        }
     }
 
     // MARK: Index
@@ -402,7 +439,10 @@ public struct StoreReader {
     public func objectCounts() throws -> [ObjectKind: Int] {
         var counts = [ObjectKind: Int]()
         for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM object GROUP BY kind") {
-            if let kind = ObjectKind(rawValue: row["kind"]) { counts[kind] = row["n"] }
+            // safe: COUNT(*) is an integer; a kind of another type is no kind.
+            if let kind = (try? row.stored("kind", in: "object", as: String.self)).flatMap({ $0.flatMap(ObjectKind.init) }) {
+                counts[kind] = row["n"]
+            }
         }
         return counts
     }

@@ -12,6 +12,7 @@ public enum Zlib {
                 compress2(target.baseAddress, &capacity, source.baseAddress, uLong(source.count), level)
             }
         }
+        // safe: compressBound sizes the buffer for any input, so only a failed allocation (already fatal) remains.
         precondition(status == Z_OK, "zlib compress2 failed with status \(status)")
         output.removeSubrange(Int(capacity)...)
         return output
@@ -19,6 +20,11 @@ public enum Zlib {
 
     /// Decompresses zlib data whose uncompressed length is known to be `expectedSize`.
     public static func decompress(_ input: [UInt8], expectedSize: Int) throws(StoreError) -> [UInt8] {
+        // The size comes from a database row: a damaged one must not trap or allocate without bound. zlib
+        // inflates at most 1032 bytes per input byte.
+        guard expectedSize >= 0, expectedSize / 1032 <= input.count else {
+            throw .corruptObject(detail: "zlib data of \(input.count) bytes cannot inflate to \(expectedSize) bytes")
+        }
         var length = uLongf(expectedSize)
         var output = [UInt8](repeating: 0, count: max(expectedSize, 1))
         let status = input.withUnsafeBufferPointer { source in

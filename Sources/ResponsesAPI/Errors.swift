@@ -105,6 +105,8 @@ private func quoted(_ id: String?) -> String {
 /// message never tells a person to try again "in 0s".
 public func waitPhrase(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds > 0 else { return "shortly" }
+    // A server's Retry-After can be any number: beyond a year it is no plan, and it would not fit an Int.
+    guard seconds < 31_622_400 else { return "later" }
     guard seconds < 86_400 else { return "in \(Int(seconds / 3600))h" }
     return "in \(Int(seconds.rounded(.up)))s"
 }

@@ -91,7 +91,9 @@ extension Usage: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         inputTokens = c.lenient(Int.self, .inputTokens) ?? 0
         outputTokens = c.lenient(Int.self, .outputTokens) ?? 0
-        totalTokens = c.lenient(Int.self, .totalTokens) ?? inputTokens + outputTokens
+        // A server may send counts near Int.max; the missing total saturates rather than traps.
+        let (sum, overflow) = inputTokens.addingReportingOverflow(outputTokens)
+        totalTokens = c.lenient(Int.self, .totalTokens) ?? (overflow ? (inputTokens > 0 ? Int.max : Int.min) : sum)
         cachedTokens = c.lenient(Details.self, .inputDetails)?.cachedTokens
         reasoningTokens = c.lenient(Details.self, .outputDetails)?.reasoningTokens
     }

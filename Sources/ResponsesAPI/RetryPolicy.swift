@@ -38,7 +38,9 @@ public struct RetryPolicy: Sendable {
     /// - Parameter retryAfter: The server's `Retry-After`, in seconds, if it sent one.
     public func delay(forAttempt attempt: Int, retryAfter: Double? = nil) -> Duration {
         if let retryAfter, retryAfter >= 0 {
-            return min(.milliseconds(Int64((retryAfter * 1000).rounded())), maxDelay)
+            // Compared before converting: a server's `Retry-After: 1e300` does not fit in Int64 milliseconds.
+            guard retryAfter < seconds(maxDelay) else { return maxDelay }
+            return .milliseconds(Int64((retryAfter * 1000).rounded()))
         }
         let exponent = Double(max(0, attempt - 1))
         let ceiling = min(seconds(baseDelay) * pow(2, exponent), seconds(maxDelay))

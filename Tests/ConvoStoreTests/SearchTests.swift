@@ -192,6 +192,19 @@ import Testing
         #expect(try Self.search(repository, "drink").hits.map(\.side) == [.input])
     }
 
+    @Test func wordsAfterANULAreFoundAndShown() throws {
+        let repository = try Repository.inMemory()
+        let id = try repository.write { try $0.insert(.simple("abc\0def ghi", "first\0second third", at: 1_000)) }
+        let input = try Self.search(repository, "def")
+        #expect(input.hits.map(\.summary.id) == [id])
+        #expect(input.hits.first?.matched == [.input])
+        #expect(input.hits.first?.snippet.fragments.filter(\.highlighted).map(\.text) == ["def"])
+        // FTS5's snippet() copies the text between words with printf's %.*s, which drops the NUL itself.
+        #expect(input.hits.first?.snippet.fragments.map(\.text) == ["abc", "def", " ghi"], "the text around the NUL stays")
+        #expect(try Self.search(repository, #""second third""#).hits.map(\.side) == [.output])
+        #expect(try Self.search(repository, "ghi sec*").hits.map(\.matched) == [[.input, .output]])
+    }
+
     @Test func turnsWrittenInOneSecondKeepTheirWriteOrder() throws {
         let repository = try Repository.inMemory()
         let ids = try repository.write(packing: true) { writer in

@@ -366,6 +366,20 @@ struct ClientTests {
         }
     }
 
+    /// A server's absurd `Retry-After` waits the policy's cap and reads as hours, never a trap.
+    @Test func anAbsurdRetryAfterIsCapped() async throws {
+        let limited = #"{"error":{"message":"slow down"}}"#
+        try await withHarness([
+            .json(status: 429, headers: ["Retry-After": "1e300"], body: limited),
+            .json(status: 200, body: try fixtureBody(createFile, entry: 0)),
+        ]) { h in
+            _ = try await h.client.create(request)
+            #expect(h.sleeps.value == [.seconds(8)])
+        }
+        #expect(ResponsesAPIError.rateLimited(retryAfter: 1e300, message: "slow down").nextStep == "try again later")
+        #expect(ResponsesAPIError.rateLimited(retryAfter: 172_800, message: "slow down").nextStep == "try again in 48h")
+    }
+
     /// A `Retry-After: 0` (or a date in the past) never reads "try again in 0s".
     @Test func noMessageSaysZeroSeconds() {
         #expect(ResponsesAPIError.rateLimited(retryAfter: 0, message: "slow down").nextStep == "try again shortly")

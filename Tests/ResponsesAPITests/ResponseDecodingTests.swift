@@ -137,6 +137,13 @@ struct ResponseDecodingTests {
         #expect(String(decoding: response.output[1].raw, as: UTF8.self) == #"{"type":"message","content":[]}"#)
     }
 
+    @Test func tokenCountsNearTheLargestIntegerWithoutATotalDoNotTrap() throws {
+        let body = #"{"id":"r1","usage":{"input_tokens":9223372036854775807,"output_tokens":9223372036854775807}}"#
+        let response = try ResponseObject(data: Data(body.utf8))
+        #expect(response.usage?.inputTokens == Int.max)
+        #expect(response.usage?.totalTokens == Int.max, "the missing total saturates")
+    }
+
     @Test func lenientAboutMissingAndUnknownFields() throws {
         let response = try ResponseObject(data: Data(#"{"future":{"x":[1]},"status":"queued","id":"r1"}"#.utf8))
         #expect(response.id == "r1")

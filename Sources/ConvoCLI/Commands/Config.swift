@@ -36,6 +36,7 @@ struct Config: ConvoCommand {
         if list {
             let entries = try Setup.list(workspace)
             if json {
+                // safe: config.key is the table's primary key, so keys are unique.
                 context.json(.object(Dictionary(uniqueKeysWithValues: entries.map { ($0.key, .string($0.value)) })))
             } else {
                 let style = context.style

@@ -182,7 +182,8 @@ struct LogFormat: Equatable, Sendable {
         case .model: return style.text(summary.model ?? "")
         case .tokens:
             guard let input = summary.inputTokens, let output = summary.outputTokens else { return "" }
-            return String(input + output)
+            // Decimal: counts from a server or a damaged store may be near Int64's limits, and their sum beyond.
+            return "\(Decimal(input) + Decimal(output))"
         case .decorations: return LogRenderer(style: style).decoration(entry.refs)
         case .bareDecorations: return style.text(entry.refs.joined(separator: ", "))
         case .relativeDate: return RelativeDate.describe(summary.createdAt, now: now)
@@ -241,8 +242,11 @@ enum LogStyle: Equatable {
 enum RelativeDate {
     /// Describes `seconds` relative to `now` as git's `--date=relative` does.
     static func describe(_ seconds: Int64, now: Int64) -> String {
-        let age = now - seconds
-        if age < 0 { return "in the future" }
+        // A server's created_at or a damaged store can hold any Int64: saturate, then cap far inside the range
+        // so that the rounding below cannot overflow (2^50 s is 35 million years).
+        let difference = Seconds.difference(now, seconds)
+        if difference < 0 { return "in the future" }
+        let age = min(difference, 1 << 50)
         func ago(_ count: Int64, _ unit: String) -> String { "\(count) \(unit)\(count == 1 ? "" : "s") ago" }
         if age < 90 { return ago(age, "second") }
         let minutes = (age + 30) / 60

@@ -131,13 +131,14 @@ public enum Fetch {
                 previousResponseID: response.previousResponseID, responseID: response.id, status: response.status.rawValue,
                 responseModel: response.model.isEmpty ? nil : response.model,
                 output: response.output.map { DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: $0.text) },
-                usage: response.usage.map(storeUsage), raw: String(decoding: response.raw, as: UTF8.self),
-                error: response.error?.message, origin: endpoint.origin, stored: response.store ?? true, replay: replayed,
+                // A server that echoes the request could put the key in what is stored; it never reaches the store.
+                usage: response.usage.map(storeUsage), raw: workspace.environment.redact(String(decoding: response.raw, as: UTF8.self)),
+                error: response.error.map { workspace.environment.redact($0.message) }, origin: endpoint.origin, stored: response.store ?? true, replay: replayed,
                 fetched: true, createdAt: Int64(response.createdAt)))
         }
 
         let subject = "fetch: \(options.responseID)"
-        let (ids, short, placement) = try repository.write { writer in
+        let (tip, ids, short, placement) = try repository.write { writer in
             var parent = attachedTo
             var ids = [ObjectID]()
             for var draft in drafts {
@@ -146,7 +147,8 @@ public enum Fetch {
                 ids.append(id)
                 parent = id
             }
-            let tip = ids.last!
+            // The loop above fetched at least the requested response or threw; an empty chain is still an error, not a trap.
+            guard let tip = ids.last else { throw FetchError.responseNotFound(id: options.responseID, origin: endpoint.origin) }
             let placement: FetchPlacement
             if let branch = options.branch {
                 placement = try place(tip, on: branch, writer: writer, message: subject)
@@ -154,10 +156,10 @@ public enum Fetch {
                 try writer.setHead(detachedAt: tip, message: subject)
                 placement = .detached
             }
-            return (ids, try writer.read.abbreviation(of: tip), placement)
+            return (tip, ids, try writer.read.abbreviation(of: tip), placement)
         }
         return FetchResult(
-            tip: ids.last!, shortID: short, fetched: ids, attachedTo: attachedTo, missingAncestor: missingAncestor,
+            tip: tip, shortID: short, fetched: ids, attachedTo: attachedTo, missingAncestor: missingAncestor,
             placement: placement)
     }
 
