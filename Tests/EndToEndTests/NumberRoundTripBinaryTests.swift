@@ -17,11 +17,8 @@ import Testing
     @Test func saidTurnsWithTemperatureAndTokenLimitsKeepTheirIDsThroughExportAndImport() throws {
         let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key"])
         defer { emulator.stop() }
-        var shell = try BinaryRunner()
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
         defer { shell.cleanUp() }
-        shell.environment["CONVO_BASE_URL"] = emulator.baseURL
-        shell.environment["CONVO_API_KEY"] = "e2e-key"
-        #expect(try shell.run("init", "--provider", "custom", "--base-url", emulator.baseURL).status == 0)
         for arguments in [["--temperature", "1"], ["--temperature", "0.1", "--max-output-tokens", "200"], ["--max-output-tokens", "300"], ["--temperature", "2.0"]] {
             let said = try shell.finish(shell.start(["say", "--no-stream"] + arguments + ["Hello, my name is Alice."]))
             #expect(said.status == 0, "\(said.err)")

@@ -4,11 +4,7 @@ import Testing
 /// Server-side state with the built binaries: gc beside a say in flight, and recovering an interrupted say.
 @Suite(.serialized) struct RemoteBinaryTests {
     func shell(_ emulator: EmulatorProcess) throws -> BinaryRunner {
-        var shell = try BinaryRunner()
-        shell.environment["CONVO_BASE_URL"] = emulator.baseURL
-        shell.environment["CONVO_API_KEY"] = "e2e-key"
-        #expect(try shell.run("init", "--provider", "xai").status == 0)
-        return shell
+        try BinaryRunner.repository(talkingTo: emulator, initArguments: ["--provider", "xai"])
     }
 
     /// Reads standard output of a started process until the first bytes of the answer arrive.

@@ -43,15 +43,22 @@ final class EmulatorProcess {
     struct EmulatorStartFailure: Error { var line: String }
 }
 
-/// `convo say` as a user runs it: the built binary against the built emulator on 127.0.0.1.
-@Suite(.serialized) struct SayBinaryTests {
-    func shell(_ emulator: EmulatorProcess) throws -> BinaryRunner {
+extension BinaryRunner {
+    /// A new repository (`convo init` with `initArguments`, by default the emulator as a custom provider) whose
+    /// commands talk to `emulator` with its key `e2e-key`.
+    static func repository(talkingTo emulator: EmulatorProcess, initArguments: [String]? = nil) throws -> BinaryRunner {
         var shell = try BinaryRunner()
         shell.environment["CONVO_BASE_URL"] = emulator.baseURL
         shell.environment["CONVO_API_KEY"] = "e2e-key"
-        #expect(try shell.run("init", "--provider", "custom", "--base-url", emulator.baseURL).status == 0)
+        let initialized = try shell.finish(shell.start(["init"] + (initArguments ?? ["--provider", "custom", "--base-url", emulator.baseURL])))
+        #expect(initialized.status == 0, "\(initialized.err)")
         return shell
     }
+}
+
+/// `convo say` as a user runs it: the built binary against the built emulator on 127.0.0.1.
+@Suite(.serialized) struct SayBinaryTests {
+    func shell(_ emulator: EmulatorProcess) throws -> BinaryRunner { try BinaryRunner.repository(talkingTo: emulator) }
 
     @Test func theAliceConversationAndAFork() throws {
         let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])

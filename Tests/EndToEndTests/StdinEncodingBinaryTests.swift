@@ -7,11 +7,8 @@ import Testing
     @Test func invalidUTF8OnStdinExitsFiveNamingTheByteAndSendsNothing() throws {
         let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
         defer { emulator.stop() }
-        var shell = try BinaryRunner()
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
         defer { shell.cleanUp() }
-        shell.environment["CONVO_BASE_URL"] = emulator.baseURL
-        shell.environment["CONVO_API_KEY"] = "e2e-key"
-        #expect(try shell.run("init", "--provider", "custom", "--base-url", emulator.baseURL).status == 0)
 
         for (bytes, offset) in [([0xFF], 0), (Array("héllo ".utf8) + [0xC3, 0x28], 7), (Array("ok".utf8) + [0xED, 0xA0, 0x80], 2)] as [([UInt8], Int)] {
             let refused = try shell.run("say", "--no-stream", stdin: Data(bytes))

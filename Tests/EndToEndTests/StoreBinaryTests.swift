@@ -29,20 +29,11 @@ import Testing
 
         func run(arguments: [String], stdin: Data = Data()) throws -> BinaryRunner.Result {
             guard asRoot else { return try shell.finish(shell.start(arguments, stdin: stdin)) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                BinaryRunner.productsFolder.appendingPathComponent("convo").path] + arguments
-            process.currentDirectoryURL = folder
-            process.environment = shell.environment
-            let input = Pipe(), output = Pipe(), errors = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            input.fileHandleForWriting.write(stdin)
-            try input.fileHandleForWriting.close()
-            return try shell.finish((process, output, errors))
+            return try shell.finish(BinaryRunner.start(
+                URL(fileURLWithPath: "/usr/bin/setpriv"),
+                ["--reuid=65534", "--regid=65534", "--clear-groups", "--", BinaryRunner.productsFolder.appendingPathComponent("convo").path]
+                    + arguments,
+                in: folder, environment: shell.environment, stdin: stdin))
         }
 
         func chmod(_ name: String, _ mode: Int) throws {
