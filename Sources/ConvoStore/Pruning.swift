@@ -36,14 +36,13 @@ public struct PrunePlan: Sendable, Equatable {
 extension StoreReader {
     /// Works out what `gc` removes under `rules`, changing nothing.
     ///
-    /// Reachability comes from the derived tables: parent links from `turn_index` and the texts each kept
-    /// turn references from `turn_blob`, so nothing is inflated. When those tables do not cover every stored
-    /// turn (a damaged index; see `convo fsck`), the kept texts are read from the turn objects instead.
+    /// Reachability is ``objectsKept(from:parents:)``'s: from the derived tables, so nothing is inflated, unless
+    /// they do not cover every stored turn.
     public func planPrune(_ rules: PruneRules) throws -> PrunePlan {
         var plan = PrunePlan()
         let parents = try parentLinks()
-        let tips = Set(try Data.fetchAll(db, sql: "SELECT target FROM ref WHERE target IS NOT NULL"))
-        let fromTips = Self.walk(parents, from: tips)
+        let tips = try rootKeys(includingReflog: false)
+        let fromTips = Self.walk(from: tips, parents: parents)
         let entries = try reflog(nil)
         for entry in entries {
             let named = [entry.old, entry.new].compactMap { $0 }
@@ -59,20 +58,20 @@ extension StoreReader {
         let keep = try objectsKept(from: roots, parents: parents)
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, written_at, data IS NOT NULL AS loose FROM object")
         while let row = try cursor.next() {
-            let key: Data = row[0]
-            let loose: Bool = row[3]
+            let key: Data = try row.required("id", in: "object")
+            let loose: Bool = try row.required("loose", in: "object")
             if keep.contains(key) {
                 if loose { plan.looseToPack += 1 }
                 continue
             }
             guard let id = ObjectID(bytes: key) else { continue }
-            let writtenAt: Int64 = row[2]
+            let writtenAt: Int64 = try row.required("written_at", in: "object")
             guard let before = rules.pruneBefore, writtenAt < before else {
                 plan.keptForGrace += 1
                 if loose { plan.looseToPack += 1 }
                 continue
             }
-            if row[1] as String == ObjectKind.turn.rawValue { plan.turns.append(id) } else { plan.blobs.append(id) }
+            if try Self.objectKind(row, id: id.hex) == .turn { plan.turns.append(id) } else { plan.blobs.append(id) }
         }
         if !plan.turns.isEmpty, let wrong = try turnWhoseIndexedParentDisagrees(among: keep, parents: parents) {
             throw StoreError.staleIndex(turn: wrong)
@@ -80,49 +79,8 @@ extension StoreReader {
         return plan
     }
 
-    /// The keys of every turn reachable from `roots` and of every text those turns reference.
-    func objectsKept(from roots: Set<Data>, parents: [Data: Data]? = nil) throws -> Set<Data> {
-        var keep = Self.walk(try parents ?? parentLinks(), from: roots)
-        if try derivedTablesCoverEveryTurn() {
-            let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
-            while let row = try cursor.next() {
-                if keep.contains(row[0] as Data) { keep.insert(row[1] as Data) }
-            }
-        } else {
-            keep = Set(try reachableObjects(from: Set(roots.compactMap { ObjectID(bytes: $0) })).map { Data($0.bytes) })
-        }
-        return keep
-    }
-
-    /// What every ref and every reflog entry names now.
-    func currentRoots() throws -> Set<Data> {
-        var roots = Set(try Data.fetchAll(db, sql: "SELECT target FROM ref WHERE target IS NOT NULL"))
-        roots.formUnion(try Data.fetchAll(db, sql: "SELECT old FROM reflog WHERE old IS NOT NULL"))
-        roots.formUnion(try Data.fetchAll(db, sql: "SELECT new FROM reflog WHERE new IS NOT NULL"))
-        return roots
-    }
-
     /// SQLite's `data_version`: it changes when another connection commits.
     func dataVersion() throws -> Int64 { try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
-
-    /// Every turn's parent, from the index.
-    func parentLinks() throws -> [Data: Data] {
-        var parents = [Data: Data]()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, parent FROM turn_index WHERE parent IS NOT NULL")
-        while let row = try cursor.next() { parents[row[0] as Data] = row[1] as Data }
-        return parents
-    }
-
-    /// `roots` and every turn reachable from them through `parents`.
-    static func walk(_ parents: [Data: Data], from roots: Set<Data>) -> Set<Data> {
-        var seen = Set<Data>()
-        seen.reserveCapacity(parents.count + roots.count)
-        for root in roots {
-            var next: Data? = root
-            while let id = next, seen.insert(id).inserted { next = parents[id] }
-        }
-        return seen
-    }
 }
 
 /// What a batched prune has learned so far: the objects that were reachable when it last looked, and
@@ -156,7 +114,7 @@ extension StoreWriter {
         let version = try read.dataVersion()
         if state.version != version {
             if state.version != nil { state.rechecks += 1 }
-            state.keep = try read.objectsKept(from: try read.currentRoots())
+            state.keep = try read.objectsKept(from: try read.rootKeys())
             state.version = version
         }
         var deleted = [ObjectID]()
@@ -165,13 +123,14 @@ extension StoreWriter {
             let key = Data(id.bytes)
             guard !state.keep.contains(key), let row = try Row.fetchOne(fetch, arguments: [key]) else { continue }
             // A writer that stored this object again (dedup) freshened it: it may be about to reference it.
-            guard let writtenAt = (row.value(1) as Int64?), writtenAt < state.pruneBefore else { continue }
-            if (row.value(0) as String?) == ObjectKind.turn.rawValue {
+            // A damaged time or kind keeps the object: deleting is what needs certainty.
+            guard let writtenAt = try? row.stored("written_at", in: "object", as: Int64.self), writtenAt < state.pruneBefore else { continue }
+            if (try? row.stored("kind", in: "object", as: String.self)) == ObjectKind.turn.rawValue {
                 // A turn's search document is forgotten through its texts, so before any blob goes.
                 try removeDerived(id)
                 try db.cachedStatement(sql: "DELETE FROM turn_index WHERE id = ?").execute(arguments: [key])
             }
-            if let pack = (row.value(2) as Int64?) { state.sparsePacks.insert(pack) }
+            if let pack = try? row.stored("pack", in: "object", as: Int64.self) { state.sparsePacks.insert(pack) }
             try db.cachedStatement(sql: "DELETE FROM object WHERE id = ?").execute(arguments: [key])
             deleted.append(id)
         }
@@ -180,16 +139,7 @@ extension StoreWriter {
 
     /// Moves up to `limit` loose objects into new packs; returns how many moved.
     public func packLoose(limit: Int) throws -> Int {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, kind, size, data, written_at FROM object WHERE data IS NOT NULL LIMIT ?", arguments: [limit])
-        var moved = [(id: Data, bytes: [UInt8], kind: String, writtenAt: Int64)]()
-        for row in rows {
-            guard let id = (row.value(0) as Data?), let kind = (row.value(1) as String?), let size = (row.value(2) as Int?),
-                let data = (row.value(3) as Data?), let writtenAt = (row.value(4) as Int64?)
-            else { throw StoreError.corruptObject(detail: "an object row with missing columns") }
-            moved.append((id, try Zlib.decompress(Array(data), expectedSize: size), kind, writtenAt))
-        }
-        return try move(moved)
+        try move(try objects(where: "data IS NOT NULL LIMIT ?", [limit]))
     }
 
     /// Rewrites up to `limit` of the guard's packs that lost objects, so that their dead bytes go; returns
@@ -198,31 +148,37 @@ extension StoreWriter {
         let packs = Set(state.sparsePacks.sorted().prefix(limit))
         state.sparsePacks.subtract(packs)
         guard !packs.isEmpty else { return 0 }
-        var moved = [(id: Data, bytes: [UInt8], kind: String, writtenAt: Int64)]()
+        var moved = [MovingObject]()
         for pack in packs.sorted() {
-            guard let packRow = try Row.fetchOne(db, sql: "SELECT size, data FROM pack WHERE id = ?", arguments: [pack]),
-                let packSize = (packRow.value(0) as Int?), let packData = (packRow.value(1) as Data?)
-            else { continue }
-            let content = try Zlib.decompress(Array(packData), expectedSize: packSize)
-            for row in try Row.fetchAll(db, sql: "SELECT id, kind, size, offset, written_at FROM object WHERE pack = ?", arguments: [pack]) {
-                guard let id = (row.value(0) as Data?), let kind = (row.value(1) as String?), let size = (row.value(2) as Int?),
-                    let offset = (row.value(3) as Int?), let writtenAt = (row.value(4) as Int64?), offset >= 0, size >= 0,
-                    offset + size <= content.count
-                else { throw StoreError.corruptObject(detail: "an object row of pack \(pack) points outside it") }
-                moved.append((id, Array(content[offset..<(offset + size)]), kind, writtenAt))
-            }
+            moved += try objects(where: "pack = ?", [pack])
             try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [pack])
         }
         return try move(moved)
     }
 
-    private func move(_ objects: [(id: Data, bytes: [UInt8], kind: String, writtenAt: Int64)]) throws -> Int {
+    /// An object on its way into a new pack.
+    private typealias MovingObject = (id: Data, bytes: [UInt8], kind: ObjectKind, writtenAt: Int64)
+
+    /// The objects of the rows `condition` selects, read as every other read of an object is (a damaged row
+    /// is a corrupt object, reported), each pack inflated once.
+    private func objects(where condition: String, _ arguments: StatementArguments) throws -> [MovingObject] {
+        let reader = read
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, kind, size, data, pack, offset, written_at FROM object WHERE \(condition)", arguments: arguments)
+        return try rows.map { row in
+            let key: Data = try row.required("id", in: "object")
+            let id = Hex.encode(key)
+            return (key, try reader.objectBytes(row, id: id, cache: reader.packCache), try StoreReader.objectKind(row, id: id),
+                    try row.required("written_at", in: "object"))
+        }
+    }
+
+    private func move(_ objects: [MovingObject]) throws -> Int {
         guard !objects.isEmpty else { return 0 }
         let packer = Packer()
         for object in objects {
             try db.execute(sql: "DELETE FROM object WHERE id = ?", arguments: [object.id])
-            try packer.append(
-                id: object.id, kind: ObjectKind(rawValue: object.kind) ?? .blob, bytes: object.bytes, writtenAt: object.writtenAt, db: db)
+            try packer.append(id: object.id, kind: object.kind, bytes: object.bytes, writtenAt: object.writtenAt, db: db)
         }
         try packer.finish(db)
         return objects.count
@@ -238,11 +194,6 @@ extension StoreWriter {
         _ = try pruneBatch(plan.turns + plan.blobs, guard: state)
         return try packLoose(limit: .max) + repackSparse(state, limit: .max)
     }
-}
-
-extension Row {
-    /// The value at `index`, or nil when it is NULL or not convertible (a damaged row), never a trap.
-    func value<T: DatabaseValueConvertible>(_ index: Int) -> T? { T.fromDatabaseValue(self[index] as DatabaseValue) }
 }
 
 extension Repository {

@@ -110,4 +110,33 @@ import Testing
         #expect(problems.isEmpty)
         #expect(try repository.read { try $0.planPrune(rules(now: Int64.max / 2, grace: 0)) }.turns.isEmpty)
     }
+
+    /// gc read the index's parents through GRDB's converting subscripts, `log --all` and the others through
+    /// checked reads: a parent of another type is damage that gc reports (exit 3), as `log --all` does, not a turn id "5".
+    @Test func anIndexParentOfAnotherTypeIsDamageToGcAsToLog() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.appendChain(2)
+        try repository.queue.write { try $0.execute(sql: "UPDATE turn_index SET parent = 5 WHERE id = ?", arguments: [Data(ids[1].bytes)]) }
+        for plan in [{ try repository.read { try $0.planPrune(rules(now: 0)) } }, { try repository.read { try $0.planPrune(rules(now: .max / 2)) } }] {
+            #expect(throws: StoreError.self) { _ = try plan() }
+        }
+        #expect(throws: StoreError.self) { _ = try repository.read { try $0.reachableTurns(from: try $0.roots()) } }
+    }
+
+    /// Repacking a pack that lost objects read its other objects' offsets with an addition that traps on a damaged
+    /// row, while every other read of a packed object reports it: now repacking reads them the same way.
+    @Test func repackingAPackWithADamagedRowReportsItNotACrash() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.write(packing: true) { writer in
+            [try writer.insert(.simple("kept question", "kept answer")), try writer.insert(.simple("orphan question", "orphan answer"))]
+        }
+        try repository.write { try $0.updateRef("refs/heads/main", to: ids[0], expecting: nil, message: "branch: main") }
+        let plan = try repository.read { try $0.planPrune(rules(now: .max / 2, grace: 0)) }
+        #expect(plan.turns == [ids[1]])
+        try repository.queue.write { db in
+            try db.execute(sql: "UPDATE object SET offset = 9223372036854775800 WHERE id = ?", arguments: [Data(ids[0].bytes)])
+        }
+        #expect(throws: StoreError.self) { try repository.write { _ = try $0.prune(plan) } }
+        #expect(try repository.read { try $0.contains(ids[0]) })
+    }
 }
