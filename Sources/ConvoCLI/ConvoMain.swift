@@ -3,32 +3,6 @@ import ConvoKit
 import ConvoStore
 import Foundation
 
-/// Stable exit codes, documented in README.md.
-public enum ExitStatus: Int32, CaseIterable, Sendable {
-    /// Success.
-    case ok = 0
-    /// The command ran but refused or found problems (fsck errors, branch exists, deleting the current branch).
-    case failure = 1
-    /// Bad arguments or options.
-    case usage = 2
-    /// Not in a repository, or the database is damaged or foreign.
-    case notARepository = 3
-    /// A revision, branch or reflog entry that does not exist, or is ambiguous.
-    case revisionNotFound = 4
-    /// Input data (an import file, a message) is invalid; nothing was written.
-    case invalidInput = 5
-    /// The API server refused the request.
-    case apiError = 6
-    /// The API key is missing or was rejected.
-    case authError = 7
-    /// The server could not be reached, or the connection broke.
-    case networkError = 8
-    /// An answer arrived but could not be saved in the repository; it was written to a rescue file.
-    case answerNotSaved = 9
-    /// Interrupted by SIGINT.
-    case interrupted = 130
-}
-
 /// The entry point of the `convo` executable.
 public enum ConvoMain {
     /// Runs the process's arguments in the real environment and exits with the command's status.
@@ -108,53 +82,4 @@ public enum ConvoMain {
 /// Ends a command with a status after it printed its own explanation (e.g. fsck found problems).
 struct CommandExit: Error {
     var status: ExitStatus
-}
-
-extension ExitStatus {
-    /// The status for a typed error of a lower layer, or nil for errors of the argument parser.
-    static func of(_ error: Error) -> ExitStatus? {
-        switch error {
-        case let error as StoreError:
-            switch error {
-            case .notARepository, .corruptDatabase, .foreignDatabase, .permissionDenied, .readOnlyRepository, .newerFormat,
-                .outdatedFormat, .emptyStore, .corruptObject, .hashMismatch, .staleIndex:
-                .notARepository
-            case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
-                .revisionNotFound
-            case .invalidRevision, .invalidRefName, .invalidSearchQuery: .usage
-            case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .objectNotFound, .busy, .database:
-                .failure
-            }
-        case let error as ConvoError:
-            switch error {
-            case .invalidTranscript, .unreadableFile, .invalidDatabaseRow: .invalidInput
-            case .unknownConfigKey, .invalidConfigValue, .invalidOption: .usage
-            case .invalidStoredConfig: .failure
-            }
-        case let error as SayError:
-            switch error {
-            case .missingAPIKey, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
-            case .missingBaseURL, .unsafeBaseURL: .usage
-            case .emptyMessage, .invalidMessageEncoding: .invalidInput
-            case .editorFailed, .branchExists: .failure
-            case .interrupted: .interrupted
-            case .streamBroken: .networkError
-            case .responseFailed: .apiError
-            case .answerNotSaved: .answerNotSaved
-            }
-        case let error as FetchError:
-            switch error {
-            case .responseNotFound: .revisionNotFound
-            case .cycle: .apiError
-            }
-        case let error where APIFailure.kind(of: error) != nil:
-            switch APIFailure.kind(of: error)! {
-            case .authentication: .authError
-            case .network: .networkError
-            case .server: .apiError
-            }
-        default:
-            nil
-        }
-    }
 }

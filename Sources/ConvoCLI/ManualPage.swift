@@ -113,7 +113,7 @@ enum ManualPage {
         }
         text += ".SH EXIT STATUS\n"
         for status in ExitStatus.allCases {
-            text += ".TP\n.B \(status.rawValue)\n\(escape(status.meaning))\n"
+            text += ".TP\n.B \(status.rawValue)\n\(escape(status.manualMeaning))\n"
         }
         text += ".SH ENVIRONMENT\n"
         for (name, meaning) in environment {
@@ -234,21 +234,9 @@ enum ManualPage {
 }
 
 extension ExitStatus {
-    /// What the status means, for the manual's EXIT STATUS section (the README has the same table).
-    var meaning: String {
-        switch self {
-        case .ok: "Success."
-        case .failure: "The command refused or found problems (fsck errors, a branch that exists, deleting the current branch, an unset config key)."
-        case .usage: "Usage: bad arguments, options, revision syntax, branch names or --format templates."
-        case .notARepository: "Not a repository, or the database is damaged or belongs to another program."
-        case .revisionNotFound: "A revision, branch or reflog entry was not found, or is ambiguous."
-        case .invalidInput: "Invalid input data (an import file, an empty message); nothing was written."
-        case .apiError: "The API server refused the request, or the response failed."
-        case .authError: "The API key is missing or was rejected."
-        case .networkError: "The server could not be reached, or the connection or stream broke; nothing was committed."
-        case .answerNotSaved:
-            "say: the answer arrived but could not be saved (the repository stayed busy past CONVO_SAVE_TIMEOUT, or the write failed); it was written to a rescue file that 'convo import FILE' stores."
-        case .interrupted: "Interrupted (SIGINT); nothing was committed."
-        }
+    /// ``meaning`` as a sentence of the manual: capitalised, ended, without Markdown's code spans.
+    var manualMeaning: String {
+        let plain = meaning.replacingOccurrences(of: "`", with: "")
+        return plain.prefix(1).uppercased() + plain.dropFirst() + "."
     }
 }

@@ -1,3 +1,4 @@
+import ConvoKit
 import Foundation
 import Testing
 
