@@ -94,9 +94,10 @@ public enum Inspection {
         return try workspace.repository.read { reader in
             let head = try reader.head()
             let tip = try head.tip.flatMap { try reader.summary($0) }
-            let retention = try Retention.days(reader)
+            let settings = try Settings(reader)
+            let retention = try settings.retentionDays()
             let tipRecord = try tip.map { try TipRecord.read($0, reader) }
-            let config = try ConfigKey.stored(reader)
+            let config = try settings.checked()
             let endpoint = try? APIEndpoint.resolve(
                 config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: true)
             let nextSay = endpoint.map {

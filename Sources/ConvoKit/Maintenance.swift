@@ -54,13 +54,12 @@ public enum Maintenance {
     ) throws -> GCReport {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         let repository = workspace.repository
-        let rules = try repository.read { reader in
-            PruneRules(
-                pruneBefore: try pruneTime(options.prune ?? "2.weeks.ago", now: now),
-                reflogExpireBefore: Seconds.difference(now, Seconds.days(Int64(try days(reader, .reflogExpireDays, default: 90)))),
-                reflogUnreachableExpireBefore: Seconds.difference(
-                    now, Seconds.days(Int64(try days(reader, .reflogExpireUnreachableDays, default: 30)))))
-        }
+        let settings = try repository.read { try Settings($0) }
+        let rules = PruneRules(
+            pruneBefore: try pruneTime(options.prune ?? "2.weeks.ago", now: now),
+            reflogExpireBefore: Seconds.difference(now, Seconds.days(Int64(try settings.days(.reflogExpireDays, default: 90)))),
+            reflogUnreachableExpireBefore: Seconds.difference(
+                now, Seconds.days(Int64(try settings.days(.reflogExpireUnreachableDays, default: 30)))))
         progress("planning: finding reachable turns")
         // Planning only reads: WAL readers do not take the write lock, so says and other commands go on.
         let plan = try repository.read { try $0.planPrune(rules) }
@@ -117,10 +116,6 @@ public enum Maintenance {
     static let packsPerBatch = 16
     /// Free pages one compaction step returns to the file system.
     static let pagesPerBatch = 2_000
-
-    private static func days(_ reader: StoreReader, _ key: ConfigKey, default value: Int) throws -> Int {
-        try key.days(reader.config(key.rawValue), default: value)
-    }
 
     /// Parses `--prune`: nil for `never`.
     public static func pruneTime(_ text: String, now: Int64) throws -> Int64? {

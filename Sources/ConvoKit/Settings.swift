@@ -6,18 +6,9 @@ extension ConfigKey {
     /// computed from it (`days * 86_400` seconds from now) far inside `Int64`.
     public static let days = 1...36_500
 
-    /// Every setting of the repository, each checked as `config KEY VALUE` checks it: a value edited into the
-    /// database by hand (or written by an older convo) is ``ConvoError/invalidStoredConfig(key:value:reason:)``,
-    /// naming the key and how to clear it, rather than a silent default or a crash further on.
+    /// Every setting of the repository, each checked: ``Settings/checked()``.
     public static func stored(_ reader: StoreReader) throws -> [ConfigKey: String] {
-        var settings = [ConfigKey: String]()
-        for key in allCases { settings[key] = try key.stored(reader) }
-        return settings
-    }
-
-    /// This setting's checked value, or nil when unset.
-    public func stored(_ reader: StoreReader) throws -> String? {
-        try checked(reader.config(rawValue))
+        try Settings(reader).checked()
     }
 
     /// `value` when it is valid for this key (or nil); otherwise the stored-value error.
@@ -36,6 +27,42 @@ extension ConfigKey {
         guard let text = try checked(value), let days = Int(text) else { return defaultValue }
         return days
     }
+}
+
+/// The settings of a repository as they are stored, read in one query; each is checked as `config KEY VALUE`
+/// checks it when a command asks for it. A value edited into the database by hand (or written by an older
+/// convo) is then ``ConvoError/invalidStoredConfig(key:value:reason:)``, naming the key and how to clear it,
+/// rather than a silent default or a crash further on; a command fails only on the settings it uses.
+public struct Settings: Sendable {
+    /// The stored values of the keys convo knows, unchecked.
+    private let stored: [ConfigKey: String]
+
+    /// Reads every setting of the repository.
+    public init(_ reader: StoreReader) throws {
+        var stored = [ConfigKey: String]()
+        for (key, value) in try reader.configEntries() {
+            if let key = ConfigKey(rawValue: key) { stored[key] = value }
+        }
+        self.stored = stored
+    }
+
+    /// Every setting, each checked (the first invalid one, in ``ConfigKey/allCases`` order, is the error).
+    public func checked() throws -> [ConfigKey: String] {
+        var settings = [ConfigKey: String]()
+        for key in ConfigKey.allCases { settings[key] = try value(key) }
+        return settings
+    }
+
+    /// One setting, checked, or nil when unset.
+    public func value(_ key: ConfigKey) throws -> String? { try key.checked(stored[key]) }
+
+    /// A day-count setting (`retention_days`, `reflog_expire_*`), checked, or `defaultValue` when unset.
+    public func days(_ key: ConfigKey, default defaultValue: Int) throws -> Int {
+        try key.days(stored[key], default: defaultValue)
+    }
+
+    /// `retention_days`, checked, or ``Retention/defaultDays``.
+    public func retentionDays() throws -> Int { try days(.retentionDays, default: Retention.defaultDays) }
 }
 
 /// Date arithmetic on unix seconds that saturates at the ends of `Int64` instead of trapping, for every

@@ -8,7 +8,7 @@ public enum Retention {
 
     /// The configured number of days (`retention_days`), or the default.
     public static func days(_ reader: StoreReader) throws -> Int {
-        try days(configured: try reader.config(ConfigKey.retentionDays.rawValue))
+        try Settings(reader).retentionDays()
     }
 
     /// The number of days a config value names, or the default; an invalid stored value is an error naming the key.
