@@ -84,6 +84,8 @@ public struct ConvoEnvironment: Sendable {
     public var terminalWidth: Int
     /// How API servers are reached (retry policy and waiting); tests make retries instant.
     public var transport: APITransport
+    /// Opens a client for an API server: the live HTTP client, or a test's fake.
+    public var services: any ResponsesServiceFactory
     /// How `log` and `show` start a pager; tests record instead.
     public var pager: PagerLauncher
     /// How helper commands (`api_key_command`) run; tests inject one.
@@ -95,8 +97,8 @@ public struct ConvoEnvironment: Sendable {
     public init(
         workingDirectory: String, variables: [String: String], now: @escaping @Sendable () -> Date, output: TextSink,
         errors: TextSink, input: InputSource, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalWidth: Int = 80,
-        transport: APITransport = .live, pager: PagerLauncher = .live, commands: CommandRunner = .live,
-        secrets: SecretKeeper = SecretKeeper()
+        transport: APITransport = .live, services: any ResponsesServiceFactory = LiveResponsesServices(),
+        pager: PagerLauncher = .live, commands: CommandRunner = .live, secrets: SecretKeeper = SecretKeeper()
     ) {
         self.workingDirectory = workingDirectory
         self.variables = variables
@@ -108,6 +110,7 @@ public struct ConvoEnvironment: Sendable {
         self.outputIsTerminal = outputIsTerminal
         self.terminalWidth = terminalWidth
         self.transport = transport
+        self.services = services
         self.pager = pager
         self.commands = commands
         self.secrets = secrets

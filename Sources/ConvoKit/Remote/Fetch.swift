@@ -94,9 +94,7 @@ public enum Fetch {
         var chain = [(response: ResponseObject, items: [InputItem])]()
         var attachedTo: ObjectID?
         var missingAncestor: String?
-        try await workspace.environment.transport.withClient(
-            baseURL: endpoint.profile.baseURL, apiKey: key, notices: workspace.environment.errors
-        ) { client in
+        try await workspace.environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
             var next: String? = options.responseID
             var seen = Set<String>()
             while let id = next {

@@ -115,7 +115,7 @@ public enum Say {
             forceReplay: options.forceReplay)
         let seen = SeenResponse()
 
-        func send(_ client: ResponsesClient, _ route: SayRoute) async throws -> Exchange {
+        func send(_ client: any ResponsesService, _ route: SayRoute) async throws -> Exchange {
             let history = route.isReplay ? try loadHistory(workspace.repository, tip: point.base) : []
             if case .replay(let reason) = route {
                 notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
@@ -141,9 +141,7 @@ public enum Say {
 
         let exchange: Exchange
         do {
-            exchange = try await environment.transport.withClient(
-                baseURL: endpoint.profile.baseURL, apiKey: key, notices: environment.errors
-            ) { client in
+            exchange = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
                 do {
                     return try await send(client, firstRoute)
                 } catch let error as ResponsesAPIError {
@@ -191,7 +189,7 @@ public enum Say {
     /// nothing (a wrong base URL, or a server that does not say which response it misses) is checked by asking
     /// for `previous` itself, and is believed only when that answer names it as not found.
     private static func serverForgot(
-        _ previous: String, error: ResponsesAPIError, client: ResponsesClient
+        _ previous: String, error: ResponsesAPIError, client: any ResponsesService
     ) async throws -> Bool {
         switch error {
         case .previousResponseNotFound: return true
