@@ -42,12 +42,13 @@ let package = Package(
         .target(
             name: "ConvoKit",
             dependencies: [
-                "ConvoStore", "ResponsesAPI",
+                "ConvoStore", "ResponsesAPI", "LLMLogs",
                 .product(name: "HeapModule", package: "swift-collections"),
-                // Only to read the llm CLI's logs database (LLMImport.swift), read-only.
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The rows of the llm CLI's logs database, read-only: another program's schema, kept out of ConvoStore
+        // (convo's own store) and below ConvoKit (the use cases know no SQL). No convo types.
+        .target(name: "LLMLogs", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Object database, refs, HEAD, reflog, revisions, reachability, fsck. No networking.
         .target(
             name: "ConvoStore",

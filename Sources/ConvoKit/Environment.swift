@@ -84,10 +84,16 @@ public struct ConvoEnvironment: Sendable {
     public var terminalWidth: Int
     /// How API servers are reached (retry policy and waiting); tests make retries instant.
     public var transport: APITransport
+    /// Opens a client for an API server: the live HTTP client, or a test's fake.
+    public var services: any ResponsesServiceFactory
     /// How `log` and `show` start a pager; tests record instead.
     public var pager: PagerLauncher
-    /// How helper commands (`api_key_command`) run; tests inject one.
+    /// How helper commands (`api_key_command`) and the editor run; tests inject one.
     public var commands: CommandRunner
+    /// Files outside the repository (the editor's message file, rescue folders); tests point it elsewhere.
+    public var files: FileSystem
+    /// How Ctrl-C reaches running work; tests interrupt by hand.
+    public var interrupts: InterruptSource
     /// The API keys this process has resolved, so that every message and stored error can be cleaned of them.
     public var secrets: SecretKeeper
 
@@ -95,8 +101,9 @@ public struct ConvoEnvironment: Sendable {
     public init(
         workingDirectory: String, variables: [String: String], now: @escaping @Sendable () -> Date, output: TextSink,
         errors: TextSink, input: InputSource, inputIsTerminal: Bool, outputIsTerminal: Bool, terminalWidth: Int = 80,
-        transport: APITransport = .live, pager: PagerLauncher = .live, commands: CommandRunner = .live,
-        secrets: SecretKeeper = SecretKeeper()
+        transport: APITransport = .live, services: any ResponsesServiceFactory = LiveResponsesServices(),
+        pager: PagerLauncher = .live, commands: CommandRunner = .live, files: FileSystem = .live,
+        interrupts: InterruptSource = .live, secrets: SecretKeeper = SecretKeeper()
     ) {
         self.workingDirectory = workingDirectory
         self.variables = variables
@@ -108,8 +115,11 @@ public struct ConvoEnvironment: Sendable {
         self.outputIsTerminal = outputIsTerminal
         self.terminalWidth = terminalWidth
         self.transport = transport
+        self.services = services
         self.pager = pager
         self.commands = commands
+        self.files = files
+        self.interrupts = interrupts
         self.secrets = secrets
     }
 
@@ -150,5 +160,70 @@ public struct ConvoEnvironment: Sendable {
     /// Resolves a path given by the user against the working folder.
     public func path(_ path: String) -> URL {
         URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true)).standardizedFileURL
+    }
+}
+
+/// Files outside the repository: the part of the outside world that is the file system (the repository
+/// itself is ConvoStore's). Tests inject one.
+public struct FileSystem: Sendable {
+    /// The folder for temporary files.
+    public var temporaryDirectory: @Sendable () -> URL
+    /// Creates a folder and its missing parents; `permissions` (e.g. 0o700) for the ones it creates.
+    public var createDirectory: @Sendable (_ folder: URL, _ permissions: Int?) throws -> Void
+    /// Removes a file, quietly when it is already gone.
+    public var removeItem: @Sendable (URL) -> Void
+
+    /// Creates a file system.
+    public init(
+        temporaryDirectory: @escaping @Sendable () -> URL, createDirectory: @escaping @Sendable (URL, Int?) throws -> Void,
+        removeItem: @escaping @Sendable (URL) -> Void
+    ) {
+        self.temporaryDirectory = temporaryDirectory
+        self.createDirectory = createDirectory
+        self.removeItem = removeItem
+    }
+
+    /// The real file system.
+    public static let live = FileSystem(
+        temporaryDirectory: { FileManager.default.temporaryDirectory },
+        createDirectory: { folder, permissions in
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: permissions.map { [.posixPermissions: $0] })
+        },
+        removeItem: { try? FileManager.default.removeItem(at: $0) })
+}
+
+/// How an interrupt (SIGINT, Ctrl-C) reaches running work. Tests inject one they trigger themselves.
+public struct InterruptSource: Sendable {
+    /// Calls `handler` on every interrupt until the returned function is called; meanwhile an interrupt does not
+    /// end the process.
+    public var onInterrupt: @Sendable (_ handler: @escaping @Sendable () -> Void) -> () -> Void
+
+    /// Creates a source.
+    public init(onInterrupt: @escaping @Sendable (_ handler: @escaping @Sendable () -> Void) -> () -> Void) {
+        self.onInterrupt = onInterrupt
+    }
+
+    /// The process's SIGINT: ignored by default while a handler is installed, restored afterwards.
+    public static let live = InterruptSource { handler in
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+        return {
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+    }
+}
+
+extension ConvoEnvironment {
+    /// Runs `work` in a task that an interrupt cancels: the work sees cancellation, and nothing is committed
+    /// unless it finished.
+    public func interruptible<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await work() }
+        let stop = interrupts.onInterrupt { task.cancel() }
+        defer { stop() }
+        return try await task.value
     }
 }

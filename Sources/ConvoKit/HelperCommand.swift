@@ -22,16 +22,37 @@ public struct CommandRunner: Sendable {
     /// Runs `command` with `/bin/sh -c` in `variables`, stdin and stderr on `/dev/null`, reading stdout, for at
     /// most `timeout`.
     public var run: @Sendable (_ command: String, _ variables: [String: String], _ timeout: Duration) -> CommandOutcome
+    /// Runs the editor setting `editor` (which may carry arguments, `code --wait`) on `file` with the terminal,
+    /// in `variables` and `folder`, and returns its exit status; throws when it cannot be started.
+    public var edit: @Sendable (_ editor: String, _ file: String, _ variables: [String: String], _ folder: String) throws -> Int32
 
     /// Creates a runner.
-    public init(run: @escaping @Sendable (_ command: String, _ variables: [String: String], _ timeout: Duration) -> CommandOutcome) {
+    public init(
+        run: @escaping @Sendable (_ command: String, _ variables: [String: String], _ timeout: Duration) -> CommandOutcome,
+        edit: @escaping @Sendable (_ editor: String, _ file: String, _ variables: [String: String], _ folder: String) throws -> Int32
+            = CommandRunner.editLive
+    ) {
         self.run = run
+        self.edit = edit
     }
 
     /// Real processes: the command runs in a process group of its own, so that at the deadline it is killed
     /// with everything it started (`pass` → `gpg` → a pinentry).
     public static let live = CommandRunner { command, variables, timeout in
         ShellProcess.run(command, variables: variables, timeout: timeout)
+    }
+
+    /// The real editor, through `/bin/sh` so that its setting may carry arguments.
+    public static let editLive: @Sendable (String, String, [String: String], String) throws -> Int32 = { editor, file, variables, folder in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The file goes in as "$1", never spliced into the script.
+        process.arguments = ["-c", "\(editor) \"$1\"", "sh", file]
+        process.environment = variables
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
 

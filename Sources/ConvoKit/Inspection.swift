@@ -127,13 +127,7 @@ public enum Inspection {
             let tokens = overflow ? (input > 0 ? Int64.max : Int64.min) : sum
             if tokens > 0 { return ReplayEstimate(turns: depth, tokens: tokens, source: "usage") }
         }
-        var characters = 0
-        for summary in try reader.ancestry(of: tip.id) {
-            let turn = try reader.turn(summary.id)
-            let users = turn.request.input.filter { $0.role == "user" }
-            for message in turn.replay ? Array(users.suffix(1)) : users { characters += try reader.text(message.content).count }
-            for item in turn.response.output { if let content = item.content { characters += try reader.text(content).count } }
-        }
+        let characters = try ReplayHistory.messages(ReplayHistory.load(reader, tip: tip.id)).reduce(0) { $0 + $1.text.count }
         return ReplayEstimate(turns: depth, tokens: Int64((characters + 3) / 4), source: "text")
     }
 

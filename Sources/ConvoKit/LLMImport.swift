@@ -1,6 +1,6 @@
 import ConvoStore
 import Foundation
-import GRDB
+import LLMLogs
 
 /// `convo import --from-llm`: the conversations of the `llm` CLI (simonw/llm) as branches.
 ///
@@ -158,82 +158,63 @@ public enum LLMImport {
         return slug
     }
 
-    // MARK: Reading llm's database
+    // MARK: From llm's rows to turns
 
-    static func read(_ given: URL, displayPath: String) throws -> Log {
+    static func read(_ url: URL, displayPath: String) throws -> Log {
         func unreadable(_ reason: String) -> ConvoError { .unreadableFile(path: displayPath, reason: reason) }
-        // llm's folder ($LLM_USER_PATH) given instead of the file in it.
-        var isFolder: ObjCBool = false
-        let url = FileManager.default.fileExists(atPath: given.path, isDirectory: &isFolder) && isFolder.boolValue
-            ? given.appendingPathComponent("logs.db") : given
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw unreadable("no such file\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
-        }
-        var configuration = Configuration()
-        configuration.readonly = true
+        let logs: LLMLogs
         do {
-            let queue = try DatabaseQueue(path: url.path, configuration: configuration)
-            return try queue.read { db in
-                let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
-                let old = tables.isSuperset(of: ["conversations", "responses"])
-                let new = tables.isSuperset(of: ["messages", "parts", "threads", "turns"])
-                guard old || new else {
-                    throw unreadable("it is not an llm logs database (it has neither llm's conversations and responses tables nor its threads, turns, messages and parts tables)")
-                }
-                var log = Log()
-                var oldTurns = [String: [Int]]()
-                if old { oldTurns = try readConversations(db, into: &log, path: displayPath) }
-                if new {
-                    let threads = try readThreads(db, into: &log, continuing: oldTurns, path: displayPath)
-                    // A conversation that a newer llm continued as a thread of the same id ends on the thread's
-                    // tip, under the conversation's name.
-                    var oldNames = [String: String]()
-                    for conversation in log.conversations where !conversation.fromThread && threads.contains(conversation.id) {
-                        oldNames[conversation.id] = conversation.name
-                    }
-                    log.conversations.removeAll { !$0.fromThread && threads.contains($0.id) }
-                    for index in log.conversations.indices {
-                        if let name = oldNames[log.conversations[index].id] { log.conversations[index].name = name }
-                    }
-                }
-                return log
-            }
-        } catch let error as ConvoError {
-            throw error
-        } catch let error as DatabaseError {
-            throw unreadable("it is not an llm logs database: \(error.message ?? "\(error.resultCode)")")
+            logs = try LLMLogs.read(url)
         } catch {
-            throw unreadable("\(error)")
+            switch error {
+            case .missing: throw unreadable("no such file\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
+            case .notLLMLogs(let detail?): throw unreadable("it is not an llm logs database: \(detail)")
+            case .notLLMLogs(nil):
+                throw unreadable("it is not an llm logs database (it has neither llm's conversations and responses tables nor its threads, turns, messages and parts tables)")
+            case .invalidRow(let row, let column, let reason):
+                throw ConvoError.invalidDatabaseRow(path: displayPath, row: row, column: column, reason: reason)
+            case .unreadable(let reason): throw unreadable(reason)
+            }
         }
+        var log = Log()
+        var oldTurns = [String: [Int]]()
+        if let tables = logs.conversations { oldTurns = conversations(tables, into: &log) }
+        if let tables = logs.threads {
+            let threads = self.threads(tables, into: &log, continuing: oldTurns)
+            // A conversation that a newer llm continued as a thread of the same id ends on the thread's
+            // tip, under the conversation's name.
+            var oldNames = [String: String]()
+            for conversation in log.conversations where !conversation.fromThread && threads.contains(conversation.id) {
+                oldNames[conversation.id] = conversation.name
+            }
+            log.conversations.removeAll { !$0.fromThread && threads.contains($0.id) }
+            for index in log.conversations.indices {
+                if let name = oldNames[log.conversations[index].id] { log.conversations[index].name = name }
+            }
+        }
+        return log
     }
 
     /// The older layout: responses chained by `conversation_id` in time order. Returns each conversation's
     /// turns (indices into `log.turns`, oldest first).
-    private static func readConversations(_ db: Database, into log: inout Log, path: String) throws -> [String: [Int]] {
-        var names = [String: String]()
-        for raw in try Row.fetchAll(db, sql: "SELECT id, name FROM conversations") {
-            let row = try LLMRow(raw, path: path, table: "conversation")
-            if let id = try row.text("id"), let name = try row.text("name") { names[id] = name }
-        }
+    private static func conversations(_ tables: LLMConversationTables, into log: inout Log) -> [String: [Int]] {
         var turns = [String: [Int]]()
         var order = [String]()
-        for raw in try Row.fetchAll(db, sql: "SELECT * FROM responses ORDER BY datetime_utc, id") {
-            let row = try LLMRow(raw, path: path, table: "response")
-            let id = row.id
-            let conversation = try row.text("conversation_id") ?? id
+        for row in tables.responses {
+            let conversation = row.conversationID ?? row.id
             var input = [DraftMessage]()
-            if let prompt = try row.text("prompt") { input.append(DraftMessage(role: "user", text: prompt)) }
-            let system = try row.text("system")
+            if let prompt = row.prompt { input.append(DraftMessage(role: "user", text: prompt)) }
             log.turns.append(Turn(
-                id: id, parent: turns[conversation]?.last, model: try row.text("model"), resolvedModel: try row.text("resolved_model"),
-                instructions: system.flatMap { $0.isEmpty ? nil : $0 }, input: input, output: try row.text("response") ?? "",
-                inputTokens: try row.count("input_tokens"), outputTokens: try row.count("output_tokens"),
-                options: options(try row.text("options_json")), createdAt: time(try row.text("datetime_utc"))))
+                id: row.id, parent: turns[conversation]?.last, model: row.model, resolvedModel: row.resolvedModel,
+                instructions: row.system.flatMap { $0.isEmpty ? nil : $0 }, input: input, output: row.response ?? "",
+                inputTokens: row.inputTokens, outputTokens: row.outputTokens,
+                options: options(row.optionsJSON), createdAt: time(row.datetime)))
             if turns[conversation] == nil { order.append(conversation) }
             turns[conversation, default: []].append(log.turns.count - 1)
         }
         for conversation in order {
-            log.conversations.append(Conversation(id: conversation, name: names[conversation], tip: turns[conversation]!.last!))
+            guard let tip = turns[conversation]?.last else { continue }
+            log.conversations.append(Conversation(id: conversation, name: tables.names[conversation], tip: tip))
         }
         return turns
     }
@@ -244,29 +225,15 @@ public enum LLMImport {
     /// an older conversation (the thread has the conversation's id), the history it re-wrote as messages
     /// belongs to the conversation's turns: the first new turn continues the last of them before it.
     /// Returns the thread ids.
-    private static func readThreads(
-        _ db: Database, into log: inout Log, continuing oldTurns: [String: [Int]], path: String
-    ) throws -> Set<String> {
-        var ids = Set<String>()
-        var messages = [String: (parent: String?, role: String)]()
-        for raw in try Row.fetchAll(db, sql: "SELECT hash, parent_hash, role FROM messages") {
-            let row = try LLMRow(raw, path: path, table: "message", idColumn: "hash")
-            if let hash = try row.text("hash") { messages[hash] = (try row.text("parent_hash"), try row.text("role") ?? "user") }
-        }
-        var texts = [String: String]()
-        for row in try Row.fetchAll(
-            db, sql: "SELECT message_hash, text FROM parts WHERE text IS NOT NULL AND (type IS NULL OR type = 'text') ORDER BY message_hash, position")
-        {
-            let row = try LLMRow(row, path: path, table: "part of message", idColumn: "message_hash")
-            if let hash = try row.text("message_hash"), let text = try row.text("text") { texts[hash, default: ""] += text }
-        }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM turns ORDER BY datetime_utc, id").map {
-            try LLMRow($0, path: path, table: "turn")
-        }
+    private static func threads(
+        _ tables: LLMThreadTables, into log: inout Log, continuing oldTurns: [String: [Int]]
+    ) -> Set<String> {
+        let messages = tables.messages, texts = tables.texts
+        func role(_ hash: String) -> String { messages[hash]?.role ?? "user" }
         var turnAt = [String: Int]()  // tip message → turn index
         let first = log.turns.count
-        for (offset, row) in rows.enumerated() {
-            if let tip = try row.text("tip_message_hash"), turnAt[tip] == nil { turnAt[tip] = first + offset }
+        for (offset, row) in tables.turns.enumerated() {
+            if let tip = row.tipMessageHash, turnAt[tip] == nil { turnAt[tip] = first + offset }
         }
         /// The chain from `hash` up to (not including) `stop` or a turn's tip, oldest first, and that turn.
         func segment(from hash: String?, stop: String?) -> (hashes: [String], turn: Int?) {
@@ -276,44 +243,41 @@ public enum LLMImport {
             while let current = next, current != stop, seen.insert(current).inserted {
                 if stop == nil, let turn = turnAt[current] { return (hashes.reversed(), turn) }
                 hashes.append(current)
-                next = messages[current]?.parent
+                next = messages[current]?.parentHash
             }
             return (hashes.reversed(), nil)
         }
-        for row in rows {
-            let parentHash = try row.text("parent_message_hash")
-            let answer = segment(from: try row.text("tip_message_hash"), stop: parentHash).hashes
-            var asked = segment(from: parentHash, stop: nil)
-            let createdAt = time(try row.text("datetime_utc"))
-            if asked.turn == nil, let thread = try row.text("thread_id"),
+        for row in tables.turns {
+            let answer = segment(from: row.tipMessageHash, stop: row.parentMessageHash).hashes
+            var asked = segment(from: row.parentMessageHash, stop: nil)
+            let createdAt = time(row.datetime)
+            if asked.turn == nil, let thread = row.threadID,
                 let earlier = oldTurns[thread]?.last(where: { log.turns[$0].createdAt <= createdAt })
             {
-                let lastAnswer = asked.hashes.lastIndex { messages[$0]?.role == "assistant" }
+                let lastAnswer = asked.hashes.lastIndex { role($0) == "assistant" }
                 asked = (Array(asked.hashes[(lastAnswer.map { $0 + 1 } ?? 0)...]), earlier)
             }
             var instructions = [String](), input = [DraftMessage]()
             for hash in asked.hashes {
-                let role = messages[hash]?.role ?? "user"
-                if role == "system" || role == "developer" {
+                if role(hash) == "system" || role(hash) == "developer" {
                     instructions.append(texts[hash] ?? "")
                 } else {
-                    input.append(DraftMessage(role: role, text: texts[hash] ?? ""))
+                    input.append(DraftMessage(role: role(hash), text: texts[hash] ?? ""))
                 }
             }
-            let output = answer.filter { messages[$0]?.role == "assistant" }.compactMap { texts[$0] }.joined()
+            let output = answer.filter { role($0) == "assistant" }.compactMap { texts[$0] }.joined()
             log.turns.append(Turn(
-                id: row.id, parent: asked.turn, model: try row.text("model"), resolvedModel: try row.text("resolved_model"),
+                id: row.id, parent: asked.turn, model: row.model, resolvedModel: row.resolvedModel,
                 instructions: instructions.isEmpty ? nil : instructions.joined(separator: "\n\n"), input: input,
-                output: output, inputTokens: try row.count("input_tokens"), outputTokens: try row.count("output_tokens"),
-                options: options(try row.text("options_json")), createdAt: createdAt))
+                output: output, inputTokens: row.inputTokens, outputTokens: row.outputTokens,
+                options: options(row.optionsJSON), createdAt: createdAt))
         }
-        for raw in try Row.fetchAll(db, sql: "SELECT id, name, tip_message_hash FROM threads ORDER BY datetime_utc, id") {
-            let row = try LLMRow(raw, path: path, table: "thread")
-            guard let id = try row.text("id") else { continue }
-            ids.insert(id)
+        var ids = Set<String>()
+        for thread in tables.threads {
+            ids.insert(thread.id)
             // The thread's tip is a turn's answer, or a message below one (a fork at a question).
-            guard let tip = segment(from: try row.text("tip_message_hash"), stop: nil).turn else { continue }
-            log.conversations.append(Conversation(id: id, name: try row.text("name"), tip: tip, fromThread: true))
+            guard let tip = segment(from: thread.tipMessageHash, stop: nil).turn else { continue }
+            log.conversations.append(Conversation(id: thread.id, name: thread.name, tip: tip, fromThread: true))
         }
         return ids
     }
@@ -351,71 +315,5 @@ public enum LLMImport {
             seconds -= (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60)
         }
         return seconds
-    }
-}
-
-/// One row of llm's database, read defensively: llm's tables are another program's data (and SQLite keeps any
-/// value in any column), so every column is inspected by its storage class instead of GRDB's typed
-/// subscripts, which stop the process on a value they cannot convert. A value of the wrong kind is
-/// ``ConvoError/invalidDatabaseRow(path:row:column:reason:)`` naming the row by llm's id and the column.
-struct LLMRow {
-    let row: Row
-    let path: String
-    /// What the row is, for messages: `response`, `turn`, `thread`.
-    let table: String
-    /// llm's id of the row (a text column), or its position when it has none readable.
-    let id: String
-
-    init(_ row: Row, path: String, table: String, idColumn: String = "id") throws {
-        self.row = row
-        self.path = path
-        self.table = table
-        id = switch Self.value(row, idColumn) {
-        case .string(let text): text
-        case .int64(let number): String(number)
-        default: ""
-        }
-    }
-
-    private func fail(_ column: String, _ reason: String) -> ConvoError {
-        .invalidDatabaseRow(path: path, row: id.isEmpty ? table : "\(table) \(id)", column: column, reason: reason)
-    }
-
-    private func value(_ column: String) -> DatabaseValue.Storage { Self.value(row, column) }
-
-    private static func value(_ row: Row, _ column: String) -> DatabaseValue.Storage {
-        guard row.hasColumn(column) else { return .null }
-        let value: DatabaseValue = row[column]
-        return value.storage
-    }
-
-    /// A text column: NULL is nil; a BLOB is accepted only as valid UTF-8.
-    func text(_ column: String) throws -> String? {
-        switch value(column) {
-        case .null: return nil
-        case .string(let text): return text
-        case .blob(let data):
-            guard let text = String(validating: data, as: UTF8.self) else { throw fail(column, "holds \(data.count) bytes that are not UTF-8 text") }
-            return text
-        case .int64(let number): throw fail(column, "holds the number \(number), not text")
-        case .double(let number): throw fail(column, "holds the number \(number), not text")
-        }
-    }
-
-    /// A token count: NULL is nil; otherwise a whole number from 0 to Int64.max.
-    func count(_ column: String) throws -> Int64? {
-        switch value(column) {
-        case .null: return nil
-        case .int64(let number):
-            guard number >= 0 else { throw fail(column, "holds \(number), not a number of tokens") }
-            return number
-        case .double(let number):
-            guard number >= 0, number < 9.2e18, number.rounded(.towardZero) == number, let whole = Int64(exactly: number) else {
-                throw fail(column, "holds \(number), not a whole number of tokens")
-            }
-            return whole
-        case .string(let text): throw fail(column, "holds the text '\(text.prefix(40))', not a number of tokens")
-        case .blob(let data): throw fail(column, "holds \(data.count) bytes of binary data, not a number of tokens")
-        }
     }
 }

@@ -47,7 +47,6 @@ public enum Navigation {
     /// `checkout -b NAME [REV]`: creates a branch at REV (default HEAD) and puts HEAD on it.
     public static func checkoutNewBranch(_ workspace: Workspace, name: BranchName, at revision: String?) throws -> CheckoutResult {
         try workspace.repository.write { writer in
-            let from = try describeHead(writer.read)
             guard try writer.read.target(of: name.refName) == nil else { throw StoreError.branchExists(name.rawValue) }
             let start: ObjectID?
             if let revision {
@@ -55,10 +54,7 @@ public enum Navigation {
             } else {
                 start = try writer.read.head().tip  // nil: a new branch on an empty repository stays unborn, as in git
             }
-            if let start {
-                try writer.updateRef(name.refName, to: start, expecting: nil, message: "branch: created from \(revision ?? "HEAD")")
-            }
-            try writer.setHead(toBranch: name, message: "checkout: moving from \(from) to \(name)")
+            try writer.createBranchAndCheckout(name, at: start, message: "branch: created from \(revision ?? "HEAD")")
             return .branch(name, tip: start, created: true)
         }
     }
@@ -132,5 +128,17 @@ public enum Navigation {
         case .branch(let branch, _): branch.rawValue
         case .detached(let id): id.abbreviated()
         }
+    }
+}
+
+extension StoreWriter {
+    /// Creates `branch` at `tip` (without a tip it stays unborn, as in git) and puts HEAD on it: `checkout -b`,
+    /// `say -b`/`--regenerate`/`--at` and `fetch -b`. `message` is the branch's reflog entry; HEAD's says where
+    /// it moved from. An existing branch is an error.
+    func createBranchAndCheckout(_ branch: BranchName, at tip: ObjectID?, message: String) throws {
+        guard try read.target(of: branch.refName) == nil else { throw StoreError.branchExists(branch.rawValue) }
+        let from = try Navigation.describeHead(read)
+        if let tip { try updateRef(branch.refName, to: tip, expecting: nil, message: message) }
+        try setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
     }
 }

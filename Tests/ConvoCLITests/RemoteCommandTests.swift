@@ -227,19 +227,6 @@ extension Harness {
         }
     }
 
-    @Test func aDeleteThatFindsNothingCountsAsAlreadyGone() async throws {
-        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_764_000_000))
-        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key, retention: 3_600, clock: clock.clock)) {
-            emulator in
-            let (harness, _, unreachable) = try await conversation(emulator)
-            clock.advance(by: 7_200)
-            let gc = await harness.run("gc", "--remote", "--json")
-            #expect(gc.status == 0, "\(gc.err)")
-            #expect((try jsonObject(gc.out)["remote"] as? [String: Any])?["already_gone"] as? [String] == [unreachable])
-            #expect(try await harness.remoteState(unreachable) == "deleted")
-        }
-    }
-
     @Test func onATerminalServerRequestsShowProgressOnStderr() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
             let (harness, _, _) = try await conversation(emulator)

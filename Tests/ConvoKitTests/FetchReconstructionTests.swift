@@ -31,6 +31,6 @@ import Testing
                 input: [DraftMessage(role: "user", text: "a"), DraftMessage(role: "assistant", text: "A"), DraftMessage(role: "user", text: "b")],
                 answer: "B", replay: true),
         ]
-        #expect(Fetch.conversation(history).map(\.text) == ["a", "A", "b", "B"])
+        #expect(ReplayHistory.messages(history).map(\.text) == ["a", "A", "b", "B"])
     }
 }

@@ -83,7 +83,7 @@ struct SayCommand: ConvoCommand {
         // The answer is the model's text: on a terminal its control characters are shown, not obeyed.
         let style = context.style
         let visible = style.escapes ? VisibleStream() : nil
-        let result = try await Interruptible.run {
+        let result = try await context.environment.interruptible {
             try await Say.run(
                 workspace, options, onText: { if echo { context.out.write(visible?.next($0) ?? $0) } },
                 notice: { context.note("convo: \($0)") })
@@ -115,21 +115,5 @@ enum SayValues {
     static func outputTokens(_ text: String) throws -> Int {
         guard let value = Int(text), value >= 1 else { throw ValidationError("the limit must be a whole number of tokens, 1 or more") }
         return value
-    }
-}
-
-/// Runs work that SIGINT cancels: the work sees cancellation, and nothing is committed unless it finished.
-enum Interruptible {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task = Task { try await work() }
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { task.cancel() }
-        source.resume()
-        defer {
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
-        return try await task.value
     }
 }

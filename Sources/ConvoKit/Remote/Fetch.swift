@@ -94,9 +94,7 @@ public enum Fetch {
         var chain = [(response: ResponseObject, items: [InputItem])]()
         var attachedTo: ObjectID?
         var missingAncestor: String?
-        try await workspace.environment.transport.withClient(
-            baseURL: endpoint.profile.baseURL, apiKey: key, notices: workspace.environment.errors
-        ) { client in
+        try await workspace.environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
             var next: String? = options.responseID
             var seen = Set<String>()
             while let id = next {
@@ -118,7 +116,7 @@ public enum Fetch {
             }
         }
 
-        var context = try attachedTo.map { try conversation(Say.loadHistory(repository, tip: $0)) } ?? []
+        var context = try repository.read { try ReplayHistory.messages(ReplayHistory.load($0, tip: attachedTo)) }
         var drafts = [TurnDraft]()
         for (response, items) in chain.reversed() {
             let messages = items.filter { $0.type == "message" }.map { DraftMessage(role: $0.role ?? "user", text: $0.text) }
@@ -174,11 +172,7 @@ public enum Fetch {
 
     /// Creates `branch` at `tip` and checks it out.
     static func place(_ tip: ObjectID, on branch: BranchName, writer: StoreWriter, message: String) throws -> FetchPlacement {
-        guard try writer.read.target(of: branch.refName) == nil else { throw StoreError.branchExists(branch.rawValue) }
-        let head = try writer.read.head()
-        let from = head.branch?.rawValue ?? head.tip.map { $0.abbreviated() } ?? "HEAD"
-        try writer.updateRef(branch.refName, to: tip, expecting: nil, message: message)
-        try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
+        try writer.createBranchAndCheckout(branch, at: tip, message: message)
         return .branch(branch)
     }
 
@@ -187,17 +181,5 @@ public enum Fetch {
         let turns = try reader.turns(withResponseID: responseID)
         for turn in turns where try reader.summary(turn)?.origin.map(APIEndpoint.normalizedOrigin) == origin { return turn }
         return turns.first
-    }
-
-    /// A conversation as the messages a server holds: each turn's user messages (only the newest for a replay,
-    /// whose input repeats the history) and its answer, oldest first.
-    static func conversation(_ history: [HistoryTurn]) -> [DraftMessage] {
-        var messages = [DraftMessage]()
-        for turn in history {
-            let users = turn.input.filter { $0.role == "user" }
-            messages += turn.replay ? Array(users.suffix(1)) : users
-            messages.append(DraftMessage(role: "assistant", text: turn.answer))
-        }
-        return messages
     }
 }

@@ -160,7 +160,7 @@ extension Maintenance {
     /// Keys the server answered, keys it does not have (404), and the requests that failed otherwise.
     private static func ask(
         _ keys: [RemoteKey], access: ServerAccess, progress: (String) -> Void,
-        _ request: (ResponsesClient, String) async throws -> Void
+        _ request: (any ResponsesService, String) async throws -> Void
     ) async throws -> (answered: [RemoteKey], gone: [RemoteKey], failures: [RemoteFailure]) {
         var answered = [RemoteKey](), gone = [RemoteKey](), failures = [RemoteFailure]()
         var done = 0

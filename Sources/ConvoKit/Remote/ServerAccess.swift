@@ -39,10 +39,9 @@ struct ServerAccess {
     }
 
     /// Runs `body` with a client for `origin`, the key resolved as `say` does (never printed).
-    func withClient<T: Sendable>(origin: String, _ body: (ResponsesClient) async throws -> T) async throws -> T {
+    func withClient<T: Sendable>(origin: String, _ body: (any ResponsesService) async throws -> T) async throws -> T {
         let profile = try profile(forOrigin: origin)
         let key = try APIKey.resolve(profile: profile, environment: workspace.environment, config: config)
-        return try await workspace.environment.transport.withClient(
-            baseURL: profile.baseURL, apiKey: key, notices: workspace.environment.errors, body)
+        return try await workspace.environment.withService(baseURL: profile.baseURL, apiKey: key, body)
     }
 }

@@ -64,23 +64,18 @@ public enum MessageSource {
             let answer = try details.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined()
             return (said, answer)
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("CONVO_MESSAGE-\(UUID().uuidString).md")
-        defer { try? FileManager.default.removeItem(at: file) }
+        let environment = workspace.environment
+        let file = environment.files.temporaryDirectory().appendingPathComponent("CONVO_MESSAGE-\(UUID().uuidString).md")
+        defer { environment.files.removeItem(file) }
         try Data(template(previous: previous).utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // The editor setting may carry arguments (`code --wait`); the file goes in as "$1", never spliced into the script.
-        process.arguments = ["-c", "\(editor) \"$1\"", "sh", file.path]
-        process.environment = variables
-        process.currentDirectoryURL = URL(fileURLWithPath: workspace.environment.workingDirectory)
+        let status: Int32
         do {
-            try process.run()
+            status = try environment.commands.edit(editor, file.path, variables, environment.workingDirectory)
         } catch {
             throw SayError.editorFailed(editor: editor, reason: "could not be started: \(error.localizedDescription)")
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SayError.editorFailed(editor: editor, reason: "exited with status \(process.terminationStatus)")
+        guard status == 0 else {
+            throw SayError.editorFailed(editor: editor, reason: "exited with status \(status)")
         }
         return stripComments(try String(contentsOf: file, encoding: .utf8))
     }

@@ -51,7 +51,7 @@ enum Rescue {
     /// Writes `text` to a new file in `.convo/rescue/`, else in the user's state folder
     /// (`$XDG_STATE_HOME/convo/rescue`, else `~/.local/state/convo/rescue`); returns its path, or nil when
     /// no folder could take it. The file is created exclusively (never overwriting one) and synced.
-    static func save(_ text: String, name: String, repository: URL?, variables: [String: String]) -> String? {
+    static func save(_ text: String, name: String, repository: URL?, variables: [String: String], files: FileSystem) -> String? {
         var folders = [URL]()
         if let repository { folders.append(repository.appendingPathComponent("rescue", isDirectory: true)) }
         if let state = variables["XDG_STATE_HOME"], state.hasPrefix("/") {
@@ -60,14 +60,14 @@ enum Rescue {
             folders.append(URL(fileURLWithPath: home).appendingPathComponent(".local/state/convo/rescue", isDirectory: true))
         }
         for folder in folders {
-            if let path = write(text, name: name, in: folder) { return path }
+            if let path = write(text, name: name, in: folder, files: files) { return path }
         }
         return nil
     }
 
-    private static func write(_ text: String, name: String, in folder: URL) -> String? {
+    private static func write(_ text: String, name: String, in folder: URL, files: FileSystem) -> String? {
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try files.createDirectory(folder, 0o700)
         } catch {
             return nil
         }

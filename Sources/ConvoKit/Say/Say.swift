@@ -115,8 +115,8 @@ public enum Say {
             forceReplay: options.forceReplay)
         let seen = SeenResponse()
 
-        func send(_ client: ResponsesClient, _ route: SayRoute) async throws -> Exchange {
-            let history = route.isReplay ? try loadHistory(workspace.repository, tip: point.base) : []
+        func send(_ client: any ResponsesService, _ route: SayRoute) async throws -> Exchange {
+            let history = route.isReplay ? try workspace.repository.read { try ReplayHistory.load($0, tip: point.base) } : []
             if case .replay(let reason) = route {
                 notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
             }
@@ -141,9 +141,7 @@ public enum Say {
 
         let exchange: Exchange
         do {
-            exchange = try await environment.transport.withClient(
-                baseURL: endpoint.profile.baseURL, apiKey: key, notices: environment.errors
-            ) { client in
+            exchange = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
                 do {
                     return try await send(client, firstRoute)
                 } catch let error as ResponsesAPIError {
@@ -191,7 +189,7 @@ public enum Say {
     /// nothing (a wrong base URL, or a server that does not say which response it misses) is checked by asking
     /// for `previous` itself, and is believed only when that answer names it as not found.
     private static func serverForgot(
-        _ previous: String, error: ResponsesAPIError, client: ResponsesClient
+        _ previous: String, error: ResponsesAPIError, client: any ResponsesService
     ) async throws -> Bool {
         switch error {
         case .previousResponseNotFound: return true
@@ -242,7 +240,8 @@ public enum Say {
         let stamp = Timestamps.format(draft.createdAt).filter { $0.isNumber }
         let file = Rescue.save(
             line, name: "\(stamp)-\(Rescue.branch(responseID: responseID).dropFirst("rescued/".count))",
-            repository: workspace.repository.directory, variables: workspace.environment.variables)
+            repository: workspace.repository.directory, variables: workspace.environment.variables,
+            files: workspace.environment.files)
         throw SayError.answerNotSaved(responseID: responseID, reason: reason, file: file, line: line)
     }
 
@@ -258,29 +257,10 @@ public enum Say {
                 let aside = try writer.branchAside(id, after: branch.rawValue, message: subject + " (\(branch) created meanwhile)")
                 return .movedMeanwhile(branch: branch, actual: existing, placedOn: aside)
             }
-            let head = try writer.read.head()
-            let from = head.branch?.rawValue ?? head.tip.map { $0.abbreviated() } ?? "HEAD"
-            if let tip {
-                let origin = point.fromHead ? "HEAD" : tip.abbreviated()
-                try writer.updateRef(branch.refName, to: tip, expecting: nil, message: "branch: created from \(origin)")
-            }
-            try writer.setHead(toBranch: branch, message: "checkout: moving from \(from) to \(branch)")
+            try writer.createBranchAndCheckout(
+                branch, at: tip, message: "branch: created from \(point.fromHead ? "HEAD" : tip?.abbreviated() ?? "HEAD")")
         }
         return try writer.advanceHead(to: id, expecting: tip, message: subject)
-    }
-
-    /// HEAD's conversation, oldest first, with texts.
-    static func loadHistory(_ repository: Repository, tip: ObjectID?) throws -> [HistoryTurn] {
-        guard let tip else { return [] }
-        return try repository.read { reader in
-            try reader.ancestry(of: tip).reversed().map { summary in
-                let turn = try reader.turn(summary.id)
-                return HistoryTurn(
-                    input: try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) },
-                    answer: try turn.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined(),
-                    replay: turn.replay)
-            }
-        }
     }
 
     static func makeDraft(

@@ -140,15 +140,11 @@ public enum SayPlan {
     /// The input of a replay: every earlier turn's user message and answer, oldest first, then the new message.
     /// A turn that was itself a replay contributes only its own (last) user message, not the history it re-sent.
     public static func replayInput(history: [HistoryTurn], message: String) -> [InputMessage] {
-        var input = [InputMessage]()
-        for turn in history {
-            let users = turn.input.filter { $0.role == "user" }
-            let said = turn.replay ? Array(users.suffix(1)) : users
-            input += said.map { .user($0.text) }
-            if !turn.answer.isEmpty { input.append(.assistant(turn.answer)) }
+        // An empty answer (a failed turn) is no message to send.
+        let earlier = ReplayHistory.messages(history).compactMap { message -> InputMessage? in
+            message.role == "user" ? .user(message.text) : message.text.isEmpty ? nil : .assistant(message.text)
         }
-        input.append(.user(message))
-        return input
+        return earlier + [.user(message)]
     }
 
     /// The request for a route. `history` (oldest first) is only read when replaying.

@@ -25,14 +25,57 @@ public struct APITransport: Sendable {
 
     /// The real network with the default retry policy.
     public static let live = APITransport()
+}
 
-    /// Runs `body` with a client for `baseURL` and `apiKey`, closing its connections afterwards. Every retry is
-    /// announced on `notices` (stderr), so that none happens silently.
-    func withClient<T: Sendable>(
-        baseURL: URL, apiKey: String, notices: TextSink, _ body: (ResponsesClient) async throws -> T
+/// What the use cases (say, fetch, gc) ask of a Responses API server. The live ``ResponsesClient`` answers
+/// over HTTP; tests give the environment a fake, so the use cases' decisions are tested without a server.
+public protocol ResponsesService: Sendable {
+    /// `POST /responses`, waiting for the whole response.
+    func create(_ request: CreateResponseRequest) async throws(ResponsesAPIError) -> ResponseObject
+    /// `POST /responses` streamed: every event to `onEvent`, then the terminal response.
+    func stream(_ request: CreateResponseRequest, onEvent: (StreamEvent) -> Void) async throws(ResponsesAPIError) -> ResponseObject
+    /// `GET /responses/{id}`.
+    func retrieve(_ id: String) async throws(ResponsesAPIError) -> ResponseObject
+    /// `GET /responses/{id}/input_items`, every page.
+    func inputItems(_ id: String) async throws(ResponsesAPIError) -> [InputItem]
+    /// `DELETE /responses/{id}`.
+    func delete(_ id: String) async throws(ResponsesAPIError) -> DeletedResponse
+}
+
+extension ResponsesClient: ResponsesService {}
+
+/// Opens a ``ResponsesService`` for one server and closes it after use: the environment's client factory.
+public protocol ResponsesServiceFactory: Sendable {
+    /// Runs `body` with a service for `baseURL` authenticated by `apiKey`, retrying as `transport` says and
+    /// announcing every retry on `notices`.
+    func withService<T: Sendable>(
+        baseURL: URL, apiKey: String, transport: APITransport, notices: TextSink,
+        _ body: (any ResponsesService) async throws -> T
+    ) async throws -> T
+}
+
+/// The real network: a ``ResponsesClient`` on its own connection pool per use.
+public struct LiveResponsesServices: ResponsesServiceFactory {
+    /// Creates the live factory.
+    public init() {}
+
+    /// Runs `body` with a live client, shutting its connections down afterwards.
+    public func withService<T: Sendable>(
+        baseURL: URL, apiKey: String, transport: APITransport, notices: TextSink,
+        _ body: (any ResponsesService) async throws -> T
     ) async throws -> T {
         try await ResponsesClient.withClient(
-            baseURL: baseURL, apiKey: apiKey, retry: retry, sleep: sleep, onRequest: onRequest,
-            onRetry: { notices.line("convo: \($0)") }, body)
+            baseURL: baseURL, apiKey: apiKey, retry: transport.retry, sleep: transport.sleep,
+            onRequest: transport.onRequest, onRetry: { notices.line("convo: \($0)") }, body)
+    }
+}
+
+extension ConvoEnvironment {
+    /// Runs `body` with a service for `baseURL` and `apiKey` from the environment's factory. Every retry is
+    /// announced on stderr, so that none happens silently.
+    func withService<T: Sendable>(
+        baseURL: URL, apiKey: String, _ body: (any ResponsesService) async throws -> T
+    ) async throws -> T {
+        try await services.withService(baseURL: baseURL, apiKey: apiKey, transport: transport, notices: errors, body)
     }
 }
