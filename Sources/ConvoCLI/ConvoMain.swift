@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 import Foundation
 
 /// Stable exit codes, documented in README.md.
@@ -113,48 +112,18 @@ struct CommandExit: Error {
 extension ExitStatus {
     /// The status for a typed error of a lower layer, or nil for errors of the argument parser.
     static func of(_ error: Error) -> ExitStatus? {
-        switch error {
-        case let error as StoreError:
-            switch error {
-            case .notARepository, .corruptDatabase, .foreignDatabase, .permissionDenied, .readOnlyRepository, .newerFormat,
-                .outdatedFormat, .emptyStore, .corruptObject, .hashMismatch, .staleIndex:
-                .notARepository
-            case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
-                .revisionNotFound
-            case .invalidRevision, .invalidRefName, .invalidSearchQuery: .usage
-            case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .objectNotFound, .busy, .database:
-                .failure
-            }
-        case let error as ConvoError:
-            switch error {
-            case .invalidTranscript, .unreadableFile, .invalidDatabaseRow: .invalidInput
-            case .unknownConfigKey, .invalidConfigValue, .invalidOption: .usage
-            case .invalidStoredConfig: .failure
-            }
-        case let error as SayError:
-            switch error {
-            case .missingAPIKey, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
-            case .missingBaseURL, .unsafeBaseURL: .usage
-            case .emptyMessage, .invalidMessageEncoding: .invalidInput
-            case .editorFailed, .branchExists: .failure
-            case .interrupted: .interrupted
-            case .streamBroken: .networkError
-            case .responseFailed: .apiError
-            case .answerNotSaved: .answerNotSaved
-            }
-        case let error as FetchError:
-            switch error {
-            case .responseNotFound: .revisionNotFound
-            case .cycle: .apiError
-            }
-        case let error where APIFailure.kind(of: error) != nil:
-            switch APIFailure.kind(of: error)! {
-            case .authentication: .authError
-            case .network: .networkError
-            case .server: .apiError
-            }
-        default:
-            nil
+        switch ErrorKind.of(error) {
+        case nil: nil
+        case .failure?: .failure
+        case .usage?: .usage
+        case .notARepository?: .notARepository
+        case .revisionNotFound?: .revisionNotFound
+        case .invalidInput?: .invalidInput
+        case .apiError?: .apiError
+        case .authError?: .authError
+        case .networkError?: .networkError
+        case .answerNotSaved?: .answerNotSaved
+        case .interrupted?: .interrupted
         }
     }
 }
