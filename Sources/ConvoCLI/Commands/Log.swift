@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvoKit
+import Foundation
 
 struct Log: ConvoCommand {
     static let configuration = CommandConfiguration(
