@@ -34,15 +34,18 @@ let package = Package(
         .target(
             name: "ConvoCLI",
             dependencies: [
-                "ConvoKit", "ConvoStore",
+                "ConvoKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // A member of a module this target does not import cannot be used either, so with ConvoStore
+            // out of its imports (scripts/check-layers.sh) nothing of the store reaches the commands.
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         // Use cases: import/export, status, say, replay, gc.
         .target(
             name: "ConvoKit",
             dependencies: [
-                "ConvoStore", "ResponsesAPI", "LLMLogs",
+                "ConvoStore", "ResponsesAPI", "LLMLogs", "ConvoJSON",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),

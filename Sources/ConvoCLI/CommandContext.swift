@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 import Foundation
 
 /// What a command runs with: the environment, and the repository once opened.
@@ -9,9 +8,9 @@ struct CommandContext {
     /// False after the global `--no-pager` (`convo --no-pager log`).
     var pagerAllowed = true
 
-    /// Opens the repository of the working folder: `.readOnly` for commands that only read (they then work
-    /// on a read-only repository and never migrate or write), `.readWrite` for commands that change it.
-    func workspace(_ mode: AccessMode = .readWrite) throws -> Workspace { try Workspace.open(environment, mode: mode) }
+    /// Opens the repository of the working folder: `.read` for commands that only read (they then work
+    /// on a read-only repository and never migrate or write), `.write` for commands that change it.
+    func workspace(_ access: Access = .write) throws -> Workspace { try Workspace.open(environment, for: access) }
 
     /// Standard output (the pager's input while paging).
     var out: TextSink { environment.output }
@@ -41,8 +40,8 @@ struct CommandContext {
     /// so this holds whether stderr is a terminal or a log file someone will `cat` later.
     func note(_ text: String) { err.line(VisibleText.block(text)) }
 
-    /// Prints one JSON object on one line.
-    func json(_ value: JSONValue) { out.line(value.canonicalString) }
+    /// Prints a command's result as one JSON object on one line (ConvoKit's one JSON writer).
+    func json(_ value: some Encodable) throws { out.line(try JSONOutput.text(value)) }
 
     /// Runs `body` with standard output going through the pager (`CONVO_PAGER`, else `PAGER`, else `less -FRX`)
     /// when `enabled`, stdout is a terminal and the pager is not empty or `cat`; otherwise straight to stdout.
@@ -117,4 +116,4 @@ struct Style {
 }
 
 /// Parses a branch name for `@Argument(transform:)`, so a bad name is a usage error that says which rule it breaks.
-func branchName(_ text: String) throws -> BranchName { try BranchName(text) }
+func branchName(_ text: String) throws -> NewBranchName { try NewBranchName(text) }

@@ -8,11 +8,11 @@ enum DynamicCompletion {
 
     /// Completes revisions: HEAD, branches, recent short ids. Outside a repository, nothing.
     static let revision = CompletionKind.custom { _, _, prefix in
-        (try? Completion.revisions(Workspace.open(environment ?? .live(), mode: .readOnly), prefix: prefix)) ?? []
+        (try? Completion.revisions(Workspace.open(environment ?? .live(), for: .read), prefix: prefix)) ?? []
     }
 
     /// Completes branch names.
     static let branch = CompletionKind.custom { _, _, prefix in
-        (try? Completion.branches(Workspace.open(environment ?? .live(), mode: .readOnly), prefix: prefix)) ?? []
+        (try? Completion.branches(Workspace.open(environment ?? .live(), for: .read), prefix: prefix)) ?? []
     }
 }

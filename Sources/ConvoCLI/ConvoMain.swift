@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 import Foundation
 
 /// The entry point of the `convo` executable.

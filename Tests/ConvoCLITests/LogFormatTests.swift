@@ -16,7 +16,7 @@ import Testing
     static let now: Int64 = 1_764_000_000
 
     func render(_ template: String, colours: Bool = false) throws -> String {
-        try LogFormat.parse(template).render(Self.entry, style: Style(enabled: colours), now: Self.now)
+        try LogFormat.parse(template).render(LogItem(Self.entry), style: Style(enabled: colours), now: Self.now)
     }
 
     @Test func everyPlaceholderPrintsItsValue() throws {
@@ -44,7 +44,7 @@ import Testing
         entry.summary.responseID = nil
         entry.summary.inputTokens = nil
         entry.refs = []
-        let text = try LogFormat.parse("[%p][%m][%r][%t][%d]").render(entry, style: Style(enabled: true), now: Self.now)
+        let text = try LogFormat.parse("[%p][%m][%r][%t][%d]").render(LogItem(entry), style: Style(enabled: true), now: Self.now)
         #expect(text == "[][][][][]")
     }
 
@@ -61,7 +61,7 @@ import Testing
             let style = Style(enabled: colours)
             let expected = style.id("ababab") + LogRenderer(style: style).decoration(Self.entry.refs) + " Hello" + style.dim("  →  ")
                 + "Hi Alice"
-            #expect(LogFormat.oneline.render(Self.entry, style: style, now: 0) == expected)
+            #expect(LogFormat.oneline.render(LogItem(Self.entry), style: style, now: 0) == expected)
         }
         #expect(try LogStyle.parse("oneline") == .template(.oneline))
     }

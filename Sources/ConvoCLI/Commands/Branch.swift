@@ -1,6 +1,6 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
+import Foundation
 
 struct Branch: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -35,33 +35,29 @@ struct Branch: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace(delete || forceDelete || move || !names.isEmpty ? .readWrite : .readOnly)
+        let workspace = try context.workspace(delete || forceDelete || move || !names.isEmpty ? .write : .read)
         if delete || forceDelete {
             for name in names {
-                let tip = try Navigation.deleteBranch(workspace, name: try Navigation.existingBranch(workspace, name), force: forceDelete)
-                context.err.line("Deleted branch \(name) (was \(tip.abbreviated())).")
+                let tip = try Navigation.deleteBranch(workspace, named: name, force: forceDelete)
+                context.err.line("Deleted branch \(name) (was \(tip)).")
             }
         } else if move {
-            let new = try BranchName(names.last!)
-            let old = try Navigation.renameBranch(workspace, from: names.count == 2 ? try Navigation.existingBranch(workspace, names[0]) : nil, to: new)
+            let (old, new) = try Navigation.renameBranch(workspace, from: names.count == 2 ? names[0] : nil, to: names.last!)
             context.err.line("Renamed branch \(old) to \(new).")
         } else if let name = names.first {
-            let tip = try Navigation.createBranch(workspace, name: try BranchName(name), at: names.count > 1 ? names[1] : nil)
-            context.err.line("Created branch \(name) at \(tip.abbreviated()).")
+            let tip = try Navigation.createBranch(workspace, named: name, at: names.count > 1 ? names[1] : nil)
+            context.err.line("Created branch \(name) at \(tip).")
         } else {
             let style = context.style(colors.color)
-            let branches = try Navigation.branches(workspace)
-            let width = branches.map { style.text($0.name.rawValue).count }.max() ?? 0
+            let branches = try Navigation.branchItems(workspace)
+            let width = branches.map { style.text($0.name).count }.max() ?? 0
             for branch in branches {
                 if json {
-                    context.json(.object([
-                        "name": .string(branch.name.rawValue), "tip": .string(branch.tip.hex), "current": .bool(branch.current),
-                        "input": .string(branch.inputLine),
-                    ]))
+                    try context.json(branch)
                 } else {
-                    let padded = style.text(branch.name.rawValue).padding(toLength: width, withPad: " ", startingAt: 0)
+                    let padded = style.text(branch.name).padding(toLength: width, withPad: " ", startingAt: 0)
                     let marker = branch.current ? "* " + style.branch(padded) : "  " + padded
-                    context.out.line("\(marker) \(style.id(branch.shortID)) \(style.text(TurnSummary.shortened(branch.inputLine)))")
+                    context.out.line("\(marker) \(style.id(branch.shortID)) \(style.text(branch.shortInputLine))")
                 }
             }
         }

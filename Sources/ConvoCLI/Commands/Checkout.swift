@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 
 struct Checkout: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +17,7 @@ struct Checkout: ConvoCommand {
             """)
 
     @Option(name: .customShort("b"), help: "Create this branch at the revision and switch to it.", transform: branchName)
-    var newBranch: BranchName?
+    var newBranch: NewBranchName?
     @Argument(
         help: "A branch or any revision (with -b: where the new branch starts, default HEAD).",
         completion: DynamicCompletion.revision)
@@ -30,32 +29,16 @@ struct Checkout: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace()
-        let result = if let newBranch {
-            try Navigation.checkoutNewBranch(workspace, name: newBranch, at: revision)
-        } else {
-            try Navigation.checkout(workspace, revision!)
-        }
+        let report = try Navigation.checkoutReport(context.workspace(), newBranch: newBranch, revision: revision)
         if json {
-            let head: JSONValue
-            switch result {
-            case .branch(let name, let tip, let created):
-                head = .object([
-                    "head": tip.map { .string($0.hex) } ?? .null, "branch": .string(name.rawValue), "created": .bool(created),
-                    "detached": .bool(false),
-                ])
-            case .detached(let id):
-                head = .object(["head": .string(id.hex), "branch": .null, "created": .bool(false), "detached": .bool(true)])
-            }
-            context.json(head)
+            try context.json(report)
             return
         }
-        switch result {
-        case .branch(let name, _, let created):
+        switch report.position {
+        case .branch(let name, let created):
             context.err.line(created ? "Switched to a new branch '\(name)'" : "Switched to branch '\(name)'")
-        case .detached(let id):
-            let summary = try workspace.repository.read { try $0.summary(id) }
-            context.note("HEAD is now at \(id.abbreviated()) \(VisibleText.line(summary?.shortInputLine ?? ""))")
+        case .detached(let shortID, let input):
+            context.note("HEAD is now at \(shortID) \(VisibleText.line(input))")
             context.err.line("hint: you are in 'detached HEAD' state; 'convo say' continues from here, and 'convo checkout -b <name>' names it")
         }
     }

@@ -32,26 +32,25 @@ struct Config: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace(list || (!unset && value == nil) ? .readOnly : .readWrite)
+        let workspace = try context.workspace(list || (!unset && value == nil) ? .read : .write)
         if list {
-            let entries = try Setup.list(workspace)
+            let list = try Setup.configList(workspace)
             if json {
-                // safe: config.key is the table's primary key, so keys are unique.
-                context.json(.object(Dictionary(uniqueKeysWithValues: entries.map { ($0.key, .string($0.value)) })))
+                try context.json(list)
             } else {
                 let style = context.style
-                for entry in entries { context.out.line("\(style.text(entry.key))=\(style.text(entry.value))") }
+                for entry in list.entries { context.out.line("\(style.text(entry.key))=\(style.text(entry.value))") }
             }
         } else if unset {
             if !(try Setup.unset(workspace, key: key!)) { throw CommandExit(status: .failure) }
         } else if let value {
             try Setup.set(workspace, key: key!, value: value)
-        } else if let current = try Setup.get(workspace, key: key!) {
+        } else if let current = try Setup.configEntry(workspace, key: key!) {
             if json {
-                context.json(.object(["key": .string(key!), "value": .string(current)]))
+                try context.json(current)
             } else {
                 // One value may span lines (instructions): keep them, escape the rest.
-                context.out.line(context.style.block(current))
+                context.out.line(context.style.block(current.value))
             }
         } else {
             // As git: an unset key prints nothing and exits 1.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 
 struct Diff: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -26,9 +25,9 @@ struct Diff: ConvoCommand {
     @Flag(help: "Print one JSON object: from, to, base, removed, added, answer_diff.") var json = false
 
     func run(_ context: CommandContext) async throws {
-        let comparison = try History.compare(context.workspace(.readOnly), revision1, revision2)
+        let comparison = try History.diff(context.workspace(.read), revision1, revision2)
         if json {
-            context.json(DiffRenderer.json(comparison))
+            try context.json(comparison)
         } else if !comparison.isSame {
             context.out.write(DiffRenderer(style: context.style).text(comparison))
         }
@@ -39,7 +38,7 @@ struct Diff: ConvoCommand {
 struct DiffRenderer {
     var style: Style
 
-    func text(_ comparison: Comparison) -> String {
+    func text(_ comparison: DiffResult) -> String {
         let log = LogRenderer(style: style)
         var lines = [String]()
         if let base = comparison.base {
@@ -72,15 +71,10 @@ struct DiffRenderer {
     }
 
     /// `model: grok-4 → grok-3-mini`, one line per parameter, `output tokens: 120 → 98 (-22)`.
-    func header(_ comparison: Comparison) -> [String] {
-        let a = comparison.from.turn, b = comparison.to.turn
-        var lines = [style.text(Self.change("model", Comparison.model(a), Comparison.model(b)))]
-        let parameters = Set(a.request.parameters.keys).union(b.request.parameters.keys).sorted()
-        for key in parameters {
-            lines.append(style.text(Self.change(key, a.request.parameters[key]?.canonicalString, b.request.parameters[key]?.canonicalString)))
-        }
-        lines.append(Self.tokens("input tokens", a.response.usage?.inputTokens, b.response.usage?.inputTokens))
-        lines.append(Self.tokens("output tokens", a.response.usage?.outputTokens, b.response.usage?.outputTokens))
+    func header(_ comparison: DiffResult) -> [String] {
+        var lines = comparison.changes.map { style.text(Self.change($0.name, $0.old, $0.new)) }
+        lines.append(Self.tokens("input tokens", comparison.inputTokens.old, comparison.inputTokens.new))
+        lines.append(Self.tokens("output tokens", comparison.outputTokens.old, comparison.outputTokens.new))
         return lines
     }
 
@@ -93,34 +87,5 @@ struct DiffRenderer {
         if old == new { return "\(name): \(old)" }
         let delta = new - old
         return "\(name): \(old) → \(new) (\(delta > 0 ? "+" : "")\(delta))"
-    }
-
-    /// One object, documented in README.md.
-    static func json(_ comparison: Comparison) -> JSONValue {
-        func side(_ details: TurnDetails, _ short: String) -> JSONValue {
-            let turn = details.turn
-            return .object([
-                "id": .string(details.id.hex), "short_id": .string(short),
-                "model": Comparison.model(turn).map(JSONValue.string) ?? .null,
-                "parameters": .object(turn.request.parameters),
-                "usage": turn.response.usage?.json ?? .null,
-                "output": .string(details.outputText),
-            ])
-        }
-        return .object([
-            "same": .bool(comparison.isSame),
-            "from": side(comparison.from, comparison.fromShortID),
-            "to": side(comparison.to, comparison.toShortID),
-            "base": comparison.base.map(LogRenderer.json) ?? .null,
-            "removed": .array(comparison.removed.map(LogRenderer.json)),
-            "added": .array(comparison.added.map(LogRenderer.json)),
-            "answer_diff": .array(comparison.answerHunks.map { hunk in
-                .object([
-                    "old_start": .int(Int64(hunk.oldStart)), "old_count": .int(Int64(hunk.oldCount)),
-                    "new_start": .int(Int64(hunk.newStart)), "new_count": .int(Int64(hunk.newCount)),
-                    "lines": .array(hunk.lines.map(JSONValue.string)),
-                ])
-            }),
-        ])
     }
 }

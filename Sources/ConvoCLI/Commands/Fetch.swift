@@ -1,6 +1,6 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
+import Foundation
 
 struct FetchCommand: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +25,7 @@ struct FetchCommand: ConvoCommand {
     @Option(
         name: .customShort("b"), help: ArgumentHelp("End on this new branch (checked out).", valueName: "name"),
         transform: branchName)
-    var branch: BranchName?
+    var branch: NewBranchName?
     @Flag(help: "Allow plain http to a host that is not loopback (sends the key in clear text).")
     var allowInsecureHTTP = false
 
@@ -34,30 +34,30 @@ struct FetchCommand: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let result = try await Fetch.run(
+        let result = try await Fetch.report(
             context.workspace(),
-            FetchOptions(responseID: responseID, branch: branch, allowInsecureHTTP: allowInsecureHTTP))
-        context.out.line(result.tip.hex)
-        if result.fetched.isEmpty {
+            FetchOptions(responseID: responseID, newBranch: branch, allowInsecureHTTP: allowInsecureHTTP))
+        context.out.line(result.tip)
+        if result.fetchedCount == 0 {
             context.note("response '\(responseID)' is already turn \(result.shortID); nothing was fetched")
-            if case .branch(let name) = result.placement {
+            if case .branch(let name) = result.position {
                 context.err.line("Switched to a new branch '\(name)' at \(result.shortID)")
             } else {
                 context.err.line("hint: convo show \(result.shortID), or convo checkout \(result.shortID)")
             }
             return
         }
-        switch result.placement {
+        switch result.position {
         case .unchanged:
             break
         case .branch(let name):
-            context.err.line("fetched \(Self.turns(result.fetched.count)); Switched to a new branch '\(name)' at \(result.shortID)")
+            context.err.line("fetched \(Self.turns(result.fetchedCount)); Switched to a new branch '\(name)' at \(result.shortID)")
         case .detached:
-            context.err.line("fetched \(Self.turns(result.fetched.count)); HEAD is now detached at \(result.shortID)")
+            context.err.line("fetched \(Self.turns(result.fetchedCount)); HEAD is now detached at \(result.shortID)")
             context.err.line("hint: to keep it on a branch: convo checkout -b <name>")
         }
         if let parent = result.attachedTo {
-            context.err.line("the fetched turns continue turn \(parent.abbreviated()), which the repository already had")
+            context.err.line("the fetched turns continue turn \(parent), which the repository already had")
         }
         if let missing = result.missingAncestor {
             context.note("the server no longer has the earlier response '\(VisibleText.line(missing))'; the fetched conversation starts after it")

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 
 struct Fsck: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -20,19 +19,13 @@ struct Fsck: ConvoCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run(_ context: CommandContext) async throws {
-        let (report, reindexed) = try Inspection.fsck(context.workspace(rebuildIndex ? .readWrite : .readOnly), rebuildIndex: rebuildIndex) { count in
+        let report = try Inspection.fsckResult(context.workspace(rebuildIndex ? .write : .read), rebuildIndex: rebuildIndex) { count in
             if context.environment.outputIsTerminal { context.err.write("\rchecking objects: \(count)") }
         }
         if json {
-            context.json(.object([
-                "objects": .int(Int64(report.objects)), "turns": .int(Int64(report.turns)), "blobs": .int(Int64(report.blobs)),
-                "refs": .int(Int64(report.refs)), "reindexed": reindexed.map { .int(Int64($0)) } ?? .null,
-                "problems": .array(report.problems.map {
-                    .object(["kind": .string($0.kind), "subject": .string($0.subject), "detail": .string($0.detail)])
-                }),
-            ]))
+            try context.json(report)
         } else {
-            if let reindexed { context.err.line("rebuilt the index of \(reindexed) turns") }
+            if let reindexed = report.reindexed { context.err.line("rebuilt the index of \(reindexed) turns") }
             let style = context.style
             for problem in report.problems { context.out.line(style.text("\(problem.kind) \(problem.subject): \(problem.detail)")) }
             context.err.line("checked \(report.objects) objects (\(report.turns) turns, \(report.blobs) blobs) and \(report.refs) refs: "

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 
 struct Gc: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -43,64 +42,37 @@ struct Gc: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         let showProgress = context.environment.outputIsTerminal && !json
-        let (report, server) = try await Maintenance.gc(
+        let result = try await Maintenance.gcResult(
             context.workspace(), GCOptions(prune: prune, dryRun: dryRun),
             remote: RemoteGCOptions(deleteUnreachable: remote, all: all, check: checkRemote),
             progress: { if showProgress { context.err.write("\r\u{1B}[K\($0)") } })
         if showProgress { context.err.write("\r\u{1B}[K") }
-        for failure in server.failures {
+        for failure in result.failures {
             context.err.line(
-                "error: response '\(failure.key.responseID)' at \(failure.key.origin): \(failure.message)"
+                "error: response '\(failure.responseID)' at \(failure.origin): \(failure.message)"
                     + (remote ? "\nhint: recorded; the next 'convo gc --remote' tries again" : ""))
         }
-        let plan = report.plan
         if json {
-            context.json(.object([
-                "dry_run": .bool(dryRun),
-                "expired_reflog_entries": .int(Int64(plan.expiredReflogEntries.count)),
-                "pruned_turns": .array(plan.turns.map { .string($0.hex) }),
-                "pruned_blobs": .int(Int64(plan.blobs.count)),
-                "kept_for_grace": .int(Int64(plan.keptForGrace)),
-                "repacked": .int(Int64(dryRun ? plan.looseToPack : report.repacked)),
-                "size_before": report.sizeBefore.map(JSONValue.int) ?? .null,
-                "size_after": report.sizeAfter.map(JSONValue.int) ?? .null,
-                "marked_expired": .int(Int64(server.markedExpired.count)),
-                "remote": Self.json(server),
-            ]))
+            try context.json(result)
         } else {
-            render(report, server, context)
+            render(result, context)
         }
-        if !server.failures.isEmpty { throw CommandExit(status: .failure) }
+        if !result.failures.isEmpty { throw CommandExit(status: .failure) }
     }
 
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
-    static func json(_ server: RemoteGCReport) -> JSONValue {
-        let ids = { (keys: [RemoteKey]) in JSONValue.array(keys.map { .string($0.responseID) }) }
-        return .object([
-            "checked": .int(Int64(server.checked.count)),
-            "missing": ids(server.missing),
-            "deleted": ids(server.deleted),
-            "already_gone": ids(server.alreadyGone),
-            "without_origin": .int(Int64(server.withoutOrigin)),
-            "failed": .array(server.failures.map {
-                .object(["response_id": .string($0.key.responseID), "origin": .string($0.key.origin), "error": .string($0.message)])
-            }),
-        ])
-    }
-
-    private func render(_ report: GCReport, _ server: RemoteGCReport, _ context: CommandContext) {
-        let plan = report.plan
+    private func render(_ server: GcResult, _ context: CommandContext) {
         let verb = dryRun ? "would " : ""
-        let id = { (key: RemoteKey) in context.style.text(key.responseID) }
+        let id = { (responseID: String) in context.style.text(responseID) }
         for key in server.markedExpired { context.out.line("\(verb)mark expired \(id(key))") }
         for key in server.missing { context.out.line("missing on the server, marked expired \(id(key))") }
         for key in server.deleted { context.out.line("\(verb)delete on the server \(id(key))") }
         for key in server.alreadyGone { context.out.line("already gone from the server \(id(key))") }
-        for turn in plan.turns { context.out.line("\(verb)prune turn \(turn.hex)") }
+        for turn in server.prunedTurns { context.out.line("\(verb)prune turn \(turn)") }
         var remoteParts = ["\(verb)mark \(Self.count(server.markedExpired.count, "response")) expired"]
         if checkRemote {
-            let tips = Self.count(server.checked.count, "tip")
+            let tips = Self.count(server.checked, "tip")
             remoteParts.append(dryRun ? "would ask the server about \(tips)" : "asked the server about \(tips) (\(server.missing.count) missing)")
         }
         if remote {
@@ -112,13 +84,13 @@ struct Gc: ConvoCommand {
         if !server.failures.isEmpty { remoteParts.append("\(Self.count(server.failures.count, "request")) failed") }
         context.err.line((dryRun ? "dry run: " : "") + remoteParts.joined(separator: ", "))
         context.err.line(
-            "\(verb)expire \(plan.expiredReflogEntries.count) reflog entries, "
-                + "\(verb)prune \(plan.turns.count) turns and \(plan.blobs.count) texts; "
-                + "\(plan.keptForGrace) unreachable objects are kept for the grace period")
-        if let before = report.sizeBefore, let after = report.sizeAfter {
-            context.err.line("repacked \(report.repacked) objects; database \(before / 1024) KiB → \(after / 1024) KiB")
+            "\(verb)expire \(server.expiredReflogEntries) reflog entries, "
+                + "\(verb)prune \(server.prunedTurns.count) turns and \(server.prunedBlobs) texts; "
+                + "\(server.keptForGrace) unreachable objects are kept for the grace period")
+        if let (before, after) = server.sizes {
+            context.err.line("repacked \(server.repacked) objects; database \(before / 1024) KiB → \(after / 1024) KiB")
         }
-        let times = report.transactions.sorted()
+        let times = server.transactions.sorted()
         if let longest = times.last {
             let milliseconds = { (time: Duration) in
                 Int((Double(time.components.seconds) * 1_000 + Double(time.components.attoseconds) / 1e15).rounded(.up))

@@ -26,10 +26,7 @@ struct Init: ConvoCommand {
             context.environment,
             options: InitOptions(model: model, provider: provider, baseURL: baseURL, instructions: instructions))
         if json {
-            context.json(.object([
-                "path": .string(result.path), "created": .bool(result.created),
-                "settings": .object(result.settings.mapValues { .string($0) }),
-            ]))
+            try context.json(result)
         } else if result.created {
             context.out.line("Initialized empty convo repository in \(result.path)")
         } else {

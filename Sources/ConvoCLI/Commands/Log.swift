@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConvoKit
+import Foundation
 
 struct Log: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -59,17 +60,17 @@ struct Log: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let entries = try History.log(
-            context.workspace(.readOnly), options: LogOptions(revision: revision, limit: limit, all: all, reverse: reverse))
+        let entries = try History.logItems(
+            context.workspace(.read), options: LogOptions(revision: revision, limit: limit, all: all, reverse: reverse))
         if json {
-            for entry in entries { context.json(LogRenderer.json(entry)) }
+            for entry in entries { try context.json(entry) }
             return
         }
         let style = context.style(colors.color)
         let renderer = LogRenderer(style: style, remote: remote)
         let now = Int64(context.environment.now().timeIntervalSince1970)
         let layout = try layout()
-        func render(_ entry: LogEntry) -> String {
+        func render(_ entry: LogItem) -> String {
             switch layout {
             case .medium: renderer.medium(entry)
             case .template(let format): format.render(entry, style: style, now: now) + "\n"
@@ -77,12 +78,12 @@ struct Log: ConvoCommand {
         }
         var text = ""
         if graph {
-            let shown = Set(entries.map(\.summary.id))
-            for row in GraphLayout.rows(entries.map(\.summary)) {
+            let shown = Set(entries.map(\.id))
+            for row in GraphLayout.rows(entries) {
                 switch row {
                 case .turn(let prefix, let index):
                     // Lines after the first of a multi-line entry continue the columns (this one only if it goes on).
-                    let goesOn = entries[index].summary.parent.map(shown.contains) ?? false
+                    let goesOn = entries[index].parent.map(shown.contains) ?? false
                     let continuation = style.graph(prefix.replacingOccurrences(of: "*", with: goesOn ? "|" : " "))
                     let lines = render(entries[index]).dropLast().split(separator: "\n", omittingEmptySubsequences: false)
                     text += style.graph(prefix) + lines.joined(separator: "\n" + continuation) + "\n"

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 
 struct Reflog: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -21,15 +20,11 @@ struct Reflog: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         let style = context.style(colors.color)
-        for (entry, shortID, name) in try History.reflog(context.workspace(.readOnly), ref: ref) {
+        for entry in try History.reflogItems(context.workspace(.read), ref: ref) {
             if json {
-                context.json(.object([
-                    "selector": .string(name), "old": entry.old.map { .string($0.hex) } ?? .null,
-                    "new": entry.new.map { .string($0.hex) } ?? .null, "at": .string(Timestamps.format(entry.at)),
-                    "message": .string(entry.message),
-                ]))
+                try context.json(entry)
             } else {
-                context.out.line("\(style.id(shortID)) \(style.text(name)): \(style.text(entry.message))")
+                context.out.line("\(style.id(entry.shortID)) \(style.text(entry.selector)): \(style.text(entry.message))")
             }
         }
     }

@@ -19,14 +19,12 @@ struct RevParse: ConvoCommand {
     @Flag(help: "One JSON object per revision: {\"revision\", \"id\"}.") var json = false
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace(.readOnly)
-        // Resolve all first, so a bad revision prints nothing on stdout.
-        let ids = try revisions.map { try History.revParse(workspace, $0) }
-        for (revision, id) in zip(revisions, ids) {
+        // Every revision is resolved before any is printed, so a bad one prints nothing on stdout.
+        for item in try History.revParse(context.workspace(.read), revisions) {
             if json {
-                context.json(.object(["revision": .string(revision), "id": .string(id.hex)]))
+                try context.json(item)
             } else {
-                context.out.line(id.hex)
+                context.out.line(item.id)
             }
         }
     }

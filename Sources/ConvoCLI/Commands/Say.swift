@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 import Foundation
 
 struct SayCommand: ConvoCommand {
@@ -54,7 +53,7 @@ struct SayCommand: ConvoCommand {
         name: .customShort("b"),
         help: ArgumentHelp("Start this branch (at HEAD, or where --regenerate/--at start) and put the turn on it.", valueName: "name"),
         transform: branchName)
-    var branch: BranchName?
+    var branch: NewBranchName?
     @Flag(help: "Send the whole local history instead of previous_response_id.") var replay = false
     @Flag(help: "Ask HEAD's question again from HEAD's parent, on a new branch (takes no message).") var regenerate = false
     @Option(
@@ -77,19 +76,19 @@ struct SayCommand: ConvoCommand {
         let options = SayOptions(
             message: regenerate ? "" : try MessageSource.read(workspace, arguments: message), model: model, instructions: instructions,
             temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
-            stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, branch: branch,
+            stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, newBranch: branch,
             allowInsecureHTTP: allowInsecureHTTP, start: start)
         let echo = options.stream && !json
         // The answer is the model's text: on a terminal its control characters are shown, not obeyed.
         let style = context.style
         let visible = style.escapes ? VisibleStream() : nil
         let result = try await context.environment.interruptible {
-            try await Say.run(
+            try await Say.report(
                 workspace, options, onText: { if echo { context.out.write(visible?.next($0) ?? $0) } },
                 notice: { context.note("convo: \($0)") })
         }
         if json {
-            context.json(SayRendering.json(result))
+            try context.json(result)
         } else {
             if echo { context.out.write(visible?.finish() ?? "") } else { context.out.write(style.block(result.outputText)) }
             if !result.outputText.hasSuffix("\n") { context.out.write("\n") }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 
 struct Search: ConvoCommand {
     static let configuration = CommandConfiguration(
@@ -42,11 +41,12 @@ struct Search: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let (entries, results) = try ConvoKit.Search.run(
-            context.workspace(.readOnly),
+        let results = try ConvoKit.Search.result(
+            context.workspace(.read),
             SearchOptions(query: query, revision: revision, all: all, limit: limit ?? SearchOptions.defaultLimit))
+        let entries = results.items
         if json {
-            for entry in entries { context.json(Self.json(entry)) }
+            for entry in entries { try context.json(entry) }
         } else {
             let style = context.style
             context.out.write(entries.map { Self.line($0, style: style) + "\n" }.joined())
@@ -56,7 +56,7 @@ struct Search: ConvoCommand {
     }
 
     /// What stderr says when not every match is shown, or nil when every one is.
-    static func note(shown: Int, _ results: SearchResults) -> String? {
+    static func note(shown: Int, _ results: SearchResult) -> String? {
         if results.totalIsExact {
             guard results.total > shown else { return nil }
             return "showing the \(shown) newest of \(results.total) matching turns; -n \(results.total) shows them all"
@@ -66,24 +66,11 @@ struct Search: ConvoCommand {
     }
 
     /// `a81d0b4 2026-11-20 user: Hello, my name is Alice. Remember…`
-    static func line(_ entry: SearchEntry, style: Style) -> String {
-        let hit = entry.hit
-        let label = hit.side == .input ? "user:" : "assistant:"
-        let snippet = hit.snippet.fragments.map { $0.highlighted ? style.match(style.text($0.text)) : style.text($0.text) }.joined()
-        return style.id(entry.shortID) + " " + String(Timestamps.format(hit.summary.createdAt).prefix(10)) + " "
+    static func line(_ entry: SearchItem, style: Style) -> String {
+        let label = entry.inInput ? "user:" : "assistant:"
+        let snippet = entry.fragments.map { $0.highlighted ? style.match(style.text($0.text)) : style.text($0.text) }.joined()
+        return style.id(entry.shortID) + " " + String(Timestamps.format(entry.createdAt).prefix(10)) + " "
             + style.dim(label) + " " + snippet
-    }
-
-    /// One JSON object for `search --json`: stable keys, documented in README.md.
-    static func json(_ entry: SearchEntry) -> JSONValue {
-        let summary = entry.hit.summary
-        return .object([
-            "id": .string(summary.id.hex), "short_id": .string(entry.shortID),
-            "created_at": .string(Timestamps.format(summary.createdAt)),
-            "response_id": summary.responseID.map(JSONValue.string) ?? .null, "model": summary.model.map(JSONValue.string) ?? .null,
-            "matched": .array(entry.hit.matched.map { .string($0.rawValue) }), "side": .string(entry.hit.side.rawValue),
-            "snippet": .string(entry.hit.snippet.text),
-        ])
     }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 import Foundation
 
 struct Status: ConvoCommand {
@@ -18,21 +17,21 @@ struct Status: ConvoCommand {
     @OptionGroup var colors: ColorOptions
 
     func run(_ context: CommandContext) async throws {
-        let status = try Inspection.status(context.workspace(.readOnly))
-        let now = Int64(context.environment.now().timeIntervalSince1970)
+        let status = try Inspection.statusResult(context.workspace(.read))
+        let now = status.now
         if json {
-            context.json(Self.json(status, now: now))
+            try context.json(status)
             return
         }
         let style = context.style(colors.color)
         var lines = [String]()
-        switch status.head {
-        case .branch(let name, nil): lines.append("On branch \(style.branch(style.text(name.rawValue))) (no turns yet)")
-        case .branch(let name, _): lines.append("On branch \(style.branch(style.text(name.rawValue)))")
-        case .detached(let id): lines.append(style.paint("HEAD detached at \(id.abbreviated())", "31"))
+        switch status.position {
+        case .branch(let name, empty: true): lines.append("On branch \(style.branch(style.text(name))) (no turns yet)")
+        case .branch(let name, empty: false): lines.append("On branch \(style.branch(style.text(name)))")
+        case .detached(let id): lines.append(style.paint("HEAD detached at \(id)", "31"))
         }
         if let tip = status.tip {
-            lines.append("HEAD:     \(style.id(tip.id.abbreviated())) \(style.text(tip.shortInputLine))")
+            lines.append("HEAD:     \(style.id(tip.shortID)) \(style.text(tip.input))")
             lines.append("Turns:    \(status.depth) in this conversation")
         }
         // Provider, base URL and model come from settings a hand-edited database may hold anything in.
@@ -43,7 +42,7 @@ struct Status: ConvoCommand {
         context.out.write(lines.joined(separator: "\n") + "\n")
     }
 
-    static func describe(_ status: StatusReport, now: Int64) -> String {
+    static func describe(_ status: StatusResult, now: Int64) -> String {
         let state: String = switch status.remote {
         case .expired(_, nil): "expired"
         case .expired(_, let reason?): "expired (\(reason))"
@@ -64,35 +63,5 @@ struct Status: ConvoCommand {
         case .chain?: "only the new message (previous_response_id = HEAD's response)"
         case .replay(let reason)?: "replays \(depth) turn\(depth == 1 ? "" : "s") and the new message (\(reason))"
         }
-    }
-
-    static func nextSay(_ route: SayRoute?) -> JSONValue {
-        switch route {
-        case nil: .null
-        case .fresh?: .object(["send": .string("message")])
-        case .chain(let id)?: .object(["send": .string("message"), "previous_response_id": .string(id)])
-        case .replay(let reason)?: .object(["send": .string("replay"), "reason": .string(reason.description)])
-        }
-    }
-
-    static func json(_ status: StatusReport, now: Int64) -> JSONValue {
-        var remote = status.remote.json.objectValue ?? [:]
-        if let replay = status.replay {
-            remote["replay_turns"] = .int(Int64(replay.turns))
-            remote["replay_tokens"] = .int(replay.tokens)
-            remote["replay_tokens_from"] = .string(replay.source)
-        }
-        return .object([
-            "branch": status.head.branch.map { .string($0.rawValue) } ?? .null,
-            "detached": .bool(status.head.branch == nil),
-            "head": status.head.tip.map { .string($0.hex) } ?? .null,
-            "turns": .int(Int64(status.depth)),
-            "provider": .string(status.provider),
-            "base_url": status.baseURL.map(JSONValue.string) ?? .null,
-            "model": status.model.map(JSONValue.string) ?? .null,
-            "response_id": status.tip?.responseID.map(JSONValue.string) ?? .null,
-            "remote": .object(remote),
-            "next_say": nextSay(status.nextSay),
-        ])
     }
 }

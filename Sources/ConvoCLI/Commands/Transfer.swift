@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConvoKit
-import ConvoStore
 import Foundation
 
 struct Import: ConvoCommand {
@@ -51,12 +50,9 @@ struct Import: ConvoCommand {
                 throw ConvoError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
             }
         }
-        let result = try Transcript.importLines(workspace, data: data, source: file == "-" ? "stdin" : file)
+        let result = try Transcript.importReport(workspace, data: data, source: file == "-" ? "stdin" : file)
         if json {
-            context.json(.object([
-                "lines": .int(Int64(result.lines)), "new_turns": .int(Int64(result.newTurns)),
-                "branches": .object(result.branches.mapValues { .string($0) }),
-            ]))
+            try context.json(result)
         } else {
             context.err.line("imported \(result.lines) lines: \(result.newTurns) new turns")
             let moved = result.branches.sorted(by: { $0.key < $1.key })
@@ -69,24 +65,18 @@ struct Import: ConvoCommand {
 
     private func importLLM(_ context: CommandContext, _ workspace: Workspace) throws {
         let path = file ?? LLMImport.defaultPath(context.environment.variables)
-        let result = try LLMImport.run(workspace, url: context.environment.path(path), displayPath: path)
+        let result = try LLMImport.report(workspace, url: context.environment.path(path), displayPath: path)
         if json {
-            var branches = [String: JSONValue](), unchanged = [JSONValue]()
-            for branch in result.branches {
-                if branch.change == .unchanged { unchanged.append(.string(branch.name)) } else { branches[branch.name] = .string(branch.tip.hex) }
-            }
-            context.json(.object([
-                "conversations": .int(Int64(result.conversations)), "turns": .int(Int64(result.turns)),
-                "new_turns": .int(Int64(result.newTurns)), "branches": .object(branches), "unchanged": .array(unchanged),
-            ]))
+            try context.json(result)
         } else {
             let plural = result.conversations == 1 ? "" : "s"
             context.err.line(
                 "imported \(result.conversations) llm conversation\(plural) from \(path): \(result.turns) turns, \(result.newTurns) new")
-            for branch in result.branches.prefix(20) {
-                context.note("  \(branch.name) -> \(branch.tip.abbreviated()) (\(branch.change.rawValue))")
+            let branches = result.branches
+            for branch in branches.prefix(20) {
+                context.note("  \(branch.name) -> \(branch.shortTip) (\(branch.change))")
             }
-            if result.branches.count > 20 { context.err.line("  … and \(result.branches.count - 20) more branches ('convo branch' lists them)") }
+            if branches.count > 20 { context.err.line("  … and \(branches.count - 20) more branches ('convo branch' lists them)") }
         }
     }
 }
@@ -117,7 +107,7 @@ struct Export: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         var buffer = ""
-        try Transcript.export(context.workspace(.readOnly), revision: revision, all: all, format: ExportFormat(rawValue: format)!) { text in
+        try Transcript.export(context.workspace(.read), revision: revision, all: all, format: ExportFormat(rawValue: format)!) { text in
             buffer += text
             if buffer.utf8.count > 1 << 16 {
                 context.out.write(buffer)

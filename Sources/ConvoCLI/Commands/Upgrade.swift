@@ -20,7 +20,7 @@ struct Upgrade: ConvoCommand {
     func run(_ context: CommandContext) async throws {
         let result = try Setup.upgrade(context.environment)
         if json {
-            context.json(.object(["path": .string(result.path), "from": .int(Int64(result.from)), "to": .int(Int64(result.to))]))
+            try context.json(result)
         } else if result.from == result.to {
             context.err.line("\(result.path) is already at format \(result.to)")
         } else {

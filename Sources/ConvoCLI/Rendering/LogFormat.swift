@@ -1,5 +1,4 @@
 import ConvoKit
-import ConvoStore
 import Foundation
 
 /// A `log --format` template, parsed once: literal text, placeholders and colour changes.
@@ -157,7 +156,7 @@ struct LogFormat: Equatable, Sendable {
 
     /// Renders one entry; colours only when `style` is enabled, and the turn's texts escaped when it escapes
     /// (the template's own literal text is the user's and stays as written). `now` is for relative dates.
-    func render(_ entry: LogEntry, style: Style, now: Int64) -> String {
+    func render(_ entry: LogItem, style: Style, now: Int64) -> String {
         var text = ""
         for piece in pieces {
             switch piece {
@@ -169,13 +168,13 @@ struct LogFormat: Equatable, Sendable {
         return text
     }
 
-    private func value(_ field: Field, _ entry: LogEntry, style: Style, now: Int64) -> String {
-        let summary = entry.summary
+    private func value(_ field: Field, _ entry: LogItem, style: Style, now: Int64) -> String {
+        let summary = entry
         switch field {
-        case .fullID: return summary.id.hex
+        case .fullID: return summary.id
         case .shortID: return entry.shortID
-        case .parentID: return summary.parent?.hex ?? ""
-        case .shortParentID: return summary.parent?.abbreviated() ?? ""
+        case .parentID: return summary.parent ?? ""
+        case .shortParentID: return summary.shortParent ?? ""
         case .responseID: return style.text(summary.responseID ?? "")
         case .subject: return style.text(summary.shortInputLine)
         case .answer: return style.text(summary.shortOutputLine)

@@ -1,5 +1,5 @@
 import ConvoKit
-import ConvoStore
+import Foundation
 
 /// Renders history entries as text or JSON.
 struct LogRenderer {
@@ -8,14 +8,14 @@ struct LogRenderer {
     var remote = false
 
     /// `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
-    func oneline(_ entry: LogEntry) -> String {
+    func oneline(_ entry: LogItem) -> String {
         LogFormat.oneline.render(entry, style: style, now: 0)
     }
 
     /// git's default "medium" format.
-    func medium(_ entry: LogEntry) -> String {
-        let summary = entry.summary
-        var lines = [style.id("turn \(summary.id.hex)") + decoration(entry.refs)]
+    func medium(_ entry: LogItem) -> String {
+        let summary = entry
+        var lines = [style.id("turn \(summary.id)") + decoration(entry.refs)]
         lines.append("Date:     \(Timestamps.format(summary.createdAt))")
         if let model = summary.model { lines.append("Model:    \(style.text(model))") }
         if let response = summary.responseID { lines.append("Response: \(style.text(response))" + (summary.stored ? "" : " (not stored)")) }
@@ -37,23 +37,5 @@ struct LogRenderer {
             ref.hasPrefix("HEAD") ? style.head(style.text(ref)) : style.branch(style.text(ref))
         }
         return style.id(" (") + painted.joined(separator: style.id(", ")) + style.id(")")
-    }
-
-    /// One JSON object for `log --json`: stable keys, documented in README.md.
-    static func json(_ entry: LogEntry) -> JSONValue {
-        let summary = entry.summary
-        var object: [String: JSONValue] = [
-            "id": .string(summary.id.hex), "short_id": .string(entry.shortID),
-            "parent": summary.parent.map { .string($0.hex) } ?? .null,
-            "created_at": .string(Timestamps.format(summary.createdAt)), "status": .string(summary.status),
-            "input": .string(summary.inputLine), "output": .string(summary.outputLine),
-            "refs": .array(entry.refs.map(JSONValue.string)), "stored": .bool(summary.stored), "replay": .bool(summary.replay),
-        ]
-        object["model"] = summary.model.map(JSONValue.string) ?? .null
-        object["response_id"] = summary.responseID.map(JSONValue.string) ?? .null
-        object["input_tokens"] = summary.inputTokens.map(JSONValue.int) ?? .null
-        object["output_tokens"] = summary.outputTokens.map(JSONValue.int) ?? .null
-        object["remote"] = entry.remote.json
-        return .object(object)
     }
 }

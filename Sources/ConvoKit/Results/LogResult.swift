@@ -1,0 +1,80 @@
+import ConvoStore
+
+/// One turn of `log` (and of `diff`'s lists): what the text layouts show and `log --json` prints.
+public struct LogItem: Sendable, Encodable {
+    let entry: LogEntry
+    private var summary: TurnSummary { entry.summary }
+
+    /// Wraps an entry of the history.
+    public init(_ entry: LogEntry) { self.entry = entry }
+
+    /// The full id.
+    public var id: String { summary.id.hex }
+    /// The shortest unique abbreviation (at least 7 digits).
+    public var shortID: String { entry.shortID }
+    /// The parent's full id.
+    public var parent: String? { summary.parent?.hex }
+    /// The parent's abbreviated id.
+    public var shortParent: String? { summary.parent?.abbreviated() }
+    /// Unix seconds.
+    public var createdAt: Int64 { summary.createdAt }
+    /// The model that answered.
+    public var model: String? { summary.model }
+    /// The server's response id.
+    public var responseID: String? { summary.responseID }
+    /// The response status.
+    public var status: String { summary.status }
+    /// Whether the server was asked to store it.
+    public var stored: Bool { summary.stored }
+    /// Whether it was sent as a replay.
+    public var replay: Bool { summary.replay }
+    /// Input tokens billed.
+    public var inputTokens: Int64? { summary.inputTokens }
+    /// Output tokens billed.
+    public var outputTokens: Int64? { summary.outputTokens }
+    /// The first line of the newest user message, shortened for a person.
+    public var shortInputLine: String { summary.shortInputLine }
+    /// The first line of the answer, shortened for a person.
+    public var shortOutputLine: String { summary.shortOutputLine }
+    /// Decorations, git style: `HEAD -> main`, `HEAD`, `travel`.
+    public var refs: [String] { entry.refs }
+    /// What the server holds of the turn's response.
+    public var remote: RemoteState { entry.remote }
+
+    /// `log --json`'s object: stable keys, documented in README.md.
+    public func encode(to encoder: Encoder) throws {
+        var json = JSONFields(encoder)
+        try json.set("id", id)
+        try json.set("short_id", shortID)
+        try json.set("parent", parent)
+        try json.set("created_at", Timestamps.format(createdAt))
+        try json.set("status", status)
+        try json.set("input", summary.inputLine)
+        try json.set("output", summary.outputLine)
+        try json.set("refs", refs)
+        try json.set("stored", stored)
+        try json.set("replay", replay)
+        try json.set("model", model)
+        try json.set("response_id", responseID)
+        try json.set("input_tokens", inputTokens)
+        try json.set("output_tokens", outputTokens)
+        try json.set("remote", remote)
+    }
+}
+
+extension History {
+    /// `convo log`: turns, newest first (see ``log(_:options:)``).
+    public static func logItems(_ workspace: Workspace, options: LogOptions) throws -> [LogItem] {
+        try log(workspace, options: options).map(LogItem.init)
+    }
+}
+
+extension GraphLayout {
+    /// The graph of `items`, in their order (children before parents).
+    public static func rows(_ items: [LogItem]) -> [GraphRow] { rows(items.map(\.entry.summary)) }
+}
+
+extension RemoteState: Encodable {
+    /// `{"state", "expires_at"?, "at"?, "reason"?, "status"?}` (``json``).
+    public func encode(to encoder: Encoder) throws { try json.encode(to: encoder) }
+}

@@ -1,0 +1,101 @@
+import ConvoStore
+
+/// `convo show`: one turn in full, as the text layout shows it and `show --json` prints it.
+public struct ShowResult: Sendable, Encodable {
+    let details: TurnDetails
+    private var turn: Turn { details.turn }
+
+    /// The full id.
+    public var id: String { details.id.hex }
+    /// The abbreviated id.
+    public var shortID: String { details.id.abbreviated() }
+    /// The parent's full id.
+    public var parent: String? { turn.parent?.hex }
+    /// Unix seconds.
+    public var createdAt: Int64 { turn.createdAt }
+    /// Decorations: `HEAD -> main`, `travel`.
+    public var refs: [String] { details.refs }
+    /// The model asked for.
+    public var model: String? { turn.request.model }
+    /// The model that answered.
+    public var responseModel: String? { turn.response.model }
+    /// The server's response id.
+    public var responseID: String? { turn.response.id }
+    /// Whether the server was asked to store it.
+    public var stored: Bool { turn.stored }
+    /// The API base URL the response id belongs to.
+    public var origin: String? { turn.origin }
+    /// What the server holds of the response.
+    public var remote: RemoteState { details.remote }
+    /// The response status.
+    public var status: String { turn.response.status }
+    /// The error message of a failed response.
+    public var error: String? { turn.response.error }
+    /// Token counts.
+    public var usage: TokenCounts? { turn.response.usage.map(TokenCounts.init) }
+    /// Sent as a replay.
+    public var replay: Bool { turn.replay }
+    /// Brought in by `convo fetch`.
+    public var fetched: Bool { turn.fetched }
+    /// The request's parameters as `key=value` with the value's JSON, sorted by key.
+    public var parameters: [String] { turn.request.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.canonicalString)" } }
+    /// The instructions sent.
+    public var instructions: String? { details.instructions }
+    /// The newest user message's text.
+    public var userText: String? { details.input.newestUserMessage?.text }
+    /// How many input messages were sent besides the newest one.
+    public var earlierMessages: Int { details.input.count - 1 }
+    /// The answer.
+    public var outputText: String { details.outputText }
+    /// The server's own JSON response as recorded, nil for imported turns.
+    public var raw: String? { details.raw }
+
+    /// `show --json`'s object: stable keys, documented in README.md.
+    public func encode(to encoder: Encoder) throws {
+        var json = JSONFields(encoder)
+        try json.set("id", id)
+        try json.set("parent", parent)
+        try json.set("created_at", Timestamps.format(createdAt))
+        try json.set("status", status)
+        try json.set("stored", stored)
+        try json.set("replay", replay)
+        try json.set("fetched", fetched)
+        try json.set("refs", refs)
+        try json.set("input", details.input.map(\.json))
+        try json.set("output", outputText)
+        try json.set("output_items", details.output.map(\.json))
+        try json.set("parameters", turn.request.parameters)
+        try json.set("model", model)
+        try json.set("response_model", responseModel)
+        try json.set("response_id", responseID)
+        try json.set("previous_response_id", turn.request.previousResponseID)
+        try json.set("origin", origin)
+        try json.set("instructions", instructions)
+        try json.set("error", error)
+        try json.set("usage", turn.response.usage?.json)
+        try json.set("remote", remote)
+    }
+}
+
+/// Token counts of a response, as text output shows them.
+public struct TokenCounts: Sendable, Equatable {
+    /// Input tokens billed.
+    public var input: Int64
+    /// Of which served from the prompt cache.
+    public var cached: Int64?
+    /// Output tokens.
+    public var output: Int64
+
+    init(_ usage: Usage) {
+        input = usage.inputTokens
+        cached = usage.cachedTokens
+        output = usage.outputTokens
+    }
+}
+
+extension Inspection {
+    /// `convo show`: the turn a revision names (see ``show(_:_:)``).
+    public static func showResult(_ workspace: Workspace, _ revision: String) throws -> ShowResult {
+        ShowResult(details: try show(workspace, revision))
+    }
+}
