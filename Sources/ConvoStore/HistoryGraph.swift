@@ -11,21 +11,14 @@ public struct CompactID: Hashable, Comparable, Sendable {
 
     init?(_ bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var index = bytes.startIndex
-        func word() -> UInt64 {
-            var value: UInt64 = 0
-            for _ in 0..<8 {
-                value = value << 8 | UInt64(bytes[index])
-                index = bytes.index(after: index)
-            }
-            return value
-        }
-        words.0 = word()
-        words.1 = word()
-        words.2 = word()
-        words.3 = word()
-        self.words = words
+        // Whole words from contiguous memory: indexing Data byte by byte cost half of `log --all -n 20`.
+        words = bytes.withContiguousStorageIfAvailable({ Self.words($0) }) ?? Array(bytes).withUnsafeBufferPointer({ Self.words($0) })
+    }
+
+    private static func words(_ buffer: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64) {
+        let raw = UnsafeRawBufferPointer(buffer)
+        func word(_ index: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+        return (word(0), word(1), word(2), word(3))
     }
 
     /// The id as an ``ObjectID``.
@@ -71,8 +64,8 @@ public struct HistoryGraph: Sendable {
         var parentIDs = [CompactID?]()
         let cursor = try Row.fetchCursor(reader.db, sql: "SELECT id, parent, created_at FROM turn_index")
         while let row = try cursor.next() {
-            guard let id = try row.withUnsafeData(atIndex: 0, { $0.flatMap { CompactID($0) } }) else { throw Self.damaged("id") }
-            let parent = try row.withUnsafeData(atIndex: 1) { $0.flatMap { CompactID($0) } }
+            guard let id = try row.withUnsafeData(atIndex: 0, { $0.flatMap { data in data.withUnsafeBytes { CompactID($0) } } }) else { throw Self.damaged("id") }
+            let parent = try row.withUnsafeData(atIndex: 1) { $0.flatMap { data in data.withUnsafeBytes { CompactID($0) } } }
             guard let time = Int64.fromDatabaseValue(row[2] as DatabaseValue) else { throw Self.damaged("created_at") }
             positions[id] = Int32(ids.count)
             ids.append(id)
