@@ -24,13 +24,16 @@ public struct LogOptions: Sendable {
     public var all: Bool
     /// Oldest first.
     public var reverse: Bool
+    /// Whether entries carry their server state (`--remote`, `--json`, `%R`); reading it costs a lookup per turn.
+    public var remote: Bool
 
     /// Creates log options.
-    public init(revision: String? = nil, limit: Int? = nil, all: Bool = false, reverse: Bool = false) {
+    public init(revision: String? = nil, limit: Int? = nil, all: Bool = false, reverse: Bool = false, remote: Bool = true) {
         self.revision = revision
         self.limit = limit
         self.all = all
         self.reverse = reverse
+        self.remote = remote
     }
 }
 
@@ -38,26 +41,46 @@ public struct LogOptions: Sendable {
 public enum History {
     /// Lists turns, newest first (children always before their parents), from the index only.
     public static func log(_ workspace: Workspace, options: LogOptions) throws -> [LogEntry] {
+        var entries = [LogEntry]()
+        try log(workspace, options: options) { try $0.forEach { entries.append($0) } }
+        return entries
+    }
+
+    /// ``log(_:options:)`` streamed: whatever can fail on the user's input (the revision) and the order are
+    /// settled first, then `body` gets a ``LogStream`` that reads each entry as it is asked for, inside the
+    /// same read transaction, so that a caller can print the first lines before the rest are read. With
+    /// `--all` the order comes from the compact graph (ids, parents, times), and only the listed turns'
+    /// index rows are read (issue 11).
+    public static func log(_ workspace: Workspace, options: LogOptions, _ body: (LogStream) throws -> Void) throws {
         try workspace.repository.read { reader in
-            var summaries: [TurnSummary]
+            let limit = options.limit ?? .max
+            var listed: [ObjectID]
+            var summaries: [ObjectID: TurnSummary] = [:]
             if options.all {
                 var tips = try reader.branches().map(\.tip)
                 if let head = try reader.head().tip { tips.append(head) }
                 if let revision = options.revision { tips.append(try reader.resolve(revision)) }
-                let reachable = try reader.reachableTurns(from: Set(tips))
-                summaries = TopologicalOrder.newestFirst(try reader.allSummaries().filter { reachable.contains($0.id) })
-                if let limit = options.limit { summaries = Array(summaries.prefix(limit)) }
+                listed = TopologicalOrder.newestFirst(try HistoryGraph(reader), from: tips, limit: limit)
             } else {
-                let start = try reader.resolve(options.revision ?? "HEAD")
-                summaries = try reader.ancestry(of: start, limit: options.limit ?? .max)
+                let chain = try reader.ancestry(of: try reader.resolve(options.revision ?? "HEAD"), limit: limit)
+                listed = chain.map(\.id)
+                for summary in chain { summaries[summary.id] = summary }
             }
-            if options.reverse { summaries.reverse() }
-            let short = try reader.abbreviations(of: summaries.map(\.id))
-            let decorations = try Decorations(reader, for: summaries.map(\.id))
-            let remote = try RemoteStates(reader, for: summaries, now: Int64(workspace.environment.now().timeIntervalSince1970))
-            return summaries.map {
-                LogEntry(summary: $0, shortID: short[$0.id] ?? $0.id.abbreviated(), refs: decorations[$0.id], remote: remote[$0])
+            if options.reverse { listed.reverse() }
+            var remote: RemoteStates?
+            if options.remote {
+                let now = Int64(workspace.environment.now().timeIntervalSince1970)
+                if listed.count > 500 {
+                    remote = try RemoteStates(reader, for: [], now: now, everyRecord: true)
+                } else {
+                    for id in listed where summaries[id] == nil { summaries[id] = try reader.summary(id) }
+                    remote = try RemoteStates(reader, for: Array(summaries.values), now: now)
+                }
             }
+            try body(
+                LogStream(
+                    reader: reader, listed: listed, summaries: summaries, short: try Abbreviations(reader, for: listed),
+                    decorations: try Decorations(reader, for: listed), remote: remote))
         }
     }
 
@@ -84,6 +107,47 @@ public enum History {
                 (entry, entry.new.flatMap { short[$0] } ?? "0000000", "\(name)@{\(index)}")
             }
         }
+    }
+}
+
+/// The entries of one `log`, in order, each read when it is reached; valid only inside ``History/log(_:options:_:)``.
+public struct LogStream {
+    fileprivate let reader: StoreReader
+    fileprivate let listed: [ObjectID]
+    fileprivate let summaries: [ObjectID: TurnSummary]
+    fileprivate let short: Abbreviations
+    fileprivate let decorations: Decorations
+    fileprivate let remote: RemoteStates?
+
+    /// How many entries the log lists.
+    public var count: Int { listed.count }
+
+    /// Reads the entries in order and hands each to `body`.
+    public func forEach(_ body: (LogEntry) throws -> Void) throws {
+        for id in listed {
+            guard let summary = try summaries[id] ?? reader.summary(id) else {
+                throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")
+            }
+            var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
+            if let remote { entry.remote = remote[summary] }
+            try body(entry)
+        }
+    }
+}
+
+/// Short ids for a list of turns: looked up one at a time as they are asked for when the list is short (so
+/// the first line needs no scan), from one sorted scan of every object id when it is long.
+struct Abbreviations {
+    private let reader: StoreReader
+    private let scanned: [ObjectID: String]?
+
+    init(_ reader: StoreReader, for ids: [ObjectID]) throws {
+        self.reader = reader
+        scanned = ids.count < 2_000 ? nil : try reader.abbreviations(of: ids)
+    }
+
+    subscript(id: ObjectID) -> String {
+        get throws { try scanned.map { $0[id] ?? id.abbreviated() } ?? reader.abbreviation(of: id) }
     }
 }
 
@@ -136,6 +200,48 @@ public enum TopologicalOrder {
                 pendingChildren[parent]! -= 1  // safe: counted above for every child whose parent is in byID
                 if pendingChildren[parent] == 0 { ready.insert(Ready(summary: parentSummary)) }
             }
+        }
+        return ordered
+    }
+
+    /// A position in a ``HistoryGraph`` whose children have all been placed, ranked as ``Ready`` is.
+    private struct ReadyPosition: Comparable {
+        var createdAt: Int64
+        var id: CompactID
+        var position: Int32
+        static func < (lhs: ReadyPosition, rhs: ReadyPosition) -> Bool { (lhs.createdAt, lhs.id) < (rhs.createdAt, rhs.id) }
+        static func == (lhs: ReadyPosition, rhs: ReadyPosition) -> Bool { lhs.position == rhs.position }
+    }
+
+    /// The turns of `graph` reachable from `tips` (tips the graph lacks are ignored), in the order of
+    /// ``newestFirst(_:)``, at most `limit` of them. Works on positions in flat arrays: no summary is read
+    /// and no id is hashed after the graph is built.
+    public static func newestFirst(_ graph: HistoryGraph, from tips: some Sequence<ObjectID>, limit: Int = .max) -> [ObjectID] {
+        let parents = graph.parents
+        // Children not yet placed, counted over the reachable turns only; -1 marks a turn no tip reaches.
+        var pendingChildren = [Int32](repeating: -1, count: parents.count)
+        for tip in tips {
+            guard var position = graph.positions[CompactID(tip)] else { continue }
+            guard pendingChildren[Int(position)] < 0 else { continue }
+            pendingChildren[Int(position)] = 0
+            while case let parent = parents[Int(position)], parent >= 0 {
+                let seen = pendingChildren[Int(parent)] >= 0
+                pendingChildren[Int(parent)] = max(pendingChildren[Int(parent)], 0) + 1
+                if seen { break }
+                position = parent
+            }
+        }
+        func ready(_ position: Int32) -> ReadyPosition {
+            ReadyPosition(createdAt: graph.createdAt[Int(position)], id: graph.ids[Int(position)], position: position)
+        }
+        var heap = Heap(pendingChildren.indices.lazy.filter { pendingChildren[$0] == 0 }.map { ready(Int32($0)) })
+        var ordered = [ObjectID]()
+        while ordered.count < limit, let next = heap.popMax() {
+            ordered.append(next.id.objectID)
+            let parent = parents[Int(next.position)]
+            guard parent >= 0 else { continue }
+            pendingChildren[Int(parent)] -= 1
+            if pendingChildren[Int(parent)] == 0 { heap.insert(ready(parent)) }
         }
         return ordered
     }

@@ -36,6 +36,11 @@ def size(path):
 def make(workdir, name, turns, length, convo):
     """The corpus, its convo repository and its git repository; returns (convo repo, git repo, raw bytes)."""
     corpus = os.path.join(workdir, f"{name}.jsonl")
+    repo, git = os.path.join(workdir, f"{name}-convo"), os.path.join(workdir, f"{name}-git")
+    if os.path.isdir(git) and os.path.isdir(os.path.join(repo, ".convo")):
+        # BENCH_KEEP=DIR of an earlier run: the same corpora, so that two builds compare on one repository.
+        print(f"{name}: reusing {repo} and {git}", flush=True)
+        return repo, git
     started = time.perf_counter()
     with open(corpus, "wb") as out:
         generated = subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), str(turns), "--length", str(length)],
@@ -69,15 +74,33 @@ def make(workdir, name, turns, length, convo):
     return repo, git
 
 
-def timed(pairs, label):
+def timed(pairs, label, runs=30):
     """Mean ± σ milliseconds of each (name, argv, cwd) with hyperfine, printed on one line."""
     cells = []
     for name, argv, cwd in pairs:
         with tempfile.NamedTemporaryFile(suffix=".json") as report:
-            quiet(["hyperfine", "-N", "--warmup", "3", "--runs", "30", "--export-json", report.name,
+            quiet(["hyperfine", "-N", "--warmup", str(min(3, runs)), "--runs", str(runs), "--export-json", report.name,
                    " ".join(argv)], cwd)
             result = json.load(open(report.name))["results"][0]
         cells.append(f"{name} {result['mean'] * 1000:7.1f} ± {result['stddev'] * 1000:4.1f} ms")
+    print(f"  {label:32s} " + "   ".join(cells), flush=True)
+
+
+def first_line(pairs, label, runs=5):
+    """Best of `runs` milliseconds until each (name, argv, cwd) has written its first line, and until it exits."""
+    cells = []
+    for name, argv, cwd in pairs:
+        firsts, totals = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            process.stdout.readline()
+            firsts.append(time.perf_counter() - started)
+            for _ in iter(lambda: process.stdout.read(1 << 16), b""):
+                pass
+            process.wait()
+            totals.append(time.perf_counter() - started)
+        cells.append(f"{name} first line {min(firsts) * 1000:7.1f} ms of {min(totals) * 1000:7.1f} ms")
     print(f"  {label:32s} " + "   ".join(cells), flush=True)
 
 
@@ -124,7 +147,14 @@ def main():
         if large:
             big, big_git = make(workdir, "large", 100_000, 10, convo)
             timed([("convo", [convo, "log", "--all", "-n", "20"], big), ("git", ["git", "--no-pager", "log", "--all", "-n", "20"], big_git)],
-                  "log --all -n 20, large")
+                  "log --all -n 20, large", runs=10)
+            timed([("convo", [convo, "log", "--all", "--oneline"], big), ("git", ["git", "--no-pager", "log", "--all", "--oneline"], big_git)],
+                  "log --all --oneline, large", runs=5)
+            timed([("convo", [convo, "log", "--graph", "--all", "-n", "50"], big),
+                   ("git", ["git", "--no-pager", "log", "--graph", "--all", "-n", "50", "--oneline"], big_git)],
+                  "log --graph --all -n 50, large", runs=10)
+            first_line([("convo", [convo, "log", "--all", "--oneline"], big), ("git", ["git", "--no-pager", "log", "--all", "--oneline"], big_git)],
+                       "log --all --oneline, large")
         if keep:
             print(f"repositories and callgrind profiles kept in {workdir}")
     finally:

@@ -60,24 +60,27 @@ struct Log: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let entries = try History.logItems(
-            context.workspace(.read), options: LogOptions(revision: revision, limit: limit, all: all, reverse: reverse))
+        let layout = try layout()
+        // The server state costs a lookup per turn: read only when something shows it.
+        let showsRemote = json || remote || { if case .template(let format) = layout { format.pieces.contains(.field(.remoteState)) } else { false } }()
+        let options = LogOptions(revision: revision, limit: limit, all: all, reverse: reverse, remote: showsRemote)
+        let workspace = try context.workspace(.read)
         if json {
-            for entry in entries { try context.json(entry) }
+            try History.log(workspace, options: options) { try $0.forEach { try context.json(LogItem($0)) } }
             return
         }
         let style = context.style(colors.color)
         let renderer = LogRenderer(style: style, remote: remote)
         let now = Int64(context.environment.now().timeIntervalSince1970)
-        let layout = try layout()
         func render(_ entry: LogItem) -> String {
             switch layout {
             case .medium: renderer.medium(entry)
             case .template(let format): format.render(entry, style: style, now: now) + "\n"
             }
         }
-        var text = ""
         if graph {
+            let entries = try History.logItems(workspace, options: options)
+            var text = ""
             let shown = Set(entries.map(\.id))
             for row in GraphLayout.rows(entries) {
                 switch row {
@@ -90,11 +93,26 @@ struct Log: ConvoCommand {
                 case .edges(let line): text += style.graph(line) + "\n"
                 }
             }
-        } else if case .medium = layout {
-            text = entries.map(render).joined(separator: "\n")
-        } else {
-            text = entries.map(render).joined()
+            try context.paging(!pager.noPager) { $0.out.write(text) }
+            return
         }
-        try context.paging(!pager.noPager) { $0.out.write(text) }
+        // Streamed: the first entry is written as soon as it is read, the rest in chunks of about 64 kB.
+        let separator = layout == .medium ? "\n" : ""
+        try History.log(workspace, options: options) { stream in
+            try context.paging(!pager.noPager) { output in
+                var chunk = ""
+                var first = true
+                try stream.forEach { entry in
+                    if !first { chunk += separator }
+                    chunk += render(LogItem(entry))
+                    if first || chunk.utf8.count >= 1 << 16 {
+                        output.out.write(chunk)
+                        chunk = ""
+                    }
+                    first = false
+                }
+                if !chunk.isEmpty { output.out.write(chunk) }
+            }
+        }
     }
 }

@@ -121,10 +121,11 @@ struct RemoteStates {
     private let retentionDays: Int
     private let now: Int64
 
-    init(_ reader: StoreReader, for summaries: [TurnSummary], now: Int64) throws {
+    /// `everyRecord`: the list is long and its summaries are not read yet (a streamed `log --all`).
+    init(_ reader: StoreReader, for summaries: [TurnSummary], now: Int64, everyRecord: Bool = false) throws {
         retentionDays = try Retention.days(reader)
         self.now = now
-        if summaries.count > 500 {
+        if everyRecord || summaries.count > 500 {
             records = try reader.remoteRecords()
         } else {
             for summary in summaries {
