@@ -76,8 +76,10 @@ extension StoreReader {
             case .turn:
                 report.turns += 1
                 do {
-                    let turn = try Turn(canonicalBytes: bytes)
-                    if let detail = turn.canonicalDifference(from: bytes) { report.problems.append(.init(kind: "non-canonical", subject: id.hex, detail: detail)) }
+                    let (turn, canonical) = try Turn.decode(bytes)
+                    if !canonical, let detail = turn.canonicalDifference(from: bytes) {
+                        report.problems.append(.init(kind: "non-canonical", subject: id.hex, detail: detail))
+                    }
                     turns.append((id, turn))
                 } catch {
                     report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
