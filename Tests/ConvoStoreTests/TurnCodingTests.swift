@@ -105,3 +105,34 @@ import Testing
         }
     }
 }
+
+/// The index's first lines, computed without Foundation's bridged trimming, are the lines Foundation gave.
+@Suite struct FirstLineTests {
+    /// The implementation before: Foundation's trimming, line by line.
+    static func foundationFirstLine(_ text: String) -> String {
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+            let line = rest[..<end].trimmingCharacters(in: .whitespaces)
+            if !line.isEmpty { return line }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+        }
+        return ""
+    }
+
+    @Test func blanksAreFoundationsWhitespaces() {
+        for value in 0...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(Summary.isBlank(scalar) == CharacterSet.whitespaces.contains(scalar), "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test func firstLinesAreTheLinesFoundationTrimmed() {
+        let texts = [
+            "", " ", "\n\n", "hello", "  hello  ", "\n \t\nhello world \n second", "\r\nfirst\r\nsecond", "\u{2028}a\u{2029}b",
+            "\u{85}x", "\u{B}\u{C}y", " \u{301}x", "\u{A0}\u{3000}\u{200B}z\u{200B}", "é\u{301} \u{1F600}\u{FE0F} ", "\0 nul\0",
+            "\u{1680}\u{205F}\u{202F}", "x\u{200C}", " a b ", "\t\t\ttabs\t", "e\u{301}\n", "\u{1F1EB}\u{1F1F7}",
+        ]
+        for text in texts { #expect(Summary.firstLine(text) == Self.foundationFirstLine(text), "\(text.debugDescription)") }
+    }
+}
