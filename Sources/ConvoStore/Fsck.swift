@@ -76,8 +76,10 @@ extension StoreReader {
             case .turn:
                 report.turns += 1
                 do {
-                    let turn = try Turn(canonicalBytes: bytes)
-                    if let detail = turn.canonicalDifference(from: bytes) { report.problems.append(.init(kind: "non-canonical", subject: id.hex, detail: detail)) }
+                    let (turn, canonical) = try Turn.decode(bytes)
+                    if !canonical, let detail = turn.canonicalDifference(from: bytes) {
+                        report.problems.append(.init(kind: "non-canonical", subject: id.hex, detail: detail))
+                    }
                     turns.append((id, turn))
                 } catch {
                     report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
@@ -143,7 +145,7 @@ extension StoreReader {
     /// Compares every `turn_index` row with what its turn object (and its texts) say the row must hold.
     private func checkIndexRows(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
         for (id, turn) in turns {
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM turn_index WHERE id = ?", arguments: [Data(id.bytes)]) else { continue }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]) else { continue }
             let actual: TurnSummary
             do { actual = try TurnSummary(row: row) } catch {
                 report.problems.append(.init(kind: "stale-index", subject: id.hex, detail: "its turn_index row is unreadable: \(error)"))

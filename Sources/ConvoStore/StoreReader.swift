@@ -130,8 +130,24 @@ public struct TurnSummary: Equatable, Sendable {
 /// The most recently inflated pack, so that reading many objects of one pack (a conversation imported
 /// together, a walk over its turns) inflates it once.
 final class PackCache {
-    var pack: Int64?
-    var content: [UInt8] = []
+    /// Inflated packs, the most recently used last. More than one: a turn's texts can live in an earlier pack
+    /// than the turn (a conversation's instructions are stored once, with its first turn), and with one pack
+    /// kept, reading turns with their texts inflated two packs again for every turn.
+    private var packs: [(id: Int64, content: [UInt8])] = []
+    static let capacity = 4
+
+    /// The content of `pack` if it is kept.
+    func content(of pack: Int64) -> [UInt8]? {
+        guard let index = packs.lastIndex(where: { $0.id == pack }) else { return nil }
+        if index != packs.count - 1 { packs.append(packs.remove(at: index)) }
+        return packs[packs.count - 1].content
+    }
+
+    /// Keeps the content of `pack`, forgetting the least recently used pack past `capacity`.
+    func keep(_ pack: Int64, content: [UInt8]) {
+        if packs.count >= Self.capacity { packs.removeFirst() }
+        packs.append((pack, content))
+    }
 }
 
 /// Read access to the store inside one transaction.
@@ -185,7 +201,10 @@ public struct StoreReader {
         else {
             throw StoreError.corruptObject(detail: "object \(id) has neither data nor a pack and offset")
         }
-        if cache.pack != pack {
+        let content: [UInt8]
+        if let kept = cache.content(of: pack) {
+            content = kept
+        } else {
             guard let packed = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?"), arguments: [pack]) else {
                 throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), which is missing")
             }
@@ -193,14 +212,14 @@ public struct StoreReader {
             else {
                 throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), whose row is damaged")
             }
-            cache.content = try Zlib.decompress(Array(data), expectedSize: packSize)
-            cache.pack = pack
+            content = try Zlib.decompress(Array(data), expectedSize: packSize)
+            cache.keep(pack, content: content)
         }
         // Compared without adding: offset + size may overflow on a damaged row.
-        guard offset >= 0, offset <= cache.content.count, size <= cache.content.count - offset else {
+        guard offset >= 0, offset <= content.count, size <= content.count - offset else {
             throw StoreError.corruptObject(detail: "object \(id) lies outside pack \(pack)")
         }
-        return Array(cache.content[offset..<(offset + size)])
+        return Array(content[offset..<(offset + size)])
     }
 
     /// The kind of an object, or nil when absent.

@@ -205,8 +205,8 @@ extension Turn {
         return .object(turn)
     }
 
-    /// The bytes hashed and stored for this turn.
-    public var canonicalBytes: [UInt8] { canonicalJSON.canonicalBytes }
+    /// The bytes hashed and stored for this turn: `canonicalJSON.canonicalBytes`, written without the tree.
+    public var canonicalBytes: [UInt8] { TurnCoding.encode(self) }
 
     /// The id this turn has once stored.
     public var id: ObjectID { ObjectID.hashing(kind: .turn, payload: canonicalBytes) }
@@ -240,8 +240,23 @@ extension Turn {
         return "decoding and re-encoding changes byte \(at): stored \(around(bytes)), re-encoded \(around(again))"
     }
 
-    /// Decodes a turn from its canonical bytes.
+    /// Decodes a turn from its canonical bytes: through the typed decoder when they are canonical (nearly
+    /// always), else through the generic JSON tree, which also reads bytes no convo wrote (unknown keys,
+    /// other spellings of numbers) as it always did.
     public init(canonicalBytes bytes: [UInt8]) throws(StoreError) {
+        self = try Self.decode(bytes).turn
+    }
+
+    /// The turn `bytes` hold, and whether they are its canonical bytes (when not, re-encoding would give the
+    /// turn another id: fsck reports it through ``canonicalDifference(from:)``).
+    static func decode(_ bytes: [UInt8]) throws(StoreError) -> (turn: Turn, canonical: Bool) {
+        if let turn = TurnCoding.decode(bytes) { return (turn, true) }
+        let turn = try Turn(genericBytes: bytes)
+        return (turn, turn.canonicalBytes == bytes)
+    }
+
+    /// Decodes a turn through ConvoJSON's generic tree.
+    init(genericBytes bytes: [UInt8]) throws(StoreError) {
         do {
             let json = try JSONValue.parse(bytes)
             try self.init(json: json)

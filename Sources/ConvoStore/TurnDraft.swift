@@ -121,15 +121,36 @@ enum Summary {
 
     /// The first non-blank line of `text`, trimmed of spaces and tabs, whole, every other byte (NUL too) kept.
     /// Looks only at the start of the text, so long answers cost nothing extra.
+    /// Works on Unicode scalars, as Foundation's `trimmingCharacters(in: .whitespaces)` did (which cost a
+    /// bridged copy of every line and was a sixth of `fsck`): a newline character is always one scalar (or
+    /// CR LF), since grapheme clusters break around them.
     static func firstLine(_ text: String) -> String {
-        var rest = Substring(text)
+        var rest = Substring(text).unicodeScalars
         while !rest.isEmpty {
-            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
-            let line = rest[..<end].trimmingCharacters(in: .whitespaces)
-            if !line.isEmpty { return line }
-            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+            let end = rest.firstIndex(where: isNewline) ?? rest.endIndex
+            var line = rest[..<end]
+            while let first = line.first, isBlank(first) { line.removeFirst() }
+            while let last = line.last, isBlank(last) { line.removeLast() }
+            if !line.isEmpty { return String(line) }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[rest.endIndex...]
         }
         return ""
+    }
+
+    /// `Character.isNewline` for a scalar: LF, VT, FF, CR, NEL, LS, PS.
+    private static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    /// `CharacterSet.whitespaces` as Foundation has it: tab, the space separators and U+200B.
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 
     /// `line` cut to `maximumLength` characters, the last of them "…" when it was longer.
