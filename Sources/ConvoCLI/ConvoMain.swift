@@ -55,6 +55,7 @@ public enum ConvoMain {
                 return ExitStatus.usage.rawValue
             }
             environment.workingDirectory = environment.path(arguments[1]).path
+            environment.directoryGiven = true
             arguments.removeFirst(2)
         }
         if arguments.first == ManualPage.option {
@@ -141,6 +142,14 @@ extension ExitStatus {
             case .streamBroken: .networkError
             case .responseFailed: .apiError
             case .answerNotSaved: .answerNotSaved
+            }
+        case let error as MessageError:
+            switch error {
+            case .standardInputTwice, .standardInputIsTerminal: .usage
+            }
+        case let error as WorkspaceError:
+            switch error {
+            case .notARepository: .notARepository
             }
         case let error as FetchError:
             switch error {

@@ -8,6 +8,9 @@ struct Status: ConvoCommand {
         commandName: "status",
         abstract: "Show the branch, HEAD, settings and what the server still holds.",
         discussion: """
+            The last line names the repository in use and why: $CONVO_DIR, a .convo/ found upward from the \
+            working folder, or the home repository ($XDG_DATA_HOME/convo, default ~/.local/share/convo).
+
             Examples:
               convo status
               convo status --color=always | less -R
@@ -18,7 +21,8 @@ struct Status: ConvoCommand {
     @OptionGroup var colors: ColorOptions
 
     func run(_ context: CommandContext) async throws {
-        let status = try Inspection.status(context.workspace(.readOnly))
+        let workspace = try context.workspace(.readOnly)
+        let status = try Inspection.status(workspace)
         let now = Int64(context.environment.now().timeIntervalSince1970)
         if json {
             context.json(Self.json(status, now: now))
@@ -40,6 +44,7 @@ struct Status: ConvoCommand {
         lines.append("Model:    \(style.text(status.model ?? "provider default"))")
         lines.append("Server:   " + style.text(Self.describe(status, now: now)))
         lines.append("Next say: " + style.text(Self.describe(next: status.nextSay, depth: status.depth)))
+        if let choice = workspace.choice { lines.append("Repo:     " + style.text(choice.description)) }
         context.out.write(lines.joined(separator: "\n") + "\n")
     }
 
