@@ -83,6 +83,16 @@ import Testing
         }
     }
 
+    @Test func withNowhereToKeepItTheEditorIsNeverOpened() async throws {
+        let harness = try Harness()  // no HOME, no XDG_DATA_HOME: no home repository
+        let marker = harness.folder.appendingPathComponent("editor-ran")
+        harness.inputIsTerminal = true
+        harness.variables["EDITOR"] = "touch \(marker.path) && true"
+        let result = await harness.run("say")
+        #expect(result.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+
     @Test func xdgDataHomeIsWhereTheHomeRepositoryLives() {
         #expect(HomeRepository.location(["XDG_DATA_HOME": "/data", "HOME": "/home/a"])?.path == "/data/convo")
         #expect(HomeRepository.location(["XDG_DATA_HOME": "relative", "HOME": "/home/a"])?.path == "/home/a/.local/share/convo")

@@ -95,11 +95,15 @@ struct SayCommand: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        // The message first: a bad one (or a failed editor) must not create the home repository.
+        // The message first, so that a bad one creates no home repository; but the repository before an editor
+        // opens, so that nobody writes a message only to learn there is nowhere to keep it.
+        var opened: Workspace?
         let text = regenerate ? "" : try MessageSource.read(context.environment, arguments: message) {
-            try (try? Workspace.open(context.environment, mode: .readOnly)).flatMap(MessageSource.previousTurn)
+            let workspace = try Workspace.open(context.environment, createHome: true)
+            opened = workspace
+            return try MessageSource.previousTurn(workspace)
         }
-        let workspace = try Workspace.open(context.environment, createHome: true)
+        let workspace = try opened ?? Workspace.open(context.environment, createHome: true)
         let start: SayStart = regenerate ? .regenerate : new ? .new : on.map(SayStart.on) ?? at.map(SayStart.at) ?? .head
         let options = SayOptions(
             message: text, model: model, instructions: instructions,
