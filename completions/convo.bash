@@ -210,9 +210,9 @@ _convo_init() {
 
 _convo_say() {
     repeating_flags=()
-    non_repeating_flags=(--no-store --stream --no-stream --json --replay --regenerate --allow-insecure-http --version -h --help)
+    non_repeating_flags=(--no-store --stream --no-stream --json --replay --regenerate --new --allow-insecure-http --version -h --help)
     repeating_options=()
-    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b --at)
+    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b --at --on)
     __convo_offer_flags_options -1
 
     # Offer option value completions
@@ -234,6 +234,10 @@ _convo_say() {
         ;;
     '--at')
         __convo_add_completions -W "$(__convo_custom_complete ---completion say -- --at "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--on')
+        __convo_add_completions -W "$(__convo_custom_complete ---completion say -- --on "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -271,7 +275,7 @@ _convo_log() {
 
 _convo_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --raw --no-pager --version -h --help)
+    non_repeating_flags=(--json --raw -o --output-only --no-pager --version -h --help)
     repeating_options=()
     non_repeating_options=(--color)
     __convo_offer_flags_options 1
@@ -313,12 +317,15 @@ _convo_checkout() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-b)
+    non_repeating_options=(-b --orphan)
     __convo_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-b')
+        return
+        ;;
+    '--orphan')
         return
         ;;
     esac

@@ -28,6 +28,7 @@ public enum ConvoMain {
                 return ExitStatus.usage.rawValue
             }
             environment.workingDirectory = environment.path(arguments[1]).path
+            environment.directoryGiven = true
             arguments.removeFirst(2)
         }
         if arguments.first == ManualPage.option {

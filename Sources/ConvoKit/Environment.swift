@@ -66,6 +66,8 @@ public struct InputSource: Sendable {
 public struct ConvoEnvironment: Sendable {
     /// The folder commands run in (after `-C`).
     public var workingDirectory: String
+    /// True after `-C`: the folder was named on purpose, so no home repository stands in for a missing `.convo/`.
+    public var directoryGiven = false
     /// Environment variables.
     public var variables: [String: String]
     /// The clock.

@@ -53,6 +53,7 @@ public enum Setup {
         for (key, value) in settings { try key.validate(value) }
         let folder = Workspace.initLocation(environment)
         let (repository, created) = try Repository.create(at: folder, clock: environment.now)
+        try GitIgnore.protect(folder)
         if created, settings[.provider] == nil { settings[.provider] = "xai" }
         let written = settings
         try repository.write { writer in

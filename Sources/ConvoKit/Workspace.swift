@@ -7,6 +7,8 @@ public struct Workspace: Sendable {
     public let repository: Repository
     /// The outside world.
     public let environment: ConvoEnvironment
+    /// Which repository this is and why (nil for one opened directly, as tests do).
+    public var choice: RepositoryChoice?
 
     /// Creates a workspace over an already opened repository (tests use in-memory ones).
     public init(repository: Repository, environment: ConvoEnvironment) {
@@ -14,11 +16,14 @@ public struct Workspace: Sendable {
         self.environment = environment
     }
 
-    /// Finds and opens the repository of the environment's working folder (or `$CONVO_DIR`): read-only for
-    /// commands that only read (nothing is written, not even a migration), read-write for the others.
-    public static func open(_ environment: ConvoEnvironment, mode: AccessMode = .readWrite) throws -> Workspace {
-        let folder = try Repository.discover(from: environment.workingDirectory, environment: environment.variables)
-        return Workspace(repository: try Repository.open(at: folder, mode: mode, clock: environment.now), environment: environment)
+    /// Finds and opens the repository of the environment's working folder (or `$CONVO_DIR`, else the home
+    /// repository, which `createHome` creates when it is missing): read-only for commands that only read
+    /// (nothing is written, not even a migration), read-write for the others.
+    public static func open(_ environment: ConvoEnvironment, mode: AccessMode = .readWrite, createHome: Bool = false) throws -> Workspace {
+        let (folder, choice) = try HomeRepository.choose(environment, create: createHome)
+        var workspace = Workspace(repository: try Repository.open(at: folder, mode: mode, clock: environment.now), environment: environment)
+        workspace.choice = choice
+        return workspace
     }
 
     /// The folder `init` creates: `$CONVO_DIR`, or `.convo` in the working folder.

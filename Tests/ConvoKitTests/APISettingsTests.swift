@@ -179,7 +179,7 @@ final class RunnerRecord: @unchecked Sendable {
     @Test func theEditorTemplateShowsThePreviousTurnAsComments() {
         let template = MessageSource.template(previous: (said: "Hi\nthere", answer: "Hello"))
         #expect(template.contains("#   you: Hi\n#   you: there\n#   model: Hello"))
-        #expect(MessageSource.stripComments("My question\n" + template).trimmingCharacters(in: .whitespacesAndNewlines) == "My question")
-        #expect(MessageSource.stripComments(template).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        #expect(MessageSource.message(inEdited: "My question\n" + template).trimmingCharacters(in: .whitespacesAndNewlines) == "My question")
+        #expect(MessageSource.message(inEdited: template).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 }

@@ -23,15 +23,16 @@ import Testing
             run: { _, _, _ in .failedToStart("not expected") },
             edit: { editor, file, _, workingFolder in
                 seen.add("\(editor) in \(workingFolder)")
-                try Data("# a comment\nWritten in the editor.\n".utf8).write(to: URL(fileURLWithPath: file))
+                // As a person does: the message above the template, whose scissors line cuts off the rest.
+                let template = try Data(contentsOf: URL(fileURLWithPath: file))
+                try (Data("Written in the editor.\n".utf8) + template).write(to: URL(fileURLWithPath: file))
                 return 0
             })
         let environment = ConvoEnvironment(
             workingDirectory: "/work/here", variables: ["EDITOR": "fake-editor --wait"], now: { Date(timeIntervalSince1970: 0) },
             output: .memory(), errors: .memory(), input: .bytes(Data()), inputIsTerminal: true, outputIsTerminal: true,
             commands: commands, files: files)
-        let workspace = Workspace(repository: try Repository.inMemory(), environment: environment)
-        #expect(try MessageSource.read(workspace, arguments: []) == "Written in the editor.")
+        #expect(try MessageSource.read(environment, arguments: []) == "Written in the editor.")
         #expect(seen.all.first == "fake-editor --wait in /work/here")
         #expect(seen.all.last?.hasPrefix("removed CONVO_MESSAGE-") == true, "\(seen.all)")
     }

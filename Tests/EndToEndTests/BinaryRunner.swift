@@ -3,7 +3,7 @@ import Foundation
 /// Runs the built `convo` binary as a user's shell would, in a temporary folder.
 struct BinaryRunner {
     let folder: URL
-    var environment: [String: String] = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"]
+    var environment: [String: String] = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
 
     struct Result {
         var status: Int32
@@ -30,9 +30,18 @@ struct BinaryRunner {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("convo-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // A home of its own, beside the folder: a say outside any .convo/ creates the home repository there,
+        // never in the real home or in a temporary folder other tests share.
+        environment["HOME"] = home.path
     }
 
-    func cleanUp() { try? FileManager.default.removeItem(at: folder) }
+    /// The runner's HOME (created by convo when it first needs it).
+    var home: URL { URL(fileURLWithPath: folder.path + "-home") }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(at: folder)
+        try? FileManager.default.removeItem(at: home)
+    }
 
     /// Starts `convo` with `arguments`; the caller waits for it.
     func start(_ arguments: [String], stdin: Data = Data()) throws -> (Process, Pipe, Pipe) {

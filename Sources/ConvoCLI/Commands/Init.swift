@@ -9,6 +9,13 @@ struct Init: ConvoCommand {
             Running init again in an existing repository is safe: nothing is lost, and only the settings \
             given as options are changed.
 
+            Which repository a command uses: $CONVO_DIR when set; else the first .convo/ found in the working \
+            folder or a parent of it (so a project's own repository always wins); else, unless -C named a \
+            folder, the home repository $XDG_DATA_HOME/convo (default ~/.local/share/convo), which the first \
+            'convo say' outside any project creates, with a notice. 'convo status' says which one is in use and \
+            why. Inside a git work tree init also writes .convo/.gitignore ('*'), so 'git add -A' never commits \
+            conversations.
+
             Examples:
               convo init
               convo init --provider openai --model gpt-4.1-mini

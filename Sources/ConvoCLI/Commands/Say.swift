@@ -7,8 +7,10 @@ struct SayCommand: ConvoCommand {
         commandName: "say",
         abstract: "Send one message to the model and commit the answer as a new turn.",
         discussion: """
-            The message comes from the arguments; else from stdin when it is not a terminal; else from \
-            $VISUAL or $EDITOR (an empty message aborts). Only the new message is sent, with HEAD's response \
+            The message is the arguments, joined by spaces; when stdin is not a terminal, what it carries \
+            follows after a blank line (or stands where a '-' argument is). With no arguments it is stdin, else \
+            what you write in $VISUAL or $EDITOR above the scissors line (kept as written, '#' lines too; an \
+            empty message aborts). Only the new message is sent, with HEAD's response \
             as previous_response_id; when the server no longer holds it (expired, not stored, another server) \
             the local history is replayed instead, and stderr says so. Stdout carries only the answer \
             (or the JSON); the summary line goes to stderr.
@@ -18,7 +20,12 @@ struct SayCommand: ConvoCommand {
             (-b NAME, else <branch>-regen-1, -2, …); HEAD moves to it, the old branch stays where it was. \
             --at REV answers MESSAGE from the earlier turn REV on a new branch (-b NAME, else at-<short id>), \
             like 'git checkout -b NAME REV' and a commit: HEAD moves to the new branch, no existing branch \
-            moves. Compare the two answers with 'convo diff'.
+            moves. Compare the two answers with 'convo diff'. --new starts a conversation with no parent on a \
+            new branch (-b NAME, else named from the message's first words, e.g. plan-a-trip-to-rome) and moves \
+            HEAD there. --on BRANCH answers on that branch's conversation: the branch moves, HEAD does not.
+
+            Outside any .convo/ (and without CONVO_DIR or -C) say uses, and first creates, the home repository \
+            $XDG_DATA_HOME/convo (default ~/.local/share/convo).
 
             Parallel says on one branch: an answer keeps the turn it was asked from as its parent. When the \
             branch (or a detached HEAD) moved while the answer was on its way, the answer is committed onto a new \
@@ -34,13 +41,17 @@ struct SayCommand: ConvoCommand {
             Examples:
               convo say "Hello, my name is Alice. Remember this."
               git diff | convo say --no-stream "Review this diff" > review.md
+              convo say "Summarize:" < notes.md
+              convo say "Translate" - "into French" < letter.txt
+              convo say --new "Plan a trip to Rome"
+              convo say --on travel "And a day in Florence?"
               convo say -b travel "Plan a trip to Rome instead"
               convo say --regenerate --model grok-3-mini && convo diff main HEAD
               convo say --at HEAD~2 -b rome "Plan a trip to Rome instead"
               convo say --json --replay "Summarize our conversation" | jq -r .output_text
             """)
 
-    @Argument(help: "The message (joined by spaces).") var message: [String] = []
+    @Argument(help: "The message (joined by spaces); '-' stands for stdin.") var message: [String] = []
     @Option(help: "The model to ask (default: config model, else the provider's).") var model: String?
     @Option(help: "Instructions (system prompt) for this turn, overriding config.") var instructions: String?
     @Option(help: "Sampling temperature, from 0 to 2.", transform: SayValues.temperature) var temperature: Double?
@@ -60,21 +71,41 @@ struct SayCommand: ConvoCommand {
         name: .customLong("at"), help: ArgumentHelp("Answer from this earlier turn, on a new branch.", valueName: "rev"),
         completion: DynamicCompletion.revision)
     var at: String?
+    @Flag(help: "Start a new conversation with no parent, on a new branch (-b, else named from the message).")
+    var new = false
+    @Option(
+        help: ArgumentHelp("Answer on this branch's conversation: the branch moves, HEAD stays.", valueName: "branch"),
+        completion: DynamicCompletion.branch, transform: branchName)
+    var on: NewBranchName?
     @Flag(help: "Allow plain http to a host that is not loopback (sends the key in clear text).")
     var allowInsecureHTTP = false
 
     func validate() throws {
         if regenerate && at != nil { throw ValidationError("give --regenerate or --at, not both") }
+        if new && (at != nil || regenerate) {
+            throw ValidationError("--new starts a conversation with no parent; it takes no --at or --regenerate (to answer from an earlier turn: convo say --at REV MESSAGE)")
+        }
+        if let on, new || at != nil || regenerate || branch != nil {
+            throw ValidationError("--on \(on) answers on an existing branch; it takes no --new, --at, --regenerate or -b")
+        }
         if regenerate && !message.isEmpty {
             throw ValidationError("--regenerate asks HEAD's question again and takes no message; to ask something else from HEAD's parent: convo say --at HEAD~1 MESSAGE")
         }
     }
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace()
-        let start: SayStart = regenerate ? .regenerate : at.map(SayStart.at) ?? .head
+        // The message first, so that a bad one creates no home repository; but the repository before an editor
+        // opens, so that nobody writes a message only to learn there is nowhere to keep it.
+        var opened: Workspace?
+        let text = regenerate ? "" : try MessageSource.read(context.environment, arguments: message) {
+            let workspace = try Workspace.open(context.environment, createHome: true)
+            opened = workspace
+            return try MessageSource.previousTurn(workspace)
+        }
+        let workspace = try opened ?? Workspace.open(context.environment, createHome: true)
+        let start: SayStart = regenerate ? .regenerate : new ? .new : on.map(SayStart.onBranch) ?? at.map(SayStart.at) ?? .head
         let options = SayOptions(
-            message: regenerate ? "" : try MessageSource.read(workspace, arguments: message), model: model, instructions: instructions,
+            message: text, model: model, instructions: instructions,
             temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, newBranch: branch,
             allowInsecureHTTP: allowInsecureHTTP, start: start)

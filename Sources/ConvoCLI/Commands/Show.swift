@@ -15,17 +15,27 @@ struct Show: ConvoCommand {
               convo --no-pager show travel
               convo show resp_68c9f0e1 --json
               convo show --raw | jq .usage
+              convo show -o > answer.md
             """)
 
     @Argument(help: "The turn (default HEAD).", completion: DynamicCompletion.revision) var revision: String = "HEAD"
     @Flag(help: "Print the turn as one JSON object.") var json = false
     @Flag(help: "Print the server's own JSON response as recorded.") var raw = false
+    @Flag(name: [.customShort("o"), .customLong("output-only")], help: "Print only the answer, exactly as the model wrote it (never paged).")
+    var outputOnly = false
     @OptionGroup var colors: ColorOptions
     @OptionGroup var pager: PagerOptions
 
+    func validate() throws {
+        if outputOnly && (json || raw) { throw ValidationError("give one of --output-only, --json and --raw") }
+    }
+
     func run(_ context: CommandContext) async throws {
         let details = try Inspection.showResult(context.workspace(.read), revision)
-        if raw {
+        if outputOnly {
+            // The bytes as they are, for `> answer.md` and the clipboard; on a terminal control characters show.
+            context.out.write(context.style.block(details.outputText))
+        } else if raw {
             guard let body = details.raw else {
                 throw ConvoError.invalidOption("turn \(details.shortID) has no recorded server response (it was imported)")
             }

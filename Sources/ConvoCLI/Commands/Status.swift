@@ -7,6 +7,9 @@ struct Status: ConvoCommand {
         commandName: "status",
         abstract: "Show the branch, HEAD, settings and what the server still holds.",
         discussion: """
+            The last line names the repository in use and why: $CONVO_DIR, a .convo/ found upward from the \
+            working folder, or the home repository ($XDG_DATA_HOME/convo, default ~/.local/share/convo).
+
             Examples:
               convo status
               convo status --color=always | less -R
@@ -17,7 +20,8 @@ struct Status: ConvoCommand {
     @OptionGroup var colors: ColorOptions
 
     func run(_ context: CommandContext) async throws {
-        let status = try Inspection.statusResult(context.workspace(.read))
+        let workspace = try context.workspace(.read)
+        let status = try Inspection.statusResult(workspace)
         let now = status.now
         if json {
             try context.json(status)
@@ -39,6 +43,7 @@ struct Status: ConvoCommand {
         lines.append("Model:    \(style.text(status.model ?? "provider default"))")
         lines.append("Server:   " + style.text(Self.describe(status, now: now)))
         lines.append("Next say: " + style.text(Self.describe(next: status.nextSay, depth: status.depth)))
+        if let choice = workspace.choice { lines.append("Repo:     " + style.text(choice.description)) }
         context.out.write(lines.joined(separator: "\n") + "\n")
     }
 

@@ -58,19 +58,22 @@ struct LogFormat: Equatable, Sendable {
 
     /// The parsed template.
     var pieces: [Piece]
+    /// The built-in layouts shorten first lines to 50 characters for a person; a user's `%s` and `%a` are
+    /// the whole first line, as git's `%s` is, so scripts get what `log --json` carries.
+    var shortensLines = false
 
     /// `--oneline`: `a81d0b4 (HEAD -> main) What's my name?  →  Your name is Alice.`
     static let oneline = LogFormat(pieces: [
         .color("33"), .field(.shortID), .color(""), .field(.decorations), .literal(" "), .field(.subject),
         .color("2"), .literal("  →  "), .color(""), .field(.answer),
-    ])
+    ], shortensLines: true)
 
     /// `--oneline --remote`: the server state after the short id, `a81d0b4 [expired] (HEAD -> main) …`.
     static let onelineRemote = LogFormat(pieces: [
         .color("33"), .field(.shortID), .color(""), .literal(" "), .color("2"), .literal("["), .field(.remoteState),
         .literal("]"), .color(""), .field(.decorations), .literal(" "), .field(.subject),
         .color("2"), .literal("  →  "), .color(""), .field(.answer),
-    ])
+    ], shortensLines: true)
 
     /// The placeholders a template may use, for help and errors.
     static let validPlaceholders =
@@ -176,8 +179,8 @@ struct LogFormat: Equatable, Sendable {
         case .parentID: return summary.parent ?? ""
         case .shortParentID: return summary.shortParent ?? ""
         case .responseID: return style.text(summary.responseID ?? "")
-        case .subject: return style.text(summary.shortInputLine)
-        case .answer: return style.text(summary.shortOutputLine)
+        case .subject: return style.text(shortensLines ? summary.shortInputLine : summary.inputLine)
+        case .answer: return style.text(shortensLines ? summary.shortOutputLine : summary.outputLine)
         case .model: return style.text(summary.model ?? "")
         case .tokens:
             guard let input = summary.inputTokens, let output = summary.outputTokens else { return "" }

@@ -34,8 +34,12 @@ public struct CheckoutReport: Sendable, Encodable {
 
 extension Navigation {
     /// `convo checkout REV`, or `convo checkout -b NAME [REV]` when `newBranch` is given.
-    public static func checkoutReport(_ workspace: Workspace, newBranch: NewBranchName?, revision: String?) throws -> CheckoutReport {
-        let result = if let newBranch {
+    public static func checkoutReport(
+        _ workspace: Workspace, newBranch: NewBranchName?, orphan: NewBranchName? = nil, revision: String?
+    ) throws -> CheckoutReport {
+        let result = if let orphan {
+            try checkoutOrphan(workspace, name: orphan.name)
+        } else if let newBranch {
             try checkoutNewBranch(workspace, name: newBranch.name, at: revision)
         } else {
             try checkout(workspace, revision ?? "HEAD")

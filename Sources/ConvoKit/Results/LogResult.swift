@@ -34,6 +34,10 @@ public struct LogItem: Sendable, Encodable {
     public var outputTokens: Int64? { summary.outputTokens }
     /// The first line of the newest user message, shortened for a person.
     public var shortInputLine: String { summary.shortInputLine }
+    /// The whole first line of the input (`%s`, `--json`).
+    public var inputLine: String { summary.inputLine }
+    /// The whole first line of the answer (`%a`, `--json`).
+    public var outputLine: String { summary.outputLine }
     /// The first line of the answer, shortened for a person.
     public var shortOutputLine: String { summary.shortOutputLine }
     /// Decorations, git style: `HEAD -> main`, `HEAD`, `travel`.

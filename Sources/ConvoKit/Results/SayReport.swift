@@ -83,3 +83,8 @@ extension Say {
         SayReport(result: try await run(workspace, options, onText: onText, notice: notice))
     }
 }
+
+extension SayStart {
+    /// `say --on BRANCH`: answer on that branch's conversation; the branch moves, HEAD stays.
+    public static func onBranch(_ branch: NewBranchName) -> SayStart { .on(branch.name) }
+}

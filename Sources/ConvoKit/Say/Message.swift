@@ -1,23 +1,58 @@
 import ConvoStore
 import Foundation
 
-/// Where the message of `say` comes from: arguments, else standard input when piped, else an editor.
+/// Where the message of `say` comes from: arguments and standard input together, else an editor.
 public enum MessageSource {
-    /// The message: arguments joined by spaces; else stdin when it is not a terminal; else `$VISUAL`/`$EDITOR`
-    /// on a temporary file that shows HEAD's turn as `#` comments (like `git commit`). An empty message throws.
-    public static func read(_ workspace: Workspace, arguments: [String]) throws -> String {
-        let environment = workspace.environment
+    /// The argument that stands for standard input (`convo say "Translate:" - "into French" < text`).
+    public static let standardInputArgument = "-"
+
+    /// The line of git's scissors convention: everything below it in the edited file is ignored.
+    public static let scissors = "# ------------------------ >8 ------------------------"
+
+    /// The message, before any of the repository is opened (so that a bad message writes nothing):
+    /// - arguments joined by spaces; standard input, when it is not a terminal, follows them after a blank line
+    ///   (`git diff | convo say "Review this diff"`), or stands where a `-` argument is;
+    /// - no arguments: standard input when it is not a terminal, else `$VISUAL`/`$EDITOR` on a temporary file
+    ///   that shows `previous()` (HEAD's turn) below a scissors line, like `git commit --verbose`.
+    /// An empty message throws; `-` twice, or `-` while standard input is a terminal, is a usage error.
+    public static func read(
+        _ environment: ConvoEnvironment, arguments: [String],
+        previous: () throws -> (said: String, answer: String)? = { nil }
+    ) throws -> String {
         let text: String
-        if !arguments.isEmpty {
-            text = arguments.joined(separator: " ")
+        if let dash = try dashPosition(arguments, inputIsTerminal: environment.inputIsTerminal) {
+            text = joined(
+                arguments[..<dash], try decodeStandardInput(environment.input.readAll()), arguments[(dash + 1)...])
+        } else if !arguments.isEmpty {
+            let piped = environment.inputIsTerminal ? "" : try decodeStandardInput(environment.input.readAll())
+            text = joined(arguments[...], piped, [])
         } else if !environment.inputIsTerminal {
             text = try decodeStandardInput(environment.input.readAll())
         } else {
-            text = try compose(workspace)
+            text = try compose(environment, previous: try previous())
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw SayError.emptyMessage }
         return trimmed
+    }
+
+    /// Where `-` stands in the arguments, checked before anything is read or opened.
+    public static func dashPosition(_ arguments: [String], inputIsTerminal: Bool) throws(MessageError) -> Int? {
+        let dashes = arguments.indices.filter { arguments[$0] == standardInputArgument }
+        guard let first = dashes.first else { return nil }
+        guard dashes.count == 1 else { throw .standardInputTwice }
+        // Reading a terminal until ^D would look like a hang to someone who meant a file or a pipe.
+        guard !inputIsTerminal else { throw .standardInputIsTerminal }
+        return first
+    }
+
+    /// The words before, the piped text as a paragraph of its own, the words after; empty parts left out.
+    /// The piped text keeps its bytes, except the trailing newlines every file ends with.
+    static func joined(_ before: ArraySlice<String>, _ piped: String, _ after: ArraySlice<String>) -> String {
+        var body = Substring(piped)
+        while body.last?.isNewline == true { body.removeLast() }
+        let parts = [before.joined(separator: " "), String(body), after.joined(separator: " ")]
+        return parts.filter { !$0.allSatisfy(\.isWhitespace) }.joined(separator: "\n\n")
     }
 
     /// Standard input as text: invalid UTF-8 is refused (as `import` refuses it) rather than silently
@@ -35,9 +70,13 @@ public enum MessageSource {
         }
     }
 
-    /// The text the editor starts with: a blank line, then HEAD's turn and a hint, all as comments.
+    /// The text the editor starts with: a blank line for the message, then the scissors line and, below it,
+    /// a hint and HEAD's turn, which are ignored.
     static func template(previous: (said: String, answer: String)?) -> String {
-        var lines = ["", "# Write your message. Lines starting with '#' are ignored; an empty message aborts."]
+        var lines = [
+            "", scissors, "# Do not modify or remove the line above.",
+            "# Everything below it is ignored; the message above is sent as written. An empty message aborts.",
+        ]
         if let previous {
             lines.append("#")
             lines.append("# Previous turn:")
@@ -47,24 +86,27 @@ public enum MessageSource {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The message in an edited file: every line that starts with `#` removed.
-    static func stripComments(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+    /// The message in an edited file: everything above the first scissors line, byte for byte (lines that
+    /// start with `#`, such as Markdown headings, are the user's); the whole file when the line was removed.
+    static func message(inEdited text: String) -> String {
+        // Lines by the byte, not by Character: "\r\n" is one Character and would hide a CRLF file's lines.
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            var line = bytes[start..<end]
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.elementsEqual(scissors.utf8) { return String(decoding: bytes[..<start], as: UTF8.self) }
+            start = end + 1
+        }
+        return text
     }
 
-    private static func compose(_ workspace: Workspace) throws -> String {
-        let variables = workspace.environment.variables
+    private static func compose(_ environment: ConvoEnvironment, previous: (said: String, answer: String)?) throws -> String {
+        let variables = environment.variables
         guard let editor = [variables["VISUAL"], variables["EDITOR"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
             throw SayError.editorFailed(editor: "", reason: "is not set (VISUAL and EDITOR are empty)")
         }
-        let previous = try workspace.repository.read { reader -> (String, String)? in
-            guard let tip = try reader.head().tip else { return nil }
-            let details = try reader.turn(tip)
-            let said = try details.request.input.last { $0.role == "user" }.map { try reader.text($0.content) } ?? ""
-            let answer = try details.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined()
-            return (said, answer)
-        }
-        let environment = workspace.environment
         let file = environment.files.temporaryDirectory().appendingPathComponent("CONVO_MESSAGE-\(UUID().uuidString).md")
         defer { environment.files.removeItem(file) }
         try Data(template(previous: previous).utf8).write(to: file)
@@ -77,6 +119,20 @@ public enum MessageSource {
         guard status == 0 else {
             throw SayError.editorFailed(editor: editor, reason: "exited with status \(status)")
         }
-        return stripComments(try String(contentsOf: file, encoding: .utf8))
+        let edited = try Data(contentsOf: file)
+        return message(inEdited: try decodeStandardInput(edited))
+    }
+}
+
+extension MessageSource {
+    /// HEAD's turn of `workspace` for the editor template: its newest user message and its answer.
+    public static func previousTurn(_ workspace: Workspace) throws -> (said: String, answer: String)? {
+        try workspace.repository.read { reader -> (String, String)? in
+            guard let tip = try reader.head().tip else { return nil }
+            let details = try reader.turn(tip)
+            let said = try details.request.input.last { $0.role == "user" }.map { try reader.text($0.content) } ?? ""
+            let answer = try details.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined()
+            return (said, answer)
+        }
     }
 }

@@ -251,6 +251,7 @@ public enum Say {
     ) throws -> HeadAdvance {
         let tip = point.base
         let subject = (point.regeneration == nil ? "say: " : "say (regenerate): ") + String(message.prefix { !$0.isNewline }.prefix(60))
+        if let branch = point.onBranch { return try NewConversation.place(id, on: branch, from: tip, writer: writer, message: subject) }
         if let branch = point.newBranch {
             if let existing = try writer.read.target(of: branch.refName) {
                 // Another process created the branch while the answer was on its way.

@@ -8,6 +8,10 @@ public enum SayStart: Equatable, Sendable {
     case regenerate
     /// `--at REV`: from an earlier turn, on a new branch (`git checkout -b NAME REV` and a commit).
     case at(String)
+    /// `--new`: a new conversation with no parent, on a new branch (`-b` or named from the message).
+    case new
+    /// `--on BRANCH`: from the branch's tip; the branch moves, HEAD does not.
+    case on(BranchName)
 }
 
 /// What `--regenerate` asks again: HEAD's turn's newest user message with its model, instructions and
@@ -86,6 +90,8 @@ struct StartPoint: Sendable {
     var regeneration: Regeneration?
     /// A line for stderr saying what happens.
     var notice: String?
+    /// `--on`: the branch that moves to the new turn instead of HEAD.
+    var onBranch: BranchName?
 
     static func resolve(_ options: SayOptions, reader: StoreReader) throws -> StartPoint {
         let head = try reader.head()
@@ -108,6 +114,8 @@ struct StartPoint: Sendable {
                     input: details.input, model: details.turn.request.model, instructions: details.instructions,
                     parameters: details.turn.request.parameters),
                 notice: "regenerating \(short) from \(from) on new branch '\(branch)'; \(stays)")
+        case .new: return try NewConversation.startPoint(options, reader: reader)
+        case .on(let branch): return try NewConversation.startPoint(on: branch, reader: reader)
         case .at(let revision):
             let base = try reader.resolve(revision)
             let short = try reader.abbreviation(of: base)

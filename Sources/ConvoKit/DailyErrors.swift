@@ -1,0 +1,38 @@
+import Foundation
+
+/// A message for `say` that cannot be read as given; nothing was opened, sent or written.
+public enum MessageError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `-` appears more than once among the arguments: standard input can be read only once.
+    case standardInputTwice
+    /// `-` was given while standard input is a terminal, where reading it would wait for ^D.
+    case standardInputIsTerminal
+
+    /// A message naming the problem and the next step.
+    public var description: String {
+        switch self {
+        case .standardInputTwice:
+            "'-' (standard input) is given more than once; standard input can be read only once\nhint: keep one '-' where the piped text belongs"
+        case .standardInputIsTerminal:
+            "'-' reads the message from standard input, but standard input is a terminal\nhint: pipe or redirect the text in (convo say \"Summarize:\" - < notes.md), or drop '-' to write the message in $EDITOR"
+        }
+    }
+}
+
+/// No repository could be found or used for a command.
+public enum WorkspaceError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No `.convo/` upward of `searchedFrom`, and the home repository (`home`, nil when neither
+    /// `XDG_DATA_HOME` nor `HOME` is set) does not exist yet; only `say` creates it.
+    case notARepository(searchedFrom: String, home: String?)
+
+    /// A message naming where convo looked and what creates a repository.
+    public var description: String {
+        switch self {
+        case .notARepository(let folder, let home?):
+            "not a convo repository (or any parent up to /): \(folder), and the home repository \(home) does not exist yet"
+                + "\nhint: 'convo say MESSAGE' creates the home repository; 'convo init' creates one here"
+        case .notARepository(let folder, nil):
+            "not a convo repository (or any parent up to /): \(folder)"
+                + "\nhint: run 'convo init' to create one here, or set CONVO_DIR or pass -C <dir>"
+        }
+    }
+}
