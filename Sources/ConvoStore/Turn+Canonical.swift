@@ -48,7 +48,7 @@ extension Turn {
         return .object(object)
     }
 
-    private static func encode(_ usage: Usage) -> JSONValue {
+    private static func encode(_ usage: TokenUsage) -> JSONValue {
         var object: [String: JSONValue] = [
             "input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens),
         ]
@@ -122,9 +122,9 @@ extension Turn {
                 type: try required(item["type"]?.stringValue, "type"), id: item["id"]?.stringValue,
                 role: item["role"]?.stringValue, content: try id(item["content"])))
         }
-        var usage: Usage?
+        var usage: TokenUsage?
         if let value = response["usage"] {
-            usage = Usage(
+            usage = TokenUsage(
                 inputTokens: value["input_tokens"]?.intValue ?? 0, outputTokens: value["output_tokens"]?.intValue ?? 0,
                 cachedTokens: value["cached_tokens"]?.intValue, reasoningTokens: value["reasoning_tokens"]?.intValue)
         }

@@ -43,7 +43,7 @@ public struct OutputItemRef: Hashable, Sendable {
 }
 
 /// Token counts as the server billed them.
-public struct Usage: Hashable, Sendable {
+public struct TokenUsage: Hashable, Sendable {
     /// Tokens of the whole context sent to the model.
     public var inputTokens: Int64
     /// Tokens generated.
@@ -102,7 +102,7 @@ public struct TurnResponse: Hashable, Sendable {
     /// The output items.
     public var output: [OutputItemRef]
     /// Token counts.
-    public var usage: Usage?
+    public var usage: TokenUsage?
     /// The blob holding the server's own JSON for this response, if kept.
     public var raw: ObjectID?
     /// The server's error message for a failed response.
@@ -111,7 +111,7 @@ public struct TurnResponse: Hashable, Sendable {
     /// Creates a response record.
     public init(
         id: String?, status: String = "completed", model: String? = nil, output: [OutputItemRef],
-        usage: Usage? = nil, raw: ObjectID? = nil, error: String? = nil
+        usage: TokenUsage? = nil, raw: ObjectID? = nil, error: String? = nil
     ) {
         self.id = id
         self.status = status

@@ -62,7 +62,7 @@ public struct SayResult: Sendable {
     /// The answer.
     public var outputText: String
     /// Token counts.
-    public var usage: ConvoStore.Usage?
+    public var usage: ConvoStore.TokenUsage?
     /// How the request travelled.
     public var route: SayRoute
     /// How many earlier turns a replay re-sent (0 otherwise).
@@ -282,8 +282,8 @@ public enum Say {
     }
 }
 
-func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.Usage {
-    ConvoStore.Usage(
+func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.TokenUsage {
+    ConvoStore.TokenUsage(
         inputTokens: Int64(usage.inputTokens), outputTokens: Int64(usage.outputTokens),
         cachedTokens: usage.cachedTokens.map(Int64.init), reasoningTokens: usage.reasoningTokens.map(Int64.init))
 }

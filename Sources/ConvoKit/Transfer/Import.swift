@@ -181,7 +181,7 @@ public enum Transcript {
             createdAt = Int64(date.timeIntervalSince1970.rounded(.down))
         }
 
-        var usage: Usage?
+        var usage: TokenUsage?
         if let value = json["usage"], value != .null {
             func count(_ key: String) throws -> Int64? {
                 guard let field = value[key], field != .null else { return nil }
@@ -189,7 +189,7 @@ public enum Transcript {
                 return number
             }
             guard value.objectValue != nil else { throw fail("'usage' must be an object") }
-            usage = Usage(
+            usage = TokenUsage(
                 inputTokens: try count("input_tokens") ?? 0, outputTokens: try count("output_tokens") ?? 0,
                 cachedTokens: try count("cached_tokens"), reasoningTokens: try count("reasoning_tokens"))
         }

@@ -57,9 +57,9 @@ public enum LLMImport {
                 if let id = ids[index] { return id }
                 let turn = log.turns[index]
                 let parent = try turn.parent.map(insert)
-                var usage: Usage?
+                var usage: TokenUsage?
                 if turn.inputTokens != nil || turn.outputTokens != nil {
-                    usage = Usage(inputTokens: turn.inputTokens ?? 0, outputTokens: turn.outputTokens ?? 0)
+                    usage = TokenUsage(inputTokens: turn.inputTokens ?? 0, outputTokens: turn.outputTokens ?? 0)
                 }
                 let id = try writer.insert(TurnDraft(
                     parent: parent, model: turn.model, instructions: turn.instructions, input: turn.input,

@@ -5,8 +5,8 @@ import Foundation
 import LLMLogs
 
 extension LLMImport {
-    /// One llm response, as a turn to be.
-    struct Turn {
+    /// One llm response, as a turn to be (not ConvoStore's `Turn`: llm's fields, before any blob is written).
+    struct LoggedTurn {
         /// llm's id of the response or turn.
         var id: String
         /// The turn it continues: an index into the log's turns.
@@ -33,7 +33,7 @@ extension LLMImport {
 
     /// What llm's database holds, read in full before anything is written.
     struct Log {
-        var turns: [Turn] = []
+        var turns: [LoggedTurn] = []
         var conversations: [Conversation] = []
     }
 
@@ -81,7 +81,7 @@ extension LLMImport {
             let conversation = row.conversationID ?? row.id
             var input = [DraftMessage]()
             if let prompt = row.prompt { input.append(DraftMessage(role: "user", text: prompt)) }
-            log.turns.append(Turn(
+            log.turns.append(LoggedTurn(
                 id: row.id, parent: turns[conversation]?.last, model: row.model, resolvedModel: row.resolvedModel,
                 instructions: row.system.flatMap { $0.isEmpty ? nil : $0 }, input: input, output: row.response ?? "",
                 inputTokens: row.inputTokens, outputTokens: row.outputTokens,
@@ -143,7 +143,7 @@ extension LLMImport {
                 }
             }
             let output = answer.filter { role($0) == "assistant" }.compactMap { texts[$0] }.joined()
-            log.turns.append(Turn(
+            log.turns.append(LoggedTurn(
                 id: row.id, parent: asked.turn, model: row.model, resolvedModel: row.resolvedModel,
                 instructions: instructions.isEmpty ? nil : instructions.joined(separator: "\n\n"), input: input,
                 output: output, inputTokens: row.inputTokens, outputTokens: row.outputTokens,
