@@ -48,8 +48,7 @@ public enum Inspection {
             let retention = try settings.retentionDays()
             let tipRecord = try tip.map { try TipRecord.read($0, reader) }
             let config = try settings.checked()
-            let endpoint = try? APIEndpoint.resolve(
-                config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: true)
+            let endpoint = try? Settings.endpoint(config, workspace.environment, allowInsecureHTTP: true)
             let nextSay = endpoint.map {
                 SayPlan.route(
                     tip: tipRecord, origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)

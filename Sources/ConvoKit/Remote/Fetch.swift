@@ -71,8 +71,7 @@ public enum Fetch {
         let repository = workspace.repository
         let access = try ServerAccess(workspace)
         let config = access.config
-        let endpoint = try APIEndpoint.resolve(
-            config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
+        let endpoint = try Settings.endpoint(config, workspace.environment, allowInsecureHTTP: options.allowInsecureHTTP)
         let existing = try repository.read { reader -> ObjectID? in
             if let branch = options.branch, try reader.target(of: branch.refName) != nil {
                 throw StoreError.branchExists(branch.rawValue)

@@ -101,8 +101,7 @@ public enum Say {
         let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw SayError.emptyMessage }
         if let line = point.notice { notice(line) }
-        let endpoint = try APIEndpoint.resolve(
-            config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
+        let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: options.allowInsecureHTTP)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let retention = try Retention.days(configured: config[.retentionDays])
         let model = options.model ?? regeneration?.model ?? endpoint.model
