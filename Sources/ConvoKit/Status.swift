@@ -2,7 +2,7 @@ import ConvoStore
 import Foundation
 
 /// Where HEAD stands, for `status`.
-public struct StatusReport: Sendable {
+public struct StatusOutcome: Sendable {
     /// HEAD.
     public var head: Head
     /// HEAD's turn, when there is one.
@@ -39,7 +39,7 @@ public struct ReplayEstimate: Equatable, Sendable {
 /// Reading single turns and the repository's state.
 public enum Inspection {
     /// Branch, HEAD, settings and the server state of HEAD.
-    public static func status(_ workspace: Workspace) throws -> StatusReport {
+    public static func status(_ workspace: Workspace) throws -> StatusOutcome {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         return try workspace.repository.read { reader in
             let head = try reader.head()
@@ -58,7 +58,7 @@ public enum Inspection {
             if let tip, nextSay?.isReplay ?? true {
                 replay = try estimateReplay(reader, tip: tip, depth: depth)
             }
-            return StatusReport(
+            return StatusOutcome(
                 head: head, tip: tip, depth: depth,
                 model: config[.model], provider: config[.provider] ?? "xai",
                 baseURL: config[.baseURL], retentionDays: retention,

@@ -22,7 +22,7 @@ public enum LLMImport {
     }
 
     /// What an import did.
-    public struct Result: Sendable {
+    public struct Outcome: Sendable {
         /// The database read.
         public var path: String
         /// Conversations and threads found.
@@ -48,7 +48,7 @@ public enum LLMImport {
     }
 
     /// Imports every conversation of the llm database at `url` in one transaction; on any error nothing is written.
-    public static func run(_ workspace: Workspace, url: URL, displayPath: String) throws -> Result {
+    public static func run(_ workspace: Workspace, url: URL, displayPath: String) throws -> Outcome {
         let log = try read(url, displayPath: displayPath)
         return try workspace.repository.write(packing: true) { writer in
             let before = try writer.read.objectCounts()[.turn] ?? 0
@@ -102,7 +102,7 @@ public enum LLMImport {
                     break
                 }
             }
-            return Result(
+            return Outcome(
                 path: displayPath, conversations: log.conversations.count, turns: log.turns.count, newTurns: newTurns,
                 branches: branches)
         }
