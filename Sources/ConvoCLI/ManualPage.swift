@@ -50,6 +50,13 @@ enum ManualPage {
 
     // MARK: - The command tree, as ArgumentParser describes it
 
+    // Why a generator of our own on `_dumpHelp()` (the JSON `--experimental-dump-help` prints) rather than the
+    // library's `swift package generate-manual` plugin: the plugin writes mdoc pages of its own layout, with no
+    // EXIT STATUS (ExitStatus.swift's table), ENVIRONMENT or FILES sections and no examples block, so the
+    // committed pages would lose what README and the tests check; it also runs a separately built tool through
+    // `swift package`, which a test cannot call in-process. The schema's Swift types (ArgumentParserToolInfo's
+    // `ToolInfoV0`) are not a product of the package, so the fields read are declared below; ManualPageTests'
+    // `theDescriptionStillHasTheShapeThePagesRead` fails when the underscored API changes the shape they read.
     struct Tool: Decodable { var command: Command }
 
     struct Command: Decodable {

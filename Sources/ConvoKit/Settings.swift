@@ -92,3 +92,13 @@ public enum Seconds {
         return b > 0 ? .min : .max
     }
 }
+
+extension Settings {
+    /// The server the checked settings `config` and the environment name: `CONVO_BASE_URL` over `base_url`
+    /// over the provider's; the one resolution `say`, `fetch`, `status` and the remote commands share.
+    static func endpoint(
+        _ config: [ConfigKey: String], _ environment: ConvoEnvironment, allowInsecureHTTP: Bool
+    ) throws(SayError) -> APIEndpoint {
+        try APIEndpoint.resolve(config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: allowInsecureHTTP)
+    }
+}

@@ -348,7 +348,7 @@ enum TurnCoding {
 
         mutating func response() -> TurnResponse? {
             guard take(UInt8(ascii: "{")) else { return nil }
-            var error: String?, id: String?, model: String?, output: [OutputItemRef]?, raw: ObjectID?, status: String?, usage: Usage?
+            var error: String?, id: String?, model: String?, output: [OutputItemRef]?, raw: ObjectID?, status: String?, usage: TokenUsage?
             var position = -1
             while true {
                 guard let found = member(Self.responseKeys, after: position, first: position == -1) else { return nil }
@@ -395,7 +395,7 @@ enum TurnCoding {
             return OutputItemRef(type: type, id: id, role: role, content: content)
         }
 
-        mutating func usage() -> Usage? {
+        mutating func usage() -> TokenUsage? {
             guard take(UInt8(ascii: "{")) else { return nil }
             var counts: [Int64?] = [nil, nil, nil, nil]
             var position = -1
@@ -407,7 +407,7 @@ enum TurnCoding {
                 counts[found] = value
             }
             guard let input = counts[1], let output = counts[2] else { return nil }
-            return Usage(inputTokens: input, outputTokens: output, cachedTokens: counts[0], reasoningTokens: counts[3])
+            return TokenUsage(inputTokens: input, outputTokens: output, cachedTokens: counts[0], reasoningTokens: counts[3])
         }
     }
 }

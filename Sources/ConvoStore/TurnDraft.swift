@@ -58,7 +58,7 @@ public struct TurnDraft: Hashable, Sendable {
     /// The output items.
     public var output: [DraftOutputItem]
     /// Token counts.
-    public var usage: Usage?
+    public var usage: TokenUsage?
     /// The server's own JSON.
     public var raw: String?
     /// The server's error message for a failed response.
@@ -78,7 +78,7 @@ public struct TurnDraft: Hashable, Sendable {
     public init(
         parent: ObjectID?, model: String?, instructions: String? = nil, input: [DraftMessage],
         parameters: [String: JSONValue] = [:], previousResponseID: String? = nil, responseID: String? = nil,
-        status: String = "completed", responseModel: String? = nil, output: [DraftOutputItem], usage: Usage? = nil,
+        status: String = "completed", responseModel: String? = nil, output: [DraftOutputItem], usage: TokenUsage? = nil,
         raw: String? = nil, error: String? = nil, origin: String? = nil, stored: Bool = false, replay: Bool = false,
         fetched: Bool = false, createdAt: Int64
     ) {

@@ -20,8 +20,8 @@ public struct RecordedRequest: Sendable, Equatable {
     public var status: Int
 
     /// The entry as served by `GET /_emulator/requests`.
-    var json: JSONValue {
-        let parsedBody: JSONValue = body.map { (try? JSONValue.parse($0)) ?? .string($0) } ?? .null
+    var json: EmulatorJSON {
+        let parsedBody: EmulatorJSON = body.map { (try? EmulatorJSON.parse($0)) ?? .string($0) } ?? .null
         return .object([
             ("method", .string(method)), ("path", .string(path)), ("query", .string(query)),
             ("status", .int(status)), ("authorization", .bool(hasAuthorization)),

@@ -1,7 +1,7 @@
 /// One server-sent event: its `event:` name and `data:` JSON.
 struct StreamEvent: Sendable {
     var type: String
-    var data: JSONValue
+    var data: EmulatorJSON
 
     /// `event: <type>\ndata: <json>\n\n`, or a deliberately broken data line.
     func frame(malformed: Bool = false) -> String {
@@ -17,25 +17,25 @@ extension Flavor {
     /// output_text.done, content_part.done, output_item.done, completed (or incomplete).
     func streamEvents(_ d: ResponseDraft) -> [StreamEvent] {
         var events: [StreamEvent] = []
-        func add(_ type: String, _ fields: [(String, JSONValue)]) {
-            let seq: (String, JSONValue) = ("sequence_number", .int(events.count))
-            let head: [(String, JSONValue)] =
+        func add(_ type: String, _ fields: [(String, EmulatorJSON)]) {
+            let seq: (String, EmulatorJSON) = ("sequence_number", .int(events.count))
+            let head: [(String, EmulatorJSON)] =
                 self == .openai ? [("type", .string(type)), seq] : [seq, ("type", .string(type))]
             events.append(StreamEvent(type: type, data: .object(head + fields)))
         }
-        let itemID: (String, JSONValue) = ("item_id", .string(d.messageID))
-        let outputIndex: (String, JSONValue) = ("output_index", .int(0))
-        let contentIndex: (String, JSONValue) = ("content_index", .int(0))
-        let logprobs: (String, JSONValue) = ("logprobs", .array([]))
+        let itemID: (String, EmulatorJSON) = ("item_id", .string(d.messageID))
+        let outputIndex: (String, EmulatorJSON) = ("output_index", .int(0))
+        let contentIndex: (String, EmulatorJSON) = ("content_index", .int(0))
+        let logprobs: (String, EmulatorJSON) = ("logprobs", .array([]))
         /// The part-locating keys, in each flavour's order.
-        func located(_ extra: [(String, JSONValue)], afterIndex: Bool = false) -> [(String, JSONValue)] {
+        func located(_ extra: [(String, EmulatorJSON)], afterIndex: Bool = false) -> [(String, EmulatorJSON)] {
             switch self {
             case .openai: [itemID, outputIndex, contentIndex] + extra
             case .xai: afterIndex ? [contentIndex, itemID, outputIndex] + extra : [contentIndex] + extra.prefix(1) + [itemID, outputIndex] + extra.dropFirst()
             }
         }
-        func item(_ stage: ResponseStage) -> [(String, JSONValue)] {
-            let item: (String, JSONValue) = ("item", messageItem(d, stage: stage))
+        func item(_ stage: ResponseStage) -> [(String, EmulatorJSON)] {
+            let item: (String, EmulatorJSON) = ("item", messageItem(d, stage: stage))
             return self == .openai ? [outputIndex, item] : [item, outputIndex]
         }
 

@@ -6,9 +6,9 @@ struct StoredResponse: Sendable {
     var id: String
     var createdAt: Date
     /// The final response object, as GET returns it.
-    var object: JSONValue
+    var object: EmulatorJSON
     /// This request's input items (with their ids), for `input_items`.
-    var inputItems: [JSONValue]
+    var inputItems: [EmulatorJSON]
     /// The whole conversation up to and including this answer.
     var context: [Message]
     /// xAI: the instructions the chain keeps from its first turn.

@@ -78,6 +78,34 @@ import Testing
         #expect(await harness.run("--generate-manual", "a", "b").status == 2)
     }
 
+    /// The pages read ArgumentParser's underscored `_dumpHelp()`: when its JSON changes shape (a version, a renamed
+    /// or dropped field), this fails before the pages silently lose options.
+    @Test func theDescriptionStillHasTheShapeThePagesRead() throws {
+        let raw = try #require(try JSONSerialization.jsonObject(with: Data(Convo._dumpHelp().utf8)) as? [String: Any])
+        #expect(raw["serializationVersion"] as? Int == 0)
+        let root = ManualPage.commandTree()
+        #expect(root.commandName == "convo" && root.abstract?.isEmpty == false && root.discussion?.isEmpty == false)
+        func command(_ name: String) throws -> ManualPage.Command {
+            try #require(root.subcommands?.first { $0.commandName == name }, "no \(name) in the description")
+        }
+        func option(_ command: ManualPage.Command, _ long: String) throws -> ManualPage.Argument {
+            try #require(command.arguments?.first { $0.names?.contains { $0.kind == "long" && $0.name == long } == true })
+        }
+        let log = try command("log")
+        let format = try option(log, "format")
+        #expect(format.kind == "option" && format.valueName == "format" && format.isOptional && !format.isRepeating)
+        #expect(format.shouldDisplay && format.abstract?.isEmpty == false)
+        #expect(format.names?.map(\.spelled) == ["--format", "--pretty"])
+        #expect(try option(log, "oneline").kind == "flag")
+        #expect(log.arguments?.contains { $0.names?.map(\.spelled) == ["-n"] && $0.valueName == "n" } == true)
+        let revision = try #require(log.arguments?.first { $0.kind == "positional" })
+        #expect(revision.valueName == "revision" && revision.isOptional)
+        let color = try option(log, "color")
+        #expect(color.defaultValue == "auto" && color.allValues == ["auto", "always", "never"])
+        #expect(try option(command("export"), "format").defaultValue == "jsonl")
+        #expect(try option(log, "help").isHelp)
+    }
+
     @Test func roffEscaping() {
         #expect(ManualPage.escape(".starts with a dot\n'quote") == "\\&.starts with a dot\n\\&'quote")
         #expect(ManualPage.escape("a\\b → c") == "a\\eb \\[u2192] c")

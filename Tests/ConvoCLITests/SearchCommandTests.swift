@@ -81,8 +81,8 @@ import Testing
         let harness = try await Harness.withHistory()
         #expect(await harness.run("search", "--all", "-n", "1", #""my name""#).err
             == "showing the 1 newest of 2 matching turns; -n 2 shows them all\n", "few candidates: all checked, exact")
-        #expect(ConvoCLI.Search.note(shown: 2, SearchResult(items: [], total: 2)) == nil)
-        #expect(ConvoCLI.Search.note(shown: 20, SearchResult(items: [], total: 31, totalIsExact: false, candidates: 400))
+        #expect(ConvoCLI.SearchCommand.note(shown: 2, SearchResult(items: [], total: 2)) == nil)
+        #expect(ConvoCLI.SearchCommand.note(shown: 20, SearchResult(items: [], total: 31, totalIsExact: false, candidates: 400))
             == "showing the 20 newest of at least 31 matching turns (at most 400 hold all the words; word order was checked "
             + "only until 20 matched); -n 400 shows them all")
     }

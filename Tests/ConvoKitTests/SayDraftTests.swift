@@ -34,7 +34,7 @@ import Testing
         #expect(draft.responseModel == "grok-4-0709")
         #expect(draft.output.map(\.type) == ["reasoning", "message"])
         #expect(draft.outputText == "Hi there")
-        #expect(draft.usage == ConvoStore.Usage(inputTokens: 30, outputTokens: 5, cachedTokens: 20, reasoningTokens: 2))
+        #expect(draft.usage == ConvoStore.TokenUsage(inputTokens: 30, outputTokens: 5, cachedTokens: 20, reasoningTokens: 2))
         #expect(draft.raw?.contains(#""id":"resp_9""#) == true)
         #expect(draft.origin == "https://api.x.ai/v1")
         #expect(draft.createdAt == 7)

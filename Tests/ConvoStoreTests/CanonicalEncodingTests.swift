@@ -21,7 +21,7 @@ import Testing
             request: TurnRequest(model: "grok-4", input: [MessageRef(role: "user", content: user)]),
             response: TurnResponse(
                 id: "resp_1", output: [OutputItemRef(type: "message", role: "assistant", content: answer)],
-                usage: Usage(inputTokens: 12, outputTokens: 9)),
+                usage: TokenUsage(inputTokens: 12, outputTokens: 9)),
             origin: "https://api.x.ai/v1", stored: true, createdAt: 1_764_107_640)
         let expected = #"{"created_at":1764107640,"origin":"https://api.x.ai/v1","request":{"input":[{"content":"d32731e19866a54263cb2620656e78faea3e85e35d455f10853d4a5361f86b85","role":"user"}],"model":"grok-4"},"response":{"id":"resp_1","output":[{"content":"e24f0faffc2fe6b7b72d7f75c49fdd440634fe1ce51aa14bfee1120a06119988","role":"assistant","type":"message"}],"status":"completed","usage":{"input_tokens":12,"output_tokens":9}},"stored":true}"#
         #expect(String(decoding: turn.canonicalBytes, as: UTF8.self) == expected)

@@ -13,7 +13,7 @@ import Testing
         Turn(
             parent: nil,
             request: TurnRequest(model: "grok-4", input: [MessageRef(role: "user", content: blob)], parameters: parameters),
-            response: TurnResponse(id: text, output: [OutputItemRef(type: "message", role: "assistant", content: blob)], usage: Usage(inputTokens: 1, outputTokens: 2, cachedTokens: 0, reasoningTokens: 3)),
+            response: TurnResponse(id: text, output: [OutputItemRef(type: "message", role: "assistant", content: blob)], usage: TokenUsage(inputTokens: 1, outputTokens: 2, cachedTokens: 0, reasoningTokens: 3)),
             origin: "https://api.x.ai/v1", stored: true, replay: true, fetched: true, createdAt: 1_764_107_640)
     }
 

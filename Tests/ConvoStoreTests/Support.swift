@@ -29,7 +29,7 @@ extension TurnDraft {
         TurnDraft(
             parent: parent, model: "grok-4", input: [DraftMessage(role: "user", text: input)],
             responseID: "resp_" + ObjectID.hashing(kind: .blob, payload: Array(input.utf8)).abbreviated(24), output: [DraftOutputItem(type: "message", role: "assistant", text: output)],
-            usage: Usage(inputTokens: 10, outputTokens: 5), stored: true, createdAt: time)
+            usage: TokenUsage(inputTokens: 10, outputTokens: 5), stored: true, createdAt: time)
     }
 }
 

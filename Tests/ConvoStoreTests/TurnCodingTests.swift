@@ -35,7 +35,7 @@ import Testing
                         OutputItemRef(type: $0 == 0 ? "reasoning" : "message", id: maybe("item \(text)"), role: maybe("assistant"),
                                       content: maybe(id("output \($0)")))
                     },
-                    usage: maybe(Usage(inputTokens: Int64(next(1000)) - 10, outputTokens: index % 7 == 0 ? Int64.min : Int64.max,
+                    usage: maybe(TokenUsage(inputTokens: Int64(next(1000)) - 10, outputTokens: index % 7 == 0 ? Int64.min : Int64.max,
                                        cachedTokens: maybe(0), reasoningTokens: maybe(Int64(index)))),
                     raw: maybe(id("raw \(index)")), error: maybe(text)),
                 origin: maybe("https://api.x.ai/v1"), stored: next(2) == 0, replay: next(2) == 0, fetched: next(2) == 0,

@@ -39,7 +39,7 @@ struct ConversationTests {
     @Test("Input arrays: typed messages and assistant history count as context")
     func inputArray() async throws {
         try await withEmulator { _, client in
-            let input = try JSONValue.parse(
+            let input = try EmulatorJSON.parse(
                 """
                 [{"role":"user","content":"my name is Carol."},
                  {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Hi Carol"}]},
@@ -49,7 +49,7 @@ struct ConversationTests {
             #expect(reply.outputText == "Your name is Carol.")
             let echo = try await client.create([
                 ("model", .string("m")),
-                ("input", try JSONValue.parse(#"[{"role":"system","content":"x"},{"role":"user","content":"ping"}]"#)),
+                ("input", try EmulatorJSON.parse(#"[{"role":"system","content":"x"},{"role":"user","content":"ping"}]"#)),
             ])
             #expect(echo.outputText == "Echo: ping (I see 1 earlier messages.)")
         }

@@ -155,7 +155,7 @@ struct FaultTests {
 }
 
 extension TestClient {
-    func say(_ text: String, extra: [(String, JSONValue)] = [], headers: [(String, String)]) async throws -> Reply {
+    func say(_ text: String, extra: [(String, EmulatorJSON)] = [], headers: [(String, String)]) async throws -> Reply {
         try await create([("model", .string("m")), ("input", .string(text))] + extra, headers: headers)
     }
 }

@@ -63,7 +63,7 @@ struct RecordedShapeTests {
     }
 
     /// Every scalar, empty array and empty object with its path, in document order.
-    func leaves(_ value: JSONValue, _ path: String = "") -> [(path: String, value: JSONValue)] {
+    func leaves(_ value: EmulatorJSON, _ path: String = "") -> [(path: String, value: EmulatorJSON)] {
         switch value {
         case .object(let pairs) where !pairs.isEmpty: pairs.flatMap { leaves($0.1, "\(path).\($0.0)") }
         case .array(let items) where !items.isEmpty: items.enumerated().flatMap { leaves($0.1, "\(path)[\($0.0)]") }
@@ -135,7 +135,7 @@ struct RecordedShapeTests {
     @Test("xAI stream: the recorded text events, sequence_number first, same key paths")
     func xaiStream() async throws {
         let recorded = try Fixtures.text("xai-stream-grok-4.vercel-ai.chunks.txt").split(separator: "\n")
-            .map { try JSONValue.parse(String($0)) }
+            .map { try EmulatorJSON.parse(String($0)) }
             .filter { !($0["type"]?.stringValue ?? "").contains("reasoning") && $0["item"]?["type"]?.stringValue != "reasoning" }
             .map(withoutReasoning)
         try await withEmulator(EmulatorConfiguration(flavor: .xai)) { _, client in

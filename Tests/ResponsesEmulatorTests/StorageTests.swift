@@ -134,7 +134,7 @@ struct StorageTests {
     @Test("input_items: desc by default, limit/after/order paginate, instructions are not items")
     func inputItems() async throws {
         try await withEmulator { _, client in
-            let input = try JSONValue.parse(#"[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":"c"}]"#)
+            let input = try EmulatorJSON.parse(#"[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":"c"}]"#)
             let created = try await client.create([("model", .string("m")), ("instructions", .string("sys")), ("input", input)])
             let id = try #require(created.json["id"]?.stringValue)
             func texts(_ reply: Reply) -> [String] {

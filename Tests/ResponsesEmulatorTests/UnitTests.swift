@@ -8,17 +8,17 @@ struct UnitTests {
     @Test("The parser keeps key order and the writer round-trips, compact and indented")
     func jsonRoundTrip() throws {
         let text = #"{"b":1,"a":[true,null,1.0,-2.5e-3,"x\"\n\u00e9\ud83d\ude00"],"c":{}}"#
-        let value = try JSONValue.parse(text)
+        let value = try EmulatorJSON.parse(text)
         #expect(value.objectKeys == ["b", "a", "c"])
         #expect(value["a"]?.arrayValue?[4].stringValue == "x\"\né😀")
-        #expect(try JSONValue.parse(value.serialized()) == value)
+        #expect(try EmulatorJSON.parse(value.serialized()) == value)
         #expect(value.serialized() == #"{"b":1,"a":[true,null,1.0,-0.0025,"x\"\né😀"],"c":{}}"#)
-        #expect(JSONValue.object([("a", .array([])), ("b", .array([.int(1)]))]).serialized(indent: 2) == "{\n  \"a\": [],\n  \"b\": [\n    1\n  ]\n}")
+        #expect(EmulatorJSON.object([("a", .array([])), ("b", .array([.int(1)]))]).serialized(indent: 2) == "{\n  \"a\": [],\n  \"b\": [\n    1\n  ]\n}")
     }
 
     @Test("The parser rejects broken JSON at the edges", arguments: ["", "{", "{\"a\":}", "[1,]", "\"abc", "01x", "{\"a\":1} x", "tru"])
     func jsonRejects(_ text: String) {
-        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+        #expect(throws: EmulatorJSONError.self) { try EmulatorJSON.parse(text) }
     }
 
     /// What RFC 8259 forbids and the real servers answer with 400 "We could not parse the JSON body".
@@ -27,14 +27,14 @@ struct UnitTests {
         "\"\\ud800\"", "\"\\udc00x\"", "\"\\ud800\\u0041\"", "1e400",
     ])
     func jsonRejectsStrictly(_ text: String) {
-        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+        #expect(throws: EmulatorJSONError.self) { try EmulatorJSON.parse(text) }
     }
 
     @Test("The parser rejects invalid UTF-8 instead of replacing it")
     func jsonRejectsInvalidUTF8() throws {
-        #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0x61, 0xFF, 0x22]) }
-        #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0xED, 0xA0, 0x80, 0x22]) }
-        #expect(try JSONValue.parse("[0,-0,0.5,-1e-3,1E+2,10]") == .array([.int(0), .int(0), .double(0.5), .double(-0.001), .double(100), .int(10)]))
+        #expect(throws: EmulatorJSONError.self) { try EmulatorJSON.parse([0x22, 0x61, 0xFF, 0x22]) }
+        #expect(throws: EmulatorJSONError.self) { try EmulatorJSON.parse([0x22, 0xED, 0xA0, 0x80, 0x22]) }
+        #expect(try EmulatorJSON.parse("[0,-0,0.5,-1e-3,1E+2,10]") == .array([.int(0), .int(0), .double(0.5), .double(-0.001), .double(100), .int(10)]))
     }
 
     @Test("The responder remembers names, echoes otherwise, and splits text losslessly")

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ConvoKit
 
-struct Search: ConvoCommand {
+struct SearchCommand: ConvoCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Find turns whose message or answer contains words, newest first.",
@@ -41,7 +41,7 @@ struct Search: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let results = try ConvoKit.Search.result(
+        let results = try Search.result(
             context.workspace(.read),
             SearchOptions(query: query, revision: revision, all: all, limit: limit ?? SearchOptions.defaultLimit))
         let entries = results.items

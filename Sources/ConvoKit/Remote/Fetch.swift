@@ -30,7 +30,7 @@ public enum FetchPlacement: Equatable, Sendable {
 }
 
 /// What `convo fetch` did.
-public struct FetchResult: Sendable {
+public struct FetchOutcome: Sendable {
     /// The turn holding the requested response.
     public var tip: ObjectID
     /// Its short id.
@@ -67,12 +67,11 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum Fetch {
     /// Gets the response and its input items, follows `previous_response_id` back to a turn the repository
     /// has (by response id) or to the root, and commits the chain oldest first as turns marked fetched.
-    public static func run(_ workspace: Workspace, _ options: FetchOptions) async throws -> FetchResult {
+    public static func run(_ workspace: Workspace, _ options: FetchOptions) async throws -> FetchOutcome {
         let repository = workspace.repository
         let access = try ServerAccess(workspace)
         let config = access.config
-        let endpoint = try APIEndpoint.resolve(
-            config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
+        let endpoint = try Settings.endpoint(config, workspace.environment, allowInsecureHTTP: options.allowInsecureHTTP)
         let existing = try repository.read { reader -> ObjectID? in
             if let branch = options.branch, try reader.target(of: branch.refName) != nil {
                 throw StoreError.branchExists(branch.rawValue)
@@ -86,7 +85,7 @@ public enum Fetch {
                  try options.branch.map { try place(existing, on: $0, writer: writer, message: "fetch: \(options.responseID)") }
                      ?? .unchanged)
             }
-            return FetchResult(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: placement)
+            return FetchOutcome(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: placement)
         }
         let key = try APIKey.resolve(profile: endpoint.profile, environment: workspace.environment, config: config)
 
@@ -156,7 +155,7 @@ public enum Fetch {
             }
             return (tip, ids, try writer.read.abbreviation(of: tip), placement)
         }
-        return FetchResult(
+        return FetchOutcome(
             tip: tip, shortID: short, fetched: ids, attachedTo: attachedTo, missingAncestor: missingAncestor,
             placement: placement)
     }

@@ -14,9 +14,7 @@ struct ServerAccess {
         config = try workspace.repository.read { reader in
             try ConfigKey.stored(reader)
         }
-        let config = self.config
-        configured = try? APIEndpoint.resolve(
-            config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: false)
+        configured = try? Settings.endpoint(config, workspace.environment, allowInsecureHTTP: false)
     }
 
     /// The provider profile for an origin: the configured one when it matches, else the one whose host it is

@@ -2,7 +2,7 @@ import ConvoStore
 
 /// What `convo fetch` did, for the lines it prints.
 public struct FetchReport: Sendable {
-    let result: FetchResult
+    let result: FetchOutcome
 
     /// Where HEAD went.
     public enum Position: Sendable, Equatable {

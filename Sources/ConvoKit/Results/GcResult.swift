@@ -3,8 +3,8 @@ import ConvoStore
 /// `convo gc`: what was (or, in a dry run, would be) expired, deleted on the server and pruned, as text
 /// shows it and `gc --json` prints it.
 public struct GcResult: Sendable, Encodable {
-    let local: GCReport
-    let server: RemoteGCReport
+    let local: GcOutcome
+    let server: RemoteGcOutcome
     /// `--dry-run`: nothing was changed.
     public let dryRun: Bool
 

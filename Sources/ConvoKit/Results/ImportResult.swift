@@ -23,7 +23,7 @@ public struct TranscriptImportReport: Sendable, Encodable {
 
 /// What `convo import --from-llm` did.
 public struct LLMImportReport: Sendable, Encodable {
-    let result: LLMImport.Result
+    let result: LLMImport.Outcome
 
     /// One branch the import made or looked at.
     public struct Branch: Sendable, Equatable {

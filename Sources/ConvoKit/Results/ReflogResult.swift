@@ -21,22 +21,9 @@ public struct ReflogItem: Sendable, Encodable {
     }
 }
 
-/// One resolved revision of `convo rev-parse`.
-public struct RevParseItem: Sendable, Encodable {
-    /// The revision as given.
-    public let revision: String
-    /// Its turn's full id.
-    public let id: String
-}
-
 extension History {
     /// `convo reflog [REF]`: the moves of `ref` (default HEAD), newest first.
     public static func reflogItems(_ workspace: Workspace, ref: String?) throws -> [ReflogItem] {
         try reflog(workspace, ref: ref).map { ReflogItem(entry: $0.entry, shortID: $0.shortID, selector: $0.name) }
-    }
-
-    /// `convo rev-parse REV...`: every revision resolved before any is returned, so a bad one prints nothing.
-    public static func revParse(_ workspace: Workspace, _ revisions: [String]) throws -> [RevParseItem] {
-        try revisions.map { RevParseItem(revision: $0, id: try revParse(workspace, $0).hex) }
     }
 }

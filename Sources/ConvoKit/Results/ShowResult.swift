@@ -86,7 +86,7 @@ public struct TokenCounts: Sendable, Equatable {
     /// Output tokens.
     public var output: Int64
 
-    init(_ usage: Usage) {
+    init(_ usage: TokenUsage) {
         input = usage.inputTokens
         cached = usage.cachedTokens
         output = usage.outputTokens

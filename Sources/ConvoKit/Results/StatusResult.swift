@@ -2,7 +2,7 @@ import ConvoStore
 
 /// `convo status`: the branch, HEAD, settings and server state, as text shows it and `status --json` prints it.
 public struct StatusResult: Sendable, Encodable {
-    let report: StatusReport
+    let report: StatusOutcome
     /// When it was read (unix seconds): remote states are described relative to it.
     public let now: Int64
 

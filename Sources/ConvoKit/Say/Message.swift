@@ -131,8 +131,7 @@ extension MessageSource {
             guard let tip = try reader.head().tip else { return nil }
             let details = try reader.turn(tip)
             let said = try details.request.input.last { $0.role == "user" }.map { try reader.text($0.content) } ?? ""
-            let answer = try details.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined()
-            return (said, answer)
+            return (said, try reader.answer(of: details))
         }
     }
 }

@@ -10,8 +10,7 @@ public enum ReplayHistory {
         return try reader.ancestry(of: tip).reversed().map { summary in
             let turn = try reader.turn(summary.id)
             return HistoryTurn(
-                input: try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) },
-                answer: try turn.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined(),
+                input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn),
                 replay: turn.replay)
         }
     }

@@ -62,7 +62,7 @@ public struct SayResult: Sendable {
     /// The answer.
     public var outputText: String
     /// Token counts.
-    public var usage: ConvoStore.Usage?
+    public var usage: ConvoStore.TokenUsage?
     /// How the request travelled.
     public var route: SayRoute
     /// How many earlier turns a replay re-sent (0 otherwise).
@@ -101,8 +101,7 @@ public enum Say {
         let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw SayError.emptyMessage }
         if let line = point.notice { notice(line) }
-        let endpoint = try APIEndpoint.resolve(
-            config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
+        let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: options.allowInsecureHTTP)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let retention = try Retention.days(configured: config[.retentionDays])
         let model = options.model ?? regeneration?.model ?? endpoint.model
@@ -283,8 +282,8 @@ public enum Say {
     }
 }
 
-func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.Usage {
-    ConvoStore.Usage(
+func storeUsage(_ usage: ResponsesAPI.Usage) -> ConvoStore.TokenUsage {
+    ConvoStore.TokenUsage(
         inputTokens: Int64(usage.inputTokens), outputTokens: Int64(usage.outputTokens),
         cachedTokens: usage.cachedTokens.map(Int64.init), reasoningTokens: usage.reasoningTokens.map(Int64.init))
 }

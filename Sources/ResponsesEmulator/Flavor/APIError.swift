@@ -61,7 +61,7 @@ extension Flavor {
         func nested(_ status: Int, _ message: String, type: String = "invalid_request_error", param: String? = nil, code: String? = nil)
             -> RenderedBody
         {
-            let body = JSONValue.object([
+            let body = EmulatorJSON.object([
                 ("error", .object([("message", .string(message)), ("type", .string(type)), ("param", .string(param)), ("code", .string(code))]))
             ])
             return RenderedBody(status: status, body: body.serialized(indent: 2))
@@ -73,7 +73,7 @@ extension Flavor {
                 ?? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). You can obtain an API key from https://platform.openai.com/account/api-keys."
             // The auth layer answers differently from /v1/responses: 4-space indent and a newline (SOURCE.md).
             var rendered = nested(401, message, code: "invalid_api_key")
-            rendered.body = JSONValue.parseOrNull(rendered.body).serialized(indent: 4) + "\n"
+            rendered.body = EmulatorJSON.parseOrNull(rendered.body).serialized(indent: 4) + "\n"
             rendered.contentType = "application/json; charset=utf-8"
             return rendered
         case .invalidBody(let detail):
@@ -111,7 +111,7 @@ extension Flavor {
 
     private func renderXAI(_ error: APIError) -> RenderedBody {
         func flat(_ status: Int, _ message: String) -> RenderedBody {
-            let body = JSONValue.object([("code", .string(Self.grpcText(status))), ("error", .string(message))])
+            let body = EmulatorJSON.object([("code", .string(Self.grpcText(status))), ("error", .string(message))])
             return RenderedBody(status: status, body: body.serialized())
         }
         switch error {
@@ -171,7 +171,7 @@ extension Flavor {
     }
 }
 
-extension JSONValue {
+extension EmulatorJSON {
     /// Parses text the emulator wrote itself.
-    static func parseOrNull(_ text: String) -> JSONValue { (try? parse(text)) ?? .null }
+    static func parseOrNull(_ text: String) -> EmulatorJSON { (try? parse(text)) ?? .null }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Token counts of one response.
-struct Usage: Sendable {
+struct BilledUsage: Sendable {
     var input: Int
     var cached: Int
     var output: Int
@@ -20,12 +20,12 @@ struct ResponseDraft: Sendable {
     var store: Bool
     var temperature: Double?
     var topP: Double?
-    var metadata: JSONValue?
+    var metadata: EmulatorJSON?
     /// The full (possibly truncated) answer.
     var text: String
     /// True when `max_output_tokens` cut the answer.
     var truncated: Bool
-    var usage: Usage
+    var usage: BilledUsage
 }
 
 /// The life stage of a response object: streams show it in progress first.
@@ -34,11 +34,11 @@ enum ResponseStage { case inProgress, finished }
 extension Flavor {
     /// The response object in this flavour's key order (OpenAI: the 2025-09 shape of
     /// the recorded bodies; xAI: the order of the recorded grok-4 body).
-    func responseObject(_ d: ResponseDraft, stage: ResponseStage) -> JSONValue {
+    func responseObject(_ d: ResponseDraft, stage: ResponseStage) -> EmulatorJSON {
         let finished = stage == .finished
         let status = !finished ? "in_progress" : d.truncated ? "incomplete" : "completed"
-        let incomplete: JSONValue = finished && d.truncated ? .object([("reason", .string("max_output_tokens"))]) : .null
-        let output: JSONValue = .array(finished ? [messageItem(d, stage: .finished)] : [])
+        let incomplete: EmulatorJSON = finished && d.truncated ? .object([("reason", .string("max_output_tokens"))]) : .null
+        let output: EmulatorJSON = .array(finished ? [messageItem(d, stage: .finished)] : [])
         switch self {
         case .openai:
             return .object([
@@ -78,8 +78,8 @@ extension Flavor {
         }
     }
 
-    func usageObject(_ u: Usage) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
+    func usageObject(_ u: BilledUsage) -> EmulatorJSON {
+        var pairs: [(String, EmulatorJSON)] = [
             ("input_tokens", .int(u.input)), ("input_tokens_details", .object([("cached_tokens", .int(u.cached))])),
             ("output_tokens", .int(u.output)), ("output_tokens_details", .object([("reasoning_tokens", .int(0))])),
             ("total_tokens", .int(u.input + u.output)),
@@ -96,14 +96,14 @@ extension Flavor {
     }
 
     /// The assistant message item; in progress it has no content yet.
-    func messageItem(_ d: ResponseDraft, stage: ResponseStage) -> JSONValue {
+    func messageItem(_ d: ResponseDraft, stage: ResponseStage) -> EmulatorJSON {
         let status = stage == .inProgress ? "in_progress" : d.truncated ? "incomplete" : "completed"
-        let content: [JSONValue] = stage == .inProgress ? [] : [textPart(d.text)]
+        let content: [EmulatorJSON] = stage == .inProgress ? [] : [textPart(d.text)]
         return message(id: d.messageID, role: "assistant", status: status, content: content)
     }
 
     /// A message item (output or input) in this flavour's key order.
-    func message(id: String, role: String, status: String, content: [JSONValue]) -> JSONValue {
+    func message(id: String, role: String, status: String, content: [EmulatorJSON]) -> EmulatorJSON {
         switch self {
         case .openai:
             .object([("id", .string(id)), ("type", .string("message")), ("status", .string(status)), ("content", .array(content)), ("role", .string(role))])
@@ -113,7 +113,7 @@ extension Flavor {
     }
 
     /// An `output_text` content part.
-    func textPart(_ text: String) -> JSONValue {
+    func textPart(_ text: String) -> EmulatorJSON {
         switch self {
         case .openai:
             .object([("type", .string("output_text")), ("annotations", .array([])), ("logprobs", .array([])), ("text", .string(text))])
@@ -123,8 +123,8 @@ extension Flavor {
     }
 
     /// An input item as `input_items` lists it.
-    func inputItem(id: String, _ message: Message) -> JSONValue {
-        let part: JSONValue =
+    func inputItem(id: String, _ message: Message) -> EmulatorJSON {
+        let part: EmulatorJSON =
             message.role == "assistant"
             ? textPart(message.text) : .object([("type", .string("input_text")), ("text", .string(message.text))])
         return self.message(id: id, role: message.role, status: "completed", content: [part])
@@ -160,7 +160,7 @@ extension Flavor {
 
     /// Bodies: api.openai.com pretty-prints with 2 spaces and no newline; xAI's wire
     /// layout is not recorded, so it gets compact JSON.
-    func body(_ value: JSONValue) -> String {
+    func body(_ value: EmulatorJSON) -> String {
         value.serialized(indent: self == .openai ? 2 : 0)
     }
 }

@@ -16,12 +16,12 @@ struct CreateRequest: Sendable {
     var topP: Double?
     var maxOutputTokens: Int?
     var stream: Bool
-    var metadata: JSONValue?
+    var metadata: EmulatorJSON?
 
     private static let roles: Set = ["user", "assistant", "system", "developer"]
 
     /// Reads the body; throws the error the real API would answer with.
-    init(_ body: JSONValue) throws(APIError) {
+    init(_ body: EmulatorJSON) throws(APIError) {
         guard case .object = body else { throw .invalidBody("The request body must be a JSON object.") }
         guard let model = body["model"]?.stringValue, !model.isEmpty else { throw .missingParameter("model") }
         self.model = model
@@ -43,7 +43,7 @@ struct CreateRequest: Sendable {
     }
 
     private static func optional<T>(
-        _ body: JSONValue, _ key: String, _ get: (JSONValue) -> T?, _ kind: String
+        _ body: EmulatorJSON, _ key: String, _ get: (EmulatorJSON) -> T?, _ kind: String
     ) throws(APIError) -> T? {
         guard let value = body[key], !value.isNull else { return nil }
         guard let typed = get(value) else {
@@ -54,7 +54,7 @@ struct CreateRequest: Sendable {
         return typed
     }
 
-    private static func number(_ body: JSONValue, _ key: String, in range: ClosedRange<Double>) throws(APIError) -> Double? {
+    private static func number(_ body: EmulatorJSON, _ key: String, in range: ClosedRange<Double>) throws(APIError) -> Double? {
         guard let value = try optional(body, key, \.doubleValue, "a number") else { return nil }
         let shown = body[key]!.serialized()
         if value < range.lowerBound {
@@ -72,7 +72,7 @@ struct CreateRequest: Sendable {
 
     /// `input` as a string (one user message) or an array of messages whose
     /// `content` is a string or a list of `input_text` / `output_text` parts.
-    private static func messages(_ input: JSONValue) throws(APIError) -> [Message] {
+    private static func messages(_ input: EmulatorJSON) throws(APIError) -> [Message] {
         if let text = input.stringValue { return [Message(role: "user", text: text)] }
         guard let items = input.arrayValue else {
             throw .invalidParameter(param: "input", code: "invalid_type", message: "Invalid type for 'input': expected a string or an array of input items.")
@@ -90,7 +90,7 @@ struct CreateRequest: Sendable {
         return messages
     }
 
-    private static func text(of content: JSONValue?, at index: Int) throws(APIError) -> String {
+    private static func text(of content: EmulatorJSON?, at index: Int) throws(APIError) -> String {
         if let text = content?.stringValue { return text }
         guard let parts = content?.arrayValue else {
             throw .missingParameter("input[\(index)].content")

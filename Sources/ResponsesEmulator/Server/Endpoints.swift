@@ -2,7 +2,7 @@ import Foundation
 
 /// The answer to one API request: a body, or a stream of events.
 enum Answer: Sendable {
-    case body(status: Int, JSONValue)
+    case body(status: Int, EmulatorJSON)
     case stream([StreamEvent], StreamFaults)
 }
 
@@ -20,7 +20,7 @@ struct Endpoints: Sendable {
     let clock: EmulatorClock
 
     /// `POST /v1/responses`.
-    func create(_ body: JSONValue, streamFaults: StreamFaults) throws(APIError) -> Answer {
+    func create(_ body: EmulatorJSON, streamFaults: StreamFaults) throws(APIError) -> Answer {
         let request = try CreateRequest(body)
         if flavor == .xai, request.instructions != nil, request.previousResponseID != nil {
             throw .instructionsWithPreviousResponse
@@ -40,7 +40,7 @@ struct Endpoints: Sendable {
         let tokens = { (messages: [Message]) in messages.reduce(0) { $0 + Responder.tokens($1.text) } }
         var cached = tokens(previous?.context ?? [])
         if flavor == .xai, let carried = previous?.chainInstructions { cached += Responder.tokens(carried) }
-        let usage = Usage(
+        let usage = BilledUsage(
             input: tokens(context) + Responder.tokens(instructions ?? ""), cached: cached,
             output: truncated ? request.maxOutputTokens! : answerTokens)
 

@@ -25,7 +25,7 @@ struct EmulatorResponder: HTTPResponder {
         }
 
         // Parsed from the bytes, not `bodyText`, which has already replaced invalid UTF-8.
-        let parsedBody = bytes.readableBytes > 0 ? try? JSONValue.parse(Array(buffer: bytes)) : nil
+        let parsedBody = bytes.readableBytes > 0 ? try? EmulatorJSON.parse(Array(buffer: bytes)) : nil
         let faultHeader = request.headers[HTTPField.Name("X-Emulator-Fault")!]
         let rendered = await answer(request, path: path, body: bodyText, parsed: parsedBody, faultHeader: faultHeader)
         log.append(
@@ -37,7 +37,7 @@ struct EmulatorResponder: HTTPResponder {
         return rendered
     }
 
-    private func answer(_ request: Request, path: String, body: String?, parsed: JSONValue?, faultHeader: String?) async -> Response {
+    private func answer(_ request: Request, path: String, body: String?, parsed: EmulatorJSON?, faultHeader: String?) async -> Response {
         let flavor = configuration.flavor
         do throws(APIError) {
             try authorize(request.headers[.authorization])
@@ -69,7 +69,7 @@ struct EmulatorResponder: HTTPResponder {
         guard sent == expected else { throw .invalidAPIKey(sent: sent) }
     }
 
-    private func route(_ request: Request, path: String, body: String?, parsed: JSONValue?, streamFaults: StreamFaults) throws(APIError) -> Answer {
+    private func route(_ request: Request, path: String, body: String?, parsed: EmulatorJSON?, streamFaults: StreamFaults) throws(APIError) -> Answer {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard parts.count >= 2, parts[0] == "v1", parts[1] == "responses" else {
             throw .unknownRoute(method: request.method.rawValue, path: path)
@@ -104,11 +104,11 @@ struct EmulatorResponder: HTTPResponder {
             return SSEWriter.response(for: RenderedBody(status: 405, body: #"{"error":"use POST /_emulator/advance?seconds=N"}"#))
         }
         guard let seconds = query["seconds"].flatMap(Double.init), seconds.isFinite, seconds >= 0 else {
-            let error = JSONValue.object([("error", .string("seconds must be a number >= 0, not '\(query["seconds"] ?? "")'"))])
+            let error = EmulatorJSON.object([("error", .string("seconds must be a number >= 0, not '\(query["seconds"] ?? "")'"))])
             return SSEWriter.response(for: RenderedBody(status: 400, body: error.serialized()))
         }
         clock.advance(by: seconds)
-        let body = JSONValue.object([("advanced", .double(seconds)), ("now", .int(Int(clock.now.timeIntervalSince1970)))])
+        let body = EmulatorJSON.object([("advanced", .double(seconds)), ("now", .int(Int(clock.now.timeIntervalSince1970)))])
         return SSEWriter.response(for: RenderedBody(status: 200, body: body.serialized(indent: 0)))
     }
 
@@ -116,7 +116,7 @@ struct EmulatorResponder: HTTPResponder {
     private func introspect(_ method: String) -> Response {
         switch method {
         case "GET":
-            let entries = JSONValue.object([("requests", .array(log.all().map(\.json)))])
+            let entries = EmulatorJSON.object([("requests", .array(log.all().map(\.json)))])
             return SSEWriter.response(for: RenderedBody(status: 200, body: entries.serialized(indent: 2)))
         case "DELETE":
             log.clear()

@@ -13,12 +13,12 @@ enum Fixtures {
         try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
 
-    static func json(_ name: String) throws -> JSONValue {
-        try JSONValue.parse(text(name))
+    static func json(_ name: String) throws -> EmulatorJSON {
+        try EmulatorJSON.parse(text(name))
     }
 
     /// `Entries[index]` of an openai-dotnet SessionRecords file.
-    static func entry(_ name: String, _ index: Int) throws -> JSONValue {
+    static func entry(_ name: String, _ index: Int) throws -> EmulatorJSON {
         let entries = try #require(json(name)["Entries"]?.arrayValue)
         return entries[index]
     }
@@ -32,7 +32,7 @@ enum Fixtures {
 
 /// Every key path of a JSON value, depth first in key order, array elements merged
 /// under `[]`: `usage.input_tokens_details.cached_tokens`, `output[].content[].text`.
-func keyPaths(_ value: JSONValue, _ prefix: String = "") -> [String] {
+func keyPaths(_ value: EmulatorJSON, _ prefix: String = "") -> [String] {
     var paths: [String] = []
     func add(_ path: String) { if !paths.contains(path) { paths.append(path) } }
     switch value {
@@ -51,7 +51,7 @@ func keyPaths(_ value: JSONValue, _ prefix: String = "") -> [String] {
 
 /// The value with every array element of `"type": "reasoning"` removed: the emulator
 /// has no reasoning, so such items of a recording are not compared.
-func withoutReasoning(_ value: JSONValue) -> JSONValue {
+func withoutReasoning(_ value: EmulatorJSON) -> EmulatorJSON {
     switch value {
     case .object(let pairs): .object(pairs.map { ($0.0, withoutReasoning($0.1)) })
     case .array(let items): .array(items.filter { $0["type"]?.stringValue != "reasoning" }.map(withoutReasoning))

@@ -13,8 +13,8 @@ struct Reply {
     var text: String
 
     /// The body parsed with key order kept; records a test failure if it is not JSON.
-    var json: JSONValue {
-        do { return try JSONValue.parse(text) } catch {
+    var json: EmulatorJSON {
+        do { return try EmulatorJSON.parse(text) } catch {
             Issue.record("body is not JSON (\(error)): \(text)")
             return .null
         }
@@ -59,15 +59,15 @@ struct TestClient {
     }
 
     /// `POST /v1/responses` with a JSON body built from `fields`.
-    func create(_ fields: [(String, JSONValue)], headers: [(String, String)] = []) async throws -> Reply {
-        try await send(.POST, "/v1/responses", body: JSONValue.object(fields).serialized(), headers: headers)
+    func create(_ fields: [(String, EmulatorJSON)], headers: [(String, String)] = []) async throws -> Reply {
+        try await send(.POST, "/v1/responses", body: EmulatorJSON.object(fields).serialized(), headers: headers)
     }
 
     /// One user turn, optionally chained.
-    func say(_ text: String, after previous: String? = nil, model: String = "gpt-4o-mini", extra: [(String, JSONValue)] = [])
+    func say(_ text: String, after previous: String? = nil, model: String = "gpt-4o-mini", extra: [(String, EmulatorJSON)] = [])
         async throws -> Reply
     {
-        var fields: [(String, JSONValue)] = [("model", .string(model)), ("input", .string(text))]
+        var fields: [(String, EmulatorJSON)] = [("model", .string(model)), ("input", .string(text))]
         if let previous { fields.append(("previous_response_id", .string(previous))) }
         return try await create(fields + extra)
     }
@@ -93,7 +93,7 @@ struct WireEvent {
     var event: String?
     var data: String
 
-    var json: JSONValue? { try? JSONValue.parse(data) }
+    var json: EmulatorJSON? { try? EmulatorJSON.parse(data) }
     var type: String { json?["type"]?.stringValue ?? event ?? "" }
 }
 

@@ -1,44 +1,8 @@
 import ConvoStore
 import Foundation
 
-/// A turn with its texts, for `show`.
-public struct TurnDetails: Sendable {
-    /// Its id.
-    public var id: ObjectID
-    /// The turn object.
-    public var turn: Turn
-    /// Refs pointing at it.
-    public var refs: [String]
-    /// The instructions in force, if any.
-    public var instructions: String?
-    /// The input messages, with their texts.
-    public var input: [DraftMessage]
-    /// The output items, with their texts.
-    public var output: [DraftOutputItem]
-    /// The server's own JSON, if kept.
-    public var raw: String?
-    /// What the server holds of its response (set by `Inspection.show`).
-    public var remote: RemoteState = .none
-
-    /// The answer's text.
-    public var outputText: String { output.compactMap(\.text).joined() }
-
-    /// Reads the texts of `turn` (stored as `id`).
-    init(_ reader: StoreReader, id: ObjectID, turn: Turn, refs: [String]) throws {
-        self.id = id
-        self.turn = turn
-        self.refs = refs
-        instructions = try turn.request.instructions.map { try reader.text($0) }
-        input = try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) }
-        output = try turn.response.output.map {
-            DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: try $0.content.map { try reader.text($0) })
-        }
-        raw = try turn.response.raw.map { try reader.text($0) }
-    }
-}
-
 /// Where HEAD stands, for `status`.
-public struct StatusReport: Sendable {
+public struct StatusOutcome: Sendable {
     /// HEAD.
     public var head: Head
     /// HEAD's turn, when there is one.
@@ -74,22 +38,8 @@ public struct ReplayEstimate: Equatable, Sendable {
 
 /// Reading single turns and the repository's state.
 public enum Inspection {
-    /// The turn a revision names, with its texts.
-    public static func show(_ workspace: Workspace, _ revision: String) throws -> TurnDetails {
-        try workspace.repository.read { reader in
-            let id = try reader.resolve(revision)
-            var details = try TurnDetails(reader, id: id, turn: try reader.turn(id), refs: try Decorations(reader, for: [id])[id])
-            if let summary = try reader.summary(id) {
-                details.remote = try RemoteState.of(
-                    summary, reader: reader, retentionDays: try Retention.days(reader),
-                    now: Int64(workspace.environment.now().timeIntervalSince1970))
-            }
-            return details
-        }
-    }
-
     /// Branch, HEAD, settings and the server state of HEAD.
-    public static func status(_ workspace: Workspace) throws -> StatusReport {
+    public static func status(_ workspace: Workspace) throws -> StatusOutcome {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         return try workspace.repository.read { reader in
             let head = try reader.head()
@@ -98,8 +48,7 @@ public enum Inspection {
             let retention = try settings.retentionDays()
             let tipRecord = try tip.map { try TipRecord.read($0, reader) }
             let config = try settings.checked()
-            let endpoint = try? APIEndpoint.resolve(
-                config: { config[$0] }, variables: workspace.environment.variables, allowInsecureHTTP: true)
+            let endpoint = try? Settings.endpoint(config, workspace.environment, allowInsecureHTTP: true)
             let nextSay = endpoint.map {
                 SayPlan.route(
                     tip: tipRecord, origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)
@@ -109,7 +58,7 @@ public enum Inspection {
             if let tip, nextSay?.isReplay ?? true {
                 replay = try estimateReplay(reader, tip: tip, depth: depth)
             }
-            return StatusReport(
+            return StatusOutcome(
                 head: head, tip: tip, depth: depth,
                 model: config[.model], provider: config[.provider] ?? "xai",
                 baseURL: config[.baseURL], retentionDays: retention,
@@ -129,17 +78,5 @@ public enum Inspection {
         }
         let characters = try ReplayHistory.messages(ReplayHistory.load(reader, tip: tip.id)).reduce(0) { $0 + $1.text.count }
         return ReplayEstimate(turns: depth, tokens: Int64((characters + 3) / 4), source: "text")
-    }
-
-    /// Re-hashes every object and checks every reference; rebuilds the derived index first when asked.
-    public static func fsck(_ workspace: Workspace, rebuildIndex: Bool, progress: @escaping (Int) -> Void = { _ in }) throws
-        -> (report: FsckReport, reindexed: Int?)
-    {
-        var reindexed: Int?
-        if rebuildIndex {
-            reindexed = try workspace.repository.write { try $0.rebuildIndex() }
-        }
-        let report = try workspace.repository.read { try $0.fsck(progress: progress) }
-        return (report, reindexed)
     }
 }

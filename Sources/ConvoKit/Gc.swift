@@ -16,7 +16,7 @@ public struct GCOptions: Sendable {
 }
 
 /// What `convo gc` did (or would do).
-public struct GCReport: Sendable {
+public struct GcOutcome: Sendable {
     /// The plan carried out.
     public var plan: PrunePlan
     /// Objects moved into new packs.
@@ -51,7 +51,7 @@ public enum Maintenance {
     /// `progress` receives one line per phase, for a person watching a long run.
     public static func gc(
         _ workspace: Workspace, _ options: GCOptions, progress: (String) -> Void = { _ in }
-    ) throws -> GCReport {
+    ) throws -> GcOutcome {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         let repository = workspace.repository
         let settings = try repository.read { try Settings($0) }
@@ -63,9 +63,9 @@ public enum Maintenance {
         progress("planning: finding reachable turns")
         // Planning only reads: WAL readers do not take the write lock, so says and other commands go on.
         let plan = try repository.read { try $0.planPrune(rules) }
-        if options.dryRun { return GCReport(plan: plan, repacked: 0) }
+        if options.dryRun { return GcOutcome(plan: plan, repacked: 0) }
         let before = repository.fileSize()
-        var report = GCReport(plan: plan, repacked: 0, sizeBefore: before)
+        var report = GcOutcome(plan: plan, repacked: 0, sizeBefore: before)
         report.plan.turns = []
         report.plan.blobs = []
         // Every change below is a short transaction of a bounded batch, so that a say whose answer arrived

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value whose objects keep their keys in insertion order, because the real
 /// servers' bodies have a fixed key order that the emulator reproduces.
-enum JSONValue: Sendable, Equatable {
+enum EmulatorJSON: Sendable, Equatable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -14,12 +14,12 @@ enum JSONValue: Sendable, Equatable {
     /// A string.
     case string(String)
     /// An array.
-    case array([JSONValue])
+    case array([EmulatorJSON])
     /// An object, keys in wire order.
-    case object([(String, JSONValue)])
+    case object([(String, EmulatorJSON)])
 
     /// Objects compare key by key in order; everything else by value.
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: EmulatorJSON, rhs: EmulatorJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
@@ -34,7 +34,7 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The value for `key` when this is an object.
-    subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> EmulatorJSON? {
         guard case .object(let pairs) = self else { return nil }
         return pairs.first { $0.0 == key }?.1
     }
@@ -46,7 +46,7 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The array payload, if this is an array.
-    var arrayValue: [JSONValue]? {
+    var arrayValue: [EmulatorJSON]? {
         if case .array(let a) = self { return a }
         return nil
     }
@@ -88,9 +88,9 @@ enum JSONValue: Sendable, Equatable {
     }
 }
 
-extension JSONValue {
+extension EmulatorJSON {
     /// `.string(s)` or `.null` when `s` is nil.
-    static func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+    static func string(_ s: String?) -> EmulatorJSON { s.map { .string($0) } ?? .null }
     /// `.int(i)` or `.null` when `i` is nil.
-    static func int(_ i: Int?) -> JSONValue { i.map { .int($0) } ?? .null }
+    static func int(_ i: Int?) -> EmulatorJSON { i.map { .int($0) } ?? .null }
 }

@@ -28,7 +28,7 @@ public struct RemoteFailure: Sendable, Equatable {
 }
 
 /// What `convo gc` did (or, in a dry run, would do) about server-side state.
-public struct RemoteGCReport: Sendable {
+public struct RemoteGcOutcome: Sendable {
     /// Responses marked expired because their retention passed (`gc`, no network).
     public var markedExpired: [RemoteKey] = []
     /// Tips asked about (`--check-remote`; in a dry run, the ones that would be).
@@ -54,10 +54,10 @@ extension Maintenance {
     public static func gc(
         _ workspace: Workspace, _ options: GCOptions, remote: RemoteGCOptions,
         progress: @escaping (String) -> Void = { _ in }
-    ) async throws -> (local: GCReport, remote: RemoteGCReport) {
+    ) async throws -> (local: GcOutcome, remote: RemoteGcOutcome) {
         let repository = workspace.repository
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
-        var report = RemoteGCReport()
+        var report = RemoteGcOutcome()
         let access = try (remote.check || remote.deleteUnreachable ? ServerAccess(workspace) : nil)
 
         if remote.check, let access {

@@ -100,8 +100,7 @@ extension Transcript {
             text += "**Instructions:**\n\n\(try reader.text(instructions))\n\n"
         }
         if let user = turn.request.newestUserMessage { text += "**User:**\n\n\(try reader.text(user.content))\n\n" }
-        let answer = try turn.response.output.compactMap(\.content).map { try reader.text($0) }.joined()
-        text += "**Assistant:**\n\n\(answer)\n\n"
+        text += "**Assistant:**\n\n\(try reader.answer(of: turn))\n\n"
         return text
     }
 }

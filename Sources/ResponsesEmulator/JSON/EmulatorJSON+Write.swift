@@ -1,6 +1,6 @@
 import Foundation
 
-extension JSONValue {
+extension EmulatorJSON {
     /// Serialises the value. `indent` 0 is compact (`{"a":1}`), like SSE data lines;
     /// otherwise the layout of Python's `json.dumps(indent:, ensure_ascii=False)`,
     /// which is what api.openai.com's bodies match byte for byte.

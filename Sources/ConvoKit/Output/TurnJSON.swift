@@ -2,7 +2,7 @@ import ConvoStore
 
 // The JSON forms of a turn's parts, shared by `export`, `show --json` and `say --json`.
 
-extension Usage {
+extension TokenUsage {
     /// `{"input_tokens", "output_tokens", "cached_tokens"?, "reasoning_tokens"?}`.
     public var json: JSONValue {
         var object: [String: JSONValue] = ["input_tokens": .int(inputTokens), "output_tokens": .int(outputTokens)]

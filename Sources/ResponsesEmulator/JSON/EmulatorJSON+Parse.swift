@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a text is not JSON.
-struct JSONParseError: Error, Sendable, CustomStringConvertible {
+struct EmulatorJSONError: Error, Sendable, CustomStringConvertible {
     /// Byte offset of the problem.
     let offset: Int
     /// What was wrong there.
@@ -10,14 +10,14 @@ struct JSONParseError: Error, Sendable, CustomStringConvertible {
     var description: String { "\(reason) at byte \(offset)" }
 }
 
-extension JSONValue {
+extension EmulatorJSON {
     /// Parses JSON text (RFC 8259), keeping the key order of objects.
-    static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    static func parse(_ text: String) throws(EmulatorJSONError) -> EmulatorJSON {
         try parse(Array(text.utf8))
     }
 
     /// Parses UTF-8 JSON bytes, keeping the key order of objects.
-    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(EmulatorJSONError) -> EmulatorJSON {
         var parser = JSONParser(bytes: bytes)
         let value = try parser.value(depth: 0)
         parser.skipSpace()
@@ -30,13 +30,13 @@ private struct JSONParser {
     let bytes: [UInt8]
     var index = 0
 
-    func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+    func fail(_ reason: String) -> EmulatorJSONError { EmulatorJSONError(offset: index, reason: reason) }
 
     mutating func skipSpace() {
         while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
     }
 
-    mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func value(depth: Int) throws(EmulatorJSONError) -> EmulatorJSON {
         guard depth < 512 else { throw fail("nesting too deep") }
         skipSpace()
         guard index < bytes.count else { throw fail("unexpected end of input") }
@@ -51,7 +51,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func literal(_ word: String, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
+    mutating func literal(_ word: String, _ value: EmulatorJSON) throws(EmulatorJSONError) -> EmulatorJSON {
         let w = Array(word.utf8)
         guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
             throw fail("invalid literal")
@@ -60,7 +60,7 @@ private struct JSONParser {
         return value
     }
 
-    mutating func expect(_ c: Character) throws(JSONParseError) {
+    mutating func expect(_ c: Character) throws(EmulatorJSONError) {
         skipSpace()
         guard index < bytes.count, bytes[index] == c.asciiValue! else { throw fail("expected '\(c)'") }
         index += 1
@@ -71,9 +71,9 @@ private struct JSONParser {
         return index < bytes.count && bytes[index] == c.asciiValue!
     }
 
-    mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func object(depth: Int) throws(EmulatorJSONError) -> EmulatorJSON {
         index += 1
-        var pairs: [(String, JSONValue)] = []
+        var pairs: [(String, EmulatorJSON)] = []
         if peek("}") { index += 1; return .object(pairs) }
         repeat {
             skipSpace()
@@ -85,26 +85,26 @@ private struct JSONParser {
         return .object(pairs)
     }
 
-    mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func array(depth: Int) throws(EmulatorJSONError) -> EmulatorJSON {
         index += 1
-        var items: [JSONValue] = []
+        var items: [EmulatorJSON] = []
         if peek("]") { index += 1; return .array(items) }
         repeat { items.append(try value(depth: depth + 1)) } while try separator(close: "]")
         return .array(items)
     }
 
     /// True after a comma; false after the closing bracket.
-    mutating func separator(close: Character) throws(JSONParseError) -> Bool {
+    mutating func separator(close: Character) throws(EmulatorJSONError) -> Bool {
         if peek(",") { index += 1; return true }
         try expect(close)
         return false
     }
 
-    mutating func string() throws(JSONParseError) -> String {
+    mutating func string() throws(EmulatorJSONError) -> String {
         index += 1
         var scalars = String.UnicodeScalarView()
         var run: [UInt8] = []
-        func flush() throws(JSONParseError) {
+        func flush() throws(EmulatorJSONError) {
             guard let text = String(validating: run, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
             scalars.append(contentsOf: text.unicodeScalars)
             run.removeAll()
@@ -128,7 +128,7 @@ private struct JSONParser {
         throw fail("unterminated string")
     }
 
-    mutating func escape() throws(JSONParseError) -> Unicode.Scalar {
+    mutating func escape() throws(EmulatorJSONError) -> Unicode.Scalar {
         guard index < bytes.count else { throw fail("unterminated escape") }
         let c = bytes[index]
         index += 1
@@ -159,7 +159,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func hex4() throws(JSONParseError) -> UInt32 {
+    mutating func hex4() throws(EmulatorJSONError) -> UInt32 {
         guard index + 4 <= bytes.count,
             let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
         else { throw fail("invalid \\u escape") }
@@ -168,7 +168,7 @@ private struct JSONParser {
     }
 
     /// RFC 8259's grammar, which the real servers enforce: no `+1`, `01`, `1.`, `.5`, `NaN` or `Infinity`.
-    mutating func number() throws(JSONParseError) -> JSONValue {
+    mutating func number() throws(EmulatorJSONError) -> EmulatorJSON {
         let start = index
         func digits() -> Int {
             let from = index

@@ -181,7 +181,7 @@ public enum Transcript {
             createdAt = Int64(date.timeIntervalSince1970.rounded(.down))
         }
 
-        var usage: Usage?
+        var usage: TokenUsage?
         if let value = json["usage"], value != .null {
             func count(_ key: String) throws -> Int64? {
                 guard let field = value[key], field != .null else { return nil }
@@ -189,7 +189,7 @@ public enum Transcript {
                 return number
             }
             guard value.objectValue != nil else { throw fail("'usage' must be an object") }
-            usage = Usage(
+            usage = TokenUsage(
                 inputTokens: try count("input_tokens") ?? 0, outputTokens: try count("output_tokens") ?? 0,
                 cachedTokens: try count("cached_tokens"), reasoningTokens: try count("reasoning_tokens"))
         }
@@ -234,19 +234,5 @@ public enum Transcript {
             usage: usage, raw: try string("raw_response"), error: try string("error"), origin: try string("origin"),
             stored: try bool("stored"), replay: try bool("replay"), fetched: try bool("fetched"), createdAt: createdAt)
         return Line(number: number, conversation: conversation, branches: branches, parent: parent, draft: draft)
-    }
-}
-
-/// RFC 3339 times.
-public enum Timestamps {
-    /// Parses `2025-01-31T12:00:00Z`, with or without fractional seconds or an offset.
-    public static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// Formats unix seconds as `2025-01-31T12:00:00Z`.
-    public static func format(_ seconds: Int64) -> String {
-        Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(Date.ISO8601FormatStyle())
     }
 }

@@ -1,0 +1,24 @@
+import ConvoKit
+import Foundation
+
+/// What `--format` / `--pretty` selects.
+enum LogStyle: Equatable {
+    /// git's medium: several lines per turn (the default).
+    case medium
+    /// A template (the `oneline` preset is one).
+    case template(LogFormat)
+
+    /// Reads `oneline`, `medium`, `format:<t>`, `tformat:<t>`, or a bare template containing `%`.
+    static func parse(_ text: String) throws(LogFormatError) -> LogStyle {
+        switch text {
+        case "oneline": return .template(.oneline)
+        case "medium": return .medium
+        default:
+            for prefix in ["format:", "tformat:"] where text.hasPrefix(prefix) {
+                return .template(try LogFormat.parse(String(text.dropFirst(prefix.count))))
+            }
+            guard text.contains("%") else { throw .unknownPreset(text) }
+            return .template(try LogFormat.parse(text))
+        }
+    }
+}

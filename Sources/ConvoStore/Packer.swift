@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+
+/// Collects a bulk write: object bytes go into packs of about `target` uncompressed bytes, and the rows
+/// of the object table and the turn index are held back and inserted in key order when the write ends,
+/// so that the B-trees fill their pages instead of splitting them at random.
+final class Packer {
+    static let target = 64 * 1024
+    private var pack: Int64?
+    private var buffer = [UInt8]()
+    private var pendingObjects: [Data: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
+    /// Turn index rows not yet inserted, with their keys.
+    var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
+    /// `turn_blob` rows not yet inserted.
+    var pendingBlobs: [(turn: Data, blob: Data)] = []
+    /// Search documents not yet inserted, and the turns they belong to.
+    var pendingSearch: [(docid: Int64, turn: Data, input: String, output: String)] = []
+    var pendingSearchTurns: Set<Data> = []
+    /// The bytes of text held back in `pendingSearch`: past `searchBatchBytes` they are indexed, so that an
+    /// import of any size holds a bounded amount of text.
+    var pendingSearchBytes = 0
+    static let searchBatchBytes = 16 << 20
+    /// The next free docid of each second that received documents (keyed by the second's first docid).
+    var nextDocID: [Int64: Int64] = [:]
+
+    /// The kind of an object appended but not yet inserted.
+    func kind(of id: Data) -> ObjectKind? { pendingObjects[id]?.kind }
+
+    /// Appends an object's bytes to the current pack.
+    func append(id: Data, kind: ObjectKind, bytes: [UInt8], writtenAt: Int64, db: Database) throws {
+        if buffer.count >= Self.target { try writePack(db) }
+        let pack = try self.pack ?? {
+            try db.execute(sql: "INSERT INTO pack(size, data) VALUES (0, x'')")
+            return db.lastInsertedRowID
+        }()
+        self.pack = pack
+        pendingObjects[id] = (kind, bytes.count, writtenAt, pack, buffer.count)
+        buffer += bytes
+    }
+
+    /// Hands the current pack to the compressor and writes the packs it has finished.
+    private func writePack(_ db: Database) throws {
+        if let pack {
+            compressor.compress(pack: pack, content: buffer)
+            self.pack = nil
+            buffer.removeAll(keepingCapacity: true)
+        }
+        try store(compressor.finished(), db)
+    }
+
+    private func store(_ packs: [PackCompressor.Compressed], _ db: Database) throws {
+        for pack in packs {
+            try db.cachedStatement(sql: "UPDATE pack SET size = ?, data = ? WHERE id = ?").execute(arguments: [pack.size, pack.data, pack.id])
+        }
+    }
+
+    private let compressor = PackCompressor()
+
+    /// Writes everything held back.
+    func finish(_ db: Database) throws {
+        try writePack(db)
+        try store(compressor.waitForAll(), db)
+        let insertObject = try db.cachedStatement(
+            sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)")
+        for (id, row) in pendingObjects.sorted(by: { $0.key.sortsBefore($1.key) }) {
+            try insertObject.execute(arguments: [id, row.kind.rawValue, row.size, row.writtenAt, row.pack, row.offset])
+        }
+        pendingObjects.removeAll()
+        for row in pendingIndex.sorted(by: { $0.key.sortsBefore($1.key) }) {
+            try StoreWriter.insertIndexRow(db, row.arguments)
+        }
+        pendingIndex.removeAll()
+        let insertBlob = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
+        for row in pendingBlobs.sorted(by: {
+            $0.turn == $1.turn ? $0.blob.sortsBefore($1.blob) : $0.turn.sortsBefore($1.turn)
+        }) {
+            try insertBlob.execute(arguments: [row.turn, row.blob])
+        }
+        pendingBlobs.removeAll()
+        try finishSearch(db)
+        nextDocID.removeAll()
+    }
+
+    /// Indexes the search documents held back, in docid order: FTS5 writes out its in-memory segment
+    /// whenever a rowid is not larger than the previous one, so ascending docids keep segments large.
+    func finishSearch(_ db: Database) throws {
+        for document in pendingSearch.sorted(by: { $0.docid < $1.docid }) {
+            try StoreWriter.insertSearchDocument(db, docid: document.docid, turn: document.turn, input: document.input, output: document.output)
+        }
+        pendingSearch.removeAll()
+        pendingSearchTurns.removeAll()
+        pendingSearchBytes = 0
+    }
+}
+
+/// Compresses packs on one worker thread while the writer goes on collecting the next pack: compression
+/// was a third of an import's time on the main thread. At most `limit` packs wait, so memory stays bounded
+/// when the worker falls behind.
+final class PackCompressor: @unchecked Sendable {
+    /// A compressed pack, ready for its row.
+    struct Compressed: Sendable {
+        var id: Int64
+        var size: Int
+        var data: Data
+    }
+
+    static let limit = 8
+    private let queue = DispatchQueue(label: "convo.pack-compression")
+    private let slots = DispatchSemaphore(value: PackCompressor.limit)
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var done: [Compressed] = []
+
+    /// Starts compressing `content`, after waiting for a free slot.
+    func compress(pack: Int64, content: [UInt8]) {
+        slots.wait()
+        group.enter()
+        queue.async { [self] in
+            let compressed = Compressed(id: pack, size: content.count, data: Data(Zlib.compress(content)))
+            lock.withLock { done.append(compressed) }
+            slots.signal()
+            group.leave()
+        }
+    }
+
+    /// The packs compressed so far and not yet taken.
+    func finished() -> [Compressed] {
+        lock.withLock {
+            defer { done.removeAll() }
+            return done
+        }
+    }
+
+    /// Every pack handed over, once all are compressed.
+    func waitForAll() -> [Compressed] {
+        group.wait()
+        return finished()
+    }
+}
+
+extension Data {
+    /// Byte order of keys (object ids), compared in place: `lexicographicallyPrecedes` walks `Data`'s
+    /// iterator byte by byte and was a tenth of an import, spent sorting held-back rows.
+    func sortsBefore(_ other: Data) -> Bool {
+        withUnsafeBytes { left in
+            other.withUnsafeBytes { right in
+                let common = Swift.min(left.count, right.count)
+                if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+                    let order = memcmp(a, b, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+    }
+}

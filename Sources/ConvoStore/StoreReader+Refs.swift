@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+/// Where HEAD points.
+public enum Head: Equatable, Sendable {
+    /// On a branch; `tip` is nil while the branch has no turns.
+    case branch(BranchName, tip: ObjectID?)
+    /// Detached at a turn.
+    case detached(ObjectID)
+
+    /// The turn HEAD names, if any.
+    public var tip: ObjectID? {
+        switch self {
+        case .branch(_, let tip): tip
+        case .detached(let id): id
+        }
+    }
+
+    /// The branch HEAD is on, if any.
+    public var branch: BranchName? {
+        if case .branch(let name, _) = self { return name }
+        return nil
+    }
+}
+
+/// One move of a ref.
+public struct ReflogEntry: Equatable, Sendable {
+    /// Position in the whole log.
+    public var sequence: Int64
+    /// `HEAD` or `refs/heads/<branch>`.
+    public var ref: String
+    /// The turn before the move, nil when the ref was created.
+    public var old: ObjectID?
+    /// The turn after the move, nil when the ref was deleted.
+    public var new: ObjectID?
+    /// Unix seconds.
+    public var at: Int64
+    /// Why it moved.
+    public var message: String
+}
+
+extension StoreReader {
+    /// Where HEAD points.
+    public func head() throws -> Head {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT target, symbolic FROM ref WHERE name = 'HEAD'")) else {
+            throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD is missing")
+        }
+        if let symbolic = try row.stored("symbolic", in: "ref", as: String.self) {
+            let branch = try BranchName(stored: String(symbolic.dropFirst("refs/heads/".count)))
+            return .branch(branch, tip: try target(of: symbolic))
+        }
+        guard let data = try row.stored("target", in: "ref", as: Data.self), let id = ObjectID(bytes: data) else {
+            throw StoreError.corruptDatabase(path: "ref table", detail: "HEAD has no target")
+        }
+        return .detached(id)
+    }
+
+    /// The turn a ref (`refs/heads/<name>`) points at, or nil when absent.
+    public func target(of ref: String) throws -> ObjectID? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT target FROM ref WHERE name = ? AND target IS NOT NULL"), arguments: [ref])
+            .flatMap { ObjectID(bytes: $0) }
+    }
+
+    /// Every branch and its tip, sorted by name.
+    public func branches() throws -> [(name: BranchName, tip: ObjectID)] {
+        try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap { try Self.branch($0) }
+    }
+
+    /// A branch and its tip from a `ref` row, nil for a row that is not a valid branch.
+    private static func branch(_ row: Row) throws -> (name: BranchName, tip: ObjectID)? {
+        let name = try row.required("name", in: "ref", as: String.self)
+        guard let target = try row.stored("target", in: "ref", as: Data.self), let tip = ObjectID(bytes: target), let branch = try? BranchName(stored: String(name.dropFirst(11))) else {
+            return nil
+        }
+        return (branch, tip)
+    }
+
+    /// The branches whose tips are among `ids`, sorted by name.
+    public func branches(pointingAt ids: some Collection<ObjectID>) throws -> [(name: BranchName, tip: ObjectID)] {
+        // A long list is cheaper as one scan of the branches than as a huge IN list.
+        if ids.count > 500 {
+            let wanted = Set(ids)
+            return try branches().filter { wanted.contains($0.tip) }
+        }
+        guard !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT name, target FROM ref WHERE target IN (\(placeholders)) AND name LIKE 'refs/heads/%' ORDER BY name",
+            arguments: StatementArguments(ids.map { Data($0.bytes) }))
+        return try rows.compactMap { try Self.branch($0) }
+    }
+
+    /// The reflog of `ref`, newest first; every ref's when `ref` is nil.
+    public func reflog(_ ref: String?) throws -> [ReflogEntry] {
+        let rows = if let ref {
+            try Row.fetchAll(db, sql: "SELECT * FROM reflog WHERE ref = ? ORDER BY seq DESC", arguments: [ref])
+        } else {
+            try Row.fetchAll(db, sql: "SELECT * FROM reflog ORDER BY seq DESC")
+        }
+        return try rows.map { row in
+            ReflogEntry(
+                sequence: try row.required("seq", in: "reflog"), ref: try row.required("ref", in: "reflog"),
+                old: try row.stored("old", in: "reflog", as: Data.self).flatMap { ObjectID(bytes: $0) },
+                new: try row.stored("new", in: "reflog", as: Data.self).flatMap { ObjectID(bytes: $0) },
+                at: try row.required("at", in: "reflog"), message: try row.required("message", in: "reflog"))
+        }
+    }
+}

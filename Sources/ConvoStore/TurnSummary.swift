@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// A turn as the derived index knows it: enough for `log` without decompressing anything.
+public struct TurnSummary: Equatable, Sendable {
+    /// The turn's id.
+    public var id: ObjectID
+    /// Its parent, nil for a first turn.
+    public var parent: ObjectID?
+    /// Unix seconds.
+    public var createdAt: Int64
+    /// The model that answered.
+    public var model: String?
+    /// The server's response id.
+    public var responseID: String?
+    /// Response status.
+    public var status: String
+    /// The API base URL the response id belongs to.
+    public var origin: String?
+    /// Whether the server was asked to store it.
+    public var stored: Bool
+    /// Whether it was sent as a replay.
+    public var replay: Bool
+    /// Input tokens billed.
+    public var inputTokens: Int64?
+    /// Output tokens billed.
+    public var outputTokens: Int64?
+    /// First line of the newest user message.
+    public var inputLine: String
+    /// First line of the answer.
+    public var outputLine: String
+
+    /// Creates a summary (the index builds these; tests and layouts may too).
+    public init(
+        id: ObjectID, parent: ObjectID?, createdAt: Int64, model: String?, responseID: String?, status: String, origin: String?,
+        stored: Bool, replay: Bool, inputTokens: Int64?, outputTokens: Int64?, inputLine: String, outputLine: String
+    ) {
+        self.id = id
+        self.parent = parent
+        self.createdAt = createdAt
+        self.model = model
+        self.responseID = responseID
+        self.status = status
+        self.origin = origin
+        self.stored = stored
+        self.replay = replay
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.inputLine = inputLine
+        self.outputLine = outputLine
+    }
+
+    /// A row of `turn_index`; a row whose columns do not have their types is damage, reported, not a crash.
+    init(row: Row) throws {
+        func value(_ column: String) -> DatabaseValue { row[column] as DatabaseValue? ?? .null }
+        func damaged(_ column: String) -> StoreError {
+            .corruptDatabase(path: "turn_index", detail: "a row's \(column) has the wrong type; run 'convo fsck --rebuild-index'")
+        }
+        guard let idBytes = Data.fromDatabaseValue(value("id")), let id = ObjectID(bytes: idBytes) else { throw damaged("id") }
+        self.id = id
+        parent = Data.fromDatabaseValue(value("parent")).flatMap { ObjectID(bytes: $0) }
+        guard let createdAt = Int64.fromDatabaseValue(value("created_at")) else { throw damaged("created_at") }
+        guard let status = Summary.text(value("status")) else { throw damaged("status") }
+        guard let stored = Bool.fromDatabaseValue(value("stored")), let replay = Bool.fromDatabaseValue(value("replay")) else {
+            throw damaged("stored or replay")
+        }
+        guard let inputLine = Summary.text(value("input_line")), let outputLine = Summary.text(value("output_line")) else {
+            throw damaged("input_line or output_line")
+        }
+        self.createdAt = createdAt
+        model = Summary.text(value("model"))
+        responseID = Summary.text(value("response_id"))
+        self.status = status
+        origin = Summary.text(value("origin"))
+        self.stored = stored
+        self.replay = replay
+        inputTokens = Int64.fromDatabaseValue(value("input_tokens"))
+        outputTokens = Int64.fromDatabaseValue(value("output_tokens"))
+        self.inputLine = inputLine
+        self.outputLine = outputLine
+    }
+
+    /// The first line of the newest user message, shortened for a person to read (the index keeps it whole).
+    public var shortInputLine: String { Summary.shortened(inputLine) }
+    /// The first line of the answer, shortened for a person to read.
+    public var shortOutputLine: String { Summary.shortened(outputLine) }
+
+    /// `line` shortened to 50 characters with "…", as text output shows first lines.
+    public static func shortened(_ line: String) -> String { Summary.shortened(line) }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+// A turn's texts live in blobs; this is the one way every reader (show, export, say's replay, the editor's
+// template) turns a decoded turn's references into them.
+extension StoreReader {
+    /// The input messages of `turn`, with their texts.
+    public func inputMessages(of turn: Turn) throws -> [DraftMessage] {
+        try turn.request.input.map { DraftMessage(role: $0.role, text: try text($0.content)) }
+    }
+
+    /// The output items of `turn`, with their texts.
+    public func outputItems(of turn: Turn) throws -> [DraftOutputItem] {
+        try turn.response.output.map {
+            DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: try $0.content.map { try text($0) })
+        }
+    }
+
+    /// The answer of `turn`: the texts of its output items, joined.
+    public func answer(of turn: Turn) throws -> String {
+        try turn.response.output.compactMap(\.content).map { try text($0) }.joined()
+    }
+}
