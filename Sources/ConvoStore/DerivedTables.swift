@@ -6,16 +6,90 @@ import GRDB
 /// transaction (``StoreWriter/insert(_:)``), the v2 migration fills them for older repositories, `prune`
 /// removes a pruned turn's rows, and ``StoreWriter/rebuildIndex()`` recreates them from the turn objects.
 enum SearchDocument {
-    /// Documents of one second share `created_at << shift` and take the next free number within the second.
-    static let shift: Int64 = 24
+    /// A docid is a time bucket's number shifted by `counterBits`, plus a counter within the bucket: documents of
+    /// one bucket get neighbouring docids, so that FTS5, which stores each word's documents as varint gaps between
+    /// docids, mostly stores one-byte gaps (docids of `created_at · 2^24` cost 4–5 bytes a gap, nearly half the
+    /// index). Buckets are `2^bucketBits` seconds (about 12 days); within one, the search orders documents by
+    /// their time read from `search_doc`, so newest-first order does not depend on the order turns were written.
+    static let bucketBits: Int64 = 20
+    static let counterBits: Int64 = 20
     /// Times are clamped to ±2^38 seconds (beyond year 10,000), so that a docid always fits 63 bits.
     static let limit: Int64 = 1 << 38
 
-    /// The first docid of the second `createdAt`.
-    static func base(_ createdAt: Int64) -> Int64 { min(max(createdAt, -limit), limit - 1) << shift }
+    /// `createdAt` within the times a docid can hold.
+    static func base(_ createdAt: Int64) -> Int64 { min(max(createdAt, -limit), limit - 1) }
 
-    /// The docids a turn created at `createdAt` can have.
-    static func range(_ createdAt: Int64) -> ClosedRange<Int64> { base(createdAt)...(base(createdAt) + (1 << shift) - 1) }
+    /// The time bucket of `createdAt`.
+    static func bucket(_ createdAt: Int64) -> Int64 { base(createdAt) >> bucketBits }
+
+    /// The docids of documents created in the bucket of `createdAt`; a full bucket's documents go after every
+    /// existing docid instead, so a docid's range holds only documents created before the range's bucket ends.
+    static func range(_ createdAt: Int64) -> ClosedRange<Int64> {
+        let first = bucket(createdAt) << counterBits
+        return first...(first + (1 << counterBits) - 1)
+    }
+
+    /// How a repository numbers its documents: in time buckets, or (before format 6, still read as it is by
+    /// reading commands) `created_at · 2^24` plus a counter, where the docid alone gives the time.
+    enum Layout {
+        case buckets
+        case seconds
+
+        /// The layout of the open database: whether `search_doc` keeps times.
+        static func of(_ db: Database) throws -> Layout {
+            try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM pragma_table_info('search_doc') WHERE name = 'created_at'") == true
+                ? .buckets : .seconds
+        }
+
+        /// Every document with a docid up to `docid` was created before this time (unix seconds): the end of
+        /// the bucket (or second) whose range holds `docid`.
+        func createdBefore(docid: Int64) -> Int64 {
+            switch self {
+            case .buckets: ((docid >> SearchDocument.counterBits) + 1) << SearchDocument.bucketBits
+            case .seconds: (docid >> 24) + 1
+            }
+        }
+    }
+}
+
+/// Puts search documents read newest docid first into newest-first order of time (ties: the later written
+/// first). A docid's range bounds the times of every smaller docid (``SearchDocument/Layout/createdBefore(docid:)``),
+/// so a document is handed out as soon as no document still unread can be newer: for a query of single words
+/// only the documents of the newest bucket or two are read, not every match.
+struct NewestFirst {
+    private let next: () throws -> Int64?
+    private let time: (Int64) throws -> Int64
+    private let layout: SearchDocument.Layout
+    private var lookahead: Int64?
+    private var started = false
+    /// Documents read but not yet handed out, oldest first (the newest is taken from the end).
+    private var held: [(docid: Int64, createdAt: Int64)] = []
+
+    /// `next` gives docids in descending order; `time` a docid's creation time.
+    init(layout: SearchDocument.Layout, next: @escaping () throws -> Int64?, time: @escaping (Int64) throws -> Int64) {
+        self.layout = layout
+        self.next = next
+        self.time = time
+    }
+
+    /// The next docid in newest-first order, nil after the last.
+    mutating func pop() throws -> Int64? {
+        if !started {
+            started = true
+            lookahead = try next()
+        }
+        while true {
+            if let newest = held.last, lookahead.map({ newest.createdAt >= layout.createdBefore(docid: $0) }) ?? true {
+                held.removeLast()
+                return newest.docid
+            }
+            guard let docid = lookahead else { return nil }
+            let createdAt = try time(docid)
+            let index = held.firstIndex { ($0.createdAt, $0.docid) > (createdAt, docid) } ?? held.endIndex
+            held.insert((docid, createdAt), at: index)
+            lookahead = try next()
+        }
+    }
 }
 
 extension TurnSummary {
@@ -70,11 +144,15 @@ extension StoreReader {
     }
 
     /// The search document of turn `id` (created at `createdAt`), if it has one.
-    func searchDocID(of id: ObjectID, createdAt: Int64) throws -> Int64? {
-        let range = SearchDocument.range(createdAt)
+    func searchDocID(of id: ObjectID, createdAt: Int64, layout: SearchDocument.Layout = .buckets) throws -> Int64? {
+        if layout == .seconds {
+            return try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT docid FROM search_doc WHERE docid BETWEEN ? AND ? AND turn = ?"),
+                arguments: [SearchDocument.base(createdAt) << 24, (SearchDocument.base(createdAt) << 24) + (1 << 24) - 1, Data(id.bytes)])
+        }
         return try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT docid FROM search_doc WHERE docid BETWEEN ? AND ? AND turn = ?"),
-            arguments: [range.lowerBound, range.upperBound, Data(id.bytes)])
+            db.cachedStatement(sql: "SELECT docid FROM search_doc WHERE created_at = ? AND turn = ?"),
+            arguments: [createdAt, Data(id.bytes)])
     }
 
     /// Whether `turn_index` and `turn_blob` cover exactly the stored turns, so that gc may trust them. Cheap
@@ -113,15 +191,15 @@ extension StoreWriter {
         let docid = try allocateDocID(createdAt: turn.createdAt)
         if let packer {
             packer.pendingSearchTurns.insert(key)
-            packer.pendingSearch.append((docid, key, inputText, outputText))
+            packer.pendingSearch.append((docid, key, turn.createdAt, inputText, outputText))
             packer.pendingSearchBytes += inputText.utf8.count + outputText.utf8.count
             if packer.pendingSearchBytes >= Packer.searchBatchBytes { try packer.finishSearch(db) }
         } else {
-            try Self.insertSearchDocument(db, docid: docid, turn: key, input: inputText, output: outputText)
+            try Self.insertSearchDocument(db, docid: docid, turn: key, createdAt: turn.createdAt, input: inputText, output: outputText)
         }
     }
 
-    /// The next free docid in the second `createdAt`, counting documents held back by a bulk write.
+    /// The next free docid in the bucket of `createdAt`, counting documents held back by a bulk write.
     private func allocateDocID(createdAt: Int64) throws -> Int64 {
         let range = SearchDocument.range(createdAt)
         if let next = packer?.nextDocID[range.lowerBound] {
@@ -133,7 +211,7 @@ extension StoreWriter {
             arguments: [range.lowerBound, range.upperBound])
         var next = highest.map { $0 + 1 } ?? range.lowerBound
         if next > range.upperBound {
-            // More than 2^24 turns in one second: take a number after every existing one instead.
+            // More than 2^20 turns in one bucket: take a number after every existing one instead.
             let maximum = try Int64.fetchOne(db, sql: "SELECT MAX(docid) FROM search_doc") ?? range.upperBound
             next = max(maximum, packer?.nextDocID.values.max() ?? maximum) + 1
         }
@@ -141,8 +219,9 @@ extension StoreWriter {
         return next
     }
 
-    static func insertSearchDocument(_ db: Database, docid: Int64, turn: Data, input: String, output: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO search_doc(docid, turn) VALUES (?, ?)").execute(arguments: [docid, turn])
+    static func insertSearchDocument(_ db: Database, docid: Int64, turn: Data, createdAt: Int64, input: String, output: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO search_doc(docid, turn, created_at) VALUES (?, ?, ?)")
+            .execute(arguments: [docid, turn, createdAt])
         try db.cachedStatement(sql: "INSERT INTO turn_search(rowid, input, output) VALUES (?, ?, ?)")
             .execute(arguments: [docid, Summary.bytes(input), Summary.bytes(output)])
     }

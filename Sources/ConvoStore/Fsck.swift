@@ -192,14 +192,24 @@ extension StoreReader {
         for (turn, rows) in actual where expected[turn] == nil { extra += rows.count }
         stale("turn_blob", missing: missing, extra: extra)
 
-        // The search index: one document per turn, in the second the turn was created, known to FTS5.
+        // The search index: one document per turn, with the turn's time, in its time bucket's range or after it
+        // (a full bucket's documents go after every other), known to FTS5.
         var documents = [Data: Int]()
         missing = 0
         extra = 0
-        for row in try Row.fetchAll(db, sql: "SELECT docid, turn FROM search_doc") {
+        let layout = try SearchDocument.Layout.of(db)
+        for row in try Row.fetchAll(db, sql: layout == .buckets ? "SELECT docid, turn, created_at FROM search_doc" : "SELECT docid, turn FROM search_doc") {
             let docid: Int64 = try row.required("docid", in: "search_doc"), turn: Data = try row.required("turn", in: "search_doc")
             if createdAt[turn] != nil { documents[turn, default: 0] += 1 }
-            if let time = createdAt[turn], SearchDocument.range(time).contains(docid) { continue }
+            if let time = createdAt[turn] {
+                switch layout {
+                case .buckets:
+                    let stored: Int64 = try row.required("created_at", in: "search_doc")
+                    if stored == time && docid >= SearchDocument.range(time).lowerBound { continue }
+                case .seconds:
+                    if (docid >> 24) == SearchDocument.base(time) { continue }
+                }
+            }
             extra += 1
         }
         for (id, _) in turns where documents[Data(id.bytes)] == nil { missing += 1 }

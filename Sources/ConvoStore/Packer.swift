@@ -14,13 +14,13 @@ final class Packer {
     /// `turn_blob` rows not yet inserted.
     var pendingBlobs: [(turn: Data, blob: Data)] = []
     /// Search documents not yet inserted, and the turns they belong to.
-    var pendingSearch: [(docid: Int64, turn: Data, input: String, output: String)] = []
+    var pendingSearch: [(docid: Int64, turn: Data, createdAt: Int64, input: String, output: String)] = []
     var pendingSearchTurns: Set<Data> = []
     /// The bytes of text held back in `pendingSearch`: past `searchBatchBytes` they are indexed, so that an
     /// import of any size holds a bounded amount of text.
     var pendingSearchBytes = 0
     static let searchBatchBytes = 16 << 20
-    /// The next free docid of each second that received documents (keyed by the second's first docid).
+    /// The next free docid of each time bucket that received documents (keyed by the bucket's first docid).
     var nextDocID: [Int64: Int64] = [:]
 
     /// The kind of an object appended but not yet inserted.
@@ -85,7 +85,8 @@ final class Packer {
     /// whenever a rowid is not larger than the previous one, so ascending docids keep segments large.
     func finishSearch(_ db: Database) throws {
         for document in pendingSearch.sorted(by: { $0.docid < $1.docid }) {
-            try StoreWriter.insertSearchDocument(db, docid: document.docid, turn: document.turn, input: document.input, output: document.output)
+            try StoreWriter.insertSearchDocument(
+                db, docid: document.docid, turn: document.turn, createdAt: document.createdAt, input: document.input, output: document.output)
         }
         pendingSearch.removeAll()
         pendingSearchTurns.removeAll()

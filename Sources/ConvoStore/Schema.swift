@@ -135,6 +135,19 @@ enum Schema {
             DELETE FROM search_doc;
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """, refillsDerivedTables: true),
+        // Search docids in time buckets instead of created_at * 2^24 (SearchDocument): the index stores gaps between
+        // docids, and these are mostly one byte instead of four or five. The search orders a bucket's documents by
+        // their time, kept here. The documents are renumbered by the refill.
+        Migration(name: "v7 search docids in time buckets", sql: """
+            DROP TABLE search_doc;
+            CREATE TABLE search_doc (
+                docid INTEGER PRIMARY KEY,    -- the rowid of the turn's document in turn_search (SearchDocument)
+                turn BLOB NOT NULL,           -- the turn's object id
+                created_at INTEGER NOT NULL   -- the turn's time, which orders documents within a bucket
+            );
+            CREATE INDEX search_doc_by_time ON search_doc(created_at);
+            INSERT INTO turn_search(turn_search) VALUES ('delete-all');
+            """, refillsDerivedTables: true),
     ]
 
     /// The format of the open database: `user_version`, else (older repositories) the number of leading

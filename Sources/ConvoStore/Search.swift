@@ -22,48 +22,51 @@ extension StoreReader {
         let words = try Self.words(of: query, in: scratch)
         guard let words else { return SearchResults(hits: [], total: 0) }
         let indexExpression = words.expression
-        var candidates = [(docid: Int64, turn: ObjectID?)]()
+        let layout = try SearchDocument.Layout.of(db)
+        // Docids in descending order (from the index, or the scope's documents), with what is known of them.
+        var docids: () throws -> Int64? = { nil }
+        var known = [Int64: (turn: ObjectID, createdAt: Int64)]()
         var count = 0
         try translatingQueryErrors(query) {
             switch scope {
             case .everything:
-                if words.exact {
-                    candidates = try Int64.fetchAll(
-                        db.cachedStatement(sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC LIMIT ?"),
-                        arguments: [indexExpression, limit]
-                    ).map { ($0, nil) }
-                    count = candidates.count < limit
-                        ? candidates.count
-                        : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn_search WHERE turn_search MATCH ?", arguments: [indexExpression]) ?? 0
-                } else {
-                    candidates = try Int64.fetchAll(
-                        db.cachedStatement(sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC"),
-                        arguments: [indexExpression]
-                    ).map { ($0, nil) }
-                    count = candidates.count
-                }
+                let cursor = try Int64.fetchCursor(
+                    db, sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC", arguments: [indexExpression])
+                docids = { try cursor.next() }
+                count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn_search WHERE turn_search MATCH ?", arguments: [indexExpression]) ?? 0
             case .ancestry(let start):
-                var documents = [(docid: Int64, turn: ObjectID?)]()
+                var documents = [Int64]()
                 for summary in try ancestry(of: start) {
-                    if let docid = try searchDocID(of: summary.id, createdAt: summary.createdAt) { documents.append((docid, summary.id)) }
+                    if let docid = try searchDocID(of: summary.id, createdAt: summary.createdAt, layout: layout) {
+                        documents.append(docid)
+                        known[docid] = (summary.id, summary.createdAt)
+                    }
                 }
-                documents.sort { $0.docid > $1.docid }
+                documents.sort(by: >)
+                var candidates = [Int64]()
                 if documents.count <= Self.turnByTurnLimit {
                     let matches = try db.cachedStatement(sql: "SELECT 1 FROM turn_search WHERE turn_search MATCH ? AND rowid = ?")
-                    for document in documents where try Int.fetchOne(matches, arguments: [indexExpression, document.docid]) != nil {
-                        candidates.append(document)
+                    for docid in documents where try Int.fetchOne(matches, arguments: [indexExpression, docid]) != nil {
+                        candidates.append(docid)
                     }
                 } else {
-                    let wanted = Dictionary(documents.map { ($0.docid, $0.turn) }) { first, _ in first }
                     let cursor = try Int64.fetchCursor(
                         db, sql: "SELECT rowid FROM turn_search WHERE turn_search MATCH ? ORDER BY rowid DESC", arguments: [indexExpression])
                     while let docid = try cursor.next() {
-                        guard let turn = wanted[docid] else { continue }
-                        candidates.append((docid, turn))
+                        if known[docid] != nil { candidates.append(docid) }
                     }
                 }
                 count = candidates.count
+                var iterator = candidates.makeIterator()
+                docids = { iterator.next() }
             }
+        }
+        let reading = try db.cachedStatement(sql: layout == .buckets ? "SELECT created_at FROM search_doc WHERE docid = ?" : "SELECT NULL")
+        var order = NewestFirst(layout: layout, next: docids) { docid in
+            if let time = known[docid]?.createdAt { return time }
+            if layout == .buckets, let time = try Int64.fetchOne(reading, arguments: [docid]) { return time }
+            // The old layout's docid is its time; a document search_doc lacks (a stale index) sorts last in its range.
+            return layout == .seconds ? docid >> 24 : layout.createdBefore(docid: docid) - 1
         }
         // Check candidates newest first, in batches, until `limit` match (with a single-word query, the
         // first `limit` candidates all match unless the index is stale).
@@ -71,24 +74,31 @@ extension StoreReader {
         var checked = 0
         var found = 0
         var round = 0
-        while checked < candidates.count && hits.count < limit {
-            // Batches double (50, 100, … 3,200): a rare phrase reads thousands of candidates, and a bigger batch
-            // lets `snippets` read them in storage order, inflating each pack once instead of once per turn.
-            let size = words.exact ? limit - hits.count : max(2 * (limit - hits.count), Self.checkBatch << min(round, 6))
-            round += 1
-            let batch = try candidates[checked..<min(checked + size, candidates.count)].compactMap { candidate -> (Int64, ObjectID)? in
-                guard let turn = try candidate.turn ?? searchDocTurn(candidate.docid) else { return nil }
-                return (candidate.docid, turn)
+        var exhausted = false
+        try translatingQueryErrors(query) {
+            while !exhausted && hits.count < limit {
+                // Batches double (50, 100, … 3,200): a rare phrase reads thousands of candidates, and a bigger batch
+                // lets `snippets` read them in storage order, inflating each pack once instead of once per turn.
+                let size = words.exact ? limit - hits.count : max(2 * (limit - hits.count), Self.checkBatch << min(round, 6))
+                round += 1
+                var batch = [(Int64, ObjectID)]()
+                for _ in 0..<size {
+                    guard let docid = try order.pop() else {
+                        exhausted = true
+                        break
+                    }
+                    checked += 1
+                    if let turn = try known[docid]?.turn ?? searchDocTurn(docid) { batch.append((docid, turn)) }
+                }
+                let matching = try snippets(batch, expression: query.ftsExpression, in: scratch)
+                found += matching.count
+                hits += matching.prefix(limit - hits.count)
             }
-            checked = min(checked + size, candidates.count)
-            let matching = try snippets(batch, expression: query.ftsExpression, in: scratch)
-            found += matching.count
-            hits += matching.prefix(limit - hits.count)
         }
         if words.exact {
             return SearchResults(hits: hits, total: max(count - (checked - found), hits.count))
         }
-        let exact = checked == candidates.count
+        let exact = exhausted || checked == count
         return SearchResults(hits: hits, total: found, totalIsExact: exact, candidates: exact ? found : count - (checked - found))
     }
 

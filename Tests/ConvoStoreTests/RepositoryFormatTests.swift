@@ -55,6 +55,26 @@ import Testing
         #expect(try migrated.read { try $0.fsck().problems }.isEmpty)
     }
 
+    @Test func searchGivesTheSameResultsBeforeAndAfterTheIndexIsRenumbered() throws {
+        let folder = try TemporaryFolder()
+        let directory = try Self.copyOfFormat4(folder)
+        func results(_ repository: Repository) throws -> [[String]] {
+            try ["a", "first", #""first line""#, "trip"].map { text in
+                try repository.read { try $0.search(try SearchQuery(text), scope: .everything, limit: 20) }.hits.map { "\($0.summary.id.hex) \($0.snippet.text)" }
+            }
+        }
+        let readOnly = try Repository.open(at: directory, mode: .readOnly)
+        let before = try results(readOnly)
+        try readOnly.queue.close()
+        #expect(before.map(\.count) == [2, 2, 1, 1])
+
+        let migrated = try Repository.open(at: directory, mode: .readWrite)
+        #expect(try results(migrated) == before)
+        #expect(try migrated.read { try $0.fsck().problems }.isEmpty)
+        let columns = try migrated.queue.read { try String.fetchAll($0, sql: "SELECT name FROM pragma_table_info('search_doc')") }
+        #expect(columns == ["docid", "turn", "created_at"])
+    }
+
     @Test func aNewerFormatIsRefusedNamingBothVersionsAndAnOlderOneIsReadOnlyAfterMigrating() throws {
         let folder = try TemporaryFolder()
         let directory = folder.url.appendingPathComponent(".convo")

@@ -205,6 +205,31 @@ import Testing
         #expect(try Self.search(repository, "ghi sec*").hits.map(\.matched) == [[.input, .output]])
     }
 
+    @Test func turnsMinutesApartGetNeighbouringDocidsSoTheIndexStoresSmallGaps() throws {
+        let repository = try Repository.inMemory()
+        try repository.write(packing: true) { writer in
+            for minute in Int64(0)..<5 { _ = try writer.insert(.simple("turn \(minute)", "answer", at: 1_700_000_000 + 600 * minute)) }
+        }
+        _ = try repository.write { try $0.insert(.simple("one more", "answer", at: 1_700_004_000)) }
+        let docids = try repository.queue.read { try Int64.fetchAll($0, sql: "SELECT docid FROM search_doc ORDER BY docid") }
+        #expect(docids.count == 6)
+        #expect(zip(docids, docids.dropFirst()).allSatisfy { $1 - $0 == 1 }, "docids \(docids)")
+        #expect(try Self.search(repository, "answer").total == 6)
+    }
+
+    @Test func newestFirstAcrossTimeBucketsWhateverTheWriteOrder() throws {
+        let repository = try Repository.inMemory()
+        // Times in three buckets (2^20 s apart), written newest first, oldest last, then one in the middle bucket.
+        let times: [Int64] = [3 << 20 + 5, 3 << 20 + 1, 1 << 20, 2 << 20 + 9, 3, 2 << 20 + 10]
+        let ids = try repository.write { writer in try times.map { try writer.insert(.simple("the word \($0)", "answer", at: $0)) } }
+        let newestFirst = zip(times, ids).sorted { $0.0 > $1.0 }.map(\.1)
+        for limit in 1...6 {
+            #expect(try Self.search(repository, "word", limit: limit).hits.map(\.summary.id) == Array(newestFirst.prefix(limit)))
+            #expect(try Self.search(repository, #""the word""#, limit: limit).hits.map(\.summary.id) == Array(newestFirst.prefix(limit)))
+        }
+        #expect(try repository.read { try $0.fsck().problems }.isEmpty)
+    }
+
     @Test func turnsWrittenInOneSecondKeepTheirWriteOrder() throws {
         let repository = try Repository.inMemory()
         let ids = try repository.write(packing: true) { writer in
