@@ -84,6 +84,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .responseFailed: .apiError
             case .answerNotSaved: .answerNotSaved
             }
+        case is AttachmentError: .invalidInput
         case let error as MessageError:
             switch error {
             case .standardInputTwice, .standardInputIsTerminal: .usage

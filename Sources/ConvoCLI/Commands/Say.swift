@@ -79,6 +79,11 @@ struct SayCommand: ConvoCommand {
     var on: NewBranchName?
     @Flag(help: "Allow plain http to a host that is not loopback (sends the key in clear text).")
     var allowInsecureHTTP = false
+    @Option(
+        name: .customShort("a"),
+        help: ArgumentHelp("Attach a file or image (repeatable): an image or a PDF is sent with the message, a text file is put into it; an https:// URL is passed as is.", valueName: "path|url"),
+        completion: .file())
+    var attach: [String] = []
 
     func validate() throws {
         if regenerate && at != nil { throw ValidationError("give --regenerate or --at, not both") }
@@ -97,18 +102,21 @@ struct SayCommand: ConvoCommand {
         // The message first, so that a bad one creates no home repository; but the repository before an editor
         // opens, so that nobody writes a message only to learn there is nowhere to keep it.
         var opened: Workspace?
-        let text = regenerate ? "" : try MessageSource.read(context.environment, arguments: message) {
+        // Attachments before anything is opened: a missing or unusable file writes nothing.
+        let attachments = try Attachments.load(attach, environment: context.environment)
+        let typed = regenerate ? "" : try MessageSource.read(context.environment, arguments: message) {
             let workspace = try Workspace.open(context.environment, createHome: true)
             opened = workspace
             return try MessageSource.previousTurn(workspace)
         }
+        let text = attachments.message(typed)
         let workspace = try opened ?? Workspace.open(context.environment, createHome: true)
         let start: SayStart = regenerate ? .regenerate : new ? .new : on.map(SayStart.onBranch) ?? at.map(SayStart.at) ?? .head
         let options = SayOptions(
             message: text, model: model, instructions: instructions,
             temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, newBranch: branch,
-            allowInsecureHTTP: allowInsecureHTTP, start: start)
+            allowInsecureHTTP: allowInsecureHTTP, start: start, attachments: attachments.attachments)
         let echo = options.stream && !json
         // The answer is the model's text: on a terminal its control characters are shown, not obeyed.
         let style = context.style

@@ -10,7 +10,13 @@ public enum ReplayHistory {
         return try reader.ancestry(of: tip).reversed().map { summary in
             let turn = try reader.turn(summary.id)
             return HistoryTurn(
-                input: try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) },
+                input: try turn.request.input.map {
+                    DraftMessage(role: $0.role, text: try reader.text($0.content), attachments: try $0.attachments.map { attachment in
+                        DraftAttachment(
+                            kind: attachment.kind, name: attachment.name, mediaType: attachment.mediaType,
+                            bytes: try attachment.content.map(reader.bytes), url: attachment.url)
+                    })
+                },
                 answer: try turn.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined(),
                 replay: turn.replay)
         }
