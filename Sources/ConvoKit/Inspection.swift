@@ -29,7 +29,7 @@ public struct TurnDetails: Sendable {
         self.turn = turn
         self.refs = refs
         instructions = try turn.request.instructions.map { try reader.text($0) }
-        input = try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content)) }
+        input = try turn.request.input.map { DraftMessage(role: $0.role, text: try reader.text($0.content), attachments: try $0.attachments.map(reader.attachment)) }
         output = try turn.response.output.map {
             DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: try $0.content.map { try reader.text($0) })
         }

@@ -11,11 +11,7 @@ public enum ReplayHistory {
             let turn = try reader.turn(summary.id)
             return HistoryTurn(
                 input: try turn.request.input.map {
-                    DraftMessage(role: $0.role, text: try reader.text($0.content), attachments: try $0.attachments.map { attachment in
-                        DraftAttachment(
-                            kind: attachment.kind, name: attachment.name, mediaType: attachment.mediaType,
-                            bytes: try attachment.content.map(reader.bytes), url: attachment.url)
-                    })
+                    DraftMessage(role: $0.role, text: try reader.text($0.content), attachments: try $0.attachments.map(reader.attachment))
                 },
                 answer: try turn.response.output.compactMap { try $0.content.map { try reader.text($0) } }.joined(),
                 replay: turn.replay)
@@ -33,5 +29,14 @@ public enum ReplayHistory {
             messages.append(DraftMessage(role: "assistant", text: turn.answer))
         }
         return messages
+    }
+}
+
+extension StoreReader {
+    /// A stored attachment with its bytes, as a replay sends it again and an export writes it.
+    func attachment(_ stored: AttachmentRef) throws -> DraftAttachment {
+        DraftAttachment(
+            kind: stored.kind, name: stored.name, mediaType: stored.mediaType, bytes: try stored.content.map(bytes),
+            url: stored.url)
     }
 }
