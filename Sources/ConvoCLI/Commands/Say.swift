@@ -35,6 +35,13 @@ struct SayCommand: ConvoCommand {
             notice; if it still cannot commit, it writes the answer to .convo/rescue/<time>-<id>.jsonl and exits 9 \
             naming it: 'convo import <file>' stores it (or 'convo fetch <id>' while the server keeps it).
 
+            -a PATH|URL (repeatable) attaches a file: an image (PNG, JPEG, GIF, WEBP, known by its bytes) goes \
+            as input_image, a PDF or Office document as input_file, a text file is put into the message as a \
+            fenced block headed with its name; an https:// URL is passed as is. Sizes and types are checked \
+            against the provider's documented limits before anything is sent (exit 5). The bytes are kept in \
+            the repository, so a replay sends them again. xAI takes JPEG and PNG only, documents only by URL, \
+            and advises against storing image turns: those are sent with store: false and the next say replays.
+
             Key: CONVO_API_KEY, else the provider's variable (XAI_API_KEY, OPENAI_API_KEY), else the output of \
             config api_key_command. Base URL: CONVO_BASE_URL, else config base_url, else the provider's.
 
@@ -42,6 +49,7 @@ struct SayCommand: ConvoCommand {
               convo say "Hello, my name is Alice. Remember this."
               git diff | convo say --no-stream "Review this diff" > review.md
               convo say "Summarize:" < notes.md
+              convo say -a screenshot.png -a error.log "What went wrong?"
               convo say "Translate" - "into French" < letter.txt
               convo say --new "Plan a trip to Rome"
               convo say --on travel "And a day in Florence?"
