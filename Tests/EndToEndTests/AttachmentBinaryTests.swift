@@ -34,6 +34,11 @@ import Testing
 
         // The same image again is stored once (its blob id is the same).
         #expect(try shell.run("say", "--no-stream", "-a", "photo.dat", "Again").status == 0)
+        #expect(try shell.run("rev-parse", "HEAD").status == 0)
+        // --regenerate asks the same question again, its image included.
+        let regenerated = try shell.run("say", "--no-stream", "--regenerate")
+        #expect(regenerated.out.contains("Echo: Again (I see 2 earlier messages.) I see an image (png, 24 bytes)."), "\(regenerated.out)\(regenerated.err)")
+        #expect(try shell.run("checkout", "main").status == 0)
 
         let export = try shell.run("export", "--all")
         #expect(export.status == 0)

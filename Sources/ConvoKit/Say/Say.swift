@@ -105,7 +105,8 @@ public enum Say {
         if let line = point.notice { notice(line) }
         let endpoint = try APIEndpoint.resolve(
             config: { config[$0] }, variables: environment.variables, allowInsecureHTTP: options.allowInsecureHTTP)
-        try Attachments.check(options.attachments, profile: endpoint.profile)
+        let attachments = options.attachments.isEmpty ? regeneration?.attachments ?? [] : options.attachments
+        try Attachments.check(attachments, profile: endpoint.profile)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let retention = try Retention.days(configured: config[.retentionDays])
         let model = options.model ?? regeneration?.model ?? endpoint.model
@@ -118,7 +119,7 @@ public enum Say {
             forceReplay: options.forceReplay)
         let seen = SeenResponse()
         var store = options.store
-        if store, !endpoint.profile.attachmentRules.storesImages, options.attachments.contains(where: { $0.kind == "image" }) {
+        if store, !endpoint.profile.attachmentRules.storesImages, attachments.contains(where: { $0.kind == "image" }) {
             store = false
             notice("\(endpoint.profile.provider.rawValue) advises against storing image turns: this one is sent with store: false, and the next say replays it")
         }
@@ -129,7 +130,7 @@ public enum Say {
                 notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
             }
             let request = SayPlan.request(
-                route: route, message: DraftMessage(role: "user", text: message, attachments: options.attachments),
+                route: route, message: DraftMessage(role: "user", text: message, attachments: attachments),
                 history: history, profile: endpoint.profile, model: model,
                 instructions: instructions, store: store, temperature: temperature,
                 maxOutputTokens: maxOutputTokens)
@@ -147,7 +148,7 @@ public enum Say {
             }
             return Exchange(
                 route: route, request: request, response: response, replayedTurns: history.count,
-                sent: SayPlan.messages(route: route, message: DraftMessage(role: "user", text: message, attachments: options.attachments), history: history))
+                sent: SayPlan.messages(route: route, message: DraftMessage(role: "user", text: message, attachments: attachments), history: history))
         }
 
         let exchange: Exchange
