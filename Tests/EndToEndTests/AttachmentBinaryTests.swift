@@ -40,6 +40,9 @@ import Testing
         #expect(regenerated.out.contains("Echo: Again (I see 2 earlier messages.) I see an image (png, 24 bytes)."), "\(regenerated.out)\(regenerated.err)")
         #expect(try shell.run("checkout", "main").status == 0)
 
+        let markdown = try shell.run("export", "--format", "markdown", "HEAD~1")
+        #expect(markdown.out.contains("![photo.dat](data:image/png;base64,\(Data(Self.png).base64EncodedString()))"), "\(markdown.out)")
+
         let export = try shell.run("export", "--all")
         #expect(export.status == 0)
         let other = try BinaryRunner()
@@ -119,5 +122,21 @@ import Testing
         }
         #expect(try shell.run("reflog").out == before)
         #expect(try shell.run("log", "--oneline").lines.count == 1)
+    }
+
+    @Test func aReplayToAProviderThatTakesNoInlineFilesIsRefusedBeforeSending() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(
+            talkingTo: emulator, initArguments: ["--provider", "openai", "--base-url", emulator.baseURL])
+        defer { shell.cleanUp() }
+        try write(Array("%PDF-1.4".utf8), "doc.pdf", in: shell)
+        #expect(try shell.run("say", "--no-stream", "-a", "doc.pdf", "Summarize").status == 0)
+        #expect(try shell.run("config", "provider", "xai").status == 0)
+        let before = try shell.run("reflog").out
+        let replayed = try shell.run("say", "--no-stream", "--replay", "And?")
+        #expect(replayed.status == 5, "\(replayed.err)")
+        #expect(replayed.err.contains("cannot attach 'doc.pdf' (application/pdf): xai does not accept it inline"), "\(replayed.err)")
+        #expect(try shell.run("reflog").out == before)
     }
 }

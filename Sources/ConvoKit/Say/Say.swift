@@ -129,6 +129,9 @@ public enum Say {
             if case .replay(let reason) = route {
                 notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
             }
+            let sent = SayPlan.messages(route: route, message: DraftMessage(role: "user", text: message, attachments: attachments), history: history)
+            // A replay re-sends earlier attachments too, perhaps to a provider that did not see them first.
+            try Attachments.check(sent.flatMap(\.attachments), profile: endpoint.profile)
             let request = SayPlan.request(
                 route: route, message: DraftMessage(role: "user", text: message, attachments: attachments),
                 history: history, profile: endpoint.profile, model: model,
@@ -148,7 +151,7 @@ public enum Say {
             }
             return Exchange(
                 route: route, request: request, response: response, replayedTurns: history.count,
-                sent: SayPlan.messages(route: route, message: DraftMessage(role: "user", text: message, attachments: attachments), history: history))
+                sent: sent)
         }
 
         let exchange: Exchange
