@@ -211,7 +211,7 @@ _convo_init() {
 _convo_say() {
     repeating_flags=()
     non_repeating_flags=(--no-store --stream --no-stream --json --replay --regenerate --new --allow-insecure-http --version -h --help)
-    repeating_options=()
+    repeating_options=(-a)
     non_repeating_options=(--model --instructions --temperature --max-output-tokens -b --at --on)
     __convo_offer_flags_options -1
 
@@ -238,6 +238,10 @@ _convo_say() {
         ;;
     '--on')
         __convo_add_completions -W "$(__convo_custom_complete ---completion say -- --on "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-a')
+        __convo_add_completions -f
         return
         ;;
     esac

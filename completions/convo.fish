@@ -25,7 +25,7 @@ function __convo_parse_tokens -S
         case 'init'
             __convo_parse_subcommand 0 'model=' 'provider=' 'base-url=' 'instructions=' 'json' 'version' 'h/help'
         case 'say'
-            __convo_parse_subcommand -r 1 'model=' 'instructions=' 'temperature=' 'max-output-tokens=' 'no-store' 'stream' 'no-stream' 'json' 'b=' 'replay' 'regenerate' 'at=' 'new' 'on=' 'allow-insecure-http' 'version' 'h/help'
+            __convo_parse_subcommand -r 1 'model=' 'instructions=' 'temperature=' 'max-output-tokens=' 'no-store' 'stream' 'no-stream' 'json' 'b=' 'replay' 'regenerate' 'at=' 'new' 'on=' 'allow-insecure-http' 'a=+' 'version' 'h/help'
         case 'log'
             __convo_parse_subcommand 1 'n=' 'oneline' 'format=' 'graph' 'all' 'reverse' 'json' 'color=' 'no-pager' 'remote' 'version' 'h/help'
         case 'show'
@@ -159,6 +159,7 @@ complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "c
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" new' -l 'new' -d 'Start a new conversation with no parent, on a new branch (-b, else named from the message).'
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" on' -l 'on' -d 'Answer on this branch\'s conversation: the branch moves, HEAD stays.' -rfka '(__convo_custom_completion ---completion say -- --on (count (__convo_tokens -pc)) (__convo_tokens -tC))'
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" allow-insecure-http' -l 'allow-insecure-http' -d 'Allow plain http to a host that is not loopback (sends the key in clear text).'
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say"' -s 'a' -d 'Attach a file or image (repeatable): an image or a PDF is sent with the message, a text file is put into it; an https:// URL is passed as is.' -rF
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" version' -l 'version' -d 'Show the version.'
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo say" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo log" -eq 1' -fka '(__convo_custom_completion ---completion log -- positional@0 (count (__convo_tokens -pc)) (__convo_tokens -tC))'

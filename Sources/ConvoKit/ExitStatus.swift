@@ -40,7 +40,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .revisionNotFound:
             "revision, branch (`say --on`) or reflog entry not found, or ambiguous; `fetch` of a response the server does not have"
         case .invalidInput:
-            "invalid input data (an import file, an unreadable row of an llm database, an empty message, a message on stdin that is not UTF-8); nothing was written"
+            "invalid input data (an attachment of `say -a` that is missing, unreadable, a folder, of a type convo or the provider does not take, or larger than the provider's documented limit; an import file, an unreadable row of an llm database, an empty message, a message on stdin that is not UTF-8); nothing was written"
         case .apiError: "the API server refused the request, or the response failed, or the base URL answers 404 (no such endpoint)"
         case .authError:
             "the API key is missing, was rejected, holds a control character, or `api_key_command` failed or ran past `api_key_command_timeout`"
@@ -84,6 +84,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .responseFailed: .apiError
             case .answerNotSaved: .answerNotSaved
             }
+        case is AttachmentError: .invalidInput
         case let error as MessageError:
             switch error {
             case .standardInputTwice, .standardInputIsTerminal: .usage

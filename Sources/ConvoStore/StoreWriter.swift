@@ -78,7 +78,9 @@ public struct StoreWriter {
             parent: draft.parent,
             request: TurnRequest(
                 model: draft.model, instructions: try draft.instructions.map(putBlob),
-                input: try draft.input.map { MessageRef(role: $0.role, content: try putBlob($0.text)) },
+                input: try draft.input.map {
+                    MessageRef(role: $0.role, content: try putBlob($0.text), attachments: try put($0.attachments))
+                },
                 parameters: draft.parameters, previousResponseID: draft.previousResponseID),
             response: TurnResponse(
                 id: draft.responseID, status: draft.status, model: draft.responseModel, output: output,

@@ -6,7 +6,7 @@ extension Turn {
     /// The canonical JSON form of this turn.
     public var canonicalJSON: JSONValue {
         var request: [String: JSONValue] = [
-            "input": .array(self.request.input.map { .object(["role": .string($0.role), "content": .string($0.content.hex)]) })
+            "input": .array(self.request.input.map(Self.encode))
         ]
         request["model"] = self.request.model.map(JSONValue.string)
         request["instructions"] = self.request.instructions.map { .string($0.hex) }
@@ -39,6 +39,12 @@ extension Turn {
 
     /// The id this turn has once stored.
     public var id: ObjectID { ObjectID.hashing(kind: .turn, payload: canonicalBytes) }
+
+    private static func encode(_ message: MessageRef) -> JSONValue {
+        var object: [String: JSONValue] = ["role": .string(message.role), "content": .string(message.content.hex)]
+        if !message.attachments.isEmpty { object["attachments"] = .array(message.attachments.map(\.canonicalJSON)) }
+        return .object(object)
+    }
 
     private static func encode(_ item: OutputItemRef) -> JSONValue {
         var object: [String: JSONValue] = ["type": .string(item.type)]
@@ -112,9 +118,11 @@ extension Turn {
         let response = try required(json["response"], "response")
         var input = [MessageRef]()
         for item in try required(request["input"]?.arrayValue, "request.input") {
+            var attachments = [AttachmentRef]()
+            for attachment in item["attachments"]?.arrayValue ?? [] { attachments.append(try AttachmentRef(json: attachment)) }
             input.append(MessageRef(
                 role: try required(item["role"]?.stringValue, "role"),
-                content: try required(try id(item["content"]), "content")))
+                content: try required(try id(item["content"]), "content"), attachments: attachments))
         }
         var output = [OutputItemRef]()
         for item in try required(response["output"]?.arrayValue, "response.output") {

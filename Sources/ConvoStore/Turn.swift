@@ -14,11 +14,15 @@ public struct MessageRef: Hashable, Sendable {
     public var role: String
     /// The blob holding the message text.
     public var content: ObjectID
+    /// Files and images sent with the message (absent from the canonical bytes when empty, so turns without
+    /// attachments keep their ids).
+    public var attachments: [AttachmentRef]
 
     /// Creates a message reference.
-    public init(role: String, content: ObjectID) {
+    public init(role: String, content: ObjectID, attachments: [AttachmentRef] = []) {
         self.role = role
         self.content = content
+        self.attachments = attachments
     }
 }
 
@@ -164,7 +168,10 @@ public struct Turn: Hashable, Sendable {
     public var blobReferences: [ObjectID] {
         var ids = [ObjectID]()
         if let instructions = request.instructions { ids.append(instructions) }
-        ids += request.input.map(\.content)
+        for message in request.input {
+            ids.append(message.content)
+            ids += message.attachments.compactMap(\.content)
+        }
         ids += response.output.compactMap(\.content)
         if let raw = response.raw { ids.append(raw) }
         return ids

@@ -12,6 +12,8 @@ enum TurnCoding {
 
     /// The canonical bytes of `turn`: the same bytes as `turn.canonicalJSON.canonicalBytes`, written in key order.
     static func encode(_ turn: Turn) -> [UInt8] {
+        // Attachments are rare; their turns take the generic writer, which gives the same bytes.
+        if turn.request.input.contains(where: { !$0.attachments.isEmpty }) { return turn.canonicalJSON.canonicalBytes }
         var out = [UInt8]()
         out.reserveCapacity(640)
         out.append(contentsOf: #"{"created_at":"#.utf8)

@@ -7,11 +7,14 @@ public struct DraftMessage: Hashable, Sendable {
     public var role: String
     /// The text.
     public var text: String
+    /// Files and images sent with it.
+    public var attachments: [DraftAttachment]
 
     /// Creates a draft message.
-    public init(role: String, text: String) {
+    public init(role: String, text: String, attachments: [DraftAttachment] = []) {
         self.role = role
         self.text = text
+        self.attachments = attachments
     }
 }
 

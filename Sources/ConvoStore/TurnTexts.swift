@@ -3,9 +3,18 @@ import Foundation
 // A turn's texts live in blobs; this is the one way every reader (show, export, say's replay, the editor's
 // template) turns a decoded turn's references into them.
 extension StoreReader {
-    /// The input messages of `turn`, with their texts.
+    /// The input messages of `turn`, with their texts and attachments.
     public func inputMessages(of turn: Turn) throws -> [DraftMessage] {
-        try turn.request.input.map { DraftMessage(role: $0.role, text: try text($0.content)) }
+        try turn.request.input.map {
+            DraftMessage(role: $0.role, text: try text($0.content), attachments: try $0.attachments.map(attachment))
+        }
+    }
+
+    /// A stored attachment with its bytes, as a replay sends it again and an export writes it.
+    public func attachment(_ stored: AttachmentRef) throws -> DraftAttachment {
+        DraftAttachment(
+            kind: stored.kind, name: stored.name, mediaType: stored.mediaType, bytes: try stored.content.map(bytes),
+            url: stored.url)
     }
 
     /// The output items of `turn`, with their texts.

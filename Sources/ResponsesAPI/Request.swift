@@ -19,26 +19,36 @@ public struct InputMessage: Sendable, Equatable, Encodable {
     public var role: Role
     /// The message text.
     public var text: String
+    /// Images and files sent with the text; with none, `content` stays a plain string.
+    public var attachments: [InputAttachment]
 
     /// Creates a message.
-    public init(role: Role, text: String) {
+    public init(role: Role, text: String, attachments: [InputAttachment] = []) {
         self.role = role
         self.text = text
+        self.attachments = attachments
     }
 
     /// A user message.
-    public static func user(_ text: String) -> InputMessage { .init(role: .user, text: text) }
+    public static func user(_ text: String, attachments: [InputAttachment] = []) -> InputMessage {
+        .init(role: .user, text: text, attachments: attachments)
+    }
     /// An assistant message, for replaying history.
     public static func assistant(_ text: String) -> InputMessage { .init(role: .assistant, text: text) }
 
     private enum CodingKeys: String, CodingKey { case type, role, content }
 
-    /// Encodes the message as an `EasyInputMessage` with string content.
+    /// Encodes the message as an `EasyInputMessage`: string content, or (with attachments) a content list of
+    /// the text as `input_text` followed by the attachments, as both providers document.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode("message", forKey: .type)
         try container.encode(role, forKey: .role)
-        try container.encode(text, forKey: .content)
+        if attachments.isEmpty {
+            try container.encode(text, forKey: .content)
+        } else {
+            try container.encode([InputContentPart.text(text)] + attachments.map(InputContentPart.attachment), forKey: .content)
+        }
     }
 }
 

@@ -15,6 +15,12 @@ import Testing
         #expect(committed == generated + "\n", "completions/\(file) is stale: run scripts/generate-completions.sh")
     }
 
+    @Test func sayCompletesFilePathsAfterAttach() {
+        #expect(Convo.completionScript(for: .bash).contains("    '-a')\n        __convo_add_completions -f\n"))
+        #expect(Convo.completionScript(for: .fish).contains("-s 'a' -d 'Attach a file or image"))
+        #expect(Convo.completionScript(for: .zsh).contains("'*-a[Attach a file or image"))
+    }
+
     @Test(arguments: [("bash", "convo.bash"), ("zsh", "_convo"), ("fish", "convo.fish")])
     func eachScriptParsesInItsShell(shell: String, file: String) throws {
         let process = Process()

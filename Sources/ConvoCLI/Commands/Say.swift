@@ -35,6 +35,13 @@ struct SayCommand: ConvoCommand {
             notice; if it still cannot commit, it writes the answer to .convo/rescue/<time>-<id>.jsonl and exits 9 \
             naming it: 'convo import <file>' stores it (or 'convo fetch <id>' while the server keeps it).
 
+            -a PATH|URL (repeatable) attaches a file: an image (PNG, JPEG, GIF, WEBP, known by its bytes) goes \
+            as input_image, a PDF or Office document as input_file, a text file is put into the message as a \
+            fenced block headed with its name; an https:// URL is passed as is. Sizes and types are checked \
+            against the provider's documented limits before anything is sent (exit 5). The bytes are kept in \
+            the repository, so a replay sends them again. xAI takes JPEG and PNG only, documents only by URL, \
+            and advises against storing image turns: those are sent with store: false and the next say replays.
+
             Key: CONVO_API_KEY, else the provider's variable (XAI_API_KEY, OPENAI_API_KEY), else the output of \
             config api_key_command. Base URL: CONVO_BASE_URL, else config base_url, else the provider's.
 
@@ -42,6 +49,7 @@ struct SayCommand: ConvoCommand {
               convo say "Hello, my name is Alice. Remember this."
               git diff | convo say --no-stream "Review this diff" > review.md
               convo say "Summarize:" < notes.md
+              convo say -a screenshot.png -a error.log "What went wrong?"
               convo say "Translate" - "into French" < letter.txt
               convo say --new "Plan a trip to Rome"
               convo say --on travel "And a day in Florence?"
@@ -79,6 +87,11 @@ struct SayCommand: ConvoCommand {
     var on: NewBranchName?
     @Flag(help: "Allow plain http to a host that is not loopback (sends the key in clear text).")
     var allowInsecureHTTP = false
+    @Option(
+        name: .customShort("a"),
+        help: ArgumentHelp("Attach a file or image (repeatable): an image or a PDF is sent with the message, a text file is put into it; an https:// URL is passed as is.", valueName: "path|url"),
+        completion: .file())
+    var attach: [String] = []
 
     func validate() throws {
         if regenerate && at != nil { throw ValidationError("give --regenerate or --at, not both") }
@@ -97,18 +110,21 @@ struct SayCommand: ConvoCommand {
         // The message first, so that a bad one creates no home repository; but the repository before an editor
         // opens, so that nobody writes a message only to learn there is nowhere to keep it.
         var opened: Workspace?
-        let text = regenerate ? "" : try MessageSource.read(context.environment, arguments: message) {
+        // Attachments before anything is opened: a missing or unusable file writes nothing.
+        let attachments = try Attachments.load(attach, environment: context.environment)
+        let typed = regenerate ? "" : try MessageSource.read(context.environment, arguments: message) {
             let workspace = try Workspace.open(context.environment, createHome: true)
             opened = workspace
             return try MessageSource.previousTurn(workspace)
         }
+        let text = attachments.message(typed)
         let workspace = try opened ?? Workspace.open(context.environment, createHome: true)
         let start: SayStart = regenerate ? .regenerate : new ? .new : on.map(SayStart.onBranch) ?? at.map(SayStart.at) ?? .head
         let options = SayOptions(
             message: text, model: model, instructions: instructions,
             temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, newBranch: branch,
-            allowInsecureHTTP: allowInsecureHTTP, start: start)
+            allowInsecureHTTP: allowInsecureHTTP, start: start, attachments: attachments.attachments)
         let echo = options.stream && !json
         // The answer is the model's text: on a terminal its control characters are shown, not obeyed.
         let style = context.style

@@ -79,6 +79,13 @@ struct Show: ConvoCommand {
         let earlier = turn.earlierMessages
         if earlier > 0 { text += "\n" + style.dim("(\(earlier) earlier message\(earlier == 1 ? "" : "s") sent with this turn)") + "\n" }
         if let user = turn.userText { text += "\nUser:\n" + indent(style.block(user)) }
+        if !turn.attachments.isEmpty {
+            text += "\nAttachments:\n" + turn.attachments.map { attachment in
+                let id = attachment.id.map { " " + style.id(String($0.prefix(12))) } ?? ""
+                let size = attachment.id == nil ? "" : ", \(attachment.size) bytes"
+                return "    \(style.text(attachment.name)) (\(attachment.mediaType)\(size))\(id)\n"
+            }.joined()
+        }
         text += "\nAssistant:\n" + indent(style.block(turn.outputText))
         return text
     }

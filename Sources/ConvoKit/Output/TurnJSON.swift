@@ -1,3 +1,4 @@
+import Foundation
 import ConvoStore
 
 // The JSON forms of a turn's parts, shared by `export`, `show --json` and `say --json`.
@@ -13,8 +14,42 @@ extension TokenUsage {
 }
 
 extension DraftMessage {
-    /// `{"role", "content"}`.
-    public var json: JSONValue { .object(["role": .string(role), "content": .string(text)]) }
+    /// `{"role", "content", "attachments"?}`; attachments only when there are some, so the JSON of a message
+    /// without them is unchanged.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = ["role": .string(role), "content": .string(text)]
+        if !attachments.isEmpty { object["attachments"] = .array(attachments.map(\.json)) }
+        return .object(object)
+    }
+}
+
+extension DraftAttachment {
+    /// `{"kind", "name", "media_type", "size", "id"?, "data"? (base64), "url"?}`: everything an import needs to
+    /// store the same blob again (and so the same turn id).
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "kind": .string(kind), "name": .string(name), "media_type": .string(mediaType), "size": .int(size),
+        ]
+        object["id"] = bytes.map { .string(ObjectID.hashing(kind: .blob, payload: $0).hex) }
+        object["data"] = bytes.map { .string(Data($0).base64EncodedString()) }
+        object["url"] = url.map(JSONValue.string)
+        return .object(object)
+    }
+
+    /// Reads an attachment written by ``json``; nil when it is not one.
+    public init?(json: JSONValue) {
+        guard let kind = json["kind"]?.stringValue, ["image", "file"].contains(kind), let name = json["name"]?.stringValue,
+            let mediaType = json["media_type"]?.stringValue
+        else { return nil }
+        var bytes: [UInt8]?
+        if let data = json["data"]?.stringValue {
+            guard let decoded = Data(base64Encoded: data) else { return nil }
+            bytes = [UInt8](decoded)
+        }
+        let url = json["url"]?.stringValue
+        guard (bytes == nil) != (url == nil) else { return nil }
+        self.init(kind: kind, name: name, mediaType: mediaType, bytes: bytes, url: url)
+    }
 }
 
 extension DraftOutputItem {

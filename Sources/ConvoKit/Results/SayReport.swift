@@ -66,12 +66,14 @@ extension SayOptions {
     /// Options with `-b NAME` as given on the command line.
     public init(
         message: String, model: String?, instructions: String?, temperature: Double?, maxOutputTokens: Int?, store: Bool,
-        stream: Bool, forceReplay: Bool, newBranch: NewBranchName?, allowInsecureHTTP: Bool, start: SayStart
+        stream: Bool, forceReplay: Bool, newBranch: NewBranchName?, allowInsecureHTTP: Bool, start: SayStart,
+        attachments: [DraftAttachment] = []
     ) {
         self.init(
             message: message, model: model, instructions: instructions, temperature: temperature, maxOutputTokens: maxOutputTokens,
             store: store, stream: stream, forceReplay: forceReplay, branch: newBranch?.name, allowInsecureHTTP: allowInsecureHTTP,
             start: start)
+        self.attachments = attachments
     }
 }
 

@@ -43,6 +43,12 @@ public struct ShowResult: Sendable, Encodable {
     public var instructions: String? { details.instructions }
     /// The newest user message's text.
     public var userText: String? { details.input.newestUserMessage?.text }
+    /// The newest user message's files and images: name, media type, size and blob id (nil for a URL).
+    public var attachments: [(name: String, mediaType: String, size: Int64, id: String?)] {
+        (details.input.newestUserMessage?.attachments ?? []).map {
+            ($0.name, $0.mediaType, $0.size, $0.bytes.map { ObjectID.hashing(kind: .blob, payload: $0).hex })
+        }
+    }
     /// How many input messages were sent besides the newest one.
     public var earlierMessages: Int { details.input.count - 1 }
     /// The answer.

@@ -26,6 +26,8 @@ public struct SayOptions: Sendable {
     public var allowInsecureHTTP: Bool
     /// Where to answer from: HEAD, `--regenerate` or `--at REV` (both on a new branch, `-b` or automatic).
     public var start: SayStart
+    /// `-a`: images and documents sent with the message (text files are already in it).
+    public var attachments: [DraftAttachment] = []
 
     /// Creates options; only the message is required.
     public init(
@@ -102,6 +104,8 @@ public enum Say {
         guard !message.isEmpty else { throw SayError.emptyMessage }
         if let line = point.notice { notice(line) }
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: options.allowInsecureHTTP)
+        let attachments = options.attachments.isEmpty ? regeneration?.attachments ?? [] : options.attachments
+        try Attachments.check(attachments, profile: endpoint.profile)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let retention = try Retention.days(configured: config[.retentionDays])
         let model = options.model ?? regeneration?.model ?? endpoint.model
@@ -113,15 +117,24 @@ public enum Say {
             tip: tip, origin: endpoint.origin, retentionDays: retention, now: now,
             forceReplay: options.forceReplay)
         let seen = SeenResponse()
+        var store = options.store
+        if store, !endpoint.profile.attachmentRules.storesImages, attachments.contains(where: { $0.kind == "image" }) {
+            store = false
+            notice("\(endpoint.profile.provider.rawValue) advises against storing image turns: this one is sent with store: false, and the next say replays it")
+        }
 
         func send(_ client: any ResponsesService, _ route: SayRoute) async throws -> Exchange {
             let history = route.isReplay ? try workspace.repository.read { try ReplayHistory.load($0, tip: point.base) } : []
             if case .replay(let reason) = route {
                 notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
             }
+            let sent = SayPlan.messages(route: route, message: DraftMessage(role: "user", text: message, attachments: attachments), history: history)
+            // A replay re-sends earlier attachments too, perhaps to a provider that did not see them first.
+            try Attachments.check(sent.flatMap(\.attachments), profile: endpoint.profile)
             let request = SayPlan.request(
-                route: route, message: message, history: history, profile: endpoint.profile, model: model,
-                instructions: instructions, store: options.store, temperature: temperature,
+                route: route, message: DraftMessage(role: "user", text: message, attachments: attachments),
+                history: history, profile: endpoint.profile, model: model,
+                instructions: instructions, store: store, temperature: temperature,
                 maxOutputTokens: maxOutputTokens)
             let response: ResponseObject
             if options.stream {
@@ -135,7 +148,9 @@ public enum Say {
             } else {
                 response = try await client.create(request)
             }
-            return Exchange(route: route, request: request, response: response, replayedTurns: history.count)
+            return Exchange(
+                route: route, request: request, response: response, replayedTurns: history.count,
+                sent: sent)
         }
 
         let exchange: Exchange
@@ -164,7 +179,7 @@ public enum Say {
         }
 
         var draft = makeDraft(
-            exchange, parent: point.base, instructions: instructions, origin: endpoint.origin, stored: options.store,
+            exchange, parent: point.base, instructions: instructions, origin: endpoint.origin, stored: store,
             createdAt: now)
         // A server that echoes the request could put the key in what is stored; it never reaches the store.
         draft.raw = draft.raw.map { environment.redact($0) }
@@ -272,7 +287,8 @@ public enum Say {
         if let tokens = request.maxOutputTokens { parameters["max_output_tokens"] = .int(Int64(tokens)) }
         return TurnDraft(
             parent: parent, model: request.model, instructions: instructions,
-            input: request.input.map { DraftMessage(role: $0.role.rawValue, text: $0.text) }, parameters: parameters,
+            input: exchange.sent ?? request.input.map { DraftMessage(role: $0.role.rawValue, text: $0.text) },
+            parameters: parameters,
             previousResponseID: request.previousResponseID, responseID: response.id, status: response.status.rawValue,
             responseModel: response.model,
             output: response.output.map { DraftOutputItem(type: $0.type, id: $0.id, role: $0.role, text: $0.text) },
@@ -294,6 +310,9 @@ struct Exchange: Sendable {
     var request: CreateResponseRequest
     var response: ResponseObject
     var replayedTurns: Int
+    /// The messages sent, as they are stored (attachments with their bytes, not their data URLs); nil when
+    /// they are the request's own messages, text only.
+    var sent: [DraftMessage]? = nil
 }
 
 /// The response id announced by `response.created`, kept for the message after an interruption.

@@ -140,11 +140,22 @@ public enum SayPlan {
     /// The input of a replay: every earlier turn's user message and answer, oldest first, then the new message.
     /// A turn that was itself a replay contributes only its own (last) user message, not the history it re-sent.
     public static func replayInput(history: [HistoryTurn], message: String) -> [InputMessage] {
+        replayMessages(history: history, message: DraftMessage(role: "user", text: message)).map(Attachments.input)
+    }
+
+    /// The messages of a replay, attachments included: what ``replayInput(history:message:)`` sends.
+    static func replayMessages(history: [HistoryTurn], message: DraftMessage) -> [DraftMessage] {
         // An empty answer (a failed turn) is no message to send.
-        let earlier = ReplayHistory.messages(history).compactMap { message -> InputMessage? in
-            message.role == "user" ? .user(message.text) : message.text.isEmpty ? nil : .assistant(message.text)
+        let earlier = ReplayHistory.messages(history).compactMap { message -> DraftMessage? in
+            message.role == "user" ? DraftMessage(role: "user", text: message.text, attachments: message.attachments)
+                : message.text.isEmpty ? nil : DraftMessage(role: "assistant", text: message.text)
         }
-        return earlier + [.user(message)]
+        return earlier + [message]
+    }
+
+    /// The messages a route sends, as they are stored.
+    static func messages(route: SayRoute, message: DraftMessage, history: [HistoryTurn]) -> [DraftMessage] {
+        route.isReplay ? replayMessages(history: history, message: message) : [message]
     }
 
     /// The request for a route. `history` (oldest first) is only read when replaying.
@@ -152,15 +163,19 @@ public enum SayPlan {
         route: SayRoute, message: String, history: [HistoryTurn], profile: ProviderProfile, model: String,
         instructions: String?, store: Bool, temperature: Double?, maxOutputTokens: Int?
     ) -> CreateResponseRequest {
+        request(
+            route: route, message: DraftMessage(role: "user", text: message), history: history, profile: profile,
+            model: model, instructions: instructions, store: store, temperature: temperature, maxOutputTokens: maxOutputTokens)
+    }
+
+    /// The request for a route, the new message carrying its attachments.
+    static func request(
+        route: SayRoute, message: DraftMessage, history: [HistoryTurn], profile: ProviderProfile, model: String,
+        instructions: String?, store: Bool, temperature: Double?, maxOutputTokens: Int?
+    ) -> CreateResponseRequest {
         var previous: String?
-        let input: [InputMessage]
-        switch route {
-        case .fresh: input = [.user(message)]
-        case .chain(let id):
-            previous = id
-            input = [.user(message)]
-        case .replay: input = replayInput(history: history, message: message)
-        }
+        if case .chain(let id) = route { previous = id }
+        let input = messages(route: route, message: message, history: history).map(Attachments.input)
         return CreateResponseRequest(
             model: model, instructions: profile.instructionsToSend(instructions, hasPreviousResponse: previous != nil),
             input: input, previousResponseID: previous, store: store, temperature: temperature,

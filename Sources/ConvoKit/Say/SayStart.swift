@@ -27,9 +27,15 @@ public struct Regeneration: Equatable, Sendable {
     public var temperature: Double?
     /// `max_output_tokens`, when it was set.
     public var maxOutputTokens: Int?
+    /// The message's files and images, sent again with it.
+    public var attachments: [DraftAttachment]
 
     /// Creates a regeneration.
-    public init(message: String, model: String?, instructions: String?, temperature: Double?, maxOutputTokens: Int?) {
+    public init(
+        message: String, model: String?, instructions: String?, temperature: Double?, maxOutputTokens: Int?,
+        attachments: [DraftAttachment] = []
+    ) {
+        self.attachments = attachments
         self.message = message
         self.model = model
         self.instructions = instructions
@@ -51,7 +57,8 @@ extension SayPlan {
         }
         return Regeneration(
             message: input.newestUserMessage?.text ?? "", model: model, instructions: instructions,
-            temperature: temperature, maxOutputTokens: parameters["max_output_tokens"]?.intValue.map { Int($0) })
+            temperature: temperature, maxOutputTokens: parameters["max_output_tokens"]?.intValue.map { Int($0) },
+            attachments: input.newestUserMessage?.attachments ?? [])
     }
 
     /// The stem of automatic `--regenerate` branch names: `<branch>-regen`, where regenerating on

@@ -99,7 +99,17 @@ extension Transcript {
         if first, let instructions = turn.request.instructions {
             text += "**Instructions:**\n\n\(try reader.text(instructions))\n\n"
         }
-        if let user = turn.request.newestUserMessage { text += "**User:**\n\n\(try reader.text(user.content))\n\n" }
+        if let user = turn.request.newestUserMessage {
+            text += "**User:**\n\n\(try reader.text(user.content))\n\n"
+            // A Markdown file stands alone: attachments are linked as data: URLs (or their own URL).
+            for stored in user.attachments {
+                let attachment = try reader.attachment(stored)
+                let target = attachment.url ?? attachment.bytes.map {
+                    "data:\(attachment.mediaType);base64,\(Data($0).base64EncodedString())"
+                } ?? ""
+                text += "\(attachment.kind == "image" ? "!" : "")[\(attachment.name)](\(target))\n\n"
+            }
+        }
         text += "**Assistant:**\n\n\(try reader.answer(of: turn))\n\n"
         return text
     }

@@ -201,7 +201,14 @@ public enum Transcript {
                 guard let role = item["role"]?.stringValue, let content = item["content"]?.stringValue else {
                     throw fail("every 'input_items' entry needs 'role' and 'content' strings")
                 }
-                return DraftMessage(role: role, text: content)
+                var attachments = [DraftAttachment]()
+                for value in item["attachments"]?.arrayValue ?? [] {
+                    guard let attachment = DraftAttachment(json: value) else {
+                        throw fail("an 'attachments' entry needs 'kind' (image or file), 'name', 'media_type', and base64 'data' or a 'url'")
+                    }
+                    attachments.append(attachment)
+                }
+                return DraftMessage(role: role, text: content, attachments: attachments)
             }
         }
         var outputItems = [DraftOutputItem(type: "message", role: "assistant", text: output)]

@@ -3,6 +3,8 @@ struct Message: Sendable, Equatable {
     /// `user`, `assistant`, `system` or `developer`.
     var role: String
     var text: String
+    /// Images and files the message carried.
+    var attachments: [SeenAttachment] = []
 }
 
 /// The body of `POST /v1/responses`, read leniently the way the real servers do.
@@ -21,12 +23,12 @@ struct CreateRequest: Sendable {
     private static let roles: Set = ["user", "assistant", "system", "developer"]
 
     /// Reads the body; throws the error the real API would answer with.
-    init(_ body: EmulatorJSON) throws(APIError) {
+    init(_ body: EmulatorJSON, flavor: Flavor = .openai) throws(APIError) {
         guard case .object = body else { throw .invalidBody("The request body must be a JSON object.") }
         guard let model = body["model"]?.stringValue, !model.isEmpty else { throw .missingParameter("model") }
         self.model = model
         guard let input = body["input"], !input.isNull else { throw .missingParameter("input") }
-        self.input = try Self.messages(input)
+        self.input = try Self.messages(input, flavor: flavor)
         instructions = try Self.optional(body, "instructions", \.stringValue, "a string")
         previousResponseID = try Self.optional(body, "previous_response_id", \.stringValue, "a string")
         store = try Self.optional(body, "store", \.boolValue, "a boolean") ?? true
@@ -72,7 +74,7 @@ struct CreateRequest: Sendable {
 
     /// `input` as a string (one user message) or an array of messages whose
     /// `content` is a string or a list of `input_text` / `output_text` parts.
-    private static func messages(_ input: EmulatorJSON) throws(APIError) -> [Message] {
+    private static func messages(_ input: EmulatorJSON, flavor: Flavor) throws(APIError) -> [Message] {
         if let text = input.stringValue { return [Message(role: "user", text: text)] }
         guard let items = input.arrayValue else {
             throw .invalidParameter(param: "input", code: "invalid_type", message: "Invalid type for 'input': expected a string or an array of input items.")
@@ -85,27 +87,31 @@ struct CreateRequest: Sendable {
                     param: "input[\(index)]", code: "invalid_value",
                     message: "Invalid value for 'input[\(index)]': this emulator accepts only messages with role user, assistant, system or developer.")
             }
-            messages.append(Message(role: role, text: try text(of: item["content"], at: index)))
+            messages.append(try message(role: role, content: item["content"], at: index, flavor: flavor))
         }
         return messages
     }
 
-    private static func text(of content: EmulatorJSON?, at index: Int) throws(APIError) -> String {
-        if let text = content?.stringValue { return text }
+    private static func message(role: String, content: EmulatorJSON?, at index: Int, flavor: Flavor) throws(APIError) -> Message {
+        if let text = content?.stringValue { return Message(role: role, text: text) }
         guard let parts = content?.arrayValue else {
             throw .missingParameter("input[\(index)].content")
         }
         var texts: [String] = []
-        for part in parts {
-            guard let type = part["type"]?.stringValue, ["input_text", "output_text", "text"].contains(type),
-                let text = part["text"]?.stringValue
-            else {
+        var attachments: [SeenAttachment] = []
+        for (partIndex, part) in parts.enumerated() {
+            let type = part["type"]?.stringValue
+            if type == "input_image" || type == "input_file" {
+                attachments.append(try SeenAttachment(part, at: "input[\(index)].content[\(partIndex)]", flavor: flavor))
+                continue
+            }
+            guard let type, ["input_text", "output_text", "text"].contains(type), let text = part["text"]?.stringValue else {
                 throw .invalidParameter(
                     param: "input[\(index)].content", code: "invalid_value",
-                    message: "Invalid value for 'input[\(index)].content': this emulator accepts only input_text and output_text parts.")
+                    message: "Invalid value for 'input[\(index)].content': this emulator accepts only input_text, output_text, input_image and input_file parts.")
             }
             texts.append(text)
         }
-        return texts.joined(separator: "\n")
+        return Message(role: role, text: texts.joined(separator: "\n"), attachments: attachments)
     }
 }

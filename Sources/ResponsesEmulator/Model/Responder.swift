@@ -12,7 +12,18 @@ enum Responder {
         let name = context.filter { $0.role == "user" }.compactMap { Self.name(in: $0.text) }.last
         if asksForName(question), let name { return "Your name is \(name)." }
         if let told = Self.name(in: question) { return "Nice to meet you, \(told)." }
-        return "Echo: \(question) (I see \(lastUser) earlier messages.)"
+        return "Echo: \(question) (I see \(lastUser) earlier messages.)" + seen(context, newest: lastUser)
+    }
+
+    /// What the attachments of the context were, so that a test can tell the server saw them: the newest
+    /// message's ("I see …"), and the earlier ones it still holds ("I remember …").
+    static func seen(_ context: [Message], newest: Int) -> String {
+        let now = context[newest].attachments.map(\.described)
+        let earlier = context[..<newest].flatMap(\.attachments).map(\.described)
+        var text = ""
+        if !now.isEmpty { text += " I see " + now.joined(separator: ", ") + "." }
+        if !earlier.isEmpty { text += " I remember " + earlier.joined(separator: ", ") + "." }
+        return text
     }
 
     /// The word after "my name is", without punctuation.

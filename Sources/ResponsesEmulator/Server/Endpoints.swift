@@ -21,7 +21,7 @@ struct Endpoints: Sendable {
 
     /// `POST /v1/responses`.
     func create(_ body: EmulatorJSON, streamFaults: StreamFaults) throws(APIError) -> Answer {
-        let request = try CreateRequest(body)
+        let request = try CreateRequest(body, flavor: flavor)
         if flavor == .xai, request.instructions != nil, request.previousResponseID != nil {
             throw .instructionsWithPreviousResponse
         }

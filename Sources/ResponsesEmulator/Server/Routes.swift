@@ -15,7 +15,9 @@ struct EmulatorResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
-        let bytes = try await request.collectBody(upTo: 16 * 1024 * 1024)
+        // Room for the largest documented inline attachment (a 50 MB file) in base64, so the emulator's own
+        // size errors, not the transport's, answer an oversized one.
+        let bytes = try await request.collectBody(upTo: 96 * 1024 * 1024)
         let bodyText = bytes.readableBytes > 0 ? String(buffer: bytes) : nil
         let path = request.uri.path
         let method = request.method.rawValue
