@@ -96,12 +96,15 @@ public struct StoreWriter {
     /// Writes (or replaces) the index entry of a stored turn, and its rows in the other derived tables.
     func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
         let row = TurnSummary(turn, id: id, inputText: inputText, outputText: outputText)
+        let generation = try generation(ofChildOf: row.parent)
         let arguments: StatementArguments = [
             Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
             row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.bytes(row.inputLine), Summary.bytes(row.outputLine),
+            generation,
         ]
         if let packer {
             packer.pendingIndex.append((Data(id.bytes), arguments))
+            packer.pendingGenerations[Data(id.bytes)] = generation
         } else {
             try Self.insertIndexRow(db, arguments)
         }
@@ -111,9 +114,19 @@ public struct StoreWriter {
     static func insertIndexRow(_ db: Database, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO turn_index(id, parent, created_at, model, response_id, status, origin, stored, replay,
-                    input_tokens, output_tokens, input_line, output_line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    input_tokens, output_tokens, input_line, output_line, generation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: arguments)
+    }
+
+    /// The generation of a new child of `parent`: one more than the parent's (held back in a bulk write, or
+    /// indexed), nil when the parent's own is unknown (its chain is not indexed).
+    private func generation(ofChildOf parent: ObjectID?) throws -> Int64? {
+        guard let parent else { return 1 }
+        let key = Data(parent.bytes)
+        if let pending = packer?.pendingGenerations[key] { return pending.map { $0 + 1 } }
+        let known = try Int64?.fetchOne(db.cachedStatement(sql: "SELECT generation FROM turn_index WHERE id = ?"), arguments: [key])
+        return known.flatMap { $0 }.map { $0 + 1 }
     }
 
     /// Drops and recreates the derived tables (the turn index, the turn → text references and the search
@@ -126,7 +139,10 @@ public struct StoreWriter {
             DELETE FROM search_doc;
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """)
-        return try fillDerivedTables(turnIndex: true)
+        let count = try fillDerivedTables(turnIndex: true)
+        // Turns are refilled in storage order, where a loose child can come before its packed parent.
+        try db.execute(sql: Schema.fillGenerations)
+        return count
     }
 
     // MARK: Refs
@@ -253,6 +269,8 @@ final class Packer {
     private var pendingObjects: [Data: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
     /// Turn index rows not yet inserted, with their keys.
     var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
+    /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write.
+    var pendingGenerations: [Data: Int64?] = [:]
     /// `turn_blob` rows not yet inserted.
     var pendingBlobs: [(turn: Data, blob: Data)] = []
     /// Search documents not yet inserted, and the turns they belong to.
@@ -312,6 +330,7 @@ final class Packer {
             try StoreWriter.insertIndexRow(db, row.arguments)
         }
         pendingIndex.removeAll()
+        pendingGenerations.removeAll()
         let insertBlob = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
         for row in pendingBlobs.sorted(by: {
             $0.turn == $1.turn ? $0.blob.sortsBefore($1.blob) : $0.turn.sortsBefore($1.turn)
