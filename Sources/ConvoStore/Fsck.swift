@@ -155,7 +155,7 @@ extension StoreReader {
     /// Compares every `turn_index` row with what its turn object (and its texts) say the row must hold.
     private func checkIndexRows(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
         for (id, turn) in turns {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]) else { continue }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]) else { continue }
             let actual: TurnSummary
             do { actual = try TurnSummary(row: row) } catch {
                 report.problems.append(.init(kind: "stale-index", subject: id.hex, detail: "its turn_index row is unreadable: \(error)"))
