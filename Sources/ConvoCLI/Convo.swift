@@ -60,6 +60,7 @@ struct Convo: AsyncParsableCommand {
     /// reflects every subcommand, which cost more than most commands' own work; the subcommand's own
     /// options are the same either way, since the root has none, so a line that parses alone means the same.
     static func parseAlone(_ arguments: [String]) -> (any ConvoCommand)? {
+        if let common = CommonLines.parse(arguments) { return common }
         guard let name = arguments.first, let command = commands.first(where: { $0.name == name }) else { return nil }
         return command.parseAlone(Array(arguments.dropFirst()))
     }

@@ -137,6 +137,16 @@ extension StoreReader {
         if stale > 0 {
             report.problems.append(.init(kind: "stale-index", subject: "turn_index", detail: "\(stale) entries disagree with the turn objects; run 'convo fsck --rebuild-index'"))
         }
+        // A generation is one more than its parent's (1 for a first turn, NULL under an unindexed ancestor).
+        let wrongGenerations = format < 6 ? 0 : try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM turn_index t LEFT JOIN turn_index p ON p.id = t.parent
+            WHERE t.generation IS NOT (CASE WHEN t.parent IS NULL THEN 1 ELSE p.generation + 1 END)
+            """) ?? 0
+        if wrongGenerations > 0 {
+            report.problems.append(.init(
+                kind: "stale-index", subject: "turn_index",
+                detail: "\(wrongGenerations) entries have a wrong generation; run 'convo fsck --rebuild-index'"))
+        }
         try checkIndexRows(turns.filter { !damaged.contains($0.0) && damaged.isDisjoint(with: $0.1.blobReferences) }, into: &report)
         try checkDerivedTables(turns, into: &report)
         return report
@@ -145,7 +155,7 @@ extension StoreReader {
     /// Compares every `turn_index` row with what its turn object (and its texts) say the row must hold.
     private func checkIndexRows(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
         for (id, turn) in turns {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]) else { continue }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]) else { continue }
             let actual: TurnSummary
             do { actual = try TurnSummary(row: row) } catch {
                 report.problems.append(.init(kind: "stale-index", subject: id.hex, detail: "its turn_index row is unreadable: \(error)"))

@@ -11,6 +11,8 @@ final class Packer {
     private var pendingObjects: [Data: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
     /// Turn index rows not yet inserted, with their keys.
     var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
+    /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write.
+    var pendingGenerations: [Data: Int64?] = [:]
     /// `turn_blob` rows not yet inserted.
     var pendingBlobs: [(turn: Data, blob: Data)] = []
     /// Search documents not yet inserted, and the turns they belong to.
@@ -70,6 +72,7 @@ final class Packer {
             try StoreWriter.insertIndexRow(db, row.arguments)
         }
         pendingIndex.removeAll()
+        pendingGenerations.removeAll()
         let insertBlob = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
         for row in pendingBlobs.sorted(by: {
             $0.turn == $1.turn ? $0.blob.sortsBefore($1.blob) : $0.turn.sortsBefore($1.turn)

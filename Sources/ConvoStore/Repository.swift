@@ -230,7 +230,7 @@ public final class Repository: Sendable {
     /// Runs `body` in one read transaction.
     /// Errors thrown by `body` pass through unchanged; SQLite's become ``StoreError``.
     public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
-        try Self.wrap(path: path) { try queue.read { db in try body(StoreReader(db: db)) } }
+        try Self.wrap(path: path) { try queue.read { db in try body(StoreReader(db: db, format: mode == .readWrite ? Schema.formatVersion : openedFormat)) } }
     }
 
     /// Runs `body` in one write transaction: everything it writes lands together or not at all.

@@ -28,8 +28,13 @@ final class PackCache {
 public struct StoreReader {
     let db: Database
     let packCache = PackCache()
+    /// The repository's format: a read-only open of an older one lacks the columns later formats add.
+    let format: Int
 
-    init(db: Database) { self.db = db }
+    init(db: Database, format: Int = Schema.formatVersion) {
+        self.db = db
+        self.format = format
+    }
 
     // MARK: Objects
 
@@ -210,7 +215,7 @@ public struct StoreReader {
 
     /// The index entry of turn `id`, or nil when the index lacks it.
     public func summary(_ id: ObjectID) throws -> TurnSummary? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).map { try TurnSummary(row: $0) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).map { try TurnSummary(row: $0) }
     }
 
     /// Turn `start` and its ancestors, newest first, at most `limit`.
@@ -231,6 +236,18 @@ public struct StoreReader {
     /// decoding a summary per turn (issue 11: `status` on a 10,000-turn conversation spent 850 M instructions
     /// in ancestry). A chain the index breaks throws ancestry's error, naming the missing turn.
     public func depth(of start: ObjectID) throws -> Int {
+        // The generation, when the parent's row is there: an index broken right below the turn is reported
+        // as ancestry reports it; damage further down is fsck's to find (a generation that does not follow).
+        if format >= 6,
+            let generation = try Int64?.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT generation FROM turn_index t
+                    WHERE id = ? AND (parent IS NULL OR EXISTS (SELECT 1 FROM turn_index p WHERE p.id = t.parent))
+                    """), arguments: [Data(start.bytes)]),
+            let generation
+        {
+            return Int(generation)
+        }
         // UNION ALL, not UNION: no temporary index to deduplicate (half the instructions). A chain cannot
         // loop, since a turn's id hashes its parent's id; a hand-edited index that loops hangs ancestry too.
         let row = try Row.fetchOne(
@@ -251,7 +268,7 @@ public struct StoreReader {
 
     /// Every indexed turn.
     public func allSummaries() throws -> [TurnSummary] {
-        try Row.fetchAll(db, sql: "SELECT * FROM turn_index").map { try TurnSummary(row: $0) }
+        try Row.fetchAll(db, sql: "SELECT \(TurnSummary.columns) FROM turn_index").map { try TurnSummary(row: $0) }
     }
 
     /// Turns whose server response id is `responseID`.

@@ -98,12 +98,15 @@ public struct StoreWriter {
     /// Writes (or replaces) the index entry of a stored turn, and its rows in the other derived tables.
     func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
         let row = TurnSummary(turn, id: id, inputText: inputText, outputText: outputText)
+        let generation = try generation(ofChildOf: row.parent)
         let arguments: StatementArguments = [
             Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
             row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.bytes(row.inputLine), Summary.bytes(row.outputLine),
+            generation,
         ]
         if let packer {
             packer.pendingIndex.append((Data(id.bytes), arguments))
+            packer.pendingGenerations[Data(id.bytes)] = generation
         } else {
             try Self.insertIndexRow(db, arguments)
         }
@@ -113,9 +116,19 @@ public struct StoreWriter {
     static func insertIndexRow(_ db: Database, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO turn_index(id, parent, created_at, model, response_id, status, origin, stored, replay,
-                    input_tokens, output_tokens, input_line, output_line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    input_tokens, output_tokens, input_line, output_line, generation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: arguments)
+    }
+
+    /// The generation of a new child of `parent`: one more than the parent's (held back in a bulk write, or
+    /// indexed), nil when the parent's own is unknown (its chain is not indexed).
+    private func generation(ofChildOf parent: ObjectID?) throws -> Int64? {
+        guard let parent else { return 1 }
+        let key = Data(parent.bytes)
+        if let pending = packer?.pendingGenerations[key] { return pending.map { $0 + 1 } }
+        let known = try Int64?.fetchOne(db.cachedStatement(sql: "SELECT generation FROM turn_index WHERE id = ?"), arguments: [key])
+        return known.flatMap { $0 }.map { $0 + 1 }
     }
 
     /// Drops and recreates the derived tables (the turn index, the turn → text references and the search
@@ -128,7 +141,10 @@ public struct StoreWriter {
             DELETE FROM search_doc;
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """)
-        return try fillDerivedTables(turnIndex: true)
+        let count = try fillDerivedTables(turnIndex: true)
+        // Turns are refilled in storage order, where a loose child can come before its packed parent.
+        try db.execute(sql: Schema.fillGenerations)
+        return count
     }
 
     // MARK: Refs

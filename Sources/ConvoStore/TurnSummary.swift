@@ -50,32 +50,39 @@ public struct TurnSummary: Equatable, Sendable {
         self.outputLine = outputLine
     }
 
-    /// A row of `turn_index`; a row whose columns do not have their types is damage, reported, not a crash.
+    /// The columns ``init(row:)`` reads, in the order it reads them.
+    static let columns = "id, parent, created_at, model, response_id, status, origin, stored, replay, input_tokens, output_tokens, input_line, output_line"
+
+    /// A row of `turn_index` selected as ``columns``, read by position: GRDB's lookup by name lowercases the name
+    /// for every column of every row (a visible share of `log --all --oneline`, issue 11). A row whose columns
+    /// do not have their types is damage, reported, not a crash.
     init(row: Row) throws {
-        func value(_ column: String) -> DatabaseValue { row[column] as DatabaseValue? ?? .null }
+        // Selected as `columns`, so the row has exactly these 13; the guard keeps any other row from crashing.
+        guard row.count == 13 else { throw StoreError.corruptDatabase(path: "turn_index", detail: "a row has \(row.count) columns, not 13") }
+        func value(_ index: Int) -> DatabaseValue { row[index] as DatabaseValue? ?? .null }
         func damaged(_ column: String) -> StoreError {
             .corruptDatabase(path: "turn_index", detail: "a row's \(column) has the wrong type; run 'convo fsck --rebuild-index'")
         }
-        guard let idBytes = Data.fromDatabaseValue(value("id")), let id = ObjectID(bytes: idBytes) else { throw damaged("id") }
+        guard let idBytes = Data.fromDatabaseValue(value(0)), let id = ObjectID(bytes: idBytes) else { throw damaged("id") }
         self.id = id
-        parent = Data.fromDatabaseValue(value("parent")).flatMap { ObjectID(bytes: $0) }
-        guard let createdAt = Int64.fromDatabaseValue(value("created_at")) else { throw damaged("created_at") }
-        guard let status = Summary.text(value("status")) else { throw damaged("status") }
-        guard let stored = Bool.fromDatabaseValue(value("stored")), let replay = Bool.fromDatabaseValue(value("replay")) else {
+        parent = Data.fromDatabaseValue(value(1)).flatMap { ObjectID(bytes: $0) }
+        guard let createdAt = Int64.fromDatabaseValue(value(2)) else { throw damaged("created_at") }
+        guard let status = Summary.text(value(5)) else { throw damaged("status") }
+        guard let stored = Bool.fromDatabaseValue(value(7)), let replay = Bool.fromDatabaseValue(value(8)) else {
             throw damaged("stored or replay")
         }
-        guard let inputLine = Summary.text(value("input_line")), let outputLine = Summary.text(value("output_line")) else {
+        guard let inputLine = Summary.text(value(11)), let outputLine = Summary.text(value(12)) else {
             throw damaged("input_line or output_line")
         }
         self.createdAt = createdAt
-        model = Summary.text(value("model"))
-        responseID = Summary.text(value("response_id"))
+        model = Summary.text(value(3))
+        responseID = Summary.text(value(4))
         self.status = status
-        origin = Summary.text(value("origin"))
+        origin = Summary.text(value(6))
         self.stored = stored
         self.replay = replay
-        inputTokens = Int64.fromDatabaseValue(value("input_tokens"))
-        outputTokens = Int64.fromDatabaseValue(value("output_tokens"))
+        inputTokens = Int64.fromDatabaseValue(value(9))
+        outputTokens = Int64.fromDatabaseValue(value(10))
         self.inputLine = inputLine
         self.outputLine = outputLine
     }

@@ -51,6 +51,47 @@ import Testing
         #expect(Convo.parseAlone(arguments) == nil)
     }
 
+    /// The common lines read by hand (`CommonLines`): every shape of `log` with `-n`, `--oneline`, `--all`,
+    /// `--graph`, `--no-pager` and a revision in any order, and `status`, parse to the same command with the same
+    /// values as through ArgumentParser (reflecting every property, so one the hand reader forgot to set differs).
+    static let commonLines: [[String]] = {
+        var lines: [[String]] = [["status"], ["status", "--json"]]
+        let flags = ["--oneline", "--all", "--graph", "--no-pager"]
+        let counts: [[String]] = [[], ["-n", "20"], ["-n20"], ["-n", "0"], ["-n", "007"], ["-n1"]]
+        let revisions: [[String]] = [[], ["HEAD~1"], ["main"], ["resp_1"], ["@{2}"]]
+        for subset in 0..<(1 << flags.count) {
+            let chosen = flags.indices.filter { subset & (1 << $0) != 0 }.map { flags[$0] }
+            for count in counts {
+                for revision in revisions {
+                    lines.append(["log"] + chosen + count + revision)
+                    lines.append(["log"] + revision + count + chosen.reversed())
+                }
+            }
+        }
+        return lines
+    }()
+
+    @Test func theCommonLinesReadByHandMeanWhatArgumentParserReads() throws {
+        for arguments in Self.commonLines {
+            let common = try #require(CommonLines.parse(arguments), "\(arguments) should be read by hand")
+            let whole = try Convo.parseAsRoot(arguments)
+            #expect(type(of: common) == type(of: whole))
+            #expect(String(reflecting: common) == String(reflecting: whole), "\(arguments)")
+        }
+    }
+
+    /// Lines with a repeated or unknown word, a bad count, help or completion requests are left to ArgumentParser.
+    @Test(arguments: [
+        ["log", "-n", "-1"], ["log", "-n"], ["log", "-nx"], ["log", "-n", "\u{663}"], ["log", "-n", "+5"],
+        ["log", "-n", "99999999999999999999"], ["log", "--all", "--all"], ["log", "-n", "5", "-n", "6"], ["log", "-n5", "-n6"],
+        ["log", "a", "b"], ["log", "--help"], ["log", "-h"], ["log", "--json"], ["log", "--"], ["log", ""],
+        ["log", "--reverse"], ["log", "--version"], ["log", "--generate-completion-script", "bash"], ["status", "--color=always"],
+        ["status", "x"], ["status", "--json", "--json"], ["show"], [],
+    ])
+    func otherLinesAreLeftToArgumentParser(_ arguments: [String]) {
+        #expect(CommonLines.parse(arguments) == nil)
+    }
+
     /// `convo --version` is answered before the command tree is built, with what ArgumentParser prints.
     @Test func versionIsAnsweredAsArgumentParserAnswersIt() async throws {
         let harness = try Harness()

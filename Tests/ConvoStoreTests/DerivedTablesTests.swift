@@ -70,7 +70,8 @@ import Testing
         try repository.queue.write { db in
             try db.execute(sql: """
                 DROP TABLE turn_blob; DROP TABLE search_doc; DROP TABLE turn_search;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2 turn blobs and search index', 'v3 whole first lines');
+                ALTER TABLE turn_index DROP COLUMN generation;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2 turn blobs and search index', 'v3 whole first lines', 'v6 turn generation');
                 PRAGMA user_version = 0;
                 """)
         }
