@@ -126,7 +126,10 @@ public enum Transcript {
             lineNumber += 1
             func fail(_ reason: String) -> ConvoError { .invalidTranscript(source: source, line: lineNumber, reason: reason) }
             guard let text = String(validating: slice, as: UTF8.self) else { throw fail("not valid UTF-8") }
-            if text.allSatisfy(\.isWhitespace) { return }
+            // The blank check walks every Character (grapheme breaking) of a line several KB long; a line whose
+            // first byte after ASCII blanks is `{` is not blank, so only other lines need the Unicode check.
+            let first = slice.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
+            if first != UInt8(ascii: "{"), text.allSatisfy(\.isWhitespace) { return }
             let json: JSONValue
             do { json = try JSONValue.parse(slice) } catch { throw fail("not valid JSON") }
             guard json.objectValue != nil else { throw fail("expected a JSON object, one turn a line") }
