@@ -36,7 +36,7 @@ final class Packer {
         self.pack = pack
         pendingObjects[id] = (kind, bytes.count, writtenAt, pack, buffer.count)
         buffer += bytes
-        if pendingObjects.count >= Self.heldBackObjects { try insertHeldBackRows(db) }
+        if pendingObjects.count >= heldBackObjects { try insertHeldBackRows(db) }
     }
 
     /// Hands the current pack to the compressor and writes the packs it has finished.
@@ -59,7 +59,13 @@ final class Packer {
 
     /// Rows held back past this many objects are inserted (in key order) before the write ends, so that an
     /// import's memory stays bounded however many turns it brings (deep's 10,000 turns are 40,000 objects).
-    static let heldBackObjects = 1 << 16
+    static let defaultHeldBackObjects = 1 << 16
+    private let heldBackObjects: Int
+
+    /// A packer that inserts held-back rows every `heldBackObjects` objects (tests use a small number).
+    init(heldBackObjects: Int = Packer.defaultHeldBackObjects) {
+        self.heldBackObjects = max(1, heldBackObjects)
+    }
 
     /// Writes everything held back.
     func finish(_ db: Database) throws {
