@@ -50,15 +50,45 @@ public final class TextSink: @unchecked Sendable {
 public struct InputSource: Sendable {
     /// Reads all of standard input.
     public var readAll: @Sendable () -> Data
+    /// Reads up to the given number of bytes of standard input; empty data at its end.
+    public var read: @Sendable (Int) -> Data
 
     /// Creates an input source.
-    public init(readAll: @escaping @Sendable () -> Data) { self.readAll = readAll }
+    public init(readAll: @escaping @Sendable () -> Data, read: @escaping @Sendable (Int) -> Data) {
+        self.readAll = readAll
+        self.read = read
+    }
 
     /// The process's standard input.
-    public static let standardInput = InputSource { FileHandle.standardInput.readDataToEndOfFile() }
+    public static let standardInput = InputSource(
+        readAll: { FileHandle.standardInput.readDataToEndOfFile() },
+        read: { FileHandle.standardInput.readData(ofLength: $0) })
 
-    /// Fixed bytes, for tests.
-    public static func bytes(_ data: Data) -> InputSource { InputSource { data } }
+    /// Fixed bytes, for tests: `read` hands them out in pieces as a pipe would.
+    public static func bytes(_ data: Data) -> InputSource {
+        let cursor = ByteCursor(data)
+        return InputSource(readAll: { data }, read: { cursor.next($0) })
+    }
+}
+
+/// Fixed bytes handed out in order.
+private final class ByteCursor: @unchecked Sendable {
+    private let data: Data
+    private var offset: Int
+    private let lock = NSLock()
+
+    init(_ data: Data) {
+        self.data = data
+        offset = data.startIndex
+    }
+
+    func next(_ count: Int) -> Data {
+        lock.withLock {
+            let end = min(data.endIndex, offset + max(0, count))
+            defer { offset = end }
+            return data.subdata(in: offset..<end)
+        }
+    }
 }
 
 /// The one seam to the outside world: every use case and command reaches files, clock, streams and

@@ -38,6 +38,7 @@ final class Packer {
         self.pack = pack
         pendingObjects[id] = (kind, bytes.count, writtenAt, pack, buffer.count)
         buffer += bytes
+        if pendingObjects.count >= heldBackObjects { try insertHeldBackRows(db) }
     }
 
     /// Hands the current pack to the compressor and writes the packs it has finished.
@@ -58,30 +59,46 @@ final class Packer {
 
     private let compressor = PackCompressor()
 
+    /// Rows held back past this many objects are inserted (in key order) before the write ends, so that an
+    /// import's memory stays bounded however many turns it brings (deep's 10,000 turns are 40,000 objects).
+    static let defaultHeldBackObjects = 1 << 16
+    private let heldBackObjects: Int
+
+    /// A packer that inserts held-back rows every `heldBackObjects` objects (tests use a small number).
+    init(heldBackObjects: Int = Packer.defaultHeldBackObjects) {
+        self.heldBackObjects = max(1, heldBackObjects)
+    }
+
     /// Writes everything held back.
     func finish(_ db: Database) throws {
         try writePack(db)
         try store(compressor.waitForAll(), db)
+        try insertHeldBackRows(db)
+        try finishSearch(db)
+        nextDocID.removeAll()
+    }
+
+    /// Inserts the held-back rows of the object table, the turn index and `turn_blob`, each in key order.
+    /// An object's row may precede its pack's data: both are written in this transaction.
+    private func insertHeldBackRows(_ db: Database) throws {
         let insertObject = try db.cachedStatement(
             sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)")
-        for (id, row) in pendingObjects.sorted(by: { $0.key.sortsBefore($1.key) }) {
+        for (_, id) in pendingObjects.keys.map({ (SortKey($0), $0) }).sorted(by: { $0.0 < $1.0 }) {
+            guard let row = pendingObjects[id] else { continue }
             try insertObject.execute(arguments: [id, row.kind.rawValue, row.size, row.writtenAt, row.pack, row.offset])
         }
         pendingObjects.removeAll()
-        for row in pendingIndex.sorted(by: { $0.key.sortsBefore($1.key) }) {
-            try StoreWriter.insertIndexRow(db, row.arguments)
+        for (_, index) in pendingIndex.indices.map({ (SortKey(pendingIndex[$0].key), $0) }).sorted(by: { $0.0 < $1.0 }) {
+            try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments)
         }
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
         let insertBlob = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
-        for row in pendingBlobs.sorted(by: {
-            $0.turn == $1.turn ? $0.blob.sortsBefore($1.blob) : $0.turn.sortsBefore($1.turn)
-        }) {
-            try insertBlob.execute(arguments: [row.turn, row.blob])
+        let blobOrder = pendingBlobs.indices.map { (turn: SortKey(pendingBlobs[$0].turn), blob: SortKey(pendingBlobs[$0].blob), index: $0) }
+        for (_, _, index) in blobOrder.sorted(by: { $0.turn == $1.turn ? $0.blob < $1.blob : $0.turn < $1.turn }) {
+            try insertBlob.execute(arguments: [pendingBlobs[index].turn, pendingBlobs[index].blob])
         }
         pendingBlobs.removeAll()
-        try finishSearch(db)
-        nextDocID.removeAll()
     }
 
     /// Indexes the search documents held back, in docid order: FTS5 writes out its in-memory segment
@@ -139,6 +156,41 @@ final class PackCompressor: @unchecked Sendable {
     func waitForAll() -> [Compressed] {
         group.wait()
         return finished()
+    }
+}
+
+/// A key's byte order as integers: its first 32 bytes (an object id's length) as four big-endian words, then
+/// its length. Sorting held-back rows by comparing `Data` (closures, reference counting, `memcmp` calls) was a
+/// fifth of the import's main thread; keys longer than 32 bytes fall back to comparing the bytes.
+struct SortKey: Comparable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var count: Int
+    private var key: Data?
+
+    init(_ data: Data) {
+        count = data.count
+        key = data.count > 32 ? data : nil
+        var bytes = [UInt8](repeating: 0, count: 32)
+        bytes.withUnsafeMutableBytes { target in
+            data.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source.prefix(32)))
+            }
+        }
+        bytes.withUnsafeBytes { raw in
+            words = (
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+        }
+    }
+
+    static func == (a: SortKey, b: SortKey) -> Bool { a.words == b.words && a.count == b.count && a.key == b.key }
+
+    static func < (a: SortKey, b: SortKey) -> Bool {
+        if a.words != b.words { return a.words < b.words }
+        if let left = a.key, let right = b.key { return left.sortsBefore(right) }
+        return a.count < b.count
     }
 }
 

@@ -1,3 +1,4 @@
+import ConvoKit
 import Foundation
 import GRDB
 import Testing
@@ -81,6 +82,30 @@ import Testing
         #expect(result.status == 5)
         #expect(result.err.contains("stdin:2: not valid UTF-8"))
         #expect(try harness.databaseDump() == before)
+    }
+
+    /// Several times the size of the import's read buffer, so that lines straddle its chunks: a bad last
+    /// line still rolls back everything before it, from a file and from standard input.
+    @Test func aLargeTranscriptIsReadInPiecesAndStillImportedWholeOrNotAtAll() async throws {
+        let harness = try await Harness.withHistory()
+        let before = try harness.databaseDump()
+        let padding = String(repeating: "word ", count: 400)
+        let good = (0..<700).map { #"{"input":"\#($0) \#(padding)","output":"\#($0)","conversation":"big"}"# }
+        #expect(good.joined(separator: "\n").utf8.count > 4 * LineReader.defaultChunkSize)
+        let bad = good + [#"{"input":"last","output":"#]
+        let file = try harness.file("big.jsonl", bad)
+        let fromFile = await harness.run("import", file)
+        #expect(fromFile.status == 5, "\(fromFile.err)")
+        #expect(fromFile.err.contains("big.jsonl:701: not valid JSON"), "\(fromFile.err)")
+        let fromStdin = await harness.run("import", "-", stdin: Data(bad.joined(separator: "\n").utf8))
+        #expect(fromStdin.status == 5)
+        #expect(fromStdin.err.contains("stdin:701: not valid JSON"), "\(fromStdin.err)")
+        #expect(try harness.databaseDump() == before)
+
+        let imported = await harness.run("import", "-", "--json", stdin: Data((good.joined(separator: "\n") + "\n").utf8))
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(try jsonObject(imported.out)["new_turns"] as? Int == 700)
+        #expect(await harness.run("log", "--oneline", "big").lines.count == 700)
     }
 
     @Test func importThatWouldRewriteABranchIsRefused() async throws {

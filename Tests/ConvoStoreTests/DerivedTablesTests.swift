@@ -48,6 +48,39 @@ import Testing
         #expect(try Self.problems(repository).isEmpty)
     }
 
+    /// A bulk write past its limit of held-back objects inserts their rows before it ends (so that memory
+    /// stays bounded), and ends with the same rows, ids and search results as one that held everything back.
+    @Test func heldBackRowsAreInsertedInBatchesWithTheSameResult() throws {
+        func fill(_ writer: StoreWriter) throws -> [ObjectID] {
+            var ids = [ObjectID]()
+            for index in 0..<6 {
+                // Every other turn shares its answer with the one before: a blob already in an earlier batch.
+                ids.append(try writer.insert(.simple("question \(index)", "answer \(index / 2)", parent: ids.last, at: 1_764_000_000 + Int64(index))))
+            }
+            return ids
+        }
+        let whole = try Repository.inMemory()
+        let expected = try whole.write(packing: true, fill)
+        let batched = try Repository.inMemory()
+        let (ids, rowsDuringWrite) = try batched.queue.write { db in
+            let packer = Packer(heldBackObjects: 4)
+            let ids = try fill(StoreWriter(db: db, now: 1_764_000_100, packer: packer))
+            let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM object") ?? 0
+            try packer.finish(db)
+            return (ids, rows)
+        }
+        #expect(ids == expected)
+        #expect(rowsDuringWrite >= 4, "rows were inserted before the write ended")
+        #expect(try Self.rows(batched) == (try Self.rows(whole)))
+        #expect(try Self.rows(batched) == (try Self.expectedRows(batched)))
+        #expect(try Self.search(batched, "answer").count == 6)
+        #expect(try Self.problems(batched).isEmpty)
+        let summaries = { (repository: Repository) in
+            try repository.queue.read { try Row.fetchAll($0, sql: "SELECT id, parent, input_line, output_line FROM turn_index ORDER BY id") }
+        }
+        #expect(try summaries(batched) == (try summaries(whole)))
+    }
+
     @Test func writingAStoredTurnAgainAddsNothing() throws {
         let repository = try Repository.inMemory()
         let draft = TurnDraft.simple("same question", "same answer")

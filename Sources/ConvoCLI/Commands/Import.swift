@@ -41,16 +41,21 @@ struct Import: ConvoCommand {
         let workspace = try context.workspace()
         if fromLLM { return try importLLM(context, workspace) }
         let file = file ?? "-"
-        let data: Data
+        let lines: LineReader
         if file == "-" {
-            data = context.environment.input.readAll()
+            lines = LineReader(read: context.environment.input.read)
         } else {
-            let url = context.environment.path(file)
-            do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            let handle: FileHandle
+            do { handle = try FileHandle(forReadingFrom: context.environment.path(file)) } catch {
                 throw ConvoError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
             }
+            lines = LineReader { count in
+                do { return try handle.read(upToCount: count) ?? Data() } catch {
+                    throw ConvoError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
+                }
+            }
         }
-        let result = try Transcript.importReport(workspace, data: data, source: file == "-" ? "stdin" : file)
+        let result = try Transcript.importReport(workspace, lines: lines, source: file == "-" ? "stdin" : file)
         if json {
             try context.json(result)
         } else {

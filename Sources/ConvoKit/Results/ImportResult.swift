@@ -60,9 +60,9 @@ public struct LLMImportReport: Sendable, Encodable {
 }
 
 extension Transcript {
-    /// `convo import FILE` (see ``importLines(_:data:source:)``).
-    public static func importReport(_ workspace: Workspace, data: Data, source: String) throws -> TranscriptImportReport {
-        TranscriptImportReport(result: try importLines(workspace, data: data, source: source))
+    /// `convo import FILE` (see ``importLines(_:lines:source:)``).
+    public static func importReport(_ workspace: Workspace, lines: LineReader, source: String) throws -> TranscriptImportReport {
+        TranscriptImportReport(result: try importLines(workspace, lines: lines, source: source))
     }
 }
 

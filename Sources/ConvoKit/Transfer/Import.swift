@@ -22,9 +22,9 @@ public enum Transcript {
     }
 
     /// Imports a whole transcript in one transaction: either every line lands or nothing does. Lines are
-    /// parsed and written one at a time, so memory stays small however long the file is; a bad line
-    /// rolls the whole transaction back.
-    public static func importLines(_ workspace: Workspace, data: Data, source: String) throws -> ImportResult {
+    /// read, parsed and written one at a time, so the file is never held whole; a bad line anywhere rolls
+    /// the whole transaction back.
+    public static func importLines(_ workspace: Workspace, lines input: LineReader, source: String) throws -> ImportResult {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         return try workspace.repository.write(packing: true) { writer in
             var ids = [ObjectID]()
@@ -39,7 +39,7 @@ public enum Transcript {
             // Lines without a conversation continue the current branch, from its tip.
             let headBranch = try writer.read.head().branch
             let headTip = try headBranch.flatMap { try writer.read.target(of: $0.refName) }
-            try forEachLine(data, source: source, defaultTime: now, earlierLines: { ids.count }) { line in
+            try forEachLine(input, source: source, defaultTime: now, earlierLines: { ids.count }) { line in
                 var draft = line.draft
                 switch line.parent {
                 case .line(let index): draft.parent = ids[index]
@@ -119,24 +119,21 @@ public enum Transcript {
     /// Parses and validates each non-blank line in turn and hands it to `body`.
     /// `earlierLines` tells how many lines were accepted so far, for checking `parent` numbers.
     static func forEachLine(
-        _ data: Data, source: String, defaultTime: Int64, earlierLines: () -> Int, _ body: (Line) throws -> Void
+        _ input: LineReader, source: String, defaultTime: Int64, earlierLines: () -> Int, _ body: (Line) throws -> Void
     ) throws {
-        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
         var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+        try input.forEachLine { slice in
             lineNumber += 1
-            let slice = bytes[start..<end]
-            start = end + 1
             func fail(_ reason: String) -> ConvoError { .invalidTranscript(source: source, line: lineNumber, reason: reason) }
             guard let text = String(validating: slice, as: UTF8.self) else { throw fail("not valid UTF-8") }
-            if text.allSatisfy(\.isWhitespace) { continue }
+            // The blank check walks every Character (grapheme breaking) of a line several KB long; a line whose
+            // first byte after ASCII blanks is `{` is not blank, so only other lines need the Unicode check.
+            let first = slice.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
+            if first != UInt8(ascii: "{"), text.allSatisfy(\.isWhitespace) { return }
             let json: JSONValue
             do { json = try JSONValue.parse(slice) } catch { throw fail("not valid JSON") }
             guard json.objectValue != nil else { throw fail("expected a JSON object, one turn a line") }
             try body(try line(json, number: lineNumber, index: earlierLines(), defaultTime: defaultTime, fail: fail))
-        }
         }
     }
 
