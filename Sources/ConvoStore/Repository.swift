@@ -128,6 +128,13 @@ public final class Repository: Sendable {
 
     // MARK: Opening
 
+    /// Whether this user can write every one of `paths` and of the `sideFiles` (`-wal`, `-shm`) seen a moment ago.
+    /// A side file that is gone by now is no obstacle: SQLite removes both when the last connection closes,
+    /// so another process closing the database between the look and this check (concurrent `init`s) is normal.
+    static func canWrite(_ paths: [String], sideFiles: [String]) -> Bool {
+        paths.allSatisfy { access($0, W_OK) == 0 } && sideFiles.allSatisfy { access($0, W_OK) == 0 || errno == ENOENT }
+    }
+
     /// Opens an existing repository folder, checking that its database is a convo store of a format this
     /// convo understands. `.readOnly` writes nothing and creates no file; `.readWrite` runs pending migrations.
     public static func open(
@@ -136,7 +143,7 @@ public final class Repository: Sendable {
         let file = directory.appendingPathComponent(databaseFileName).path
         try checkHeader(file, folder: directory.path)
         let sideFiles = [file + "-wal", file + "-shm"].filter { probe($0) == .present }
-        let writable = ([file, directory.path] + sideFiles).allSatisfy { (path: String) in access(path, W_OK) == 0 }
+        let writable = canWrite([file, directory.path], sideFiles: sideFiles)
         if mode == .readWrite, !writable { throw StoreError.readOnlyRepository(path: directory.path) }
         let openPath: String
         if writable {

@@ -17,6 +17,22 @@ final class TemporaryFolder {
 }
 
 @Suite struct FileRepositoryTests {
+    /// Concurrent `init`s: one process saw `store.sqlite-wal` and `-shm`, another closed the database and SQLite
+    /// removed them, and the first reported the repository read-only (exit 3). A side file gone meanwhile is no
+    /// obstacle; a main file or folder that cannot be written still is.
+    @Test func aSideFileRemovedSinceItWasSeenDoesNotMakeTheRepositoryReadOnly() throws {
+        let folder = try TemporaryFolder()
+        let (repository, _) = try Repository.create(at: folder.url.appendingPathComponent(".convo"))
+        try repository.queue.close()
+        let directory = folder.url.appendingPathComponent(".convo").path
+        let file = directory + "/store.sqlite"
+        let gone = [file + "-wal", file + "-shm"]
+        #expect(!gone.contains { FileManager.default.fileExists(atPath: $0) }, "closing removed them")
+        #expect(Repository.canWrite([file, directory], sideFiles: gone))
+        #expect(!Repository.canWrite([file + "-missing", directory], sideFiles: []), "a missing main file is not writable")
+        #expect(try Repository.open(at: folder.url.appendingPathComponent(".convo"), mode: .readWrite).queue.close() == ())
+    }
+
     @Test func createIsOwnerOnlyAndReopenable() throws {
         let folder = try TemporaryFolder()
         let directory = folder.url.appendingPathComponent(".convo")
