@@ -48,13 +48,16 @@ import Testing
         #expect(all.contains("HEAD") && all.contains("main") && all.contains("travel"))
         let head = await harness.run("rev-parse", "HEAD").out
         #expect(all.contains { head.hasPrefix($0) && $0.count >= 7 })
-        #expect(await complete(harness, "log", "tr") == ["travel"])
-        #expect(await complete(harness, "show", "zz").isEmpty)
+        let travel = await complete(harness, "log", "tr")
+        #expect(travel == ["travel"], "\(travel)")
+        let none = await complete(harness, "show", "zz")
+        #expect(none.isEmpty, "\(none)")
     }
 
     @Test func branchNamesCompleteForReflog() async throws {
         let harness = try await Harness.withHistory()
-        #expect(await complete(harness, "reflog", "ma") == ["main"])
+        let main = await complete(harness, "reflog", "ma")
+        #expect(main == ["main"], "\(main)")
     }
 
     @Test func outsideARepositoryThereIsNothingToComplete() async throws {
