@@ -69,8 +69,7 @@ public enum Fetch {
     /// has (by response id) or to the root, and commits the chain oldest first as turns marked fetched.
     public static func run(_ workspace: Workspace, _ options: FetchOptions) async throws -> FetchOutcome {
         let repository = workspace.repository
-        let access = try ServerAccess(workspace)
-        let config = access.config
+        let config = try repository.read { try ConfigKey.stored($0) }
         let endpoint = try Settings.endpoint(config, workspace.environment, allowInsecureHTTP: options.allowInsecureHTTP)
         let existing = try repository.read { reader -> ObjectID? in
             if let branch = options.branch, try reader.target(of: branch.refName) != nil {
