@@ -7,10 +7,15 @@ struct CommandContext {
     var environment: ConvoEnvironment
     /// False after the global `--no-pager` (`convo --no-pager log`).
     var pagerAllowed = true
+    /// The repository `convo chat` holds open: its slash commands use it instead of opening another connection.
+    var session: Workspace?
 
     /// Opens the repository of the working folder: `.read` for commands that only read (they then work
     /// on a read-only repository and never migrate or write), `.write` for commands that change it.
-    func workspace(_ access: Access = .write) throws -> Workspace { try Workspace.open(environment, for: access) }
+    func workspace(_ access: Access = .write) throws -> Workspace {
+        if let session { return session }
+        return try Workspace.open(environment, for: access)
+    }
 
     /// Standard output (the pager's input while paging).
     var out: TextSink { environment.output }

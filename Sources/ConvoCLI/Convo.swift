@@ -32,7 +32,7 @@ struct Convo: AsyncParsableCommand {
 
     /// The subcommands, in the order help lists them.
     static let commands: [Subcommand] = [
-        .init("init", Init.self), .init("say", SayCommand.self), .init("log", Log.self), .init("show", Show.self),
+        .init("init", Init.self), .init("say", SayCommand.self), .init("chat", ChatCommand.self), .init("log", Log.self), .init("show", Show.self),
         .init("status", Status.self), .init("checkout", Checkout.self), .init("branch", Branch.self),
         .init("reflog", Reflog.self), .init("rev-parse", RevParse.self), .init("diff", Diff.self), .init("gc", Gc.self),
         .init("fsck", Fsck.self), .init("config", Config.self), .init("import", Import.self), .init("export", Export.self),

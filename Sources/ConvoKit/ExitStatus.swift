@@ -85,6 +85,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .answerNotSaved: .answerNotSaved
             }
         case is AttachmentError: .invalidInput
+        case is ChatError: .usage
         case let error as MessageError:
             switch error {
             case .standardInputTwice, .standardInputIsTerminal: .usage

@@ -40,6 +40,9 @@ public struct FaultPlan: Sendable, Equatable {
     public var slowStreamMilliseconds = 0
     /// The injected error quotes the `Authorization` header received.
     public var echoAuthorization = false
+    /// How many requests pass before the failures begin (run-level `--fail-after N`), so a test can let a
+    /// session's first turns through and fail a later one.
+    public var passFirst = 0
 
     /// A plan; the default injects nothing.
     public init(
@@ -113,6 +116,13 @@ final class FaultCounter: Sendable {
     func shouldFail(_ plan: FaultPlan, key: String, applicable: Bool) -> Bool {
         guard applicable else { return false }
         return hits.withLock { hits in
+            if plan.passFirst > 0 {
+                let passed = hits["passed:" + key, default: 0]
+                if passed < plan.passFirst {
+                    hits["passed:" + key] = passed + 1
+                    return false
+                }
+            }
             let used = hits[key, default: 0]
             if let count = plan.count, used >= count { return false }
             hits[key] = used + 1

@@ -40,7 +40,8 @@ struct ConvoEmulator: AsyncParsableCommand {
     @Option(help: "Seconds a stored response lives (default 30 days).") var retentionSeconds = 30 * 24 * 3600
     @Option(help: "Milliseconds to wait before each answer.") var latencyMs = 0
     @Option(help: "Answer the first N API requests with --fail-status.") var failFirst = 0
-    @Option(help: "Status for --fail-first: 429 (with Retry-After) or 500.") var failStatus = 429
+    @Option(help: "Let the first N API requests pass, then answer every later one with --fail-status.") var failAfter: Int?
+    @Option(help: "Status for --fail-first and --fail-after: 429 (with Retry-After) or 500.") var failStatus = 429
     @Option(help: "Retry-After seconds sent with --fail-status 429.") var retryAfter = 1
     @Option(help: "Drop every stream after N events.") var cutAfter: Int?
     @Flag(help: "Send one event with invalid JSON in every stream.") var malformedEvent = false
@@ -55,6 +56,11 @@ struct ConvoEmulator: AsyncParsableCommand {
         if failFirst > 0 {
             faults.status = failStatus
             faults.count = failFirst
+            faults.retryAfterSeconds = failStatus == 429 ? retryAfter : nil
+        }
+        if let failAfter {
+            faults.status = failStatus
+            faults.passFirst = failAfter
             faults.retryAfterSeconds = failStatus == 429 ? retryAfter : nil
         }
         let configuration = EmulatorConfiguration(

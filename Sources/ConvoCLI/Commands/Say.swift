@@ -125,24 +125,8 @@ struct SayCommand: ConvoCommand {
             temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, newBranch: branch,
             allowInsecureHTTP: allowInsecureHTTP, start: start, attachments: attachments.attachments)
-        let echo = options.stream && !json
-        // The answer is the model's text: on a terminal its control characters are shown, not obeyed.
-        let style = context.style
-        let visible = style.escapes ? VisibleStream() : nil
-        let result = try await context.environment.interruptible {
-            try await Say.report(
-                workspace, options, onText: { if echo { context.out.write(visible?.next($0) ?? $0) } },
-                notice: { context.note("convo: \($0)") })
-        }
-        if json {
-            try context.json(result)
-        } else {
-            if echo { context.out.write(visible?.finish() ?? "") } else { context.out.write(style.block(result.outputText)) }
-            if !result.outputText.hasSuffix("\n") { context.out.write("\n") }
-        }
-        for line in SayRendering.summary(result) { context.note(line) }
-        if let failure = result.failure {
-            throw SayError.responseFailed(turn: result.shortID, responseID: result.responseID, message: failure)
+        try await SayRendering.answer(context, json: json, stream: options.stream) { onText, notice in
+            try await Say.report(workspace, options, onText: onText, notice: notice)
         }
     }
 }
