@@ -59,10 +59,19 @@ public struct InputSource: Sendable {
         self.read = read
     }
 
-    /// The process's standard input.
+    /// The process's standard input. `read` returns what one read(2) gives (at most the count): FileHandle's
+    /// `readData(ofLength:)` waits until the count is filled or the input ends, so a program feeding
+    /// `convo chat` one line at a time would never see an answer before it closed the pipe.
     public static let standardInput = InputSource(
         readAll: { FileHandle.standardInput.readDataToEndOfFile() },
-        read: { FileHandle.standardInput.readData(ofLength: $0) })
+        read: { count in
+            var buffer = [UInt8](repeating: 0, count: max(1, count))
+            while true {
+                let got = Foundation.read(0, &buffer, buffer.count)
+                if got >= 0 { return Data(buffer[0..<got]) }
+                if errno != EINTR { return Data() }
+            }
+        })
 
     /// Fixed bytes, for tests: `read` hands them out in pieces as a pipe would.
     public static func bytes(_ data: Data) -> InputSource {
