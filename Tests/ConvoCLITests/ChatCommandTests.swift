@@ -104,4 +104,35 @@ import Testing
             #expect(await harness.run("log", "--format=%s", "side").lines == ["A new topic"])
         }
     }
+
+    @Test func ctrlCStopsOneAnswerCommitsNothingAndTheSessionGoesOn() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: "test-key")) { emulator in
+            let harness = try await sayHarness(emulator, provider: "openai")
+            harness.inputIsTerminal = true
+            harness.outputIsTerminal = true
+            harness.variables["NO_COLOR"] = "1"
+            // Ctrl-C arrives during the first answer only.
+            let presses = Presses()
+            harness.interrupts = InterruptSource { handler in
+                if presses.next() == 1 { handler() }
+                return {}
+            }
+            let result = await harness.run("chat", stdin: Data("Tell me something long\nHello, my name is Alice.\n".utf8))
+            #expect(result.status == 0, "\(result.err)")
+            #expect(result.err.contains("nothing was committed"), "\(result.err)")
+            #expect(result.out.contains("Nice to meet you, Alice."))
+            harness.outputIsTerminal = false
+            let log = await harness.run("log", "--format=%s")
+            #expect(log.lines == ["Hello, my name is Alice."], "\(result.err)")
+            // The prompt came back after the interrupted answer: once before each message and once at the end.
+            #expect(result.err.components(separatedBy: "main> ").count - 1 == 3, "\(result.err)")
+        }
+    }
+}
+
+/// Counts Ctrl-C handlers installed (one per answer).
+final class Presses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int { lock.withLock { count += 1; return count } }
 }

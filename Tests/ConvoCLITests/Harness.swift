@@ -11,6 +11,8 @@ final class Harness: @unchecked Sendable {
     var inputIsTerminal = false
     /// Retries without waiting, so rate-limit tests take no time.
     var transport = APITransport(sleep: { _ in })
+    /// How Ctrl-C reaches running work (the process's SIGINT unless a test injects its own).
+    var interrupts = InterruptSource.live
 
     /// What the fake pager saw: the command convo chose, its environment and the text it was given.
     final class PagerRecord: @unchecked Sendable {
@@ -58,7 +60,7 @@ final class Harness: @unchecked Sendable {
         let environment = ConvoEnvironment(
             workingDirectory: (directory ?? folder).path, variables: variables, now: { clock }, output: out, errors: err,
             input: .bytes(stdin), inputIsTerminal: inputIsTerminal, outputIsTerminal: outputIsTerminal,
-            transport: transport, pager: pager)
+            transport: transport, pager: pager, interrupts: interrupts)
         let status = await ConvoMain.run(arguments, environment: environment)
         return Result(status: status, out: out.text, err: err.text, pager: record.command == nil ? nil : record)
     }

@@ -54,7 +54,7 @@ final class ChatLoop: @unchecked Sendable {
     func promptText() -> String {
         guard let prompt = try? session.prompt() else { return "convo> " }
         let marks = (prompt.newConversation ? " (new)" : "") + (prompt.replays ? " (replay)" : "")
-        return context.style.branch(prompt.place) + context.style.dim(marks) + "> "
+        return context.style.branch(prompt.place) + (marks.isEmpty ? "" : context.style.dim(marks)) + "> "
     }
 
     private func say(_ text: String) async throws {
