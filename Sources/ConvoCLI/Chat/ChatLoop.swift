@@ -22,7 +22,6 @@ final class ChatLoop: @unchecked Sendable {
 
     /// Reads and answers until the input ends or `/quit`.
     func run(_ input: any ChatInput) async throws {
-        var warnedInterrupt = false
         while true {
             let entry = input.next(prompt: batch ? "" : promptText())
             switch entry {
@@ -30,8 +29,7 @@ final class ChatLoop: @unchecked Sendable {
                 if !batch { context.err.line() }
                 return
             case .interrupt:
-                if !warnedInterrupt { context.note("(to leave, press Ctrl-D or type /quit)") }
-                warnedInterrupt = true
+                context.note("(to leave, press Ctrl-D or type /quit)")
             case .text(let text):
                 let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !line.isEmpty else { continue }

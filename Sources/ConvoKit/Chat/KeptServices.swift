@@ -54,7 +54,9 @@ public final class KeptServices: ResponsesServiceFactory, @unchecked Sendable {
                         }
                     }
                 } catch {
-                    opened.resume(throwing: error)
+                    // Only a failure to open is the caller's; one while closing (after the lease was handed out)
+                    // must not resume the continuation a second time.
+                    if lease.service == nil { opened.resume(throwing: error) }
                 }
             }
         }
