@@ -52,7 +52,20 @@ import Glibc
     /// Types `keys`, then Enter, and waits for the probe's count of entries to reach `count`.
     func enter(_ keys: String, on terminal: PseudoTerminal, count: Int) throws {
         terminal.send(keys + Self.enter)
+        try entered(count, on: terminal)
+    }
+
+    /// Waits for the probe's count of entries to reach `count` and for the next prompt: between entries the
+    /// terminal is in its ordinary mode, where a Ctrl-C typed ahead would be the SIGINT a streaming answer needs.
+    func entered(_ count: Int, on terminal: PseudoTerminal, prompt: String = TerminalChatInputTests.prompt) throws {
         try terminal.expect("[probe \(count)]")
+        try terminal.expect(prompt)
+    }
+
+    /// Types one line of an open block or continuation and waits for the continuation prompt.
+    func `continue`(_ line: String, on terminal: PseudoTerminal) throws {
+        terminal.send(line + Self.enter)
+        try terminal.expect("... ")
     }
 
     func exitedCleanly(_ terminal: PseudoTerminal) -> Bool {
@@ -82,11 +95,10 @@ import Glibc
         let terminal = try probe.start()
         defer { terminal.close() }
         terminal.send("half a thought\u{3}")
-        try terminal.expect("[probe 1]")
+        try entered(1, on: terminal)
         // Ctrl-D deletes under the cursor on a line with text; it ends only on an empty line.
         try enter("ab\u{1B}[D\u{4}", on: terminal, count: 2)
         terminal.send("\u{4}")
-        try terminal.expect("[probe 3]")
         #expect(exitedCleanly(terminal))
         #expect(try probe.texts() == ["<interrupt>", "a", "<end>"])
         #expect(terminal.isCooked)
@@ -96,20 +108,22 @@ import Glibc
         let probe = try Probe()
         let terminal = try probe.start()
         defer { terminal.close() }
-        terminal.send("\"\"\"" + Self.enter)
-        try terminal.expect("... ")
-        terminal.send("# a heading" + Self.enter)
-        try terminal.expect("... ")
-        terminal.send(Self.enter + "  indented\\" + Self.enter)
+        try `continue`("\"\"\"", on: terminal)
+        try `continue`("# a heading", on: terminal)
+        try `continue`("", on: terminal)
+        try `continue`("  indented\\", on: terminal)
         try enter("\"\"\"", on: terminal, count: 1)
-        terminal.send("first \\" + Self.enter)
-        try terminal.expect("... ")
+        try `continue`("first \\", on: terminal)
         try enter("second", on: terminal, count: 2)
         // Ctrl-C drops an open block; Ctrl-D ends one like its closing quotes.
-        terminal.send("\"\"\"" + Self.enter + "dropped" + Self.enter + "\u{3}")
-        try terminal.expect("[probe 3]")
-        terminal.send("\"\"\"" + Self.enter + "sent" + Self.enter + "\u{4}")
-        try terminal.expect("[probe 4]")
+        try `continue`("\"\"\"", on: terminal)
+        try `continue`("dropped", on: terminal)
+        terminal.send("\u{3}")
+        try entered(3, on: terminal)
+        try `continue`("\"\"\"", on: terminal)
+        try `continue`("sent", on: terminal)
+        terminal.send("\u{4}")
+        try entered(4, on: terminal)
         terminal.send("\u{4}")
         #expect(exitedCleanly(terminal), "\(terminal.shown.debugDescription)")
         #expect(try probe.texts() == ["# a heading\n\n  indented\\", "first \nsecond", "<interrupt>", "sent", "<end>"])
@@ -122,7 +136,7 @@ import Glibc
         let lines = (1...200).map { "line \($0): \"\"\" some code \\ with { braces }" }
         // Terminals send a paste's newlines as carriage returns, between ESC [ 200 ~ and ESC [ 201 ~.
         terminal.send("Review this: \u{1B}[200~" + lines.joined(separator: "\r") + "\r\u{1B}[201~")
-        try terminal.expect("[probe 1]")
+        try entered(1, on: terminal)
         // A paste without a newline is inserted for editing, and Enter sends it.
         try enter("a \u{1B}[200~pasted word\u{1B}[201~ edited", on: terminal, count: 2)
         terminal.send("\u{4}")
