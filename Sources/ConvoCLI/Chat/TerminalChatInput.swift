@@ -1,10 +1,11 @@
 import CEditLine
 import Foundation
 
-// Line editing is the system libedit (BSD licence, in every Linux distribution and in macOS) rather than GNU
-// readline, whose GPL would bind the licence of every convo binary linked with it. libedit brings the emacs
-// keys, Ctrl-R search, history files, multibyte input and the terminal's modes across signals, so convo
-// writes none of that itself: this file only binds keys and adds bracketed paste, which libedit lacks.
+// Line editing is the system libedit (BSD licence, in every Linux distribution and in macOS; opened when the
+// chat prompt starts, see Sources/CEditLine/shim.h) rather than GNU readline, whose GPL would bind the licence
+// of every convo binary linked with it. libedit brings the emacs keys, Ctrl-R search, history files, multibyte
+// input and the terminal's modes across signals, so convo writes none of that itself: this file only binds keys
+// and adds bracketed paste, which libedit lacks.
 
 /// The chat prompt on a terminal: libedit line editing, history kept in a file, a bracketed paste kept as one
 /// entry, and `"""` blocks and trailing `\` joined by ``ChatLineAssembler`` under a continuation prompt.
@@ -21,6 +22,7 @@ final class TerminalChatInput: ChatInput {
     /// The prompt while a `"""` block or a `\` continuation is open.
     var continuationPrompt = "... "
 
+    private let library: UnsafeMutablePointer<convo_libedit>
     private let editor: OpaquePointer
     private let history: OpaquePointer
     private let files: [UnsafeMutablePointer<FILE>]
@@ -58,16 +60,19 @@ final class TerminalChatInput: ChatInput {
             guard descriptor >= 0, let file = fdopen(descriptor, mode) else { break }
             files.append(file)
         }
-        guard files.count == 3, let editor = el_init_fd("convo", files[0], files[1], files[2], input, output, output) else {
+        guard let library = Self.library, files.count == 3,
+            let editor = convo_el_init_fd(library, files[0], files[1], files[2], input, output, output)
+        else {
             files.forEach { fclose($0) }
             descriptors.dropFirst(files.count).filter { $0 >= 0 }.forEach { close($0) }
             return nil
         }
-        guard let history = history_init() else {
-            el_end(editor)
+        guard let history = convo_history_init(library) else {
+            convo_el_end(library, editor)
             files.forEach { fclose($0) }
             return nil
         }
+        self.library = library
         self.editor = editor
         self.history = history
         self.files = files
@@ -79,8 +84,8 @@ final class TerminalChatInput: ChatInput {
     }
 
     deinit {
-        el_end(editor)
-        history_end(history)
+        convo_el_end(library, editor)
+        convo_history_end(library, history)
         files.forEach { fclose($0) }
         free(prompt)
     }
@@ -94,7 +99,7 @@ final class TerminalChatInput: ChatInput {
             event = nil
             switchBracketedPaste(on: true)
             var count: Int32 = 0
-            let line = el_gets(editor, &count)
+            let line = convo_el_gets(library, editor, &count)
             let failure = errno
             switchBracketedPaste(on: false)
             switch event {
@@ -126,47 +131,58 @@ final class TerminalChatInput: ChatInput {
 
     private func setUp() {
         let me = Unmanaged.passUnretained(self).toOpaque()
-        convo_el_set_clientdata(editor, me)
+        convo_el_set_clientdata(library, editor, me)
         // The prompt's escape sequences (colours) sit between two \u{1} so libedit does not count them as columns.
-        convo_el_set_prompt(editor, { editor in TerminalChatInput.owner(editor)?.prompt }, 1)
-        convo_el_set_editor(editor, "emacs")
+        convo_el_set_prompt(library, editor, { editor in TerminalChatInput.owner(editor)?.prompt }, 1)
+        convo_el_set_editor(library, editor, "emacs")
         // libedit restores the terminal before SIGTSTP, SIGTERM, SIGHUP and SIGINT take effect and sets it up
         // again on SIGCONT; it follows SIGWINCH too.
-        convo_el_set_signal(editor, 1)
-        convo_history_setsize(history, 1000)
-        convo_history_setunique(history, 1)
-        convo_el_set_history(editor, history)
+        convo_el_set_signal(library, editor, 1)
+        convo_history_setsize(library, history, 1000)
+        convo_history_setunique(library, history, 1)
+        convo_el_set_history(library, editor, history)
         // While editing, Ctrl-C and Ctrl-Z arrive as keys instead of signals: the editor turns them into an
         // interrupt entry and a suspension with the terminal restored, without a signal handler racing the read.
-        convo_el_setty(editor, "-d", "-isig")
-        convo_el_addfn(editor, "convo-interrupt", "Drop the line and interrupt", { editor, _ in
+        convo_el_setty(library, editor, "-d", "-isig")
+        convo_el_addfn(library, editor, "convo-interrupt", "Drop the line and interrupt", { editor, _ in
             TerminalChatInput.owner(editor)?.event = .interrupt
             return UInt8(CC_NEWLINE)
         })
-        convo_el_addfn(editor, "convo-suspend", "Suspend convo with the terminal restored", { editor, _ in
+        convo_el_addfn(library, editor, "convo-suspend", "Suspend convo with the terminal restored", { editor, _ in
             TerminalChatInput.owner(editor)?.suspend() ?? UInt8(CC_ERROR)
         })
-        convo_el_addfn(editor, "convo-paste", "Bracketed paste", { editor, _ in
+        convo_el_addfn(library, editor, "convo-paste", "Bracketed paste", { editor, _ in
             TerminalChatInput.owner(editor)?.paste() ?? UInt8(CC_ERROR)
         })
-        convo_el_addfn(editor, "convo-complete", "Complete the word", { editor, _ in
+        convo_el_addfn(library, editor, "convo-complete", "Complete the word", { editor, _ in
             TerminalChatInput.owner(editor)?.completeWord() ?? UInt8(CC_ERROR)
         })
         for (key, function) in [
             ("^C", "convo-interrupt"), ("^Z", "convo-suspend"), ("\\e[200~", "convo-paste"), ("^I", "convo-complete"),
             ("^W", "ed-delete-prev-word"), ("^U", "vi-kill-line-prev"), ("^R", "em-inc-search-prev"),
         ] {
-            convo_el_bind(editor, key, function)
+            convo_el_bind(library, editor, key, function)
         }
         // A person's ~/.editrc (or $EDITRC) comes last, so their bindings win.
-        el_source(editor, nil)
+        convo_el_source(library, editor)
         if let historyFile, FileManager.default.fileExists(atPath: historyFile.path) {
-            convo_history_load(history, historyFile.path)
+            convo_history_load(library, history, historyFile.path)
         }
     }
 
+    /// libedit, opened on first use and never closed (its signal handlers may still be installed); nil when the
+    /// system has none, and then there is no terminal input. Written once by the lazy initialiser, read after.
+    nonisolated(unsafe) private static let library: UnsafeMutablePointer<convo_libedit>? = {
+        let table = UnsafeMutablePointer<convo_libedit>.allocate(capacity: 1)
+        guard convo_libedit_open(table) == 0 else {
+            table.deallocate()
+            return nil
+        }
+        return table
+    }()
+
     private static func owner(_ editor: OpaquePointer?) -> TerminalChatInput? {
-        guard let editor, let me = convo_el_get_clientdata(editor) else { return nil }
+        guard let editor, let library, let me = convo_el_get_clientdata(library, editor) else { return nil }
         return Unmanaged<TerminalChatInput>.fromOpaque(me).takeUnretainedValue()
     }
 
@@ -213,9 +229,9 @@ final class TerminalChatInput: ChatInput {
     /// Ctrl-Z: the terminal goes back to its ordinary mode before convo stops, and to editing after `fg`.
     private func suspend() -> UInt8 {
         switchBracketedPaste(on: false)
-        convo_el_prepare_terminal(editor, 0)
+        convo_el_prepare_terminal(library, editor, 0)
         kill(getpid(), SIGTSTP)
-        convo_el_prepare_terminal(editor, 1)
+        convo_el_prepare_terminal(library, editor, 1)
         switchBracketedPaste(on: true)
         return UInt8(CC_REDISPLAY)
     }
@@ -226,7 +242,7 @@ final class TerminalChatInput: ChatInput {
         let end: [UInt32] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]
         var pasted: [UInt32] = []
         var character: wchar_t = 0
-        while el_wgetc(editor, &character) == 1 {
+        while convo_el_wgetc(library, editor, &character) == 1 {
             pasted.append(UInt32(bitPattern: character))
             if pasted.count >= end.count, pasted.suffix(end.count).elementsEqual(end) {
                 pasted.removeLast(end.count)
@@ -237,15 +253,15 @@ final class TerminalChatInput: ChatInput {
         scalars.append(contentsOf: pasted.compactMap(Unicode.Scalar.init))
         var text = String(scalars).replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         guard text.contains("\n") else {
-            el_insertstr(editor, text)
+            convo_el_insertstr(library, editor, text)
             return UInt8(CC_REFRESH)
         }
         if text.hasSuffix("\n") { text.removeLast() }
-        let line = el_line(editor).pointee
+        guard let line = convo_el_line(library, editor)?.pointee else { return UInt8(CC_ERROR) }
         let before = Self.text(from: line.buffer, to: line.cursor), after = Self.text(from: line.cursor, to: line.lastchar)
         // The first line joins the prompt's line on the screen; the rest is shown once libedit has left the line.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        el_insertstr(editor, VisibleText.line(String(lines[0])))
+        convo_el_insertstr(library, editor, VisibleText.line(String(lines[0])))
         let rest = lines.dropFirst().map { VisibleText.line(String($0)) + "\n" }.joined()
         event = .paste(before + text + after, shown: rest)
         return UInt8(CC_NEWLINE)
@@ -259,8 +275,7 @@ final class TerminalChatInput: ChatInput {
     /// Tab: the word before the cursor becomes the one candidate, or the candidates' common prefix; when that
     /// adds nothing, the candidates are listed under the line.
     private func completeWord() -> UInt8 {
-        guard let complete else { return UInt8(CC_ERROR) }
-        let line = el_line(editor).pointee
+        guard let complete, let line = convo_el_line(library, editor)?.pointee else { return UInt8(CC_ERROR) }
         let before = Self.text(from: line.buffer, to: line.cursor)
         let word = String(before.reversed().prefix { !$0.isWhitespace }.reversed())
         let candidates = complete(before)
@@ -269,8 +284,8 @@ final class TerminalChatInput: ChatInput {
             candidates.count == 1
             ? first + " " : candidates.dropFirst().reduce(first) { String($0.commonPrefix(with: $1)) }
         if replacement.count > word.count || candidates.count == 1 {
-            el_deletestr(editor, Int32(word.unicodeScalars.count))
-            el_insertstr(editor, VisibleText.line(replacement))
+            convo_el_deletestr(library, editor, Int32(word.unicodeScalars.count))
+            convo_el_insertstr(library, editor, VisibleText.line(replacement))
             return UInt8(CC_REFRESH)
         }
         write("\r\n" + candidates.map(VisibleText.line).joined(separator: "  ") + "\r\n")
@@ -292,7 +307,7 @@ final class TerminalChatInput: ChatInput {
 
     private func entered(_ text: String) -> ChatEntry {
         if !secrets.contains(where: text.contains) {
-            convo_history_enter(history, text)
+            convo_history_enter(library, history, text)
             saveHistory()
         }
         return .text(text)
@@ -306,7 +321,7 @@ final class TerminalChatInput: ChatInput {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         var saved = false
         if descriptor >= 0, let file = fdopen(descriptor, "w") {
-            let written = convo_history_save_fp(history, file) >= 0
+            let written = convo_history_save_fp(library, history, file) >= 0
             saved = fclose(file) == 0 && written && rename(temporary, historyFile.path) == 0
         } else if descriptor >= 0 {
             close(descriptor)
