@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "ConvoCLI",
             dependencies: [
-                "ConvoKit",
+                "ConvoKit", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A member of a module this target does not import cannot be used either, so with ConvoStore
@@ -66,6 +66,8 @@ let package = Package(
         .target(name: "ConvoJSON"),
         // The system zlib.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // The system libedit: the chat prompt's line editor (BSD licence; GNU readline is GPL).
+        .systemLibrary(name: "CEditLine", providers: [.apt(["libedit-dev"])]),
         // HTTP client for the Responses API. No storage.
         .target(
             name: "ResponsesAPI",
@@ -94,6 +96,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // Test support, not a product command: drives TerminalChatInput on the pseudo-terminal EndToEndTests opens,
+        // until `convo chat` uses it. Debug builds only (it imports ConvoCLI's internals).
+        .executableTarget(name: "chat-input-probe", dependencies: ["ConvoCLI"], path: "Tests/ChatInputProbe"),
 
         .testTarget(name: "ConvoStoreTests", dependencies: ["ConvoStore"]),
         .testTarget(name: "ConvoJSONTests", dependencies: ["ConvoJSON"]),

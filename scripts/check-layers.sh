@@ -13,15 +13,15 @@ cd "$root"
 # The rules: TARGET followed by the modules it must never import (a trailing * matches any suffix).
 rules() {
     cat <<'RULES'
-ConvoJSON ConvoStore ConvoKit ConvoCLI ResponsesAPI ResponsesEmulator GRDB CZlib AsyncHTTPClient NIO* ArgumentParser Hummingbird*
-ConvoStore ResponsesAPI ConvoKit ConvoCLI ResponsesEmulator AsyncHTTPClient NIO* Hummingbird* ArgumentParser
-ResponsesAPI ConvoStore ConvoKit ConvoCLI ResponsesEmulator GRDB CZlib ArgumentParser Hummingbird*
-ConvoKit ConvoCLI ResponsesEmulator ArgumentParser Hummingbird* GRDB CZlib
-LLMLogs ConvoStore ConvoKit ConvoCLI ResponsesAPI ResponsesEmulator ConvoJSON AsyncHTTPClient NIO* ArgumentParser Hummingbird*
+ConvoJSON ConvoStore ConvoKit ConvoCLI ResponsesAPI ResponsesEmulator GRDB CZlib AsyncHTTPClient NIO* ArgumentParser Hummingbird* CEditLine
+ConvoStore ResponsesAPI ConvoKit ConvoCLI ResponsesEmulator AsyncHTTPClient NIO* Hummingbird* ArgumentParser CEditLine
+ResponsesAPI ConvoStore ConvoKit ConvoCLI ResponsesEmulator GRDB CZlib ArgumentParser Hummingbird* CEditLine
+ConvoKit ConvoCLI ResponsesEmulator ArgumentParser Hummingbird* GRDB CZlib CEditLine
+LLMLogs ConvoStore ConvoKit ConvoCLI ResponsesAPI ResponsesEmulator ConvoJSON AsyncHTTPClient NIO* ArgumentParser Hummingbird* CEditLine
 ConvoCLI ConvoStore ConvoJSON ResponsesAPI ResponsesEmulator GRDB CZlib AsyncHTTPClient NIO* Hummingbird*
-ResponsesEmulator ConvoStore ResponsesAPI ConvoKit ConvoCLI ConvoJSON GRDB CZlib
-convo-emulator ConvoStore ResponsesAPI ConvoKit ConvoCLI ConvoJSON GRDB CZlib
-convo ConvoStore ConvoKit ResponsesAPI ConvoJSON GRDB CZlib AsyncHTTPClient NIO* ResponsesEmulator
+ResponsesEmulator ConvoStore ResponsesAPI ConvoKit ConvoCLI ConvoJSON GRDB CZlib CEditLine
+convo-emulator ConvoStore ResponsesAPI ConvoKit ConvoCLI ConvoJSON GRDB CZlib CEditLine
+convo ConvoStore ConvoKit ResponsesAPI ConvoJSON GRDB CZlib AsyncHTTPClient NIO* ResponsesEmulator CEditLine
 RULES
 }
 
