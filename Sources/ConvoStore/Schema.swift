@@ -158,11 +158,11 @@ enum Schema {
         // (issue 15). Derived: a lost row is made again by the next push, which builds the same commit from the
         // turn; kept so that a commit once pushed or received is always reused, even if the rendering changes.
         Migration(name: "v8 git commits", sql: """
-            CREATE TABLE git_commit (
+            CREATE TABLE IF NOT EXISTS git_commit (
                 turn BLOB PRIMARY KEY NOT NULL, -- the turn's object id
                 commit_id TEXT NOT NULL         -- the git commit's hex id (SHA-1, or SHA-256 in such a git repository)
             ) WITHOUT ROWID;
-            CREATE INDEX git_commit_by_commit ON git_commit(commit_id);
+            CREATE INDEX IF NOT EXISTS git_commit_by_commit ON git_commit(commit_id);
             """),
     ]
 
