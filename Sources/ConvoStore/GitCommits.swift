@@ -48,8 +48,9 @@ extension StoreWriter {
 
     /// Adopts a turn received from another repository: `bytes` must be the canonical bytes of turn `expected`
     /// (re-hashed here), and its parent and every blob it references must already be stored (or written by
-    /// this transaction). Stores and indexes it; returns false when it was stored already.
-    public func adoptTurn(_ bytes: [UInt8], expected: ObjectID) throws -> Bool {
+    /// this transaction). Stores and indexes it; returns false when it was stored already. `received` holds
+    /// the bytes of blobs written by this transaction, which a bulk write cannot read back yet.
+    public func adoptTurn(_ bytes: [UInt8], expected: ObjectID, received: [ObjectID: [UInt8]] = [:]) throws -> Bool {
         let actual = ObjectID.hashing(kind: .turn, payload: bytes)
         guard actual == expected else { throw StoreError.hashMismatch(id: expected, actual: actual) }
         if try kind(of: expected) == .turn { return false }
@@ -60,9 +61,14 @@ extension StoreWriter {
         if let parent = turn.parent, try kind(of: parent) != .turn { throw StoreError.objectNotFound(parent) }
         for blob in turn.blobReferences where try kind(of: blob) != .blob { throw StoreError.objectNotFound(blob) }
         try put(kind: .turn, bytes: bytes)
-        try flush()
-        let texts = try read.searchTexts(of: turn)
-        try index(turn, id: expected, inputText: texts.input, outputText: texts.output)
+        func text(_ id: ObjectID) throws -> String {
+            if let bytes = received[id] { return String(decoding: bytes, as: UTF8.self) }
+            return try read.text(id)
+        }
+        // What StoreReader.searchTexts reads, from the received bytes where it has them.
+        let input = try turn.request.newestUserMessage.map { try text($0.content) } ?? ""
+        let output = try turn.response.output.compactMap(\.content).map { try text($0) }.joined()
+        try index(turn, id: expected, inputText: input, outputText: output)
         return true
     }
 

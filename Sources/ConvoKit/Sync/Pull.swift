@@ -109,16 +109,19 @@ public enum Pull {
         }
         let environment = workspace.environment
         if received.commits.count >= 10_000 { environment.errors.line("checking and writing \(received.commits.count) turns") }
-        report.branches = try workspace.repository.write { writer -> [PulledBranch] in
+        let receivedBlobs = Dictionary(received.blobs, uniquingKeysWith: { first, _ in first })
+        report.branches = try workspace.repository.write(packing: true) { writer -> [PulledBranch] in
             for (id, bytes) in received.blobs { try writer.adoptBlob(bytes, expected: id) }
             for commit in received.commits {
                 do {
-                    _ = try writer.adoptTurn(commit.bytes, expected: commit.turn)
+                    _ = try writer.adoptTurn(commit.bytes, expected: commit.turn, received: receivedBlobs)
                 } catch let error as StoreError {
                     throw SyncError.tampered(commit: commit.commit, detail: "\(error)")
                 }
                 try writer.recordGitCommit(turn: commit.turn, commit: commit.commit)
             }
+            // Ref moves and ancestry walks read the index: write out what the bulk write holds back.
+            try writer.flush()
             var results = [PulledBranch]()
             for (tip, turn) in zip(tips, tipTurns) {
                 guard try writer.read.kind(of: turn) == .turn else {
@@ -179,8 +182,8 @@ public enum Pull {
 
 extension Repository {
     /// Runs a write transaction; a ``Pull/DryRun`` thrown out of it rolls it back and its results are returned.
-    func write<T>(_ body: (StoreWriter) throws -> T, catchingDryRun: ([PulledBranch]) -> T) throws -> T {
-        do { return try write(body) } catch let dryRun as Pull.DryRun { return catchingDryRun(dryRun.results) }
+    func write<T>(packing: Bool, _ body: (StoreWriter) throws -> T, catchingDryRun: ([PulledBranch]) -> T) throws -> T {
+        do { return try write(packing: packing, body) } catch let dryRun as Pull.DryRun { return catchingDryRun(dryRun.results) }
     }
 }
 

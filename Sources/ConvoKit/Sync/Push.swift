@@ -141,7 +141,8 @@ public enum Push {
                 while let id = next, known[id] == nil, !seen.contains(id) {
                     chain.append(id)
                     seen.insert(id)
-                    next = try reader.turn(id).parent
+                    guard let summary = try reader.summary(id) else { throw StoreError.objectNotFound(id) }
+                    next = summary.parent
                 }
                 order.append(contentsOf: chain.reversed())
             }

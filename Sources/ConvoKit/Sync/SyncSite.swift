@@ -18,7 +18,7 @@ struct SyncSite {
 
     /// Opens the private repository (creating it on first use) and the machine name (choosing and storing it on
     /// first use: the host name and four random hex digits, so that two repositories on one host never push
-    /// into one namespace). Nothing is created by a dry run.
+    /// into one namespace). Without `create` (dry runs, listing) a new name is not stored.
     static func open(_ workspace: Workspace, create: Bool = true) throws -> SyncSite {
         guard let directory = workspace.repository.directory else {
             throw SyncError.gitFailed("convo", status: -1, message: "push and pull need a repository on disk")
