@@ -24,6 +24,12 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case networkError = 8
     /// 9: an answer not saved.
     case answerNotSaved = 9
+    /// 10: a git remote out of reach.
+    case remoteUnreachable = 10
+    /// 11: a git remote's credentials.
+    case remoteAuthError = 11
+    /// 12: a push refused.
+    case pushRejected = 12
     /// 130: SIGINT.
     case interrupted = 130
 
@@ -32,21 +38,27 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         switch self {
         case .ok: "success"
         case .failure:
-            "the command refused or found problems (fsck errors, branch exists (`checkout --orphan`, `say --new -b`), deleting the current branch, unset config key, a stored setting out of range, a server request of `gc --remote`/`--check-remote` failed), `search` found nothing, or an error convo did not foresee"
+            "the command refused or found problems (fsck errors, branch exists (`checkout --orphan`, `say --new -b`), deleting the current branch, unset config key, a stored setting out of range, a server request of `gc --remote`/`--check-remote` failed, `remote add` of a name that exists, `push`/`pull` naming a remote that is not configured or with none configured, no `git` on the PATH, a git command that failed otherwise), `search` found nothing, or an error convo did not foresee"
         case .usage:
-            "usage: bad arguments, options (`say -` twice or on a terminal, `say --new --at`, `say --on B -b N`), revision syntax (including a revision over 1024 bytes), branch names, setting values, `--format` templates or search queries; only usage errors exit 2"
+            "usage: bad arguments, options (`say -` twice or on a terminal, `say --new --at`, `say --on B -b N`), revision syntax (including a revision over 1024 bytes), branch and remote names, setting values, `--format` templates or search queries; only usage errors exit 2"
         case .notARepository:
             "not a repository (no `.convo/` upward, and no home repository yet for a command other than `say`, or `CONVO_DIR`/`-C` naming a folder without one); the repository cannot be read (permissions: the message names the folder), or a writing command met a read-only one; the database or an object in it is damaged (a bad hash, a dropped table, a row holding a value of another type, an index gc cannot trust), empty, belongs to another program, or has a format newer than this convo (or too old to read before `convo upgrade`)"
         case .revisionNotFound:
-            "revision, branch (`say --on`) or reflog entry not found, or ambiguous; `fetch` of a response the server does not have"
+            "revision, branch (`say --on`, `push BRANCH`) or reflog entry not found, or ambiguous; `fetch` of a response the server does not have"
         case .invalidInput:
-            "invalid input data (an attachment of `say -a` that is missing, unreadable, a folder, of a type convo or the provider does not take, or larger than the provider's documented limit; an import file, an unreadable row of an llm database, an empty message, a message on stdin that is not UTF-8); nothing was written"
+            "invalid input data (an attachment of `say -a` that is missing, unreadable, a folder, of a type convo or the provider does not take, or larger than the provider's documented limit; an import file, an unreadable row of an llm database, an empty message, a message on stdin that is not UTF-8; a pulled commit whose content does not reproduce its `Convo-Turn` id); nothing was written"
         case .apiError: "the API server refused the request, or the response failed, or the base URL answers 404 (no such endpoint)"
         case .authError:
             "the API key is missing, was rejected, holds a control character, or `api_key_command` failed or ran past `api_key_command_timeout`"
         case .networkError: "network: the server could not be reached, or the connection or stream broke; nothing was committed"
         case .answerNotSaved:
             "`say`: the answer arrived but could not be committed (the repository stayed busy for `CONVO_SAVE_TIMEOUT` seconds, or the write failed); it was written to a rescue file, and stderr names it with `convo import <file>` and `convo fetch <id>`"
+        case .remoteUnreachable:
+            "`push`, `pull`, `clone`: the git remote could not be reached (no such path, host or repository, or the network); nothing was changed"
+        case .remoteAuthError:
+            "`push`, `pull`, `clone`: the git remote refused the credentials (ssh key, https token); convo never prompts for them"
+        case .pushRejected:
+            "`push`: the remote refused the update (not a fast-forward of this machine's own branch, or a hook), or the remote holds something that is not a convo history (`pull` and `clone` refuse it too)"
         case .interrupted:
             "interrupted (SIGINT); nothing was committed, and stderr names the response id if the server had started one, with the `convo fetch <id>` that recovers its answer"
         }
@@ -93,6 +105,16 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case let error as WorkspaceError:
             switch error {
             case .notARepository: .notARepository
+            }
+        case let error as SyncError:
+            switch error {
+            case .unreachable: .remoteUnreachable
+            case .authenticationFailed: .remoteAuthError
+            case .rejected, .notAConvoRemote: .pushRejected
+            case .tampered: .invalidInput
+            case .invalidRemoteName: .usage
+            case .gitNotFound, .noSuchRemote, .remoteExists, .noRemote, .gitFailed, .cloneTargetExists: .failure
+            case .noSuchBranch: .revisionNotFound
             }
         case let error as FetchError:
             switch error {

@@ -53,6 +53,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case reflogExpireDays = "reflog_expire_days"
     /// Days a reflog entry naming an unreachable turn is kept (default 30).
     case reflogExpireUnreachableDays = "reflog_expire_unreachable_days"
+    /// This repository's machine name on git remotes (`refs/heads/<name>/<branch>`); chosen on first push or pull.
+    case syncName = "sync.name"
 
     /// Parses a key, naming the known keys when it is unknown.
     public static func parse(_ text: String) throws -> ConfigKey {
@@ -85,6 +87,11 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             }
         case .apiKeyCommandTimeout:
             _ = try APIKey.commandTimeout(value)
+        case .syncName:
+            guard (try? BranchName(value)) != nil, !value.contains("/"), !value.contains("@"), !value.hasPrefix("-") else {
+                throw ConvoError.invalidConfigValue(
+                    key: rawValue, value: value, reason: "expected one ref component such as 'laptop' (no '/', '@' or leading '-')")
+            }
         case .instructions:
             break
         }

@@ -154,6 +154,16 @@ enum Schema {
             CREATE INDEX search_doc_by_time ON search_doc(created_at);
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """, refillsDerivedTables: true),
+        // Which git commit stands for each turn in the private git repository (.convo/git), for push and pull
+        // (issue 15). Derived: a lost row is made again by the next push, which builds the same commit from the
+        // turn; kept so that a commit once pushed or received is always reused, even if the rendering changes.
+        Migration(name: "v8 git commits", sql: """
+            CREATE TABLE IF NOT EXISTS git_commit (
+                turn BLOB PRIMARY KEY NOT NULL, -- the turn's object id
+                commit_id TEXT NOT NULL         -- the git commit's hex id (SHA-1, or SHA-256 in such a git repository)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS git_commit_by_commit ON git_commit(commit_id);
+            """),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the

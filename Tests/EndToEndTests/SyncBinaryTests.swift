@@ -1,0 +1,349 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 15 as users meet it: the built binary and the real `git`, two repositories and bare remotes on the
+/// local file system (`file://` URLs and plain paths), the emulator on 127.0.0.1 for the answers.
+@Suite(.serialized) struct SyncBinaryTests {
+    /// Runs the system git.
+    @discardableResult
+    static func git(_ arguments: String..., in folder: URL? = nil, stdin: Data = Data()) throws -> BinaryRunner.Result {
+        BinaryRunner.finish(try BinaryRunner.start(URL(fileURLWithPath: "/usr/bin/git"), arguments, in: folder, environment: ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "GIT_CONFIG_NOSYSTEM": "1"], stdin: stdin))
+    }
+
+    /// A bare repository beside the shell's folder.
+    static func bareRemote(_ shell: BinaryRunner, _ name: String = "remote.git") throws -> URL {
+        let remote = shell.folder.appendingPathComponent(name)
+        #expect(try git("init", "--quiet", "--bare", remote.path).status == 0)
+        return remote
+    }
+
+    /// A second repository in a folder of the first shell's, talking to the same emulator.
+    static func sibling(of shell: BinaryRunner, _ name: String) throws -> BinaryRunner {
+        var other = shell
+        other.environment["HOME"] = shell.home.path
+        let folder = shell.folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return BinaryRunner(folder: folder, environment: other.environment)
+    }
+
+    /// Every turn id the repository holds, from `log --all --json`.
+    static func turnIDs(_ shell: BinaryRunner) throws -> Set<String> {
+        let log = try shell.run("log", "--all", "--json")
+        #expect(log.status == 0, "\(log.err)")
+        return Set(log.lines.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? String
+        })
+    }
+
+    static func say(_ shell: BinaryRunner, _ message: String) throws {
+        let result = try shell.run("say", "--no-stream", message)
+        #expect(result.status == 0, "\(result.err)")
+    }
+
+    @Test func twoRepositoriesPushAndPullThroughOneRemoteAndADivergedLineComesBackAsBranchAtMachine() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        let remote = try Self.bareRemote(laptop)
+        #expect(try laptop.run("config", "sync.name", "laptop").status == 0)
+        try Self.say(laptop, "Hello, my name is Alice.")
+        try Self.say(laptop, "What's my name?")
+        #expect(try laptop.run("remote", "add", "origin", "file://" + remote.path).status == 0)
+        #expect(try laptop.run("remote", "-v").out == "origin\tfile://\(remote.path)\n")
+        let pushed = try laptop.run("push")
+        #expect(pushed.status == 0, "\(pushed.err)")
+        #expect(pushed.out.hasPrefix("pushed main -> refs/heads/laptop/main "), "\(pushed.out)")
+
+        // Clone on the other machine: every id and branch, HEAD on the most recent branch.
+        let desktop = try Self.sibling(of: laptop, "desktop-parent")
+        let cloned = try desktop.run("clone", remote.path, "desktop")
+        #expect(cloned.status == 0, "\(cloned.err)")
+        let other = BinaryRunner(folder: desktop.folder.appendingPathComponent("desktop"), environment: desktop.environment)
+        #expect(try Self.turnIDs(other) == Self.turnIDs(laptop))
+        #expect(try other.run("rev-parse", "main").out == laptop.run("rev-parse", "main").out)
+        #expect(try other.run("status", "--json").out.contains(#""branch":"main""#))
+        #expect(try other.run("config", "sync.name", "desktop").status == 0)
+
+        // The conversation continues there, and in parallel here.
+        try Self.say(other, "Continue on the desktop")
+        #expect(try other.run("push").status == 0)
+        try Self.say(laptop, "Continue on the laptop")
+        let laptopTip = try laptop.run("rev-parse", "main").out
+        let pulled = try laptop.run("pull")
+        #expect(pulled.status == 0, "\(pulled.err)")
+        #expect(pulled.out.contains("desktop/main: diverged from main, kept as main@desktop at "), "\(pulled.out)")
+        #expect(try laptop.run("rev-parse", "main").out == laptopTip, "the local line stays")
+        #expect(try laptop.run("rev-parse", "main@desktop").out == other.run("rev-parse", "main").out)
+        #expect(try laptop.run("push").status == 0)
+        let back = try other.run("pull", "--json")
+        #expect(back.status == 0, "\(back.err)")
+        #expect(back.out.contains(#""local_branch":"main@laptop""#), "\(back.out)")
+        // Nothing lost, ids unchanged, both stores sound.
+        #expect(try Self.turnIDs(other) == Self.turnIDs(laptop))
+        #expect(try Self.turnIDs(laptop).count == 4)
+        #expect(try laptop.run("fsck").status == 0)
+        #expect(try other.run("fsck").status == 0)
+        // Pulling again changes nothing.
+        let again = try laptop.run("pull", "--json")
+        #expect(again.out.contains(#""new_turns":0"#) && again.out.contains(#""action":"up-to-date""#), "\(again.out)")
+
+        // A person with only git reads the conversation.
+        let log = try Self.git("--git-dir", remote.path, "log", "--format=%an%n%B", "refs/heads/laptop/main")
+        #expect(log.out.contains("What's my name?\n\nConvo-Turn: "), "\(log.out)")
+        let transcript = try Self.git("--git-dir", remote.path, "show", "refs/heads/laptop/main:transcript/000002.md")
+        #expect(transcript.out.contains("What's my name?") && transcript.out.contains("Your name is Alice."), "\(transcript.out)")
+    }
+
+    @Test func twoRepositoriesHoldingTheSameTurnsMakeTheSameCommits() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let first = try BinaryRunner.repository(talkingTo: emulator)
+        defer { first.cleanUp() }
+        try Self.say(first, "Hello, my name is Alice.")
+        try Self.say(first, "What's my name?")
+        let exported = try first.run("export", "--format", "jsonl")
+        #expect(exported.status == 0, "\(exported.err)")
+        var second = try Self.sibling(of: first, "second")
+        second.environment["CONVO_DIR"] = nil
+        #expect(try second.run("init").status == 0)
+        try second.write("conversation.jsonl", [String(exported.out.dropLast())])
+        #expect(try second.run("import", "conversation.jsonl").status == 0)
+        #expect(try Self.turnIDs(second) == Self.turnIDs(first))
+        let one = try Self.bareRemote(first, "one.git"), two = try Self.bareRemote(first, "two.git")
+        #expect(try first.run("remote", "add", "origin", one.path).status == 0)
+        #expect(try second.run("remote", "add", "origin", two.path).status == 0)
+        let a = try first.run("push", "--json"), b = try second.run("push", "--json")
+        #expect(a.status == 0 && b.status == 0, "\(a.err)\(b.err)")
+        let commitA = try JSONSerialization.jsonObject(with: Data(a.out.utf8)) as? [String: Any]
+        let commitB = try JSONSerialization.jsonObject(with: Data(b.out.utf8)) as? [String: Any]
+        let tipA = (commitA?["updated"] as? [[String: Any]])?.first?["commit"] as? String
+        let tipB = (commitB?["updated"] as? [[String: Any]])?.first?["commit"] as? String
+        #expect(tipA != nil && tipA == tipB, "\(a.out) \(b.out)")
+    }
+
+    @Test func aTamperedCommitRejectsTheWholePull() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        let remote = try Self.bareRemote(laptop)
+        try Self.say(laptop, "Hello, my name is Alice.")
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(try laptop.run("push").status == 0)
+        let desktop = try Self.sibling(of: laptop, "desktop")
+        #expect(try desktop.run("clone", remote.path, ".").status == 0)
+        let before = try Self.turnIDs(desktop)
+        // A genuine new turn, and beside it a commit claiming a turn its content does not hash to.
+        try Self.say(laptop, "A genuine second turn")
+        #expect(try laptop.run("push").status == 0)
+        let tip = try Self.git("--git-dir", remote.path, "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/").out
+            .split(separator: "\n").first.map { String($0.split(separator: " ")[0]) } ?? ""
+        let turn = try Self.git("--git-dir", remote.path, "show", "\(tip):convo/turn").out
+        let message = try Self.git("--git-dir", remote.path, "log", "-1", "--format=%B", tip).out
+        let forged = turn.replacingOccurrences(of: "\"created_at\":", with: "\"created_at\":1")
+        #expect(forged != turn)
+        let stream = "commit refs/heads/mallory/main\ncommitter m <m@m> 0 +0000\ndata \(message.utf8.count)\n\(message)\nfrom \(tip)\n"
+            + "M 100644 inline convo/turn\ndata \(forged.utf8.count)\n\(forged)\n"
+        let imported = try Self.git("--git-dir", remote.path, "fast-import", "--quiet", stdin: Data(stream.utf8))
+        #expect(imported.status == 0, "\(imported.err)")
+        let forgedCommit = try Self.git("--git-dir", remote.path, "rev-parse", "refs/heads/mallory/main").out.trimmingCharacters(in: .newlines)
+
+        let pulled = try desktop.run("pull")
+        #expect(pulled.status == 5, "\(pulled.err)")
+        #expect(pulled.err.contains("commit \(forgedCommit) does not hold what its Convo-Turn trailer names"), "\(pulled.err)")
+        #expect(pulled.err.contains("nothing of this pull was written"))
+        #expect(try Self.turnIDs(desktop) == before, "the genuine turn was not adopted either")
+        #expect(try desktop.run("fsck").status == 0)
+    }
+
+    @Test func killedMidPullTheStoreIsSoundAndASecondPullFinishes() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        let remote = try Self.bareRemote(laptop)
+        try Self.say(laptop, "Hello, my name is Alice.")
+        try Self.say(laptop, "What's my name?")
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(try laptop.run("push").status == 0)
+        // At each step of a pull: reading the commits (nothing written yet), and recording what was adopted
+        // (the store's transaction done, git's bookkeeping not).
+        for (step, stopAt) in [("reading", "cat-file"), ("bookkeeping", "update-ref")] {
+            let desktop = try Self.sibling(of: laptop, "desktop-\(step)")
+            var shell = desktop
+            #expect(try shell.run("init").status == 0)
+            #expect(try shell.run("remote", "add", "origin", remote.path).status == 0)
+            let gate = try GitGate(folder: desktop.folder, stopAt: stopAt)
+            shell.environment["CONVO_GIT"] = gate.script.path
+            let started = try shell.start(["pull"])
+            gate.waitUntilReached()
+            kill(started.0.processIdentifier, SIGKILL)
+            _ = BinaryRunner.finish(started)
+            gate.release()
+            shell.environment["CONVO_GIT"] = nil
+            let fsck = try shell.run("fsck")
+            #expect(fsck.status == 0, "\(step): \(fsck.out)\(fsck.err)")
+            let second = try shell.run("pull")
+            #expect(second.status == 0, "\(step): \(second.err)")
+            #expect(try Self.turnIDs(shell) == Self.turnIDs(laptop), "\(step)")
+            #expect(try shell.run("rev-parse", "main").out == laptop.run("rev-parse", "main").out, "\(step)")
+            #expect(try shell.run("fsck").status == 0)
+        }
+    }
+
+    @Test func noSecretTravelsAndGitNeverSeesTheKey() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key-SECRET-1234"])
+        defer { emulator.stop() }
+        var laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        laptop.environment["CONVO_API_KEY"] = "e2e-key-SECRET-1234"
+        laptop.environment["XAI_API_KEY"] = "xai-SECRET-5678"
+        for (key, value) in [
+            ("model", "grok-secret-model-setting"), ("instructions", "INSTRUCTIONS-SETTING-SECRET"),
+            ("api_key_command", "echo cmd-SECRET-9999"), ("api_key_command_timeout", "31"), ("retention_days", "29"),
+            ("reflog_expire_days", "91"), ("reflog_expire_unreachable_days", "31"), ("sync.name", "laptop"),
+        ] {
+            #expect(try laptop.run("config", key, value).status == 0, "\(key)")
+        }
+        #expect(try laptop.run("config", "--unset", "api_key_command").status == 0)
+        try Self.say(laptop, "Hello, my name is Alice.")
+        #expect(try laptop.run("config", "api_key_command", "echo cmd-SECRET-9999").status == 0)
+        let remote = try Self.bareRemote(laptop)
+        let log = laptop.folder.appendingPathComponent("git-calls.log")
+        let spy = laptop.folder.appendingPathComponent("git-spy.sh")
+        try Data("#!/bin/sh\n{ echo \"ARGS: $*\"; env; } >> '\(log.path)'\nexec /usr/bin/git \"$@\"\n".utf8).write(to: spy)
+        chmod(spy.path, 0o755)
+        laptop.environment["CONVO_GIT"] = spy.path
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        let pushed = try laptop.run("push")
+        #expect(pushed.status == 0, "\(pushed.err)")
+        let everything = try Self.git("--git-dir", remote.path, "cat-file", "--batch-all-objects", "--batch").out
+        #expect(everything.contains("Convo-Turn:"), "the remote holds the pushed history")
+        let calls = try String(contentsOf: log, encoding: .utf8)
+        #expect(calls.contains("ARGS: "))
+        for secret in ["e2e-key-SECRET-1234", "xai-SECRET-5678", "cmd-SECRET-9999", "api_key_command", "API_KEY"] {
+            #expect(!everything.contains(secret), "the remote holds \(secret)")
+            #expect(!calls.contains(secret), "a git child saw \(secret)")
+        }
+    }
+
+    @Test func remotesThatAreNotConvoHistoriesUnreachableOrRejectingGetTheirOwnExitCodes() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        try Self.say(laptop, "Hello, my name is Alice.")
+        // A code repository.
+        let code = laptop.folder.appendingPathComponent("code")
+        #expect(try Self.git("init", "--quiet", "-b", "main", code.path).status == 0)
+        #expect(try Self.git("-C", code.path, "-c", "user.name=a", "-c", "user.email=a@a", "commit", "--quiet", "--allow-empty", "-m", "code").status == 0)
+        #expect(try laptop.run("remote", "add", "code", code.path).status == 0)
+        let refused = try laptop.run("push", "code")
+        #expect(refused.status == 12, "\(refused.err)")
+        #expect(refused.err.contains("remote 'code' holds something that is not a convo history (refs convo never writes: refs/heads/main)"), "\(refused.err)")
+        #expect(try Self.git("-C", code.path, "for-each-ref", "--format=%(refname)").out == "refs/heads/main\n")
+        #expect(try laptop.run("pull", "code").status == 12)
+        // Out of reach.
+        #expect(try laptop.run("remote", "add", "gone", laptop.folder.appendingPathComponent("nowhere.git").path).status == 0)
+        let gone = try laptop.run("push", "gone")
+        #expect(gone.status == 10, "\(gone.err)")
+        #expect(gone.err.contains("cannot reach remote 'gone'"), "\(gone.err)")
+        #expect(try laptop.run("pull", "gone").status == 10)
+        #expect(try laptop.run("clone", "file:///nonexistent/x.git", "x").status == 10)
+        #expect(!FileManager.default.fileExists(atPath: laptop.folder.appendingPathComponent("x").path), "a failed clone leaves nothing")
+        // Credentials refused: an http remote answering 401 (the OpenAI-flavoured emulator wants its bearer key).
+        let locker = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key"])
+        defer { locker.stop() }
+        #expect(try laptop.run("remote", "add", "locked", locker.baseURL + "/conversations.git").status == 0)
+        let locked = try laptop.run("push", "locked")
+        #expect(locked.status == 11, "\(locked.err)")
+        // A remote whose hook rejects the update.
+        let hooked = try Self.bareRemote(laptop, "hooked.git")
+        try Data("#!/bin/sh\necho 'no pushes today' >&2\nexit 1\n".utf8).write(to: hooked.appendingPathComponent("hooks/pre-receive"))
+        chmod(hooked.appendingPathComponent("hooks/pre-receive").path, 0o755)
+        #expect(try laptop.run("remote", "add", "hooked", hooked.path).status == 0)
+        let rejected = try laptop.run("push", "hooked")
+        #expect(rejected.status == 12, "\(rejected.err)")
+        #expect(rejected.err.contains("remote 'hooked' rejected the update of refs/heads/"), "\(rejected.err)")
+        // Names and arguments.
+        #expect(try laptop.run("push", "nosuch").status == 1)
+        #expect(try laptop.run("remote", "add", "code", "/tmp/x").status == 1)
+        #expect(try laptop.run("remote", "add", "bad/name", "/tmp/x").status == 2)
+        #expect(try laptop.run("remote", "frobnicate").status == 2)
+        #expect(try laptop.run("config", "sync.name", "a/b").status == 2)
+    }
+
+    @Test func dryRunsChangeNothingAndSayWhatTheyWouldDo() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        let remote = try Self.bareRemote(laptop)
+        try Self.say(laptop, "Hello, my name is Alice.")
+        #expect(try laptop.run("config", "sync.name", "laptop").status == 0)
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        let dry = try laptop.run("push", "--dry-run", "--json")
+        #expect(dry.status == 0, "\(dry.err)")
+        #expect(dry.out.contains(#""dry_run":true"#) && dry.out.contains(#""exported_turns":1"#) && dry.out.contains(#""ref":"refs/heads/laptop/main""#), "\(dry.out)")
+        #expect(try Self.git("--git-dir", remote.path, "for-each-ref").out.isEmpty)
+        #expect(try laptop.run("push").status == 0)
+        let desktop = try Self.sibling(of: laptop, "desktop")
+        #expect(try desktop.run("init").status == 0)
+        #expect(try desktop.run("remote", "add", "origin", "file://" + remote.path).status == 0)
+        let dryPull = try desktop.run("pull", "--dry-run", "--json")
+        #expect(dryPull.status == 0, "\(dryPull.err)")
+        #expect(dryPull.out.contains(#""action":"created""#) && dryPull.out.contains(#""new_turns":1"#), "\(dryPull.out)")
+        #expect(try Self.turnIDs(desktop).isEmpty)
+        #expect(try desktop.run("pull").status == 0)
+        #expect(try Self.turnIDs(desktop) == Self.turnIDs(laptop))
+    }
+}
+
+/// A `git` stand-in that stops when called with a given subcommand until released: the test knows the pull
+/// reached that step (it reads the `reached` FIFO) and can kill it there.
+struct GitGate {
+    let script: URL
+    let reached: URL
+    let released: URL
+
+    init(folder: URL, stopAt: String) throws {
+        script = folder.appendingPathComponent("git-gate.sh")
+        reached = folder.appendingPathComponent("reached.fifo")
+        released = folder.appendingPathComponent("released.fifo")
+        mkfifo(reached.path, 0o600)
+        mkfifo(released.path, 0o600)
+        let text = """
+            #!/bin/sh
+            for a in "$@"; do
+              if [ "$a" = "\(stopAt)" ]; then echo reached > '\(reached.path)'; cat '\(released.path)' > /dev/null; break; fi
+            done
+            exec /usr/bin/git "$@"
+
+            """
+        try Data(text.utf8).write(to: script)
+        chmod(script.path, 0o755)
+    }
+
+    /// Blocks until the stand-in has reached its step.
+    func waitUntilReached() {
+        _ = FileHandle(forReadingAtPath: reached.path)?.readDataToEndOfFile()
+    }
+
+    /// Lets the stand-in go on (it then runs git, whose parent is gone, and ends).
+    func release() {
+        try? FileHandle(forWritingAtPath: released.path)?.close()
+    }
+}
+
+extension BinaryRunner {
+    /// A runner in an existing folder with a given environment (a second machine beside the first).
+    init(folder: URL, environment: [String: String]) {
+        self.folder = folder
+        self.environment = environment
+    }
+}
