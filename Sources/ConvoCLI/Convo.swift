@@ -37,6 +37,7 @@ struct Convo: AsyncParsableCommand {
         .init("reflog", Reflog.self), .init("rev-parse", RevParse.self), .init("diff", Diff.self), .init("gc", Gc.self),
         .init("fsck", Fsck.self), .init("config", Config.self), .init("import", Import.self), .init("export", Export.self),
         .init("fetch", FetchCommand.self), .init("search", SearchCommand.self), .init("upgrade", Upgrade.self),
+        .init("models", ModelsCommand.self),
         .init("completion", CompletionCommand.self),
     ]
 
