@@ -195,15 +195,18 @@ public enum Presets {
         }
     }
 
-    /// `convo branch --preset NAME BRANCH`: say uses the preset on that branch from now on. The branch and the
-    /// preset must exist.
+    /// `convo branch --preset NAME BRANCH`: say uses the preset on that branch from now on. The preset must exist,
+    /// and the branch too (or be HEAD's branch, still without turns).
     public static func setOnBranch(_ workspace: Workspace, branch text: String?, preset name: String) throws -> (BranchName, Preset) {
         let named = try text.map { try Navigation.existingBranch(workspace, $0) }
         return try workspace.repository.write { writer in
             guard let branch = try named ?? writer.read.head().branch else {
                 throw StoreError.invalidRevision("HEAD", reason: "HEAD is detached; name the branch: convo branch --preset \(name) BRANCH")
             }
-            guard try writer.read.target(of: branch.refName) != nil else { throw StoreError.branchNotFound(branch.rawValue) }
+            // HEAD's branch before its first turn has no ref yet, but a say will grow it.
+            guard try writer.read.target(of: branch.refName) != nil || writer.read.head().branch == branch else {
+                throw StoreError.branchNotFound(branch.rawValue)
+            }
             let preset = try Self.named(name, writer.read)
             try writer.setConfig(NamedConfigKey.branchPreset(branch).rawValue, preset.name)
             return (branch, preset)
