@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|upgrade|completion|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|upgrade|models|completion|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search upgrade completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search upgrade models completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -212,7 +212,7 @@ _convo_say() {
     repeating_flags=()
     non_repeating_flags=(--no-store --stream --no-stream --json --replay --regenerate --new --allow-insecure-http --version -h --help)
     repeating_options=(-a)
-    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b --at --on)
+    non_repeating_options=(--model --instructions --temperature --preset --max-output-tokens -b --at --on)
     __convo_offer_flags_options -1
 
     # Offer option value completions
@@ -224,6 +224,9 @@ _convo_say() {
         return
         ;;
     '--temperature')
+        return
+        ;;
+    '--preset')
         return
         ;;
     '--max-output-tokens')
@@ -347,11 +350,14 @@ _convo_branch() {
     repeating_flags=()
     non_repeating_flags=(-d -D -m --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--color)
+    non_repeating_options=(--preset --color)
     __convo_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--preset')
+        return
+        ;;
     '--color')
         __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
         return
@@ -538,6 +544,14 @@ _convo_search() {
 _convo_upgrade() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options 0
+}
+
+_convo_models() {
+    repeating_flags=()
+    non_repeating_flags=(--json --allow-insecure-http --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options 0
