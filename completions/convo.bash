@@ -227,6 +227,7 @@ _convo_say() {
         return
         ;;
     '--preset')
+        __convo_add_completions -W "$(__convo_custom_complete ---completion say -- --preset "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
         return
         ;;
     '--max-output-tokens')
@@ -356,6 +357,7 @@ _convo_branch() {
     # Offer option value completions
     case "${prev}" in
     '--preset')
+        __convo_add_completions -W "$(__convo_custom_complete ---completion branch -- --preset "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
         return
         ;;
     '--color')

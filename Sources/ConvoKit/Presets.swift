@@ -236,3 +236,10 @@ public enum Presets {
         return SayChoices(model: model, modelSource: source, instructions: instructions, temperature: temperature)
     }
 }
+
+extension Completion {
+    /// Every defined preset name that starts with `prefix`, for `--preset`'s tab completion.
+    public static func presets(_ workspace: Workspace, prefix: String) throws -> [String] {
+        try workspace.repository.read { reader in try Presets.all(reader).map(\.name).filter { $0.hasPrefix(prefix) } }
+    }
+}

@@ -160,4 +160,14 @@ import Testing
         #expect(await harness.run("config", "--unset", "preset.reviewer.model").status == 0)
         #expect(await harness.run("config", "preset.reviewer.model").status == 1)
     }
+
+    @Test(arguments: ["say", "branch"])
+    func presetNamesCompleteAfterPreset(command: String) async throws {
+        let harness = try Harness()
+        #expect(await harness.run("init").status == 0)
+        await definePreset(harness)
+        #expect(await harness.run("config", "preset.translator.model", "m").status == 0)
+        let result = await harness.run("---completion", command, "--", "--preset", "3", "2", "convo", command, "--preset", "re")
+        #expect(result.lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } == ["reviewer"], "\(result.out)")
+    }
 }

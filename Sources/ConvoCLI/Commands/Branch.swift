@@ -25,7 +25,8 @@ struct Branch: ConvoCommand {
     @Flag(name: .customShort("D"), help: "Delete a branch even if its turns become unreachable.") var forceDelete = false
     @Flag(name: .customShort("m"), help: "Rename: -m [OLD] NEW.") var move = false
     @Flag(help: "List as JSON, one branch per line.") var json = false
-    @Option(help: ArgumentHelp("Use this preset for every say on the branch.", valueName: "name")) var preset: String?
+    @Option(help: ArgumentHelp("Use this preset for every say on the branch.", valueName: "name"), completion: DynamicCompletion.preset)
+    var preset: String?
     @OptionGroup var colors: ColorOptions
     @Argument(
         help: "Branch name (and, when creating, the start revision; when renaming, OLD NEW).",

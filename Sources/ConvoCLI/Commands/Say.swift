@@ -71,7 +71,8 @@ struct SayCommand: ConvoCommand {
     @Option(help: "Instructions (system prompt) for this turn, overriding config.") var instructions: String?
     @Option(help: "Sampling temperature, from 0 to 2.", transform: SayValues.temperature) var temperature: Double?
     @Option(
-        help: ArgumentHelp("Use this preset's model, instructions and temperature (config preset.NAME.*); options given override them.", valueName: "name"))
+        help: ArgumentHelp("Use this preset's model, instructions and temperature (config preset.NAME.*); options given override them.", valueName: "name"),
+        completion: DynamicCompletion.preset)
     var preset: String?
     @Option(help: "Upper bound on generated tokens, 1 or more.", transform: SayValues.outputTokens) var maxOutputTokens: Int?
     @Flag(help: "Ask the server not to store the response (the next say replays).") var noStore = false
