@@ -46,9 +46,13 @@ public struct Preset: Sendable, Equatable, Encodable {
 
     /// Checks a preset name: letters, digits, `-` and `_`, at most 64 (dots would make its keys ambiguous).
     public static func validate(name: String) throws(PresetError) {
-        guard !name.isEmpty, name.count <= 64,
-            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") })
-        else { throw .invalidName(name) }
+        guard isValid(name: name) else { throw .invalidName(name) }
+    }
+
+    /// Whether `name` is a valid preset name (see ``validate(name:)``).
+    public static func isValid(name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
     }
 }
 
@@ -188,11 +192,11 @@ public enum Presets {
     public static func ofBranch(_ branch: BranchName, _ reader: StoreReader) throws -> Preset? {
         let key = NamedConfigKey.branchPreset(branch).rawValue
         guard let name = try reader.config(key) else { return nil }
-        do {
-            return try named(name, reader)
-        } catch let error as PresetError {
-            throw ConvoError.invalidStoredConfig(key: key, value: name, reason: "\(error)".split(separator: "\n").first.map(String.init) ?? "")
+        // The preset was removed after the branch was given it: the setting names what is missing.
+        guard Preset.isValid(name: name), let preset = try all(reader).first(where: { $0.name == name }) else {
+            throw ConvoError.invalidStoredConfig(key: key, value: name, reason: "no preset '\(name)' is defined (convo config preset.\(name).instructions …)")
         }
+        return preset
     }
 
     /// `convo branch --preset NAME BRANCH`: say uses the preset on that branch from now on. The preset must exist,

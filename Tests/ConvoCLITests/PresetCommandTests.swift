@@ -170,4 +170,23 @@ import Testing
         let result = await harness.run("---completion", command, "--", "--preset", "3", "2", "convo", command, "--preset", "re")
         #expect(result.lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } == ["reviewer"], "\(result.out)")
     }
+
+    /// A branch's preset removed from config afterwards: say and status name the setting (exit 1), nothing is sent.
+    @Test func aBranchPresetWhosePresetWasRemovedIsNamed() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            await definePreset(harness)
+            #expect(await harness.run("branch", "--preset", "reviewer").status == 0)
+            for field in ["instructions", "model", "temperature"] {
+                #expect(await harness.run("config", "--unset", "preset.reviewer.\(field)").status == 0)
+            }
+            let say = await harness.run("say", "hello")
+            #expect(say.status == 1, "\(say.err)")
+            #expect(say.err.contains("branch.main.preset") && say.err.contains("no preset 'reviewer'"), "\(say.err)")
+            #expect(try posts(emulator).isEmpty)
+            #expect(await harness.run("status").status == 1)
+            #expect(await harness.run("config", "--unset", "branch.main.preset").status == 0)
+            #expect(await harness.run("say", "hello").status == 0)
+        }
+    }
 }
