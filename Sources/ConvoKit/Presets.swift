@@ -217,6 +217,15 @@ public enum Presets {
         }
     }
 
+    /// `say --new --preset NAME`: the new conversation keeps the preset (`branch.NEW.preset`), so its later turns
+    /// ask the same model with the same instructions (which OpenAI needs on every turn). Only when the branch was
+    /// created for this turn and the answer is on it.
+    static func keep(_ options: SayOptions, on branch: BranchName?, placement: HeadAdvance, writer: StoreWriter) throws {
+        guard options.start == .new, let preset = options.preset, let branch, case .branchMoved(let moved) = placement, moved == branch
+        else { return }
+        try writer.setConfig(NamedConfigKey.branchPreset(branch).rawValue, preset)
+    }
+
     /// Decides what a say sends. Each value comes from the first of: the option given (`--model`,
     /// `--instructions`, `--temperature`), the preset named by `--preset`, the turn `--regenerate` asks again,
     /// the branch's preset, config (instructions, model), the provider's default model.

@@ -189,4 +189,24 @@ import Testing
             #expect(await harness.run("say", "hello").status == 0)
         }
     }
+
+    /// `say --new --preset NAME` starts a conversation that keeps the preset: OpenAI gets its instructions on every
+    /// later turn too. `--preset` on a turn of an existing conversation is for that turn only.
+    @Test func aNewConversationStartedWithAPresetKeepsIt() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: Self.key)) { emulator in
+            let harness = try await sayHarness(emulator, provider: "openai")
+            await definePreset(harness)
+            #expect(await harness.run("say", "--new", "-b", "review", "--preset", "reviewer", "first").status == 0)
+            #expect(await harness.run("say", "second").status == 0)
+            #expect(await harness.run("config", "branch.review.preset").out == "reviewer\n")
+            #expect(await harness.run("checkout", "--orphan", "plain").status == 0)
+            #expect(await harness.run("say", "third").status == 0)
+            #expect(await harness.run("say", "--preset", "reviewer", "fourth").status == 0)
+            #expect(await harness.run("say", "fifth").status == 0)
+            #expect(await harness.run("config", "branch.plain.preset").status == 1)
+            let bodies = try posts(emulator).map(\.body)
+            #expect(bodies.map { $0["model"] as? String } == ["grok-3-mini", "grok-3-mini", "gpt-4.1-mini", "grok-3-mini", "gpt-4.1-mini"])
+            #expect(bodies.map { $0["instructions"] as? String } == ["Review strictly.", "Review strictly.", nil, "Review strictly.", nil])
+        }
+    }
 }

@@ -42,8 +42,9 @@ struct SayCommand: ConvoCommand {
             the repository, so a replay sends them again. xAI takes JPEG and PNG only, documents only by URL, \
             and advises against storing image turns: those are sent with store: false and the next say replays.
 
-            --preset NAME uses the model, instructions and temperature of 'convo config preset.NAME.*'; a branch \
-            given a preset ('convo branch --preset NAME BRANCH') uses it for every say that continues it. An option \
+            --preset NAME uses the model, instructions and temperature of 'convo config preset.NAME.*' for this \
+            turn; with --new the new conversation keeps it. A branch given a preset ('convo branch --preset NAME \
+            BRANCH') uses it for every say that continues it. An option \
             given wins over --preset, which wins over the regenerated turn, the branch's preset and config. \
             Instructions follow the provider's rule whatever set them (OpenAI: sent on every turn; xAI: only on \
             the first turn of a chain).

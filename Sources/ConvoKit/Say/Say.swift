@@ -193,6 +193,7 @@ public enum Say {
         let (id, short, placement) = try commit(draft, workspace, responseID: exchange.response.id, notice: notice) { writer in
             let id = try writer.insert(draft)
             let placement = try place(id, writer: writer, point: point, message: message)
+            try Presets.keep(options, on: point.newBranch, placement: placement, writer: writer)
             return (id, try writer.read.abbreviation(of: id), placement)
         }
         let response = exchange.response
