@@ -45,9 +45,7 @@ public enum Models {
             (try ConfigKey.stored(reader), try reader.head().branch.flatMap { try Presets.ofBranch($0, reader) })
         } ?? ([:], nil)
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: allowInsecureHTTP)
-        let choices = Presets.choose(
-            options: SayOptions(message: ""), explicit: nil, regeneration: nil, branch: branchPreset, endpoint: endpoint,
-            configuredModel: config[.model])
+        let choices = Presets.plainSay(branch: branchPreset, endpoint: endpoint, configuredModel: config[.model])
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let models = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { try await $0.models() }
         return ModelsResult(

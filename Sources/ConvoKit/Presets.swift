@@ -226,6 +226,11 @@ public enum Presets {
         try writer.setConfig(NamedConfigKey.branchPreset(branch).rawValue, preset)
     }
 
+    /// What a plain `say` on a branch with `branch` as its preset sends: what `status` and `models` name.
+    public static func plainSay(branch: Preset?, endpoint: APIEndpoint, configuredModel: String?) -> SayChoices {
+        choose(options: SayOptions(message: ""), explicit: nil, regeneration: nil, branch: branch, endpoint: endpoint, configuredModel: configuredModel)
+    }
+
     /// Decides what a say sends. Each value comes from the first of: the option given (`--model`,
     /// `--instructions`, `--temperature`), the preset named by `--preset`, the turn `--regenerate` asks again,
     /// the branch's preset, config (instructions, model), the provider's default model.
