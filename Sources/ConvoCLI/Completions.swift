@@ -15,4 +15,9 @@ enum DynamicCompletion {
     static let branch = CompletionKind.custom { _, _, prefix in
         (try? Completion.branches(Workspace.open(environment ?? .live(), for: .read), prefix: prefix)) ?? []
     }
+
+    /// Completes preset names (`config preset.NAME.*`).
+    static let preset = CompletionKind.custom { _, _, prefix in
+        (try? Completion.presets(Workspace.open(environment ?? .live(), for: .read), prefix: prefix)) ?? []
+    }
 }

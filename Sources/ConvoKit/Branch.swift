@@ -54,6 +54,8 @@ public enum Navigation {
                 guard try reader.reachableTurns(from: others).contains(tip) else { throw StoreError.branchNotMerged(name.rawValue) }
             }
             try writer.updateRef(name.refName, to: nil, expecting: tip, message: "branch: deleted")
+            // As git drops a deleted branch's config section: a new branch of that name starts without a preset.
+            _ = try writer.unsetConfig(NamedConfigKey.branchPreset(name).rawValue)
             // git drops a deleted branch's reflog; keep HEAD's, which still names the turns for recovery.
             try writer.deleteReflog(name.refName)
             return tip
@@ -76,6 +78,11 @@ public enum Navigation {
                 throw StoreError.invalidRevision("HEAD", reason: "HEAD is detached; name the branch to rename")
             }
             try writer.renameBranch(source, to: new)
+            // The preset goes with the branch, as git moves a renamed branch's config section.
+            if let preset = try writer.read.config(NamedConfigKey.branchPreset(source).rawValue) {
+                _ = try writer.unsetConfig(NamedConfigKey.branchPreset(source).rawValue)
+                try writer.setConfig(NamedConfigKey.branchPreset(new).rawValue, preset)
+            }
             return source
         }
     }

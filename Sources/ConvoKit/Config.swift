@@ -4,21 +4,31 @@ import Foundation
 extension Setup {
     /// The value of one setting, or nil when unset.
     public static func get(_ workspace: Workspace, key: String) throws -> String? {
-        let key = try ConfigKey.parse(key)
-        return try workspace.repository.read { try $0.config(key.rawValue) }
+        let key = try storedKey(key)
+        return try workspace.repository.read { try $0.config(key) }
     }
 
     /// Sets one setting after validating it.
-    public static func set(_ workspace: Workspace, key: String, value: String) throws {
-        let key = try ConfigKey.parse(key)
+    public static func set(_ workspace: Workspace, key text: String, value: String) throws {
+        if let key = try NamedConfigKey.parse(text) {
+            try key.validate(value)
+            try workspace.repository.write { try $0.setConfig(key.rawValue, value) }
+            return
+        }
+        let key = try ConfigKey.parse(text)
         try key.validate(value)
         try workspace.repository.write { try $0.setConfig(key.rawValue, value) }
     }
 
     /// Removes one setting; returns whether it was set.
     public static func unset(_ workspace: Workspace, key: String) throws -> Bool {
-        let key = try ConfigKey.parse(key)
-        return try workspace.repository.write { try $0.unsetConfig(key.rawValue) }
+        let key = try storedKey(key)
+        return try workspace.repository.write { try $0.unsetConfig(key) }
+    }
+
+    /// The key as it is stored: one of ``ConfigKey``, a preset's field or a branch's preset.
+    private static func storedKey(_ text: String) throws -> String {
+        try NamedConfigKey.parse(text)?.rawValue ?? ConfigKey.parse(text).rawValue
     }
 
     /// Every setting.

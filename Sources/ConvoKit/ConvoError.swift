@@ -24,7 +24,7 @@ public enum ConvoError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreadableFile(let path, let reason):
             "cannot read \(path): \(reason)"
         case .unknownConfigKey(let key):
-            "unknown configuration key '\(key)'\nhint: known keys: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", "))"
+            "unknown configuration key '\(key)'\nhint: known keys: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")), preset.NAME.instructions|model|temperature, branch.NAME.preset"
         case .invalidConfigValue(let key, let value, let reason):
             "invalid value '\(value)' for '\(key)': \(reason)"
         case .invalidOption(let message):

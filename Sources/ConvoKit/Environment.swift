@@ -173,7 +173,17 @@ public struct ConvoEnvironment: Sendable {
             now: { Date() },
             output: .fileDescriptor(1), errors: .fileDescriptor(2), input: .standardInput,
             inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1,
-            terminalWidth: Int(variables["COLUMNS"] ?? "") ?? 80)
+            terminalWidth: terminalColumns(variables))
+    }
+
+    /// `COLUMNS` when it is a positive number (as git and less honour it), else the width of the terminal on stdout
+    /// (TIOCGWINSZ), else 80.
+    static func terminalColumns(_ variables: [String: String]) -> Int {
+        if let columns = variables["COLUMNS"].flatMap({ Int($0) }), columns > 0 { return columns }
+        var size = winsize()
+        let read = withUnsafeMutablePointer(to: &size) { ioctl(1, UInt(TIOCGWINSZ), $0) }
+        if isatty(1) == 1, read == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
     }
 
     /// The process's environment variables, as ProcessInfo.environment gives them (a later duplicate wins),

@@ -9,8 +9,12 @@ public struct StatusOutcome: Sendable {
     public var tip: TurnSummary?
     /// Turns from the first up to HEAD.
     public var depth: Int
-    /// The configured or default model.
+    /// The model the next `say` asks for (the branch's preset, config `model`, else the provider's default);
+    /// nil only while the server settings are incomplete and no model is configured.
     public var model: String?
+    /// Where ``model`` comes from, for a person: `config model`, `provider default`, `preset NAME of the branch`
+    /// (nil while the server settings are incomplete).
+    public var modelSource: String?
     /// The configured provider.
     public var provider: String
     /// The configured base URL, if any.
@@ -53,6 +57,8 @@ public enum Inspection {
                 SayPlan.route(
                     tip: tipRecord, origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)
             }
+            let branchPreset = try head.branch.flatMap { try Presets.ofBranch($0, reader) }
+            let choices = endpoint.map { Presets.plainSay(branch: branchPreset, endpoint: $0, configuredModel: config[.model]) }
             let depth = try head.tip.map { try reader.depth(of: $0) } ?? 0
             var replay: ReplayEstimate?
             if let tip, nextSay?.isReplay ?? true {
@@ -60,7 +66,8 @@ public enum Inspection {
             }
             return StatusOutcome(
                 head: head, tip: tip, depth: depth,
-                model: config[.model], provider: config[.provider] ?? "xai",
+                model: choices?.model ?? branchPreset?.model ?? config[.model], modelSource: choices?.modelSource,
+                provider: config[.provider] ?? "xai",
                 baseURL: config[.baseURL], retentionDays: retention,
                 remote: try tip.map { try RemoteState.of($0, reader: reader, retentionDays: retention, now: now) } ?? .none,
                 nextSay: nextSay, replay: replay)

@@ -9,7 +9,7 @@ struct ConvoEmulator: AsyncParsableCommand {
         commandName: "convo-emulator",
         abstract: "A TEST DOUBLE of the Responses API (api.openai.com / api.x.ai) on loopback. Not a model.",
         discussion: """
-            Serves POST /v1/responses (JSON or SSE), GET and DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items with the status codes, error envelopes, ids and body layout of the chosen flavour. Its "model" is deterministic: it remembers a name it was told ("my name is X" -> "Your name is X.") and otherwise answers "Echo: <message> (I see N earlier messages.)". Storage is in memory only.
+            Serves POST /v1/responses (JSON or SSE), GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items (every content part as sent: text, images, files) and GET /v1/models (a fixed list of the flavour's models, its default among them) with the status codes, error envelopes, ids and body layout of the chosen flavour. Its "model" is deterministic: it remembers a name it was told ("my name is X" -> "Your name is X.") and otherwise answers "Echo: <message> (I see N earlier messages.)". Storage is in memory only.
 
             When ready it prints exactly one line on stdout: listening on http://HOST:PORT
 

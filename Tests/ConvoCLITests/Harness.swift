@@ -8,6 +8,8 @@ final class Harness: @unchecked Sendable {
     var now = Date(timeIntervalSince1970: 1_764_000_000)
     var variables: [String: String] = [:]
     var outputIsTerminal = false
+    /// The terminal's columns, as COLUMNS or the tty would give them.
+    var terminalWidth = 80
     var inputIsTerminal = false
     /// Retries without waiting, so rate-limit tests take no time.
     var transport = APITransport(sleep: { _ in })
@@ -59,7 +61,7 @@ final class Harness: @unchecked Sendable {
         }
         let environment = ConvoEnvironment(
             workingDirectory: (directory ?? folder).path, variables: variables, now: { clock }, output: out, errors: err,
-            input: .bytes(stdin), inputIsTerminal: inputIsTerminal, outputIsTerminal: outputIsTerminal,
+            input: .bytes(stdin), inputIsTerminal: inputIsTerminal, outputIsTerminal: outputIsTerminal, terminalWidth: terminalWidth,
             transport: transport, pager: pager, interrupts: interrupts)
         let status = await ConvoMain.run(arguments, environment: environment)
         return Result(status: status, out: out.text, err: err.text, pager: record.command == nil ? nil : record)

@@ -72,6 +72,8 @@ private let escape = "\u{1B}["
 
     @Test func thePagedTextIsTheTextThatWouldHaveBeenPrinted() async throws {
         let harness = try await terminalHarness()
+        // Wide enough that no line is cut to the terminal's width (LogWidthTests), which a pipe never is.
+        harness.terminalWidth = 500
         let paged = await harness.run("log", "--oneline", "--color=never").paged
         harness.outputIsTerminal = false
         #expect(paged == (await harness.run("log", "--oneline").out))

@@ -121,9 +121,10 @@ struct ConversationTests {
             #expect(garbage.status == 400)
             #expect(garbage.json["error"]?["type"]?.stringValue == "invalid_request_error")
 
-            let nowhere = try await client.send(.GET, "/v1/models")
+            // GET /v1/models is served (ModelsAndInputItemsTests); a path the emulator does not serve is not.
+            let nowhere = try await client.send(.GET, "/v1/engines")
             #expect(nowhere.status == 404)
-            #expect(nowhere.json["error"]?["message"]?.stringValue == "Invalid URL (GET /v1/models)")
+            #expect(nowhere.json["error"]?["message"]?.stringValue == "Invalid URL (GET /v1/engines)")
         }
     }
 }

@@ -14,12 +14,19 @@ struct Branch: ConvoCommand {
               convo branch -D travel       # delete anyway
               convo branch -m travel trips # rename
               convo branch --json
+              convo branch --preset reviewer review   # say on 'review' uses preset 'reviewer'
+
+            --preset NAME [BRANCH] (default: the current branch) makes every say that continues BRANCH use the \
+            preset's model, instructions and temperature (convo config preset.NAME.*); clear it with \
+            'convo config --unset branch.BRANCH.preset'.
             """)
 
     @Flag(name: .customShort("d"), help: "Delete a branch whose turns another branch or HEAD reaches.") var delete = false
     @Flag(name: .customShort("D"), help: "Delete a branch even if its turns become unreachable.") var forceDelete = false
     @Flag(name: .customShort("m"), help: "Rename: -m [OLD] NEW.") var move = false
     @Flag(help: "List as JSON, one branch per line.") var json = false
+    @Option(help: ArgumentHelp("Use this preset for every say on the branch.", valueName: "name"), completion: DynamicCompletion.preset)
+    var preset: String?
     @OptionGroup var colors: ColorOptions
     @Argument(
         help: "Branch name (and, when creating, the start revision; when renaming, OLD NEW).",
@@ -31,12 +38,16 @@ struct Branch: ConvoCommand {
         if modes > 1 { throw ValidationError("-d, -D and -m cannot be combined") }
         if (delete || forceDelete) && names.isEmpty { throw ValidationError("name the branch to delete") }
         if move && !(1...2).contains(names.count) { throw ValidationError("-m takes [OLD] NEW") }
+        if preset != nil && (modes > 0 || names.count > 1) { throw ValidationError("--preset NAME takes one branch (default: the current one) and no -d, -D or -m") }
         if !move && !delete && !forceDelete && names.count > 2 { throw ValidationError("give a branch name and at most one start revision") }
     }
 
     func run(_ context: CommandContext) async throws {
-        let workspace = try context.workspace(delete || forceDelete || move || !names.isEmpty ? .write : .read)
-        if delete || forceDelete {
+        let workspace = try context.workspace(delete || forceDelete || move || preset != nil || !names.isEmpty ? .write : .read)
+        if let preset {
+            let (branch, chosen) = try Presets.setOnBranch(workspace, branch: names.first, preset: preset)
+            context.err.line("Branch \(branch) uses preset \(chosen.name).")
+        } else if delete || forceDelete {
             for name in names {
                 let tip = try Navigation.deleteBranch(workspace, named: name, force: forceDelete)
                 context.err.line("Deleted branch \(name) (was \(tip)).")

@@ -11,12 +11,18 @@ struct Config: ConvoCommand {
             API keys themselves are never stored: set XAI_API_KEY / OPENAI_API_KEY / CONVO_API_KEY, or \
             api_key_command to a command whose first output line is the key.
 
+            Presets: preset.NAME.instructions, preset.NAME.model and preset.NAME.temperature (0 to 2) define \
+            a preset NAME (letters, digits, '-', '_') for 'say --preset NAME'; branch.BRANCH.preset names the \
+            preset every say on BRANCH uses (set it with 'convo branch --preset NAME BRANCH').
+
             Examples:
               convo config --list
               convo config --list --json | jq -r .model
               convo config model
               convo config model grok-4
               convo config --unset instructions
+              convo config preset.reviewer.instructions "Review the diff: bugs first, then style."
+              convo config preset.reviewer.model grok-4
             """)
 
     @Flag(help: "List every setting.") var list = false

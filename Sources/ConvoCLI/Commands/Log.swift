@@ -8,7 +8,9 @@ struct Log: ConvoCommand {
         abstract: "Show the history of turns, newest first.",
         discussion: """
             Reads only the derived index, so it stays fast on large repositories. On a terminal the output \
-            goes through a pager (see --no-pager).
+            goes through a pager (see --no-pager), and the default, --oneline and --graph layouts fit its width \
+            (COLUMNS, else the terminal's): a longer line is cut with "…" by the columns its characters take. \
+            A pipe, --json and a --format template get every character.
 
             --format takes a preset (oneline, medium) or a template, as git's --pretty does: \
             %H full id, %h short id, %P/%p parent id, %r response id, %s first line of the input, \
@@ -72,10 +74,13 @@ struct Log: ConvoCommand {
         let style = context.style(colors.color)
         let renderer = LogRenderer(style: style, remote: remote)
         let now = Int64(context.environment.now().timeIntervalSince1970)
+        // The built-in layouts fit the terminal (a line cut, with "…", by the columns it takes); a template of
+        // the user's, a pipe and --json get every character.
+        let width = layout.isBuiltIn && context.environment.outputIsTerminal ? context.environment.terminalWidth : nil
         func render(_ entry: LogItem) -> String {
             switch layout {
-            case .medium: renderer.medium(entry)
-            case .template(let format): format.render(entry, style: style, now: now) + "\n"
+            case .medium: DisplayWidth.cutLines(renderer.medium(entry), to: width)
+            case .template(let format): DisplayWidth.cutLines(format.render(entry, style: style, now: now), to: width) + "\n"
             }
         }
         if graph {
@@ -89,7 +94,7 @@ struct Log: ConvoCommand {
                     let goesOn = entries[index].parent.map(shown.contains) ?? false
                     let continuation = style.graph(prefix.replacingOccurrences(of: "*", with: goesOn ? "|" : " "))
                     let lines = render(entries[index]).dropLast().split(separator: "\n", omittingEmptySubsequences: false)
-                    text += style.graph(prefix) + lines.joined(separator: "\n" + continuation) + "\n"
+                    text += DisplayWidth.cutLines(style.graph(prefix) + lines.joined(separator: "\n" + continuation), to: width) + "\n"
                 case .edges(let line): text += style.graph(line) + "\n"
                 }
             }

@@ -42,6 +42,13 @@ struct SayCommand: ConvoCommand {
             the repository, so a replay sends them again. xAI takes JPEG and PNG only, documents only by URL, \
             and advises against storing image turns: those are sent with store: false and the next say replays.
 
+            --preset NAME uses the model, instructions and temperature of 'convo config preset.NAME.*' for this \
+            turn; with --new the new conversation keeps it. A branch given a preset ('convo branch --preset NAME \
+            BRANCH') uses it for every say that continues it. An option \
+            given wins over --preset, which wins over the regenerated turn, the branch's preset and config. \
+            Instructions follow the provider's rule whatever set them (OpenAI: sent on every turn; xAI: only on \
+            the first turn of a chain).
+
             Key: CONVO_API_KEY, else the provider's variable (XAI_API_KEY, OPENAI_API_KEY), else the output of \
             config api_key_command. Base URL: CONVO_BASE_URL, else config base_url, else the provider's.
 
@@ -52,6 +59,7 @@ struct SayCommand: ConvoCommand {
               convo say -a screenshot.png -a error.log "What went wrong?"
               convo say "Translate" - "into French" < letter.txt
               convo say --new "Plan a trip to Rome"
+              convo say --preset reviewer "Review this diff" < change.diff
               convo say --on travel "And a day in Florence?"
               convo say -b travel "Plan a trip to Rome instead"
               convo say --regenerate --model grok-3-mini && convo diff main HEAD
@@ -63,6 +71,10 @@ struct SayCommand: ConvoCommand {
     @Option(help: "The model to ask (default: config model, else the provider's).") var model: String?
     @Option(help: "Instructions (system prompt) for this turn, overriding config.") var instructions: String?
     @Option(help: "Sampling temperature, from 0 to 2.", transform: SayValues.temperature) var temperature: Double?
+    @Option(
+        help: ArgumentHelp("Use this preset's model, instructions and temperature (config preset.NAME.*); options given override them.", valueName: "name"),
+        completion: DynamicCompletion.preset)
+    var preset: String?
     @Option(help: "Upper bound on generated tokens, 1 or more.", transform: SayValues.outputTokens) var maxOutputTokens: Int?
     @Flag(help: "Ask the server not to store the response (the next say replays).") var noStore = false
     @Flag(inversion: .prefixedNo, help: "Stream the answer as it arrives (default: when stdout is a terminal).")
@@ -124,7 +136,7 @@ struct SayCommand: ConvoCommand {
             message: text, model: model, instructions: instructions,
             temperature: temperature, maxOutputTokens: maxOutputTokens, store: !noStore,
             stream: stream ?? context.environment.outputIsTerminal, forceReplay: replay, newBranch: branch,
-            allowInsecureHTTP: allowInsecureHTTP, start: start, attachments: attachments.attachments)
+            allowInsecureHTTP: allowInsecureHTTP, start: start, attachments: attachments.attachments, preset: preset)
         try await SayRendering.answer(context, json: json, stream: options.stream) { onText, notice in
             try await Say.report(workspace, options, onText: onText, notice: notice)
         }

@@ -40,7 +40,7 @@ struct Status: ConvoCommand {
         }
         // Provider, base URL and model come from settings a hand-edited database may hold anything in.
         lines.append("Provider: \(style.text(status.provider))" + (status.baseURL.map { " (\(style.text($0)))" } ?? ""))
-        lines.append("Model:    \(style.text(status.model ?? "provider default"))")
+        lines.append("Model:    " + (status.model.map { style.text($0) + (status.modelSource.map { " (\($0))" } ?? "") } ?? "unknown until the server settings are complete"))
         lines.append("Server:   " + style.text(Self.describe(status, now: now)))
         lines.append("Next say: " + style.text(Self.describe(next: status.nextSay, depth: status.depth)))
         if let choice = workspace.choice { lines.append("Repo:     " + style.text(choice.description)) }

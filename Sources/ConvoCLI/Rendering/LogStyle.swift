@@ -8,6 +8,15 @@ enum LogStyle: Equatable {
     /// A template (the `oneline` preset is one).
     case template(LogFormat)
 
+    /// Whether this is one of convo's layouts (medium, oneline), which fit the terminal's width, rather than a
+    /// user's template, which is printed whole as git prints `--format`.
+    var isBuiltIn: Bool {
+        switch self {
+        case .medium: true
+        case .template(let format): format.shortensLines
+        }
+    }
+
     /// Reads `oneline`, `medium`, `format:<t>`, `tformat:<t>`, or a bare template containing `%`.
     static func parse(_ text: String) throws(LogFormatError) -> LogStyle {
         switch text {

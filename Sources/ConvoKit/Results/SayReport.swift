@@ -67,13 +67,14 @@ extension SayOptions {
     public init(
         message: String, model: String?, instructions: String?, temperature: Double?, maxOutputTokens: Int?, store: Bool,
         stream: Bool, forceReplay: Bool, newBranch: NewBranchName?, allowInsecureHTTP: Bool, start: SayStart,
-        attachments: [DraftAttachment] = []
+        attachments: [DraftAttachment] = [], preset: String? = nil
     ) {
         self.init(
             message: message, model: model, instructions: instructions, temperature: temperature, maxOutputTokens: maxOutputTokens,
             store: store, stream: stream, forceReplay: forceReplay, branch: newBranch?.name, allowInsecureHTTP: allowInsecureHTTP,
             start: start)
         self.attachments = attachments
+        self.preset = preset
     }
 }
 

@@ -25,8 +25,10 @@ public struct StatusResult: Sendable, Encodable {
     public var tip: (shortID: String, input: String)? { report.tip.map { ($0.id.abbreviated(), $0.shortInputLine) } }
     /// Turns from the first to HEAD.
     public var depth: Int { report.depth }
-    /// The configured model.
+    /// The model the next say asks for.
     public var model: String? { report.model }
+    /// Where that model comes from (`config model`, `provider default`, `preset NAME of the branch`).
+    public var modelSource: String? { report.modelSource }
     /// The configured provider.
     public var provider: String { report.provider }
     /// The configured base URL.

@@ -28,6 +28,8 @@ public struct SayOptions: Sendable {
     public var start: SayStart
     /// `-a`: images and documents sent with the message (text files are already in it).
     public var attachments: [DraftAttachment] = []
+    /// `--preset NAME` (or chat's `/preset NAME`): its model, instructions and temperature unless options say otherwise.
+    public var preset: String?
 
     /// Creates options; only the message is required.
     public init(
@@ -91,13 +93,16 @@ public enum Say {
             guard !options.message.allSatisfy(\.isWhitespace) else { throw SayError.emptyMessage }
         }
 
-        let (point, tip, config) = try workspace.repository.read { reader in
+        let (point, tip, config, presets) = try workspace.repository.read { reader in
             let point = try StartPoint.resolve(options, reader: reader)
             let config = try ConfigKey.stored(reader)
             if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
                 throw SayError.branchExists(branch.rawValue)
             }
-            return (point, try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }, config)
+            let presets = (
+                explicit: try options.preset.map { try Presets.named($0, reader) },
+                branch: try point.presetBranch(reader).flatMap { try Presets.ofBranch($0, reader) })
+            return (point, try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }, config, presets)
         }
         let regeneration = point.regeneration
         let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -108,9 +113,10 @@ public enum Say {
         try Attachments.check(attachments, profile: endpoint.profile)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let retention = try Retention.days(configured: config[.retentionDays])
-        let model = options.model ?? regeneration?.model ?? endpoint.model
-        let instructions = regeneration.map { options.instructions ?? $0.instructions } ?? options.instructions ?? endpoint.instructions
-        let temperature = options.temperature ?? regeneration?.temperature
+        let choices = Presets.choose(
+            options: options, explicit: presets.explicit, regeneration: regeneration, branch: presets.branch,
+            endpoint: endpoint, configuredModel: config[.model])
+        let (model, instructions, temperature) = (choices.model, choices.instructions, choices.temperature)
         let maxOutputTokens = options.maxOutputTokens ?? regeneration?.maxOutputTokens
 
         let firstRoute = SayPlan.route(
@@ -187,6 +193,7 @@ public enum Say {
         let (id, short, placement) = try commit(draft, workspace, responseID: exchange.response.id, notice: notice) { writer in
             let id = try writer.insert(draft)
             let placement = try place(id, writer: writer, point: point, message: message)
+            try Presets.keep(options, on: point.newBranch, placement: placement, writer: writer)
             return (id, try writer.read.abbreviation(of: id), placement)
         }
         let response = exchange.response

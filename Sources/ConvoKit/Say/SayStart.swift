@@ -100,6 +100,13 @@ struct StartPoint: Sendable {
     /// `--on`: the branch that moves to the new turn instead of HEAD.
     var onBranch: BranchName?
 
+    /// The branch whose preset (`branch --preset`) applies: the branch answered on (`--on`), else HEAD's branch
+    /// when the turn continues HEAD's conversation; a new conversation, `--at` and `--regenerate` take none.
+    func presetBranch(_ reader: StoreReader) throws -> BranchName? {
+        if let onBranch { return onBranch }
+        return fromHead ? try reader.head().branch : nil
+    }
+
     static func resolve(_ options: SayOptions, reader: StoreReader) throws -> StartPoint {
         let head = try reader.head()
         func exists(_ name: BranchName) throws -> Bool { try reader.target(of: name.refName) != nil }

@@ -40,6 +40,15 @@ public protocol ResponsesService: Sendable {
     func inputItems(_ id: String) async throws(ResponsesAPIError) -> [InputItem]
     /// `DELETE /responses/{id}`.
     func delete(_ id: String) async throws(ResponsesAPIError) -> DeletedResponse
+    /// `GET /models`.
+    func models() async throws(ResponsesAPIError) -> [ModelInfo]
+}
+
+extension ResponsesService {
+    /// A service that cannot list models (a test fake written before `convo models`) says so.
+    public func models() async throws(ResponsesAPIError) -> [ModelInfo] {
+        throw .invalidResponse("this service does not list models")
+    }
 }
 
 extension ResponsesClient: ResponsesService {}

@@ -122,12 +122,19 @@ extension Flavor {
         }
     }
 
-    /// An input item as `input_items` lists it.
+    /// An input item as `input_items` lists it: every content part the request sent (text, images, files) in
+    /// its order, or one text part for string content.
     func inputItem(id: String, _ message: Message) -> EmulatorJSON {
-        let part: EmulatorJSON =
-            message.role == "assistant"
-            ? textPart(message.text) : .object([("type", .string("input_text")), ("text", .string(message.text))])
-        return self.message(id: id, role: message.role, status: "completed", content: [part])
+        let textPart: (String) -> EmulatorJSON = { text in
+            message.role == "assistant" ? self.textPart(text) : .object([("type", .string("input_text")), ("text", .string(text))])
+        }
+        let content = message.parts?.map { part -> EmulatorJSON in
+            switch part["type"]?.stringValue {
+            case "input_image", "input_file": part
+            default: textPart(part["text"]?.stringValue ?? "")
+            }
+        } ?? [textPart(message.text)]
+        return self.message(id: id, role: message.role, status: "completed", content: content)
     }
 
     /// A new response id: `resp_<50 hex>` or a lowercase UUID.

@@ -5,6 +5,9 @@ struct Message: Sendable, Equatable {
     var text: String
     /// Images and files the message carried.
     var attachments: [SeenAttachment] = []
+    /// The content parts as sent (nil for string content): `input_items` lists every one of them, as the
+    /// servers do, not only the text.
+    var parts: [EmulatorJSON]? = nil
 }
 
 /// The body of `POST /v1/responses`, read leniently the way the real servers do.
@@ -112,6 +115,6 @@ struct CreateRequest: Sendable {
             }
             texts.append(text)
         }
-        return Message(role: role, text: texts.joined(separator: "\n"), attachments: attachments)
+        return Message(role: role, text: texts.joined(separator: "\n"), attachments: attachments, parts: parts)
     }
 }

@@ -73,6 +73,7 @@ struct EmulatorResponder: HTTPResponder {
 
     private func route(_ request: Request, path: String, body: String?, parsed: EmulatorJSON?, streamFaults: StreamFaults) throws(APIError) -> Answer {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts == ["v1", "models"], request.method == .get { return .body(status: 200, configuration.flavor.modelList()) }
         guard parts.count >= 2, parts[0] == "v1", parts[1] == "responses" else {
             throw .unknownRoute(method: request.method.rawValue, path: path)
         }
