@@ -53,6 +53,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case reflogExpireDays = "reflog_expire_days"
     /// Days a reflog entry naming an unreachable turn is kept (default 30).
     case reflogExpireUnreachableDays = "reflog_expire_unreachable_days"
+    /// What a replay that does not fit the context window does: `compact` (default), `truncate` or `fail`.
+    case replayStrategy = "replay_strategy"
 
     /// Parses a key, naming the known keys when it is unknown.
     public static func parse(_ text: String) throws -> ConfigKey {
@@ -87,6 +89,10 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             _ = try APIKey.commandTimeout(value)
         case .instructions:
             break
+        case .replayStrategy:
+            guard ReplayStrategy(rawValue: value) != nil else {
+                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected compact, truncate or fail")
+            }
         }
     }
 }
