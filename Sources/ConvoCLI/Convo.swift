@@ -37,7 +37,7 @@ struct Convo: AsyncParsableCommand {
         .init("reflog", Reflog.self), .init("rev-parse", RevParse.self), .init("diff", Diff.self), .init("gc", Gc.self),
         .init("fsck", Fsck.self), .init("config", Config.self), .init("import", Import.self), .init("export", Export.self),
         .init("fetch", FetchCommand.self), .init("search", SearchCommand.self), .init("upgrade", Upgrade.self),
-        .init("completion", CompletionCommand.self),
+        .init("compact", CompactCommand.self), .init("completion", CompletionCommand.self),
     ]
 
     /// One subcommand: its name on the command line, and how to parse its arguments on their own.

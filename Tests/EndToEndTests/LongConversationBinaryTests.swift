@@ -77,4 +77,34 @@ import Testing
         #expect(try shell.run("log", "--oneline").out == before)
         #expect(try shell.run("config", "replay_strategy", "sometimes").status == 2)
     }
+
+    @Test func compactCommitsACompactionTurnThatLaterReplaysSendAndRefusesBadInput() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
+        defer { shell.cleanUp() }
+        #expect(try shell.run("say", "--no-stream", "Hello, my name is Alice.").status == 0)
+        for n in 1...3 { #expect(try shell.run("say", "--no-stream", Self.filler(n)).status == 0) }
+        let before = try shell.run("log", "--oneline").out
+        let tooMany = try shell.run("compact", "--keep", "4")
+        #expect(tooMany.status == 2, "\(tooMany.err)")
+        #expect(tooMany.err.contains("--keep 4 keeps every turn"))
+        #expect(try shell.run("log", "--oneline").out == before)
+
+        let compacted = try shell.run("compact", "--keep", "1", "--json")
+        #expect(compacted.status == 0, "\(compacted.err)")
+        #expect(compacted.out.contains("\"compacted_turns\":3") && compacted.out.contains("\"kept_turns\":1"), "\(compacted.out)")
+        let shown = try shell.run("show", "--json")
+        #expect(shown.out.contains("\"compaction\":{"), "\(shown.out)")
+
+        // The next say replays from the compaction turn: the item and the kept turn, not the four turns.
+        let name = try shell.run("say", "--no-stream", "What's my name?")
+        #expect(name.status == 0, "\(name.err)")
+        #expect(name.err.contains("replaying 4 earlier turns"), "\(name.err)")
+        #expect(name.out.contains("Your name is Alice."), "\(name.out)")
+        #expect(name.out.hasPrefix("Your name is Alice."))
+        let sent = try shell.run("show", "--json")
+        #expect(sent.out.components(separatedBy: "\"role\":\"user\"").count - 1 <= 3, "\(sent.out)")
+    }
 }
+
