@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|upgrade|completion|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|upgrade|compact|completion|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search upgrade completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search upgrade compact completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -541,6 +541,21 @@ _convo_upgrade() {
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options 0
+}
+
+_convo_compact() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-insecure-http --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--keep)
+    __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--keep')
+        return
+        ;;
+    esac
 }
 
 _convo_completion() {
