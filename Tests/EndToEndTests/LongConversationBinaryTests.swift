@@ -83,6 +83,7 @@ import Testing
         defer { emulator.stop() }
         let shell = try BinaryRunner.repository(talkingTo: emulator)
         defer { shell.cleanUp() }
+        #expect(try shell.run("config", "model", "m1").status == 0)
         #expect(try shell.run("say", "--no-stream", "Hello, my name is Alice.").status == 0)
         for n in 1...3 { #expect(try shell.run("say", "--no-stream", Self.filler(n)).status == 0) }
         let before = try shell.run("log", "--oneline").out
@@ -96,6 +97,13 @@ import Testing
         #expect(compacted.out.contains("\"compacted_turns\":3") && compacted.out.contains("\"kept_turns\":1"), "\(compacted.out)")
         let shown = try shell.run("show", "--json")
         #expect(shown.out.contains("\"compaction\":{"), "\(shown.out)")
+        #expect(try shell.run("log", "--oneline", "-n", "1").out.contains("[compaction of 3 turns, 1 kept verbatim]"))
+
+        // status predicts the replay from the compaction turn with the window it knows.
+        #expect(try shell.run("config", "model.m1.context_window", "100000").status == 0)
+        let status = try shell.run("status")
+        #expect(status.out.contains("4 turns fit the context window of m1 (100000 tokens)"), "\(status.out)")
+        #expect(try shell.run("config", "model.m1.context_window", "100").status == 2)
 
         // The next say replays from the compaction turn: the item and the kept turn, not the four turns.
         let name = try shell.run("say", "--no-stream", "What's my name?")

@@ -105,8 +105,10 @@ enum Compaction {
                 : DraftOutputItem(type: "message", role: message.role, text: message.text)
         }
         let record = Record(turns: units.reduce(0) { $0 + $1.covers }, kept: kept, through: units.last?.id?.hex)
+        // The input names what the turn is, so that log and show mark it (the compacted turns are its ancestors).
+        let marker = "[compaction of \(record.turns) turn\(record.turns == 1 ? "" : "s")\(kept > 0 ? ", \(kept) kept verbatim" : "")]"
         return TurnDraft(
-            parent: parent, model: model, input: [], parameters: ["compaction": record.json], responseID: response.id,
+            parent: parent, model: model, input: [DraftMessage(role: "developer", text: marker)], parameters: ["compaction": record.json], responseID: response.id,
             status: "completed", output: output, usage: usage, raw: String(decoding: response.raw, as: UTF8.self),
             origin: origin, stored: false, createdAt: now)
     }

@@ -11,12 +11,41 @@ struct ContextSettings: Sendable {
 
     /// Reads them from the repository's config.
     static func read(_ workspace: Workspace) throws -> ContextSettings {
-        try workspace.repository.read { reader in
-            var windows: [String: Int] = [:]
-            for (key, value) in try reader.configEntries() where ContextWindow.isConfigKey(key) {
-                windows[String(key.dropFirst("model.".count).dropLast(".context_window".count))] = Int(value)
+        try workspace.repository.read { try read($0) }
+    }
+
+    /// Reads them with an open reader.
+    static func read(_ reader: StoreReader) throws -> ContextSettings {
+        var windows: [String: Int] = [:]
+        for (key, value) in try reader.configEntries() where ContextWindow.isConfigKey(key) {
+            windows[String(key.dropFirst("model.".count).dropLast(".context_window".count))] = Int(value)
+        }
+        return ContextSettings(windows: windows, strategy: try ReplayStrategy.configured(reader))
+    }
+
+    /// What a replay of the conversation at `tip` would do with the window, for `status`; nil when the
+    /// model's window is unknown.
+    static func predict(_ reader: StoreReader, tip: ObjectID, model: String, instructions: String?) throws -> String? {
+        let settings = try read(reader)
+        guard let window = settings.window(model) else { return nil }
+        let history = try ReplayHistory.load(reader, tip: tip)
+        let budget = ReplayFit.budget(window: window, maxOutputTokens: nil)
+        let fixed = TokenEstimate.of(instructions ?? "")
+        let turns = history.reduce(0) { $0 + $1.covers }
+        let tokens = fixed + TokenEstimate.of(ReplayHistory.messages(history))
+        do {
+            switch try ReplayFit.decide(history, fixed: fixed, budget: budget, window: window, strategy: settings.strategy) {
+            case .all:
+                return "\(turns) turns fit the context window of \(model) (\(window) tokens), about \(tokens) tokens"
+            case .truncate(let first, let recent):
+                let verbatim = history.prefix(first).reduce(0) { $0 + $1.covers } + history.suffix(recent).reduce(0) { $0 + $1.covers }
+                return "\(turns - verbatim) of \(turns) turns left out, \(verbatim) verbatim, to fit \(window) tokens (replay_strategy truncate)"
+            case .compact(let recent):
+                let verbatim = history.suffix(recent).reduce(0) { $0 + $1.covers }
+                return "\(turns - verbatim) of \(turns) turns compacted, \(verbatim) verbatim, to fit \(window) tokens (replay_strategy compact)"
             }
-            return ContextSettings(windows: windows, strategy: try ReplayStrategy.configured(reader))
+        } catch let error as ContextError {
+            return "about \(tokens) tokens do not fit \(window) (\(error))"
         }
     }
 

@@ -21,20 +21,29 @@ enum ReplayFit {
         var record: JSONValue?
     }
 
-    /// Fits `history` (oldest first) and `message` into `budget` by `strategy`; everything when it fits.
-    static func apply(
-        _ history: [HistoryTurn], message: DraftMessage, instructions: String?, budget: Int, window: Int,
-        strategy: ReplayStrategy, compact: ([HistoryTurn], Int) async throws -> TurnDraft
-    ) async throws -> Outcome {
-        let fixed = TokenEstimate.of(instructions ?? "") + TokenEstimate.of([message])
+    /// What a strategy does with a history that does not fit, decided without the server.
+    enum Decision: Equatable {
+        /// Everything fits.
+        case all
+        /// Keep the first `first` units (0 or 1), a note, and the newest `recent` units.
+        case truncate(first: Int, recent: Int)
+        /// Compact all but the newest `recent` units.
+        case compact(recent: Int)
+    }
+
+    /// Decides how `history` (oldest first) and the fixed part (instructions and the new message) fit `budget`.
+    static func decide(
+        _ history: [HistoryTurn], fixed: Int, budget: Int, window: Int, strategy: ReplayStrategy
+    ) throws -> Decision {
         let sizes = history.map { TokenEstimate.of(ReplayHistory.messages([$0])) }
         let total = fixed + sizes.reduce(0, +)
-        guard total > budget else { return Outcome(history: history, compaction: nil, record: nil) }
+        guard total > budget else { return .all }
         let turns = history.reduce(0) { $0 + $1.covers }
-        /// How many of the newest units fit in `room`.
+        let tooBig = ContextError.doesNotFit(tokens: total, budget: budget, window: window, turns: turns)
+        /// How many of the newest units from `start` on fit in `room`.
         func newest(fitting room: Int, from start: Int) -> Int {
             var used = 0, count = 0
-            for size in sizes[start...].reversed() {
+            for size in sizes[min(start, sizes.count)...].reversed() {
                 guard used + size <= room else { break }
                 used += size
                 count += 1
@@ -42,17 +51,31 @@ enum ReplayFit {
             return count
         }
         switch strategy {
-        case .fail:
-            throw ContextError.doesNotFit(tokens: total, budget: budget, window: window, turns: turns)
+        case .fail: throw tooBig
         case .truncate:
-            guard !history.isEmpty, fixed + 40 <= budget else {
-                throw ContextError.doesNotFit(tokens: total, budget: budget, window: window, turns: turns)
-            }
+            guard !history.isEmpty, fixed + 40 <= budget else { throw tooBig }
             // The first turn usually says what the conversation is about; it goes too when it alone is too big.
             let first = fixed + sizes[0] + 40 <= budget ? 1 : 0
-            let recent = newest(fitting: budget - fixed - 40 - (first == 1 ? sizes[0] : 0), from: first)
-            let omittedUnits = history[first..<(history.count - recent)]
-            let omitted = omittedUnits.reduce(0) { $0 + $1.covers }
+            return .truncate(first: first, recent: newest(fitting: budget - fixed - 40 - (first == 1 ? sizes[0] : 0), from: first))
+        case .compact:
+            let recent = newest(fitting: budget / 2 - fixed, from: 0)
+            guard recent < history.count else { throw tooBig }
+            return .compact(recent: recent)
+        }
+    }
+
+    /// Fits `history` (oldest first) and `message` into `budget` by `strategy`; everything when it fits.
+    static func apply(
+        _ history: [HistoryTurn], message: DraftMessage, instructions: String?, budget: Int, window: Int,
+        strategy: ReplayStrategy, compact: ([HistoryTurn], Int) async throws -> TurnDraft
+    ) async throws -> Outcome {
+        let fixed = TokenEstimate.of(instructions ?? "") + TokenEstimate.of([message])
+        let turns = history.reduce(0) { $0 + $1.covers }
+        switch try decide(history, fixed: fixed, budget: budget, window: window, strategy: strategy) {
+        case .all:
+            return Outcome(history: history, compaction: nil, record: nil)
+        case .truncate(let first, let recent):
+            let omitted = history[first..<(history.count - recent)].reduce(0) { $0 + $1.covers }
             var note = HistoryTurn(input: [], answer: "", replay: false)
             note.window = [
                 DraftMessage(role: "developer", text: "[convo: \(omitted) earlier turn\(omitted == 1 ? " was" : "s were") left out here to fit the context window]")
@@ -61,11 +84,9 @@ enum ReplayFit {
             let sent = Array(history.prefix(first)) + [note] + history.suffix(recent)
             return Outcome(
                 history: sent, compaction: nil,
-                record: record(strategy, verbatim: turns - omitted, omitted: omitted, compacted: 0, sent: sent, fixed: fixed))
-        case .compact:
-            let recent = newest(fitting: budget / 2 - fixed, from: 0)
+                record: record(.truncate, verbatim: turns - omitted, omitted: omitted, compacted: 0, sent: sent, fixed: fixed))
+        case .compact(let recent):
             let older = Array(history.prefix(history.count - recent))
-            guard !older.isEmpty else { throw ContextError.doesNotFit(tokens: total, budget: budget, window: window, turns: turns) }
             let draft: TurnDraft
             do {
                 draft = try await compact(older, recent)
@@ -85,7 +106,7 @@ enum ReplayFit {
             let sent = [unit] + history.suffix(recent)
             return Outcome(
                 history: sent, compaction: draft,
-                record: record(strategy, verbatim: turns - unit.covers, omitted: 0, compacted: unit.covers, sent: sent, fixed: fixed))
+                record: record(.compact, verbatim: turns - unit.covers, omitted: 0, compacted: unit.covers, sent: sent, fixed: fixed))
         }
     }
 
