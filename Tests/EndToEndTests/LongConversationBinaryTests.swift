@@ -114,5 +114,34 @@ import Testing
         let sent = try shell.run("show", "--json")
         #expect(sent.out.components(separatedBy: "\"role\":\"user\"").count - 1 <= 3, "\(sent.out)")
     }
+
+    @Test func exportAndImportCarryACompactionTurnAndAMalformedItemIsRefused() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
+        defer { shell.cleanUp() }
+        #expect(try shell.run("say", "--no-stream", "Hello, my name is Alice.").status == 0)
+        #expect(try shell.run("say", "--no-stream", Self.filler(1)).status == 0)
+        #expect(try shell.run("compact").status == 0)
+        let exported = try shell.run("export")
+        #expect(exported.status == 0, "\(exported.err)")
+        #expect(exported.out.contains("\"compaction\""), "\(exported.out)")
+
+        // Into a fresh repository: the compaction turn comes back with the same id and replays as before.
+        let other = try BinaryRunner.repository(talkingTo: emulator)
+        defer { other.cleanUp() }
+        try other.write("t.jsonl", [exported.out.trimmingCharacters(in: .newlines)])
+        let imported = try other.run("import", "t.jsonl")
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(try other.run("log", "--all", "--format=%H").out.split(separator: "\n").sorted()
+            == (try shell.run("log", "--all", "--format=%H").out.split(separator: "\n").sorted()))
+
+        // A compaction item that is not the server's JSON: exit 5, nothing written.
+        let bad = exported.out.replacingOccurrences(of: "encrypted_content", with: "encrypted_kontent")
+        try other.write("bad.jsonl", [bad.trimmingCharacters(in: .newlines)])
+        let refused = try other.run("import", "bad.jsonl")
+        #expect(refused.status == 5, "\(refused.err)")
+        #expect(refused.err.contains("malformed compaction item"), "\(refused.err)")
+    }
 }
 

@@ -38,6 +38,25 @@ enum Compaction {
         }
     }
 
+    /// What is wrong with an imported turn's compaction item or record, or nil: an item must be the server's JSON
+    /// object (`type` compaction, a string `encrypted_content`), and a turn with a `compaction` record needs one.
+    static func problem(output: [DraftOutputItem], parameters: [String: JSONValue]) -> String? {
+        for (index, item) in output.enumerated() where item.type == "compaction" {
+            guard let text = item.text, let json = try? JSONValue.parse(text), json["type"]?.stringValue == "compaction",
+                json["encrypted_content"]?.stringValue != nil
+            else {
+                return "output_items[\(index)] is a malformed compaction item: its text must be the server's JSON object with \"type\":\"compaction\" and a string \"encrypted_content\""
+            }
+        }
+        guard let record = parameters["compaction"] else { return nil }
+        guard let object = record.objectValue, object["turns"]?.intValue != nil, (object["kept"]?.intValue ?? -1) >= 0,
+            output.contains(where: { $0.type == "compaction" })
+        else {
+            return "'parameters.compaction' must be {\"turns\": N, \"kept\": K} on a turn with a compaction item in output_items"
+        }
+        return nil
+    }
+
     /// One `POST /responses/compact` of `messages`; a refusal is a ``ContextError/compactionRefused(_:)``.
     static func compactOnce(_ messages: [DraftMessage], client: any ResponsesService, model: String) async throws -> CompactedResponse {
         let input = messages.filter { !($0.role == "assistant" && $0.text.isEmpty) }.map(Attachments.input)
