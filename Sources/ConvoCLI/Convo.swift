@@ -38,7 +38,8 @@ struct Convo: AsyncParsableCommand {
         .init("fsck", Fsck.self), .init("config", Config.self), .init("import", Import.self), .init("export", Export.self),
         .init("fetch", FetchCommand.self), .init("search", SearchCommand.self), .init("upgrade", Upgrade.self),
         .init("remote", RemoteCommand.self), .init("push", PushCommand.self), .init("pull", PullCommand.self),
-        .init("clone", CloneCommand.self), .init("models", ModelsCommand.self), .init("completion", CompletionCommand.self),
+        .init("clone", CloneCommand.self), .init("models", ModelsCommand.self), .init("compact", CompactCommand.self),
+        .init("completion", CompletionCommand.self),
     ]
 
     /// One subcommand: its name on the command line, and how to parse its arguments on their own.

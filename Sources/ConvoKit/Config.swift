@@ -4,12 +4,17 @@ import Foundation
 extension Setup {
     /// The value of one setting, or nil when unset.
     public static func get(_ workspace: Workspace, key: String) throws -> String? {
+        if ContextWindow.isConfigKey(key) { return try workspace.repository.read { try $0.config(key) } }
         let key = try storedKey(key)
         return try workspace.repository.read { try $0.config(key) }
     }
 
     /// Sets one setting after validating it.
     public static func set(_ workspace: Workspace, key text: String, value: String) throws {
+        if ContextWindow.isConfigKey(text) {
+            try ContextWindow.validate(key: text, value: value)
+            return try workspace.repository.write { try $0.setConfig(text, value) }
+        }
         if let key = try NamedConfigKey.parse(text) {
             try key.validate(value)
             try workspace.repository.write { try $0.setConfig(key.rawValue, value) }
@@ -22,6 +27,7 @@ extension Setup {
 
     /// Removes one setting; returns whether it was set.
     public static func unset(_ workspace: Workspace, key: String) throws -> Bool {
+        if ContextWindow.isConfigKey(key) { return try workspace.repository.write { try $0.unsetConfig(key) } }
         let key = try storedKey(key)
         return try workspace.repository.write { try $0.unsetConfig(key) }
     }

@@ -40,14 +40,15 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .failure:
             "the command refused or found problems (fsck errors, branch exists (`checkout --orphan`, `say --new -b`), deleting the current branch, unset config key, a stored setting out of range, a server request of `gc --remote`/`--check-remote` failed, `remote add` of a name that exists, `push`/`pull` naming a remote that is not configured or with none configured, no `git` on the PATH, a git command that failed otherwise), `search` found nothing, or an error convo did not foresee"
         case .usage:
-            "usage: bad arguments, options (`say -` twice or on a terminal, `say --new --at`, `say --on B -b N`), revision syntax (including a revision over 1024 bytes), branch, remote and preset names, setting values, `--format` templates or search queries; only usage errors exit 2"
+            "usage: bad arguments, options (`say -` twice or on a terminal, `say --new --at`, `say --on B -b N`, `compact --keep` of every turn, `compact` of a first turn), revision syntax (including a revision over 1024 bytes), branch, remote and preset names, setting values, `--format` templates or search queries; only usage errors exit 2"
         case .notARepository:
             "not a repository (no `.convo/` upward, and no home repository yet for a command other than `say`, or `CONVO_DIR`/`-C` naming a folder without one); the repository cannot be read (permissions: the message names the folder), or a writing command met a read-only one; the database or an object in it is damaged (a bad hash, a dropped table, a row holding a value of another type, an index gc cannot trust), empty, belongs to another program, or has a format newer than this convo (or too old to read before `convo upgrade`)"
         case .revisionNotFound:
             "revision, branch (`say --on`, `push BRANCH`, `branch --preset`), preset (`say --preset`, `branch --preset`) or reflog entry not found, or ambiguous; `fetch` of a response the server does not have"
         case .invalidInput:
             "invalid input data (an attachment of `say -a` that is missing, unreadable, a folder, of a type convo or the provider does not take, or larger than the provider's documented limit; an import file, an unreadable row of an llm database, an empty message, a message on stdin that is not UTF-8; a pulled commit whose content does not reproduce its `Convo-Turn` id); nothing was written"
-        case .apiError: "the API server refused the request, or the response failed, or the base URL answers 404 (no such endpoint)"
+        case .apiError:
+            "the API server refused the request, or the response failed, or the base URL answers 404 (no such endpoint); a replay that does not fit the context window with `replay_strategy fail`, or a compaction the server refused (nothing was committed)"
         case .authError:
             "the API key is missing, was rejected, holds a control character, or `api_key_command` failed or ran past `api_key_command_timeout`"
         case .networkError: "network: the server could not be reached, or the connection or stream broke; nothing was committed"
@@ -120,6 +121,11 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             switch error {
             case .notDefined: .revisionNotFound
             case .invalidName: .usage
+            }
+        case let error as ContextError:
+            switch error {
+            case .doesNotFit, .compactionRefused: .apiError
+            case .keepTooLarge, .nothingToCompact: .usage
             }
         case let error as FetchError:
             switch error {

@@ -38,6 +38,8 @@ public struct ReplayEstimate: Equatable, Sendable {
     /// Where the figure comes from: `usage` (HEAD's billed input + output tokens, which count the whole chained
     /// context) or `text` (the conversation's characters / 4, when HEAD has no usage).
     public var source: String
+    /// What the context window makes of it ("84 of 120 turns compacted, 36 verbatim, …"), when the window is known.
+    public var fit: String? = nil
 }
 
 /// Reading single turns and the repository's state.
@@ -63,6 +65,9 @@ public enum Inspection {
             var replay: ReplayEstimate?
             if let tip, nextSay?.isReplay ?? true {
                 replay = try estimateReplay(reader, tip: tip, depth: depth)
+                if let model = config[.model] ?? endpoint?.model {
+                    replay?.fit = try ContextSettings.predict(reader, tip: tip.id, model: model, instructions: config[.instructions])
+                }
             }
             return StatusOutcome(
                 head: head, tip: tip, depth: depth,

@@ -55,6 +55,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case reflogExpireUnreachableDays = "reflog_expire_unreachable_days"
     /// This repository's machine name on git remotes (`refs/heads/<name>/<branch>`); chosen on first push or pull.
     case syncName = "sync.name"
+    /// What a replay that does not fit the context window does: `compact` (default), `truncate` or `fail`.
+    case replayStrategy = "replay_strategy"
 
     /// Parses a key, naming the known keys when it is unknown.
     public static func parse(_ text: String) throws -> ConfigKey {
@@ -94,6 +96,10 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             }
         case .instructions:
             break
+        case .replayStrategy:
+            guard ReplayStrategy(rawValue: value) != nil else {
+                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected compact, truncate or fail")
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import ConvoJSON
 import Foundation
 
 /// One message of a request's `input`, sent in the spec's `EasyInputMessage` shape:
@@ -21,6 +22,8 @@ public struct InputMessage: Sendable, Equatable, Encodable {
     public var text: String
     /// Images and files sent with the text; with none, `content` stays a plain string.
     public var attachments: [InputAttachment]
+    /// An item that is not a message (a `compaction` item), sent verbatim instead of role and text.
+    public var item: JSONValue?
 
     /// Creates a message.
     public init(role: Role, text: String, attachments: [InputAttachment] = []) {
@@ -38,9 +41,17 @@ public struct InputMessage: Sendable, Equatable, Encodable {
 
     private enum CodingKeys: String, CodingKey { case type, role, content }
 
+    /// An item sent back exactly as the server gave it (a `compaction` item).
+    public static func verbatim(_ item: JSONValue) -> InputMessage {
+        var message = InputMessage(role: .user, text: "")
+        message.item = item
+        return message
+    }
+
     /// Encodes the message as an `EasyInputMessage`: string content, or (with attachments) a content list of
     /// the text as `input_text` followed by the attachments, as both providers document.
     public func encode(to encoder: any Encoder) throws {
+        if let item { return try item.encode(to: encoder) }
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode("message", forKey: .type)
         try container.encode(role, forKey: .role)

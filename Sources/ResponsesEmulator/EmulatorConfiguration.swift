@@ -81,6 +81,9 @@ public struct EmulatorConfiguration: Sendable {
     /// and `POST /_emulator/advance?seconds=N` moves it forward. Only a loopback `host` may
     /// serve it (`Emulator.start` refuses any other), so nothing off the machine can age responses.
     public var testClock: AdvanceableClock?
+    /// The model's context window in the emulator's tokens (words); nil (the default) for no limit. A request
+    /// whose context is larger gets the flavour's overflow error, as the real servers answer.
+    public var contextWindow: Int?
 
     /// A configuration; every argument has the default a real server would have.
     public init(
@@ -91,7 +94,8 @@ public struct EmulatorConfiguration: Sendable {
         retention: TimeInterval = 30 * 24 * 3600,
         faults: FaultPlan = FaultPlan(),
         clock: EmulatorClock = .system,
-        testClock: AdvanceableClock? = nil
+        testClock: AdvanceableClock? = nil,
+        contextWindow: Int? = nil
     ) {
         self.host = host
         self.port = port
@@ -101,6 +105,7 @@ public struct EmulatorConfiguration: Sendable {
         self.faults = faults
         self.clock = clock
         self.testClock = testClock
+        self.contextWindow = contextWindow
     }
 
     /// The clock the server reads: the test clock when there is one.

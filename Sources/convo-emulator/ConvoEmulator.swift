@@ -9,7 +9,7 @@ struct ConvoEmulator: AsyncParsableCommand {
         commandName: "convo-emulator",
         abstract: "A TEST DOUBLE of the Responses API (api.openai.com / api.x.ai) on loopback. Not a model.",
         discussion: """
-            Serves POST /v1/responses (JSON or SSE), GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items (every content part as sent: text, images, files) and GET /v1/models (a fixed list of the flavour's models, its default among them) with the status codes, error envelopes, ids and body layout of the chosen flavour. Its "model" is deterministic: it remembers a name it was told ("my name is X" -> "Your name is X.") and otherwise answers "Echo: <message> (I see N earlier messages.)". Storage is in memory only.
+            Serves POST /v1/responses (JSON or SSE), POST /v1/responses/compact (a deterministic compaction that keeps the name it was told), GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items (every content part as sent: text, images, files) and GET /v1/models (a fixed list of the flavour's models, its default among them) with the status codes, error envelopes, ids and body layout of the chosen flavour. Its "model" is deterministic: it remembers a name it was told ("my name is X" -> "Your name is X.") and otherwise answers "Echo: <message> (I see N earlier messages.)". Storage is in memory only.
 
             When ready it prints exactly one line on stdout: listening on http://HOST:PORT
 
@@ -46,6 +46,8 @@ struct ConvoEmulator: AsyncParsableCommand {
     @Option(help: "Drop every stream after N events.") var cutAfter: Int?
     @Flag(help: "Send one event with invalid JSON in every stream.") var malformedEvent = false
     @Option(help: "Milliseconds to wait before each stream event.") var slowStreamMs = 0
+    @Option(help: "The model's context window in the emulator's tokens (one per word); a larger request gets the flavour's overflow error (OpenAI streams it as an error event).")
+    var contextWindow: Int?
     @Flag(help: "TEST ONLY: serve POST /_emulator/advance?seconds=N to move the clock forward (loopback hosts only).")
     var testClock = false
 
@@ -65,7 +67,8 @@ struct ConvoEmulator: AsyncParsableCommand {
         }
         let configuration = EmulatorConfiguration(
             host: host, port: port, flavor: flavor.flavor, apiKey: apiKey,
-            retention: TimeInterval(retentionSeconds), faults: faults, testClock: testClock ? AdvanceableClock() : nil)
+            retention: TimeInterval(retentionSeconds), faults: faults, testClock: testClock ? AdvanceableClock() : nil,
+            contextWindow: contextWindow)
         let host = self.host
         try await Emulator.run(configuration) { port in
             // Unbuffered, so a parent process reading a pipe sees the line at once.

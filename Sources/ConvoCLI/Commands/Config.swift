@@ -7,7 +7,9 @@ struct Config: ConvoCommand {
         abstract: "Read or change repository settings.",
         discussion: """
             Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command, \
-            api_key_command_timeout (seconds, default 30), reflog_expire_days, reflog_expire_unreachable_days. \
+            api_key_command_timeout (seconds, default 30), reflog_expire_days, reflog_expire_unreachable_days, \
+            replay_strategy (compact, truncate or fail: what a replay too big for the context window does; \
+            default compact), model.NAME.context_window (tokens; learned from an overflow error that names it). \
             API keys themselves are never stored: set XAI_API_KEY / OPENAI_API_KEY / CONVO_API_KEY, or \
             api_key_command to a command whose first output line is the key.
 

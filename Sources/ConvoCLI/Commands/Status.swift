@@ -57,7 +57,7 @@ struct Status: ConvoCommand {
         guard let replay = status.replay else { return state }
         let turns = "\(replay.turns) turn\(replay.turns == 1 ? "" : "s")"
         let source = replay.source == "usage" ? "from HEAD's usage" : "estimated from the text"
-        return state + ": the next say replays \(turns), about \(replay.tokens) tokens (\(source))"
+        return state + ": the next say replays \(turns), about \(replay.tokens) tokens (\(source))" + (replay.fit.map { "; \($0)" } ?? "")
     }
 
     /// What the next say sends, from the same plan `say` follows.

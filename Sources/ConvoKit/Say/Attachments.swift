@@ -163,7 +163,8 @@ public enum Attachments {
 
     /// A stored message as it is sent again.
     static func input(_ message: DraftMessage) -> InputMessage {
-        InputMessage(
+        if message.role == ReplayHistory.compactionRole, let item = try? JSONValue.parse(message.text) { return .verbatim(item) }
+        return InputMessage(
             role: InputMessage.Role(rawValue: message.role) ?? .user, text: message.text,
             attachments: message.attachments.map(input))
     }

@@ -4,23 +4,50 @@ import ConvoStore
 /// its messages count. Used by `say` (the replay input), `status` (the replay estimate) and `fetch` (the
 /// context a server's input items may repeat).
 public enum ReplayHistory {
-    /// The conversation ending at `tip`, oldest first, with texts; empty without a tip.
+    /// The role under which a compaction item is kept among messages: its text is the item's JSON, sent back
+    /// verbatim.
+    public static let compactionRole = "compaction"
+    /// Roles a replay sends as they are (the rest of the non-user messages are the model's answers).
+    static let verbatimRoles: Set = [compactionRole, "developer"]
+
+    /// The conversation ending at `tip`, oldest first, with texts; empty without a tip. A compaction turn ends
+    /// the walk back: it stands for the turns it replaced, and only the turns it kept are read before it.
     static func load(_ reader: StoreReader, tip: ObjectID?) throws -> [HistoryTurn] {
         guard let tip else { return [] }
-        return try reader.ancestry(of: tip).reversed().map { summary in
+        var turns: [HistoryTurn] = []
+        var remaining: Int?
+        for summary in try reader.ancestry(of: tip) {
+            if let left = remaining {
+                if left == 0 { break }
+                remaining = left - 1
+            }
             let turn = try reader.turn(summary.id)
-            return HistoryTurn(
-                input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn),
-                replay: turn.replay)
+            if let compaction = Compaction.Record(turn) {
+                var window = HistoryTurn(input: [], answer: "", replay: false)
+                window.window = try Compaction.window(of: turn, reader)
+                window.id = summary.id
+                window.covers = compaction.turns
+                turns.append(window)
+                remaining = min(remaining ?? compaction.kept, compaction.kept)
+                continue
+            }
+            var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
+            history.id = summary.id
+            turns.append(history)
         }
+        return turns.reversed()
     }
 
     /// The replay rule: the conversation as a server holds it, oldest first — each turn's user messages and its
     /// answer. A turn that was itself a replay contributes only its own (newest) user message, not the history
-    /// its input re-sent.
+    /// its input re-sent. A compaction turn contributes its window.
     public static func messages(_ history: [HistoryTurn]) -> [DraftMessage] {
         var messages = [DraftMessage]()
         for turn in history {
+            if let window = turn.window {
+                messages += window
+                continue
+            }
             let users = turn.input.filter { $0.role == "user" }
             messages += turn.replay ? Array(users.suffix(1)) : users
             messages.append(DraftMessage(role: "assistant", text: turn.answer))

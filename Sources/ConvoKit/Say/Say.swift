@@ -104,6 +104,7 @@ public enum Say {
                 branch: try point.presetBranch(reader).flatMap { try Presets.ofBranch($0, reader) })
             return (point, try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }, config, presets)
         }
+        let fitting = try ContextSettings.read(workspace)
         let regeneration = point.regeneration
         let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !message.isEmpty else { throw SayError.emptyMessage }
@@ -129,11 +130,17 @@ public enum Say {
             notice("\(endpoint.profile.provider.rawValue) advises against storing image turns: this one is sent with store: false, and the next say replays it")
         }
 
-        func send(_ client: any ResponsesService, _ route: SayRoute) async throws -> Exchange {
-            let history = route.isReplay ? try workspace.repository.read { try ReplayHistory.load($0, tip: point.base) } : []
+        func send(_ client: any ResponsesService, _ route: SayRoute, budget: Int? = nil) async throws -> Exchange {
+            var history = route.isReplay ? try workspace.repository.read { try ReplayHistory.load($0, tip: point.base) } : []
             if case .replay(let reason) = route {
-                notice("replaying \(history.count) earlier turn\(history.count == 1 ? "" : "s"): \(reason)")
+                let count = history.reduce(0) { $0 + $1.covers }
+                notice("replaying \(count) earlier turn\(count == 1 ? "" : "s"): \(reason)")
             }
+            let fit = try await fitting.fit(
+                route.isReplay ? history : nil, message: DraftMessage(role: "user", text: message, attachments: attachments),
+                instructions: instructions, model: model, maxOutputTokens: maxOutputTokens, budget: budget, parent: point.base,
+                client: client, origin: endpoint.origin, now: now, notice: notice)
+            history = fit?.history ?? history
             let sent = SayPlan.messages(route: route, message: DraftMessage(role: "user", text: message, attachments: attachments), history: history)
             // A replay re-sends earlier attachments too, perhaps to a provider that did not see them first.
             try Attachments.check(sent.flatMap(\.attachments), profile: endpoint.profile)
@@ -155,8 +162,8 @@ public enum Say {
                 response = try await client.create(request)
             }
             return Exchange(
-                route: route, request: request, response: response, replayedTurns: history.count,
-                sent: sent)
+                route: route, request: request, response: response, replayedTurns: history.reduce(0) { $0 + $1.covers },
+                sent: sent, context: fit?.record, compaction: fit?.compaction)
         }
 
         let exchange: Exchange
@@ -164,6 +171,9 @@ public enum Say {
             exchange = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
                 do {
                     return try await send(client, firstRoute)
+                } catch let error where !Task.isCancelled && ContextOverflow(error) != nil {
+                    let budget = try fitting.afterOverflow(error, workspace: workspace, model: model, notice: notice)
+                    return try await send(client, .replay(.contextOverflow), budget: budget)
                 } catch let error as ResponsesAPIError {
                     guard case .chain(let previous) = firstRoute, !Task.isCancelled,
                         try await serverForgot(previous, error: error, client: client)
@@ -191,6 +201,9 @@ public enum Say {
         draft.raw = draft.raw.map { environment.redact($0) }
         draft.error = draft.error.map { environment.redact($0) }
         let (id, short, placement) = try commit(draft, workspace, responseID: exchange.response.id, notice: notice) { writer in
+            var draft = draft
+            // A compaction made to fit this replay becomes the turn's parent, written with it or not at all.
+            if let compaction = exchange.compaction { draft.parent = try writer.insert(compaction) }
             let id = try writer.insert(draft)
             let placement = try place(id, writer: writer, point: point, message: message)
             try Presets.keep(options, on: point.newBranch, placement: placement, writer: writer)
@@ -292,6 +305,7 @@ public enum Say {
         var parameters = [String: JSONValue]()
         if let temperature = request.temperature { parameters["temperature"] = .double(temperature) }
         if let tokens = request.maxOutputTokens { parameters["max_output_tokens"] = .int(Int64(tokens)) }
+        if let context = exchange.context { parameters["context"] = context }
         return TurnDraft(
             parent: parent, model: request.model, instructions: instructions,
             input: exchange.sent ?? request.input.map { DraftMessage(role: $0.role.rawValue, text: $0.text) },
@@ -320,6 +334,10 @@ struct Exchange: Sendable {
     /// The messages sent, as they are stored (attachments with their bytes, not their data URLs); nil when
     /// they are the request's own messages, text only.
     var sent: [DraftMessage]? = nil
+    /// What a replay fitted to the context window sent (the turn's `context` parameter).
+    var context: JSONValue? = nil
+    /// The compaction turn a replay made to fit, committed as the new turn's parent.
+    var compaction: TurnDraft? = nil
 }
 
 /// The response id announced by `response.created`, kept for the message after an interruption.

@@ -18,6 +18,8 @@ public enum ReplayReason: Equatable, Sendable, CustomStringConvertible {
     case serverForgot(responseID: String)
     /// HEAD's response was deleted from the server (`gc --remote`).
     case deleted
+    /// The server said the context is too long (the chained state, or an earlier attempt's replay).
+    case contextOverflow
 
     /// Words for stderr.
     public var description: String {
@@ -29,6 +31,7 @@ public enum ReplayReason: Equatable, Sendable, CustomStringConvertible {
         case .otherOrigin(let origin): "HEAD's response belongs to \(origin ?? "no server")"
         case .serverForgot(let id): "the server no longer has response '\(id)'"
         case .deleted: "HEAD's response was deleted from the server"
+        case .contextOverflow: "the server said the context is too long"
         }
     }
 }
@@ -57,6 +60,13 @@ public struct HistoryTurn: Equatable, Sendable {
     public var answer: String
     /// Whether the turn was itself a replay (its input then holds the whole earlier history too).
     public var replay: Bool
+    /// For a compaction turn: the compacted window (kept messages and the `compaction` item, role
+    /// `compaction`) that a replay sends in place of the turns it stands for.
+    public var window: [DraftMessage]? = nil
+    /// The turn's id, when it came from the store.
+    public var id: ObjectID? = nil
+    /// How many turns this one stands for: 1, or for a compaction turn the turns it replaced.
+    public var covers = 1
 
     /// Creates a history turn.
     public init(input: [DraftMessage], answer: String, replay: Bool) {
@@ -148,7 +158,8 @@ public enum SayPlan {
         // An empty answer (a failed turn) is no message to send.
         let earlier = ReplayHistory.messages(history).compactMap { message -> DraftMessage? in
             message.role == "user" ? DraftMessage(role: "user", text: message.text, attachments: message.attachments)
-                : message.text.isEmpty ? nil : DraftMessage(role: "assistant", text: message.text)
+                : message.text.isEmpty ? nil
+                : ReplayHistory.verbatimRoles.contains(message.role) ? message : DraftMessage(role: "assistant", text: message.text)
         }
         return earlier + [message]
     }

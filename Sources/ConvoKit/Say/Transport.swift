@@ -40,6 +40,8 @@ public protocol ResponsesService: Sendable {
     func inputItems(_ id: String) async throws(ResponsesAPIError) -> [InputItem]
     /// `DELETE /responses/{id}`.
     func delete(_ id: String) async throws(ResponsesAPIError) -> DeletedResponse
+    /// `POST /responses/compact` (a default answers that the service has no such endpoint).
+    func compact(_ request: CompactRequest) async throws(ResponsesAPIError) -> CompactedResponse
     /// `GET /models`.
     func models() async throws(ResponsesAPIError) -> [ModelInfo]
 }

@@ -221,6 +221,7 @@ public enum Transcript {
             guard let object = value.objectValue else { throw fail("'parameters' must be an object") }
             parameters = object
         }
+        if let problem = Compaction.problem(output: outputItems, parameters: parameters) { throw fail(problem) }
         var branches = [String]()
         if let value = json["branches"], value != .null {
             guard let array = value.arrayValue?.compactMap(\.stringValue) else { throw fail("'branches' must be an array of names") }

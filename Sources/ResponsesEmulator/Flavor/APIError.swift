@@ -25,6 +25,10 @@ enum APIError: Error, Sendable {
     case badFaultHeader(FaultHeaderError)
     /// No such endpoint.
     case unknownRoute(method: String, path: String)
+    /// The context (input and instructions) is larger than `--context-window`.
+    case contextLengthExceeded(limit: Int, requested: Int)
+    /// A `compaction` input item whose `encrypted_content` this server did not write.
+    case invalidEncryptedContent(param: String)
 }
 
 /// Status, extra headers and body of an answer.
@@ -106,6 +110,13 @@ extension Flavor {
             return nested(400, fault.message, param: "X-Emulator-Fault")
         case .unknownRoute(let method, let path):
             return nested(404, "Invalid URL (\(method) \(path))")
+        case .contextLengthExceeded:
+            // OpenAI's reported body names neither the limit nor the size.
+            return nested(400, Self.openAIOverflowMessage, param: "input", code: "context_length_exceeded")
+        case .invalidEncryptedContent(let param):
+            return nested(
+                400, "The encrypted content for item \(param) could not be verified.", param: param,
+                code: "invalid_encrypted_content")
         }
     }
 
@@ -140,8 +151,15 @@ extension Flavor {
             return flat(400, fault.message)
         case .unknownRoute(let method, let path):
             return flat(404, "No route for \(method) \(path)")
+        case .contextLengthExceeded(let limit, let requested):
+            return flat(400, "This model's maximum prompt length is \(limit) but the request contains \(requested) tokens.")
+        case .invalidEncryptedContent(let param):
+            return flat(400, "Could not decrypt the compaction item at \(param): its encrypted_content was not written by this API.")
         }
     }
+
+    /// OpenAI's overflow message, as reported by its users (HTTP 400 and in-stream `error` events alike).
+    static let openAIOverflowMessage = "Your input exceeds the context window of this model. Please adjust your input and try again."
 
     /// What a leaky server might say: the header as received, percent-encoded, and in base64 (as in a Basic
     /// header of `user:key`). The JSON writer escapes the first one.

@@ -85,10 +85,17 @@ struct CreateRequest: Sendable {
         var messages: [Message] = []
         for (index, item) in items.enumerated() {
             let type = item["type"]?.stringValue ?? "message"
+            if type == "compaction" {
+                guard let content = item["encrypted_content"]?.stringValue, let message = Compaction.message(encryptedContent: content) else {
+                    throw .invalidEncryptedContent(param: "input[\(index)]")
+                }
+                messages.append(message)
+                continue
+            }
             guard type == "message", let role = item["role"]?.stringValue, roles.contains(role) else {
                 throw .invalidParameter(
                     param: "input[\(index)]", code: "invalid_value",
-                    message: "Invalid value for 'input[\(index)]': this emulator accepts only messages with role user, assistant, system or developer.")
+                    message: "Invalid value for 'input[\(index)]': this emulator accepts only messages with role user, assistant, system or developer, and compaction items.")
             }
             messages.append(try message(role: role, content: item["content"], at: index, flavor: flavor))
         }

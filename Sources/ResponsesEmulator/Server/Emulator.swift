@@ -82,7 +82,9 @@ final class EmulatorState: Sendable {
         let store = ResponseStore(retention: configuration.retention, clock: configuration.effectiveClock)
         responder = EmulatorResponder(
             configuration: configuration,
-            endpoints: Endpoints(flavor: configuration.flavor, store: store, clock: configuration.effectiveClock),
+            endpoints: Endpoints(
+                flavor: configuration.flavor, store: store, clock: configuration.effectiveClock,
+                contextWindow: configuration.contextWindow),
             log: log, faults: FaultCounter(), runFaults: runFaults)
     }
 }

@@ -18,6 +18,8 @@ struct Endpoints: Sendable {
     let flavor: Flavor
     let store: ResponseStore
     let clock: EmulatorClock
+    /// The context window in the emulator's tokens; nil for none.
+    var contextWindow: Int? = nil
 
     /// `POST /v1/responses`.
     func create(_ body: EmulatorJSON, streamFaults: StreamFaults) throws(APIError) -> Answer {
@@ -43,8 +45,14 @@ struct Endpoints: Sendable {
         let usage = BilledUsage(
             input: tokens(context) + Responder.tokens(instructions ?? ""), cached: cached,
             output: truncated ? request.maxOutputTokens! : answerTokens)
-
         let id = flavor.newResponseID()
+        if let window = contextWindow, usage.input > window {
+            let overflow = APIError.contextLengthExceeded(limit: window, requested: usage.input)
+            // OpenAI reports the overflow of a streamed request inside the stream; xAI refuses it before streaming.
+            guard request.stream, flavor == .openai else { throw overflow }
+            return .stream(flavor.overflowEvents(id: id, model: request.model, createdAt: Int(clock.now().timeIntervalSince1970)), StreamFaults())
+        }
+
         let now = clock.now()
         let draft = ResponseDraft(
             id: id, messageID: flavor.newMessageID(responseID: id), createdAt: Int(now.timeIntervalSince1970),

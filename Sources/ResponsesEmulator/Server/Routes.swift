@@ -81,6 +81,9 @@ struct EmulatorResponder: HTTPResponder {
         case (.post, 2):
             guard let parsed else { throw .invalidBody(body == nil ? "The body is empty." : "The body is not valid JSON.") }
             return try endpoints.create(parsed, streamFaults: streamFaults)
+        case (.post, 3) where parts[2] == "compact":
+            guard let parsed else { throw .invalidBody(body == nil ? "The body is empty." : "The body is not valid JSON.") }
+            return try endpoints.compact(parsed)
         case (.get, 3): return try endpoints.get(parts[2])
         case (.delete, 3): return try endpoints.delete(parts[2])
         case (.get, 4) where parts[3] == "input_items":
