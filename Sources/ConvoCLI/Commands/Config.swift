@@ -7,7 +7,9 @@ struct Config: ConvoCommand {
         abstract: "Read or change repository settings.",
         discussion: """
             Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command, \
-            api_key_command_timeout (seconds, default 30), reflog_expire_days, reflog_expire_unreachable_days. \
+            api_key_command_timeout (seconds, default 30), reflog_expire_days, reflog_expire_unreachable_days, \
+            and price.MODEL.input, price.MODEL.cached_input, price.MODEL.output (US dollars per million tokens, \
+            for convo usage when the server does not report a cost). \
             API keys themselves are never stored: set XAI_API_KEY / OPENAI_API_KEY / CONVO_API_KEY, or \
             api_key_command to a command whose first output line is the key.
 
@@ -17,6 +19,7 @@ struct Config: ConvoCommand {
               convo config model
               convo config model grok-4
               convo config --unset instructions
+              convo config price.gpt-5.input 1.25
             """)
 
     @Flag(help: "List every setting.") var list = false

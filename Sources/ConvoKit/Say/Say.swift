@@ -91,13 +91,14 @@ public enum Say {
             guard !options.message.allSatisfy(\.isWhitespace) else { throw SayError.emptyMessage }
         }
 
-        let (point, tip, config) = try workspace.repository.read { reader in
+        let (point, tip, config, cacheKey) = try workspace.repository.read { reader in
             let point = try StartPoint.resolve(options, reader: reader)
             let config = try ConfigKey.stored(reader)
             if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
                 throw SayError.branchExists(branch.rawValue)
             }
-            return (point, try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }, config)
+            let tip = try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }
+            return (point, tip, config, try PromptCacheKey.next(after: point.base, now: now, reader))
         }
         let regeneration = point.regeneration
         let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -135,7 +136,7 @@ public enum Say {
                 route: route, message: DraftMessage(role: "user", text: message, attachments: attachments),
                 history: history, profile: endpoint.profile, model: model,
                 instructions: instructions, store: store, temperature: temperature,
-                maxOutputTokens: maxOutputTokens)
+                maxOutputTokens: maxOutputTokens, promptCacheKey: cacheKey)
             let response: ResponseObject
             if options.stream {
                 response = try await client.stream(request) { event in

@@ -18,6 +18,7 @@ struct Endpoints: Sendable {
     let flavor: Flavor
     let store: ResponseStore
     let clock: EmulatorClock
+    let promptCache = PromptCache()
 
     /// `POST /v1/responses`.
     func create(_ body: EmulatorJSON, streamFaults: StreamFaults) throws(APIError) -> Answer {
@@ -37,11 +38,9 @@ struct Endpoints: Sendable {
         let answerTokens = Responder.deltas(answer).count
         let truncated = request.maxOutputTokens.map { $0 < answerTokens } ?? false
         let text = truncated ? Responder.truncate(answer, toTokens: request.maxOutputTokens!) : answer
-        let tokens = { (messages: [Message]) in messages.reduce(0) { $0 + Responder.tokens($1.text) } }
-        var cached = tokens(previous?.context ?? [])
-        if flavor == .xai, let carried = previous?.chainInstructions { cached += Responder.tokens(carried) }
+        let prompt = PromptCache.tokens(instructions: instructions, context: context)
         let usage = BilledUsage(
-            input: tokens(context) + Responder.tokens(instructions ?? ""), cached: cached,
+            input: prompt.count, cached: promptCache.lookUp(prompt, key: request.promptCacheKey, flavor: flavor),
             output: truncated ? request.maxOutputTokens! : answerTokens)
 
         let id = flavor.newResponseID()
@@ -51,6 +50,7 @@ struct Endpoints: Sendable {
             completedAt: Int(now.timeIntervalSince1970), model: request.model, instructions: request.instructions,
             maxOutputTokens: request.maxOutputTokens, previousResponseID: request.previousResponseID,
             store: request.store, temperature: request.temperature, topP: request.topP, metadata: request.metadata,
+            promptCacheKey: request.promptCacheKey,
             text: text, truncated: truncated, usage: usage)
         let object = flavor.responseObject(draft, stage: .finished)
         if request.store {
