@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|upgrade|completion|help)
+    init|say|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|usage|upgrade|completion|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search upgrade completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search usage upgrade completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -530,6 +530,30 @@ _convo_search() {
     case "${positional_number}" in
     2)
         __convo_add_completions -W "$(__convo_custom_complete ---completion search -- positional@1 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_convo_usage() {
+    repeating_flags=()
+    non_repeating_flags=(--all --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--by)
+    __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--by')
+        __convo_add_completions -W 'branch'$'\n''model'$'\n''day'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion usage -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
         return
         ;;
     esac
