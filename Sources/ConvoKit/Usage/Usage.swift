@@ -114,6 +114,20 @@ struct CostedTurn: Sendable {
     /// The price setting that would have priced it, when its cost is unknown for want of one.
     var missingPrice: String?
 
+    init(
+        id: ObjectID, createdAt: Int64, model: String?, usage: TokenUsage?, replay: Bool, compaction: Bool, cost: Cost,
+        missingPrice: String?
+    ) {
+        self.id = id
+        self.createdAt = createdAt
+        self.model = model
+        self.usage = usage
+        self.replay = replay
+        self.compaction = compaction
+        self.cost = cost
+        self.missingPrice = missingPrice
+    }
+
     /// Reads turn `id`, its cost from the server's recorded response, else from `prices`.
     init(_ id: ObjectID, _ reader: StoreReader, prices: PriceTable) throws {
         let turn = try reader.turn(id)
