@@ -67,7 +67,7 @@ public enum Inspection {
                 remote: try tip.map { try RemoteState.of($0, reader: reader, retentionDays: retention, now: now) } ?? .none,
                 nextSay: nextSay, replay: replay,
                 // Best effort: a damaged turn or price setting is for `convo usage` and fsck to report, not status.
-                usage: head.tip.flatMap { try? UsageReport.conversation(reader, tip: $0) })
+                usage: depth > UsageReport.statusLimit ? nil : head.tip.flatMap { try? UsageReport.conversation(reader, tip: $0) })
         }
     }
 

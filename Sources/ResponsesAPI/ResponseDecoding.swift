@@ -171,6 +171,8 @@ extension Usage {
     /// response body as recorded. Nil when the body says nothing (OpenAI never does), or something that is no
     /// whole number of ticks of at least zero.
     public static func costInUSDTicks(responseBody: Data) -> Int64? {
+        // Most recorded bodies (every OpenAI one) have no cost: a byte search spares decoding them.
+        guard responseBody.range(of: Data("cost_in_usd_ticks".utf8)) != nil else { return nil }
         guard let body = try? JSONDecoder().decode(CostedBody.self, from: responseBody), let ticks = body.usage?.ticks, ticks >= 0
         else { return nil }
         return ticks

@@ -149,6 +149,19 @@ import Testing
         #expect(none.status == 0 && none.out.contains("Turns:       0 "), "\(none.out)\(none.err)")
     }
 
+    /// Cached tokens and costs are not in the index: status adds up at most `statusLimit` turns, so that it
+    /// stays one lookup on long conversations (10,000 turns: 8 s in a debug build when it read them all).
+    @Test func statusPointsToUsageForALongConversation() async throws {
+        let harness = try Harness()
+        #expect(await harness.run("init").status == 0)
+        let count = UsageReport.statusLimit + 1
+        let lines = (0..<count).map { #"{"input":"q\#($0)","output":"a","usage":{"input_tokens":1,"output_tokens":1}}"# }
+        #expect(await harness.run("import", try harness.file("long.jsonl", lines)).status == 0)
+        let status = await harness.run("status")
+        #expect(status.out.contains("Usage:    'convo usage' adds up the \(count) turns (status reads at most \(count - 1))"), "\(status.out)")
+        #expect(await harness.run("usage").out.contains("Turns:       \(count) "))
+    }
+
     @Test func logPrintsCachedTokensWithK() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: "test-key")) { emulator in
             let harness = try await sayHarness(emulator)

@@ -196,6 +196,10 @@ public enum UsageReport {
         }
     }
 
+    /// The longest conversation `status` adds up: cached tokens and costs are not in the index, so each turn
+    /// is read, and status stays quick on long conversations (issue 11) by pointing to `convo usage` instead.
+    public static let statusLimit = 1_000
+
     /// The totals of the conversation up to `tip`, for `status`.
     static func conversation(_ reader: StoreReader, tip: ObjectID) throws -> UsageTotals {
         let prices = (try? PriceTable(reader)) ?? PriceTable()
