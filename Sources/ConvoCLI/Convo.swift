@@ -36,7 +36,7 @@ struct Convo: AsyncParsableCommand {
         .init("status", Status.self), .init("checkout", Checkout.self), .init("branch", Branch.self),
         .init("reflog", Reflog.self), .init("rev-parse", RevParse.self), .init("diff", Diff.self), .init("gc", Gc.self),
         .init("fsck", Fsck.self), .init("config", Config.self), .init("import", Import.self), .init("export", Export.self),
-        .init("fetch", FetchCommand.self), .init("search", SearchCommand.self), .init("upgrade", Upgrade.self),
+        .init("fetch", FetchCommand.self), .init("search", SearchCommand.self), .init("usage", UsageCommand.self), .init("upgrade", Upgrade.self),
         .init("remote", RemoteCommand.self), .init("push", PushCommand.self), .init("pull", PullCommand.self),
         .init("clone", CloneCommand.self), .init("models", ModelsCommand.self), .init("compact", CompactCommand.self),
         .init("completion", CompletionCommand.self),

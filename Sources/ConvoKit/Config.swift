@@ -5,6 +5,7 @@ extension Setup {
     /// The value of one setting, or nil when unset.
     public static func get(_ workspace: Workspace, key: String) throws -> String? {
         if ContextWindow.isConfigKey(key) { return try workspace.repository.read { try $0.config(key) } }
+        if let price = try PriceKey.parse(key) { return try workspace.repository.read { try $0.config(price.name) } }
         let key = try storedKey(key)
         return try workspace.repository.read { try $0.config(key) }
     }
@@ -14,6 +15,10 @@ extension Setup {
         if ContextWindow.isConfigKey(text) {
             try ContextWindow.validate(key: text, value: value)
             return try workspace.repository.write { try $0.setConfig(text, value) }
+        }
+        if let price = try PriceKey.parse(text) {
+            _ = try price.value(value)
+            return try workspace.repository.write { try $0.setConfig(price.name, value) }
         }
         if let key = try NamedConfigKey.parse(text) {
             try key.validate(value)
@@ -28,6 +33,7 @@ extension Setup {
     /// Removes one setting; returns whether it was set.
     public static func unset(_ workspace: Workspace, key: String) throws -> Bool {
         if ContextWindow.isConfigKey(key) { return try workspace.repository.write { try $0.unsetConfig(key) } }
+        if let price = try PriceKey.parse(key) { return try workspace.repository.write { try $0.unsetConfig(price.name) } }
         let key = try storedKey(key)
         return try workspace.repository.write { try $0.unsetConfig(key) }
     }

@@ -12,6 +12,8 @@ public struct LogEntry: Sendable, Equatable {
     public var refs: [String]
     /// What the server holds of the turn's response.
     public var remote: RemoteState = .none
+    /// The turn's usage in full (cached and reasoning tokens), read only when ``LogOptions/usage`` asks.
+    public var usage: TokenUsage? = nil
 }
 
 /// What `convo log` lists.
@@ -26,6 +28,8 @@ public struct LogOptions: Sendable {
     public var reverse: Bool
     /// Whether entries carry their server state (`--remote`, `--json`, `%R`); reading it costs a lookup per turn.
     public var remote: Bool
+    /// Whether entries carry their full usage (`%k`); the index lacks cached tokens, so it costs reading each turn.
+    public var usage = false
 
     /// Creates log options.
     public init(revision: String? = nil, limit: Int? = nil, all: Bool = false, reverse: Bool = false, remote: Bool = true) {
@@ -80,7 +84,7 @@ public enum History {
             try body(
                 LogStream(
                     reader: reader, listed: listed, summaries: summaries, short: try Abbreviations(reader, for: listed),
-                    decorations: try Decorations(reader, for: listed), remote: remote))
+                    decorations: try Decorations(reader, for: listed), remote: remote, usage: options.usage))
         }
     }
 }
@@ -93,6 +97,7 @@ public struct LogStream {
     fileprivate let short: Abbreviations
     fileprivate let decorations: Decorations
     fileprivate let remote: RemoteStates?
+    fileprivate let usage: Bool
 
     /// How many entries the log lists.
     public var count: Int { listed.count }
@@ -105,6 +110,7 @@ public struct LogStream {
             }
             var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
             if let remote { entry.remote = remote[summary] }
+            if usage { entry.usage = try reader.turn(id).response.usage }
             try body(entry)
         }
     }

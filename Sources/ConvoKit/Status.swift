@@ -27,6 +27,8 @@ public struct StatusOutcome: Sendable {
     public var nextSay: SayRoute?
     /// What a replay of HEAD's conversation would send, when the next `say` replays.
     public var replay: ReplayEstimate?
+    /// What the conversation up to HEAD has used and cost (see `convo usage`).
+    public var usage: UsageTotals? = nil
 }
 
 /// The size of a replay: how many turns, and about how many tokens.
@@ -75,7 +77,9 @@ public enum Inspection {
                 provider: config[.provider] ?? "xai",
                 baseURL: config[.baseURL], retentionDays: retention,
                 remote: try tip.map { try RemoteState.of($0, reader: reader, retentionDays: retention, now: now) } ?? .none,
-                nextSay: nextSay, replay: replay)
+                nextSay: nextSay, replay: replay,
+                // Best effort: a damaged turn or price setting is for `convo usage` and fsck to report, not status.
+                usage: depth > UsageReport.statusLimit ? nil : head.tip.flatMap { try? UsageReport.conversation(reader, tip: $0) })
         }
     }
 

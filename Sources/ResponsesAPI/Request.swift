@@ -81,12 +81,15 @@ public struct CreateResponseRequest: Sendable, Equatable, Encodable {
     public var maxOutputTokens: Int?
     /// Whether the server answers with Server-Sent Events.
     public var stream: Bool
+    /// `prompt_cache_key`: one stable name per conversation, so the provider routes its requests to the
+    /// machine that holds the conversation's prefix in its cache (OpenAI and xAI both document the field).
+    public var promptCacheKey: String?
 
     /// Creates a request; only `model` and `input` are required.
     public init(
         model: String, instructions: String? = nil, input: [InputMessage],
         previousResponseID: String? = nil, store: Bool = true, temperature: Double? = nil,
-        maxOutputTokens: Int? = nil, stream: Bool = false
+        maxOutputTokens: Int? = nil, stream: Bool = false, promptCacheKey: String? = nil
     ) {
         self.model = model
         self.instructions = instructions
@@ -96,12 +99,14 @@ public struct CreateResponseRequest: Sendable, Equatable, Encodable {
         self.temperature = temperature
         self.maxOutputTokens = maxOutputTokens
         self.stream = stream
+        self.promptCacheKey = promptCacheKey
     }
 
     private enum CodingKeys: String, CodingKey {
         case model, instructions, input, store, temperature, stream
         case previousResponseID = "previous_response_id"
         case maxOutputTokens = "max_output_tokens"
+        case promptCacheKey = "prompt_cache_key"
     }
 
     /// Encodes the request, leaving out every key whose value is nil.
@@ -115,6 +120,7 @@ public struct CreateResponseRequest: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(temperature, forKey: .temperature)
         try container.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
         try container.encode(stream, forKey: .stream)
+        try container.encodeIfPresent(promptCacheKey, forKey: .promptCacheKey)
     }
 
     /// The JSON body as sent: compact, keys sorted, slashes not escaped.

@@ -164,3 +164,33 @@ extension ResponseObject {
         return items.map { Data(bytes[$0]) }
     }
 }
+
+extension Usage {
+    /// What the request cost as the server reports it: xAI's `usage.cost_in_usd_ticks` (1 USD is 10^10 ticks,
+    /// "the actual amount billed, after all applicable discounts", docs.x.ai/developers/cost-tracking), read from a
+    /// response body as recorded. Nil when the body says nothing (OpenAI never does), or something that is no
+    /// whole number of ticks of at least zero.
+    public static func costInUSDTicks(responseBody: Data) -> Int64? {
+        // Most recorded bodies (every OpenAI one) have no cost: a byte search spares decoding them.
+        guard responseBody.range(of: Data("cost_in_usd_ticks".utf8)) != nil else { return nil }
+        guard let body = try? JSONDecoder().decode(CostedBody.self, from: responseBody), let ticks = body.usage?.ticks, ticks >= 0
+        else { return nil }
+        return ticks
+    }
+}
+
+/// The part of a response body that carries its cost.
+private struct CostedBody: Decodable {
+    struct Costed: Decodable {
+        var ticks: Int64?
+        private enum CodingKeys: String, CodingKey { case ticks = "cost_in_usd_ticks" }
+        init(from decoder: any Decoder) throws {
+            ticks = try decoder.container(keyedBy: CodingKeys.self).lenient(Int64.self, .ticks)
+        }
+    }
+    var usage: Costed?
+    private enum CodingKeys: String, CodingKey { case usage }
+    init(from decoder: any Decoder) throws {
+        usage = try decoder.container(keyedBy: CodingKeys.self).lenient(Costed.self, .usage)
+    }
+}

@@ -102,6 +102,32 @@ func objects(_ result: Harness.Result, sourceLocation: SourceLocation = #_source
         #expect(status["turns"] == .int(2) && status["branch"] == .string("main"))
     }
 
+    static let usageTotals: Schema = [
+        "turns": "int", "input_tokens": "int", "cached_tokens": "int", "output_tokens": "int", "reasoning_tokens": "int",
+        "replays": "int", "compactions": "int", "cost_usd": "double?", "cost_source": "string?", "turns_without_cost": "int",
+    ]
+
+    @Test func usage() async throws {
+        let harness = try await Harness.withHistory()
+        let usage = try #require(try objects(await harness.run("usage", "--all", "--by", "branch", "--json")).first)
+        expectShape(usage, ["revision": "string?", "all": "bool", "by": "string?", "total": "object", "groups": "array", "missing_prices": "array"], "usage")
+        guard case .object(let total) = usage["total"], case .array(let groups) = usage["groups"], case .object(let group) = groups.first else {
+            Issue.record("usage --json: total or groups has another shape")
+            return
+        }
+        expectShape(total, Self.usageTotals, "usage.total")
+        expectShape(group, Self.usageTotals.merging(["group": "string"]) { $1 }, "usage.groups[]")
+        #expect(usage["by"] == .string("branch") && usage["revision"] == .null && total["turns"] == .int(3))
+        try await harness.run("config", "price.grok-4.input", "2")
+        try await harness.run("config", "price.grok-4.output", "8")
+        let printed = await harness.run("usage", "--json")
+        let priced = try #require(try objects(printed).first)
+        // An exact decimal (42 × 2 + 15 × 8 per million dollars), a number and not a string.
+        if case .object(let total) = priced["total"] { expectShape(total, Self.usageTotals, "usage.total priced") }
+        #expect(printed.out.contains(#""cost_usd":0.000204,"#), "\(printed.out)")
+        #expect(priced["revision"] == .string("HEAD") && priced["groups"] == .array([]))
+    }
+
     @Test func branchReflogAndRevParse() async throws {
         let harness = try await Harness.withHistory()
         let branches = try objects(await harness.run("branch", "--json"))

@@ -9,7 +9,9 @@ struct Config: ConvoCommand {
             Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command, \
             api_key_command_timeout (seconds, default 30), reflog_expire_days, reflog_expire_unreachable_days, \
             replay_strategy (compact, truncate or fail: what a replay too big for the context window does; \
-            default compact), model.NAME.context_window (tokens; learned from an overflow error that names it). \
+            default compact), model.NAME.context_window (tokens; learned from an overflow error that names it); \
+            and price.MODEL.input, price.MODEL.cached_input, price.MODEL.output (US dollars per million tokens, \
+            for convo usage when the server does not report a cost). \
             API keys themselves are never stored: set XAI_API_KEY / OPENAI_API_KEY / CONVO_API_KEY, or \
             api_key_command to a command whose first output line is the key.
 
@@ -25,6 +27,7 @@ struct Config: ConvoCommand {
               convo config --unset instructions
               convo config preset.reviewer.instructions "Review the diff: bugs first, then style."
               convo config preset.reviewer.model grok-4
+              convo config price.gpt-5.input 1.25
             """)
 
     @Flag(help: "List every setting.") var list = false

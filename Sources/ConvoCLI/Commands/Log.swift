@@ -14,7 +14,8 @@ struct Log: ConvoCommand {
 
             --format takes a preset (oneline, medium) or a template, as git's --pretty does: \
             %H full id, %h short id, %P/%p parent id, %r response id, %s first line of the input, \
-            %a first line of the answer, %m model, %t tokens (input + output), %d refs " (HEAD -> main, x)", \
+            %a first line of the answer, %m model, %t tokens (input + output), %k input tokens served from the \
+            prompt cache, %d refs " (HEAD -> main, x)", \
             %D refs without parentheses, %R server state (live, expired, deleted, not stored, failed), %cr relative date, %ci ISO date, %cI RFC 3339 date, %ct unix time, \
             %n newline, %% a percent sign, %C(red)…%Creset colours (bold, dim, ul, bright…, 0-255; dropped \
             when colours are off). 'format:' or 'tformat:' may prefix a template; each turn ends with a newline.
@@ -65,7 +66,9 @@ struct Log: ConvoCommand {
         let layout = try layout()
         // The server state costs a lookup per turn: read only when something shows it.
         let showsRemote = json || remote || { if case .template(let format) = layout { format.pieces.contains(.field(.remoteState)) } else { false } }()
-        let options = LogOptions(revision: revision, limit: limit, all: all, reverse: reverse, remote: showsRemote)
+        var options = LogOptions(revision: revision, limit: limit, all: all, reverse: reverse, remote: showsRemote)
+        // Cached tokens are not in the index: each turn is read only when the template shows them.
+        if case .template(let format) = layout { options.usage = format.pieces.contains(.field(.cachedTokens)) }
         let workspace = try context.workspace(.read)
         if json {
             try History.log(workspace, options: options) { try $0.forEach { try context.json(LogItem($0)) } }

@@ -67,8 +67,10 @@ struct Show: ConvoCommand {
         lines.append("Status:   \(style.text(turn.status))" + (turn.error.map { ": \(style.text($0))" } ?? ""))
         if let usage = turn.usage {
             let cached = usage.cached.map { " (\($0) cached)" } ?? ""
-            lines.append("Tokens:   \(usage.input) in\(cached) / \(usage.output) out")
+            let reasoning = usage.reasoning.flatMap { $0 > 0 ? " (\($0) reasoning)" : nil } ?? ""
+            lines.append("Tokens:   \(usage.input) in\(cached) / \(usage.output) out\(reasoning)")
         }
+        if let cost = turn.cost { lines.append("Cost:     \(cost)") }
         if turn.replay { lines.append("Replay:   the whole history was sent instead of previous_response_id") }
         if turn.fetched { lines.append("Fetched:  brought in from the server by 'convo fetch'") }
         if !turn.parameters.isEmpty {

@@ -37,6 +37,11 @@ struct Status: ConvoCommand {
         if let tip = status.tip {
             lines.append("HEAD:     \(style.id(tip.shortID)) \(style.text(tip.input))")
             lines.append("Turns:    \(status.depth) in this conversation")
+            if let usage = status.usage {
+                lines.append("Usage:    " + usage.summary)
+            } else if status.depth > UsageReport.statusLimit {
+                lines.append("Usage:    'convo usage' adds up the \(status.depth) turns (status reads at most \(UsageReport.statusLimit))")
+            }
         }
         // Provider, base URL and model come from settings a hand-edited database may hold anything in.
         lines.append("Provider: \(style.text(status.provider))" + (status.baseURL.map { " (\(style.text($0)))" } ?? ""))

@@ -4,7 +4,7 @@ import Foundation
 /// A `log --format` template, parsed once: literal text, placeholders and colour changes.
 ///
 /// Placeholders follow git's pretty formats where git has one (`%H`, `%h`, `%s`, `%d`, `%cr`, `%C(…)`);
-/// `%r`, `%a`, `%m` and `%t` are convo's own.
+/// `%r`, `%a`, `%m`, `%t` and `%k` are convo's own.
 struct LogFormat: Equatable, Sendable {
     /// A value of the turn that a placeholder prints.
     enum Field: String, CaseIterable, Sendable {
@@ -17,6 +17,7 @@ struct LogFormat: Equatable, Sendable {
         case answer = "a"
         case model = "m"
         case tokens = "t"
+        case cachedTokens = "k"
         case decorations = "d"
         case bareDecorations = "D"
         case relativeDate = "cr"
@@ -37,6 +38,7 @@ struct LogFormat: Equatable, Sendable {
             case .answer: "first line of the answer"
             case .model: "model"
             case .tokens: "tokens, input + output"
+            case .cachedTokens: "input tokens served from the prompt cache"
             case .decorations: "refs, \" (HEAD -> main, x)\""
             case .bareDecorations: "refs without the parentheses"
             case .relativeDate: "relative date"
@@ -186,6 +188,7 @@ struct LogFormat: Equatable, Sendable {
             guard let input = summary.inputTokens, let output = summary.outputTokens else { return "" }
             // Decimal: counts from a server or a damaged store may be near Int64's limits, and their sum beyond.
             return "\(Decimal(input) + Decimal(output))"
+        case .cachedTokens: return summary.cachedTokens.map { String($0) } ?? ""
         case .decorations: return LogRenderer(style: style).decoration(entry.refs)
         case .bareDecorations: return style.text(entry.refs.joined(separator: ", "))
         case .relativeDate: return RelativeDate.describe(summary.createdAt, now: now)

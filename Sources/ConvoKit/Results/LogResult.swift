@@ -32,6 +32,8 @@ public struct LogItem: Sendable, Encodable {
     public var inputTokens: Int64? { summary.inputTokens }
     /// Output tokens billed.
     public var outputTokens: Int64? { summary.outputTokens }
+    /// Input tokens served from the provider's prompt cache, when the entry was read with its usage (`%k`).
+    public var cachedTokens: Int64? { entry.usage?.cachedTokens }
     /// The first line of the newest user message, shortened for a person.
     public var shortInputLine: String { summary.shortInputLine }
     /// The whole first line of the input (`%s`, `--json`).

@@ -55,6 +55,9 @@ public struct ShowResult: Sendable, Encodable {
     public var outputText: String { details.outputText }
     /// The server's own JSON response as recorded, nil for imported turns.
     public var raw: String? { details.raw }
+    /// What the turn cost: `$0.000389 (reported by the server)` or `(at the configured price)`; nil when
+    /// neither the server nor a `price.MODEL.*` setting says.
+    public var cost: String?
 
     /// `show --json`'s object: stable keys, documented in README.md.
     public func encode(to encoder: Encoder) throws {
@@ -91,17 +94,26 @@ public struct TokenCounts: Sendable, Equatable {
     public var cached: Int64?
     /// Output tokens.
     public var output: Int64
+    /// Of which spent on reasoning.
+    public var reasoning: Int64?
 
     init(_ usage: TokenUsage) {
         input = usage.inputTokens
         cached = usage.cachedTokens
         output = usage.outputTokens
+        reasoning = usage.reasoningTokens
     }
 }
 
 extension Inspection {
     /// `convo show`: the turn a revision names (see ``show(_:_:)``).
     public static func showResult(_ workspace: Workspace, _ revision: String) throws -> ShowResult {
-        ShowResult(details: try show(workspace, revision))
+        var result = ShowResult(details: try show(workspace, revision))
+        let id = result.details.id
+        let turn = try workspace.repository.read { try CostedTurn(id, $0, prices: try PriceTable($0)) }
+        var totals = UsageTotals()
+        totals.add(turn)
+        result.cost = totals.dollars.map { $0 + (totals.costFromServer > 0 ? " (reported by the server)" : " (at the configured price)") }
+        return result
     }
 }

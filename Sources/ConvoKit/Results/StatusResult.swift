@@ -39,6 +39,8 @@ public struct StatusResult: Sendable, Encodable {
     public var nextSay: SayRoute? { report.nextSay }
     /// What a replay would send, when the next say replays.
     public var replay: ReplayEstimate? { report.replay }
+    /// What the conversation up to HEAD has used and cost; nil before the first turn.
+    public var usage: UsageTotals? { report.usage }
 
     /// `status --json`'s object: stable keys, documented in README.md.
     public func encode(to encoder: Encoder) throws {

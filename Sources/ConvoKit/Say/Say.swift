@@ -93,7 +93,7 @@ public enum Say {
             guard !options.message.allSatisfy(\.isWhitespace) else { throw SayError.emptyMessage }
         }
 
-        let (point, tip, config, presets) = try workspace.repository.read { reader in
+        let (point, tip, config, presets, cacheKey) = try workspace.repository.read { reader in
             let point = try StartPoint.resolve(options, reader: reader)
             let config = try ConfigKey.stored(reader)
             if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
@@ -102,7 +102,8 @@ public enum Say {
             let presets = (
                 explicit: try options.preset.map { try Presets.named($0, reader) },
                 branch: try point.presetBranch(reader).flatMap { try Presets.ofBranch($0, reader) })
-            return (point, try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }, config, presets)
+            let tip = try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }
+            return (point, tip, config, presets, try PromptCacheKey.next(after: point.base, now: now, reader))
         }
         let fitting = try ContextSettings.read(workspace)
         let regeneration = point.regeneration
@@ -148,7 +149,7 @@ public enum Say {
                 route: route, message: DraftMessage(role: "user", text: message, attachments: attachments),
                 history: history, profile: endpoint.profile, model: model,
                 instructions: instructions, store: store, temperature: temperature,
-                maxOutputTokens: maxOutputTokens)
+                maxOutputTokens: maxOutputTokens, promptCacheKey: cacheKey)
             let response: ResponseObject
             if options.stream {
                 response = try await client.stream(request) { event in

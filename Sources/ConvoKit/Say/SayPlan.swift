@@ -179,10 +179,11 @@ public enum SayPlan {
             model: model, instructions: instructions, store: store, temperature: temperature, maxOutputTokens: maxOutputTokens)
     }
 
-    /// The request for a route, the new message carrying its attachments.
+    /// The request for a route, the new message carrying its attachments; `promptCacheKey` is the
+    /// conversation's (``PromptCacheKey``), the same on every route.
     static func request(
         route: SayRoute, message: DraftMessage, history: [HistoryTurn], profile: ProviderProfile, model: String,
-        instructions: String?, store: Bool, temperature: Double?, maxOutputTokens: Int?
+        instructions: String?, store: Bool, temperature: Double?, maxOutputTokens: Int?, promptCacheKey: String? = nil
     ) -> CreateResponseRequest {
         var previous: String?
         if case .chain(let id) = route { previous = id }
@@ -190,6 +191,6 @@ public enum SayPlan {
         return CreateResponseRequest(
             model: model, instructions: profile.instructionsToSend(instructions, hasPreviousResponse: previous != nil),
             input: input, previousResponseID: previous, store: store, temperature: temperature,
-            maxOutputTokens: maxOutputTokens)
+            maxOutputTokens: maxOutputTokens, promptCacheKey: promptCacheKey)
     }
 }

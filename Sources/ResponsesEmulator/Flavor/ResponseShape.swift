@@ -21,6 +21,8 @@ struct ResponseDraft: Sendable {
     var temperature: Double?
     var topP: Double?
     var metadata: EmulatorJSON?
+    /// The request's `prompt_cache_key`, echoed as both providers do.
+    var promptCacheKey: String? = nil
     /// The full (possibly truncated) answer.
     var text: String
     /// True when `max_output_tokens` cut the answer.
@@ -47,7 +49,7 @@ extension Flavor {
                 ("incomplete_details", incomplete), ("instructions", .string(d.instructions)),
                 ("max_output_tokens", .int(d.maxOutputTokens)), ("max_tool_calls", .null), ("model", .string(d.model)),
                 ("output", output), ("parallel_tool_calls", .bool(true)),
-                ("previous_response_id", .string(d.previousResponseID)), ("prompt_cache_key", .null),
+                ("previous_response_id", .string(d.previousResponseID)), ("prompt_cache_key", .string(d.promptCacheKey)),
                 ("reasoning", .object([("effort", .null), ("summary", .null)])), ("safety_identifier", .null),
                 // The recorded stream says "auto" until the response is done.
                 ("service_tier", .string(finished ? "default" : "auto")), ("store", .bool(d.store)),
@@ -72,10 +74,18 @@ extension Flavor {
                 ("metadata", .object([("system_fingerprint", .string("fp_convo_emulator"))])),
                 ("background", .bool(false)), ("service_tier", .string("default")), ("truncation", .string("disabled")),
                 ("top_logprobs", .int(0)), ("presence_penalty", .double(0)), ("frequency_penalty", .double(0)),
-                ("prompt_cache_key", .null), ("max_tool_calls", .null), ("safety_identifier", .null),
+                ("prompt_cache_key", .string(d.promptCacheKey)), ("max_tool_calls", .null), ("safety_identifier", .null),
                 ("error", .null), ("instructions", .string(d.instructions)),
             ])
         }
+    }
+
+    /// xAI's `cost_in_usd_ticks` (1 USD = 10^10 ticks, docs.x.ai/developers/cost-tracking) at the prices
+    /// that reproduce both recorded grok-4.3 responses exactly (fixtures `xai-nonstream-grok-4…` and
+    /// `xai-stream-grok-4…`: 197 in, 128 or 192 cached, 111 or 199 out give 3,893,500 and 5,421,500 ticks):
+    /// $1.25 per million uncached input tokens, $0.20 cached, $2.50 output (reasoning included).
+    static func costInUSDTicks(_ u: BilledUsage) -> Int {
+        (u.input - u.cached) * 12_500 + u.cached * 2_000 + u.output * 25_000
     }
 
     func usageObject(_ u: BilledUsage) -> EmulatorJSON {
@@ -87,8 +97,7 @@ extension Flavor {
         if self == .xai {
             pairs += [
                 ("num_sources_used", .int(0)), ("num_server_side_tools_used", .int(0)),
-                // A made-up but stable price, so cost moves with the tokens billed.
-                ("cost_in_usd_ticks", .int(u.input * 20_000 + u.output * 150_000)),
+                ("cost_in_usd_ticks", .int(Self.costInUSDTicks(u))),
                 ("context_details", .object([("input_tokens", .int(u.input)), ("output_tokens", .int(u.output))])),
             ]
         }

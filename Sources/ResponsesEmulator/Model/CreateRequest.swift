@@ -22,6 +22,8 @@ struct CreateRequest: Sendable {
     var maxOutputTokens: Int?
     var stream: Bool
     var metadata: EmulatorJSON?
+    /// `prompt_cache_key`: the conversation's name for the prompt cache.
+    var promptCacheKey: String?
 
     private static let roles: Set = ["user", "assistant", "system", "developer"]
 
@@ -45,6 +47,7 @@ struct CreateRequest: Sendable {
                 message: "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 1, but got \(max) instead.")
         }
         metadata = body["metadata"].flatMap { $0.isNull ? nil : $0 }
+        promptCacheKey = try Self.optional(body, "prompt_cache_key", \.stringValue, "a string")
     }
 
     private static func optional<T>(

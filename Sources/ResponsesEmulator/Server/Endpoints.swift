@@ -20,6 +20,7 @@ struct Endpoints: Sendable {
     let clock: EmulatorClock
     /// The context window in the emulator's tokens; nil for none.
     var contextWindow: Int? = nil
+    let promptCache = PromptCache()
 
     /// `POST /v1/responses`.
     func create(_ body: EmulatorJSON, streamFaults: StreamFaults) throws(APIError) -> Answer {
@@ -39,19 +40,18 @@ struct Endpoints: Sendable {
         let answerTokens = Responder.deltas(answer).count
         let truncated = request.maxOutputTokens.map { $0 < answerTokens } ?? false
         let text = truncated ? Responder.truncate(answer, toTokens: request.maxOutputTokens!) : answer
-        let tokens = { (messages: [Message]) in messages.reduce(0) { $0 + Responder.tokens($1.text) } }
-        var cached = tokens(previous?.context ?? [])
-        if flavor == .xai, let carried = previous?.chainInstructions { cached += Responder.tokens(carried) }
-        let usage = BilledUsage(
-            input: tokens(context) + Responder.tokens(instructions ?? ""), cached: cached,
-            output: truncated ? request.maxOutputTokens! : answerTokens)
+        let prompt = PromptCache.tokens(instructions: instructions, context: context)
         let id = flavor.newResponseID()
-        if let window = contextWindow, usage.input > window {
-            let overflow = APIError.contextLengthExceeded(limit: window, requested: usage.input)
+        // A prompt over the window is refused before it can enter the prompt cache.
+        if let window = contextWindow, prompt.count > window {
+            let overflow = APIError.contextLengthExceeded(limit: window, requested: prompt.count)
             // OpenAI reports the overflow of a streamed request inside the stream; xAI refuses it before streaming.
             guard request.stream, flavor == .openai else { throw overflow }
             return .stream(flavor.overflowEvents(id: id, model: request.model, createdAt: Int(clock.now().timeIntervalSince1970)), StreamFaults())
         }
+        let usage = BilledUsage(
+            input: prompt.count, cached: promptCache.lookUp(prompt, key: request.promptCacheKey, flavor: flavor),
+            output: truncated ? request.maxOutputTokens! : answerTokens)
 
         let now = clock.now()
         let draft = ResponseDraft(
@@ -59,6 +59,7 @@ struct Endpoints: Sendable {
             completedAt: Int(now.timeIntervalSince1970), model: request.model, instructions: request.instructions,
             maxOutputTokens: request.maxOutputTokens, previousResponseID: request.previousResponseID,
             store: request.store, temperature: request.temperature, topP: request.topP, metadata: request.metadata,
+            promptCacheKey: request.promptCacheKey,
             text: text, truncated: truncated, usage: usage)
         let object = flavor.responseObject(draft, stage: .finished)
         if request.store {
