@@ -31,6 +31,12 @@ public struct CompactID: Hashable, Comparable, Sendable {
         return ObjectID(bytes: bytes)!  // safe: 32 bytes
     }
 
+    /// The id's 32 bytes, as SQLite stores them.
+    var data: Data {
+        var bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        return withUnsafeBytes(of: &bigEndian) { Data($0) }
+    }
+
     public static func == (lhs: CompactID, rhs: CompactID) -> Bool { lhs.words == rhs.words }
 
     public func hash(into hasher: inout Hasher) {
