@@ -202,7 +202,7 @@ public enum TopologicalOrder {
         // Children not yet placed, counted over the reachable turns only; -1 marks a turn no tip reaches.
         var pendingChildren = [Int32](repeating: -1, count: parents.count)
         for tip in tips {
-            guard var position = graph.positions[CompactID(tip)] else { continue }
+            guard var position = graph.position(of: CompactID(tip)) else { continue }
             guard pendingChildren[Int(position)] < 0 else { continue }
             pendingChildren[Int(position)] = 0
             while case let parent = parents[Int(position)], parent >= 0 {

@@ -179,12 +179,11 @@ extension StoreWriter {
     /// Writes the `turn_blob` rows and the search document of a stored turn (unless it has them already).
     func indexDerived(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
         let key = Data(id.bytes)
-        let blobs = Set(turn.blobReferences.map { Data($0.bytes) })
         if let packer {
-            for blob in blobs { packer.pendingBlobs.append((key, blob)) }
+            for blob in turn.blobReferences { packer.pendingBlobs.append((CompactID(id), CompactID(blob))) }
         } else {
             let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
-            for blob in blobs { try statement.execute(arguments: [key, blob]) }
+            for blob in Set(turn.blobReferences.map { Data($0.bytes) }) { try statement.execute(arguments: [key, blob]) }
         }
         if packer?.pendingSearchTurns.contains(key) == true { return }
         if try read.searchDocID(of: id, createdAt: turn.createdAt) != nil { return }

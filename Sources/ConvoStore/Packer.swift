@@ -8,13 +8,13 @@ final class Packer {
     static let target = 64 * 1024
     private var pack: Int64?
     private var buffer = [UInt8]()
-    private var pendingObjects: [Data: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
+    private var pendingObjects: [CompactID: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
     /// Turn index rows not yet inserted, with their keys.
     var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
     /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write.
     var pendingGenerations: [Data: Int64?] = [:]
     /// `turn_blob` rows not yet inserted.
-    var pendingBlobs: [(turn: Data, blob: Data)] = []
+    var pendingBlobs: [(turn: CompactID, blob: CompactID)] = []
     /// Search documents not yet inserted, and the turns they belong to.
     var pendingSearch: [(docid: Int64, turn: Data, createdAt: Int64, input: String, output: String)] = []
     var pendingSearchTurns: Set<Data> = []
@@ -25,18 +25,61 @@ final class Packer {
     /// The next free docid of each time bucket that received documents (keyed by the bucket's first docid).
     var nextDocID: [Int64: Int64] = [:]
 
+    /// Whether the object table was empty when this write began; nil until first asked.
+    private var startedEmpty: Bool?
+    /// The ids this write appended, as a Bloom filter of fixed size: 2^23 bits (1 MiB) and four probes, which are
+    /// the id's four words (SHA-256 is uniform enough). About 0.1% false positives at 400,000 objects (the large
+    /// corpus); more objects only mean more of them are looked up.
+    private var appended = [UInt64](repeating: 0, count: 1 << 17)
+
+    private static let probeMask: UInt64 = 1 << 23 - 1
+
+    private func appendedMayHold(_ id: CompactID) -> Bool {
+        func set(_ word: UInt64) -> Bool {
+            let bit = Int(truncatingIfNeeded: word & Self.probeMask)
+            return appended[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        }
+        return set(id.words.0) && set(id.words.1) && set(id.words.2) && set(id.words.3)
+    }
+
+    private func rememberAppended(_ id: CompactID) {
+        for word in [id.words.0, id.words.1, id.words.2, id.words.3] {
+            let bit = Int(truncatingIfNeeded: word & Self.probeMask)
+            appended[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+    }
+
+    /// Whether `id` is certainly not stored, so that `put` may append it without looking it up (issue 11: an
+    /// import into an empty repository looked up each of its 400,000 new objects): true only when the object
+    /// table was empty when this write began and this write has not appended an object with the same probes.
+    func certainlyAbsent(_ id: ObjectID, db: Database) throws -> Bool {
+        if startedEmpty == nil { startedEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM object)") ?? false }
+        guard startedEmpty == true else { return false }
+        return !appendedMayHold(CompactID(id))
+    }
+
     /// The kind of an object appended but not yet inserted.
-    func kind(of id: Data) -> ObjectKind? { pendingObjects[id]?.kind }
+    func kind(of id: ObjectID) -> ObjectKind? { pendingObjects[CompactID(id)]?.kind }
+
+    /// Appends an object read back from the database (gc's repacking) to the current pack.
+    func append(id: Data, kind: ObjectKind, bytes: [UInt8], writtenAt: Int64, db: Database) throws {
+        guard let id = ObjectID(bytes: id) else { throw StoreError.corruptObject(detail: "an object id of \(id.count) bytes, not 32") }
+        try append(id: id, kind: kind, bytes: bytes, writtenAt: writtenAt, db: db)
+    }
 
     /// Appends an object's bytes to the current pack.
-    func append(id: Data, kind: ObjectKind, bytes: [UInt8], writtenAt: Int64, db: Database) throws {
+    func append(id: ObjectID, kind: ObjectKind, bytes: [UInt8], writtenAt: Int64, db: Database) throws {
         if buffer.count >= Self.target { try writePack(db) }
         let pack = try self.pack ?? {
             try db.execute(sql: "INSERT INTO pack(size, data) VALUES (0, x'')")
             return db.lastInsertedRowID
         }()
         self.pack = pack
-        pendingObjects[id] = (kind, bytes.count, writtenAt, pack, buffer.count)
+        // An object table looked at only after this write appended cannot tell whether it was empty before.
+        if startedEmpty == nil { startedEmpty = false }
+        let key = CompactID(id)
+        rememberAppended(key)
+        pendingObjects[key] = (kind, bytes.count, writtenAt, pack, buffer.count)
         buffer += bytes
         if pendingObjects.count >= heldBackObjects { try insertHeldBackRows(db) }
     }
@@ -79,24 +122,30 @@ final class Packer {
     }
 
     /// Inserts the held-back rows of the object table, the turn index and `turn_blob`, each in key order.
-    /// An object's row may precede its pack's data: both are written in this transaction.
+    /// An object's row may precede its pack's data: both are written in this transaction. The keys sorted are
+    /// ids held inline (``CompactID``): sorting tuples that held `Data` went through the runtime's generic tuple
+    /// copies and reference counting, a third of an import's main thread in `perf` (issue 11).
     private func insertHeldBackRows(_ db: Database) throws {
         let insertObject = try db.cachedStatement(
             sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)")
-        for (_, id) in pendingObjects.keys.map({ (SortKey($0), $0) }).sorted(by: { $0.0 < $1.0 }) {
-            guard let row = pendingObjects[id] else { continue }
-            try insertObject.execute(arguments: [id, row.kind.rawValue, row.size, row.writtenAt, row.pack, row.offset])
+        for (id, row) in pendingObjects.sorted(by: { $0.key < $1.key }) {
+            try insertObject.execute(arguments: [id.data, row.kind.rawValue, row.size, row.writtenAt, row.pack, row.offset])
         }
         pendingObjects.removeAll()
-        for (_, index) in pendingIndex.indices.map({ (SortKey(pendingIndex[$0].key), $0) }).sorted(by: { $0.0 < $1.0 }) {
+        var indexOrder = [(key: CompactID, index: Int)]()
+        indexOrder.reserveCapacity(pendingIndex.count)
+        for (index, row) in pendingIndex.enumerated() {
+            guard let key = CompactID(row.key) else { throw StoreError.corruptObject(detail: "an index key of \(row.key.count) bytes, not 32") }
+            indexOrder.append((key, index))
+        }
+        for (_, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
             try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments)
         }
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
         let insertBlob = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
-        let blobOrder = pendingBlobs.indices.map { (turn: SortKey(pendingBlobs[$0].turn), blob: SortKey(pendingBlobs[$0].blob), index: $0) }
-        for (_, _, index) in blobOrder.sorted(by: { $0.turn == $1.turn ? $0.blob < $1.blob : $0.turn < $1.turn }) {
-            try insertBlob.execute(arguments: [pendingBlobs[index].turn, pendingBlobs[index].blob])
+        for row in pendingBlobs.sorted(by: { ($0.turn, $0.blob) < ($1.turn, $1.blob) }) {
+            try insertBlob.execute(arguments: [row.turn.data, row.blob.data])
         }
         pendingBlobs.removeAll()
     }
@@ -156,57 +205,5 @@ final class PackCompressor: @unchecked Sendable {
     func waitForAll() -> [Compressed] {
         group.wait()
         return finished()
-    }
-}
-
-/// A key's byte order as integers: its first 32 bytes (an object id's length) as four big-endian words, then
-/// its length. Sorting held-back rows by comparing `Data` (closures, reference counting, `memcmp` calls) was a
-/// fifth of the import's main thread; keys longer than 32 bytes fall back to comparing the bytes.
-struct SortKey: Comparable {
-    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    private var count: Int
-    private var key: Data?
-
-    init(_ data: Data) {
-        count = data.count
-        key = data.count > 32 ? data : nil
-        var bytes = [UInt8](repeating: 0, count: 32)
-        bytes.withUnsafeMutableBytes { target in
-            data.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source.prefix(32)))
-            }
-        }
-        bytes.withUnsafeBytes { raw in
-            words = (
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
-        }
-    }
-
-    static func == (a: SortKey, b: SortKey) -> Bool { a.words == b.words && a.count == b.count && a.key == b.key }
-
-    static func < (a: SortKey, b: SortKey) -> Bool {
-        if a.words != b.words { return a.words < b.words }
-        if let left = a.key, let right = b.key { return left.sortsBefore(right) }
-        return a.count < b.count
-    }
-}
-
-extension Data {
-    /// Byte order of keys (object ids), compared in place: `lexicographicallyPrecedes` walks `Data`'s
-    /// iterator byte by byte and was a tenth of an import, spent sorting held-back rows.
-    func sortsBefore(_ other: Data) -> Bool {
-        withUnsafeBytes { left in
-            other.withUnsafeBytes { right in
-                let common = Swift.min(left.count, right.count)
-                if common > 0, let a = left.baseAddress, let b = right.baseAddress {
-                    let order = memcmp(a, b, common)
-                    if order != 0 { return order < 0 }
-                }
-                return left.count < right.count
-            }
-        }
     }
 }

@@ -58,6 +58,14 @@ public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// The first of git's `check-ref-format --branch` rules that `name` breaks, or nil.
     public static func gitViolation(in name: String) -> String? {
+        // Names of ASCII letters, digits, '-' and '_' (nearly all of them) can break only the three rules below;
+        // the string searches after them cost about 20,000 instructions a name, a third of `log --all` on
+        // 10,000 branches (issue 11). The answers are the same: those rules come first, in this order.
+        if name.utf8.allSatisfy(isWordByte) {
+            if name.isEmpty { return "it is empty" }
+            if name == "HEAD" { return "'HEAD' is reserved" }
+            return name.utf8.first == UInt8(ascii: "-") ? "it starts with '-'" : nil
+        }
         if name.isEmpty { return "it is empty" }
         if name == "@" { return "'@' alone is reserved" }
         if name == "HEAD" { return "'HEAD' is reserved" }
@@ -76,5 +84,14 @@ public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertibl
             if component.hasSuffix(".lock") { return "a component ends with '.lock'" }
         }
         return nil
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default: false
+        }
     }
 }

@@ -164,6 +164,13 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS git_commit_by_commit ON git_commit(commit_id);
             """),
+        // The history's shape without the rest of each row (issue 11): `log --all` reads every turn's id, parent and
+        // time (HistoryGraph), and the table's rows carry whole first lines (about 1,400 bytes a turn on the large
+        // corpus), so the scan read the whole table; this index holds about 75 bytes a turn, in id order, and SQLite
+        // maintains it with every write of a row. gc's reachability scan (id, parent) reads it too.
+        Migration(name: "v9 turn graph index", sql: """
+            CREATE INDEX IF NOT EXISTS turn_index_graph ON turn_index(id, parent, created_at);
+            """),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the

@@ -34,16 +34,20 @@ public struct StoreWriter {
     @discardableResult
     public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
+        if let packer, try packer.certainlyAbsent(id, db: db) {
+            try packer.append(id: id, kind: kind, bytes: bytes, writtenAt: now, db: db)
+            return id
+        }
         let key = Data(id.bytes)
         if let stored = try self.kind(of: id) {
-            if stored == kind, packer?.kind(of: key) == nil {
+            if stored == kind, packer?.kind(of: id) == nil {
                 try db.cachedStatement(sql: "UPDATE object SET written_at = ? WHERE id = ? AND written_at < ?")
                     .execute(arguments: [now, key, now])
             }
             return id
         }
         if let packer {
-            try packer.append(id: key, kind: kind, bytes: bytes, writtenAt: now, db: db)
+            try packer.append(id: id, kind: kind, bytes: bytes, writtenAt: now, db: db)
         } else {
             try db.cachedStatement(sql: "INSERT INTO object(id, kind, size, written_at, data) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [key, kind.rawValue, bytes.count, now, Data(Zlib.compress(bytes))])
@@ -53,7 +57,7 @@ public struct StoreWriter {
 
     /// The kind of an object stored or about to be stored by this transaction.
     public func kind(of id: ObjectID) throws -> ObjectKind? {
-        if let pending = packer?.kind(of: Data(id.bytes)) { return pending }
+        if let pending = packer?.kind(of: id) { return pending }
         return try read.kind(of: id)
     }
 

@@ -145,4 +145,42 @@ import Testing
         #expect(headless.map(\.kind) == ["bad-ref"])
         #expect(headless.first?.subject == "HEAD")
     }
+
+    /// Format 9 keeps `log --all`'s graph (id, parent, time of every turn) in a narrow index, so that reading it
+    /// does not read every whole index row; a format 8 repository gets it when a writing command migrates it.
+    @Test func theGraphIndexIsMadeForNewRepositoriesAndByTheMigrationFromFormat8() throws {
+        let folder = try TemporaryFolder()
+        let directory = folder.url.appendingPathComponent(".convo")
+        func hasGraphIndex(_ repository: Repository) throws -> Bool {
+            try repository.queue.read { try $0.indexes(on: "turn_index").contains { $0.name == "turn_index_graph" } }
+        }
+        var ids = [ObjectID]()
+        do {
+            let (repository, _) = try Repository.create(at: directory)
+            #expect(try hasGraphIndex(repository))
+            ids = try repository.appendChain(3)
+            ids.append(try repository.write { try $0.insert(.simple("fork", "answer", parent: ids[0])) })
+            try repository.queue.write { db in
+                try db.execute(sql: """
+                    DROP INDEX turn_index_graph;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v9 turn graph index';
+                    PRAGMA user_version = 8;
+                    """)
+            }
+            try repository.queue.close()
+        }
+        let readOnly = try Repository.open(at: directory, mode: .readOnly)
+        #expect(readOnly.openedFormat == 8)
+        let graphBefore = try readOnly.read { try HistoryGraph($0) }
+        try readOnly.queue.close()
+        let migrated = try Repository.open(at: directory, mode: .readWrite)
+        #expect(try hasGraphIndex(migrated))
+        #expect(try migrated.queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == Schema.formatVersion)
+        let graph = try migrated.read { try HistoryGraph($0) }
+        #expect(graph.ids == graphBefore.ids && graph.parents == graphBefore.parents && graph.createdAt == graphBefore.createdAt)
+        #expect(graph.ids == ids.map(CompactID.init).sorted())
+        let fork = try #require(graph.position(of: CompactID(ids[3])))
+        #expect(graph.parents[Int(fork)] == graph.position(of: CompactID(ids[0])))
+        #expect(try migrated.read { try $0.fsck().problems }.isEmpty)
+    }
 }

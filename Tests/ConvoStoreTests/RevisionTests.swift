@@ -79,4 +79,17 @@ import Testing
         #expect(BranchName.violation(in: "a..b") == "it contains '..'")
         #expect(BranchName.violation(in: "x.lock") == "a component ends with '.lock'")
     }
+
+    /// Names of ASCII letters, digits, '-' and '_' take a short path (issue 11); the rules that can apply to them
+    /// answer as they do for any name.
+    @Test func wordNamesBreakOnlyTheRulesThatApplyToThem() {
+        #expect(BranchName.gitViolation(in: "") == "it is empty")
+        #expect(BranchName.gitViolation(in: "HEAD") == "'HEAD' is reserved")
+        #expect(BranchName.gitViolation(in: "-") == "it starts with '-'")
+        #expect(BranchName.gitViolation(in: "-x_1") == "it starts with '-'")
+        for name in ["head", "HEADS", "conv-10", "_", "x-", "A_b-9", "main-2"] {
+            #expect(BranchName.gitViolation(in: name) == nil, "\(name)")
+        }
+        #expect(BranchName.gitViolation(in: "HEAD.lock") == "a component ends with '.lock'", "past the short path")
+    }
 }
