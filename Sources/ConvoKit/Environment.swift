@@ -52,11 +52,15 @@ public struct InputSource: Sendable {
     public var readAll: @Sendable () -> Data
     /// Reads up to the given number of bytes of standard input; empty data at its end.
     public var read: @Sendable (Int) -> Data
+    /// The file descriptor behind the input when it is the process's own (a line editor reads it directly);
+    /// nil for bytes handed over by a test.
+    public var descriptor: Int32?
 
     /// Creates an input source.
-    public init(readAll: @escaping @Sendable () -> Data, read: @escaping @Sendable (Int) -> Data) {
+    public init(readAll: @escaping @Sendable () -> Data, read: @escaping @Sendable (Int) -> Data, descriptor: Int32? = nil) {
         self.readAll = readAll
         self.read = read
+        self.descriptor = descriptor
     }
 
     /// The process's standard input. `read` returns what one read(2) gives (at most the count): FileHandle's
@@ -71,7 +75,7 @@ public struct InputSource: Sendable {
                 if got >= 0 { return Data(buffer[0..<got]) }
                 if errno != EINTR { return Data() }
             }
-        })
+        }, descriptor: 0)
 
     /// Fixed bytes, for tests: `read` hands them out in pieces as a pipe would.
     public static func bytes(_ data: Data) -> InputSource {

@@ -2,11 +2,28 @@ import ConvoKit
 import Foundation
 
 /// The one place `convo chat` chooses how it reads: lines from a pipe or file when stdin is not a terminal
-/// (batch mode), else the line editor. `complete` offers tab completions for the word before the cursor.
-func makeChatInput(_ environment: ConvoEnvironment, complete: @escaping (String) -> [String]) -> any ChatInput {
+/// (batch mode), else the line editor (libedit) with its history in `folder`/chat_history. `complete` offers
+/// tab completions for the word before the cursor. Where libedit cannot start (the system has none), a
+/// terminal reads plain lines with the prompt on stderr.
+func makeChatInput(
+    _ environment: ConvoEnvironment, folder: URL?, complete: @escaping (String) -> [String]
+) -> any ChatInput {
     guard environment.inputIsTerminal else { return PipeChatInput(source: environment.input) }
-    // The line editor (TerminalChatInput, libedit) plugs in here; until then a terminal reads plain lines.
+    if let descriptor = environment.input.descriptor,
+        let editor = TerminalChatInput(
+            historyFile: folder?.appendingPathComponent("chat_history"), secrets: apiKeys(in: environment.variables),
+            input: descriptor, environment: environment.variables)
+    {
+        editor.complete = complete
+        return editor
+    }
     return PromptedLineInput(PipeChatInput(source: environment.input), prompts: environment.errors)
+}
+
+/// The API keys the environment holds, which the chat history never keeps (a key given by
+/// `api_key_command` never reaches the prompt's code).
+private func apiKeys(in variables: [String: String]) -> [String] {
+    ["CONVO_API_KEY", "XAI_API_KEY", "OPENAI_API_KEY"].compactMap { variables[$0] }.filter { !$0.isEmpty }
 }
 
 /// Plain lines from a terminal, with the prompt written to stderr first.

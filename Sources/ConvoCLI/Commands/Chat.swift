@@ -14,6 +14,11 @@ struct ChatCommand: ConvoCommand {
             /fork, /diff and /search print what the subcommand of the same name prints. A line holding only \
             \"\"\" starts and ends a message of several lines; a line ending in \\ continues on the next.
 
+            On a terminal the prompt is the system's libedit: the emacs keys (arrows, Ctrl-A/E/W/U), Ctrl-R \
+            searches the history, which is kept in .convo/chat_history (mode 0600; an entry holding the API key \
+            is left out), a pasted block is one message, and Tab completes the commands and, after them, \
+            branches and revisions.
+
             Ctrl-C while an answer streams stops it: nothing is committed, and the notice names 'convo fetch <id>' \
             when the server had started a response. Ctrl-D (or /quit) leaves.
 
@@ -52,7 +57,7 @@ struct ChatCommand: ConvoCommand {
         sessionContext.session = session.workspace
         sessionContext.environment = session.workspace.environment
         let loop = ChatLoop(context: sessionContext, session: session, json: json)
-        let input = makeChatInput(context.environment, complete: { ChatCompleter.complete($0, workspace: session.workspace) })
+        let input = makeChatInput(context.environment, folder: session.folder, complete: { ChatCompleter.complete($0, workspace: session.workspace) })
         do {
             try await loop.run(input)
         } catch {
