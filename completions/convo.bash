@@ -173,13 +173,13 @@ _convo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|say|chat|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|upgrade|completion|help)
+    init|say|chat|log|show|status|checkout|branch|reflog|rev-parse|diff|gc|fsck|config|import|export|fetch|search|usage|upgrade|remote|push|pull|clone|models|compact|completion|help)
         # Offer subcommand argument completions
         "_convo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init say chat log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search upgrade completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init say chat log show status checkout branch reflog rev-parse diff gc fsck config import export fetch search usage upgrade remote push pull clone models compact completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -212,7 +212,7 @@ _convo_say() {
     repeating_flags=()
     non_repeating_flags=(--no-store --stream --no-stream --json --replay --regenerate --new --allow-insecure-http --version -h --help)
     repeating_options=(-a)
-    non_repeating_options=(--model --instructions --temperature --max-output-tokens -b --at --on)
+    non_repeating_options=(--model --instructions --temperature --preset --max-output-tokens -b --at --on)
     __convo_offer_flags_options -1
 
     # Offer option value completions
@@ -224,6 +224,10 @@ _convo_say() {
         return
         ;;
     '--temperature')
+        return
+        ;;
+    '--preset')
+        __convo_add_completions -W "$(__convo_custom_complete ---completion say -- --preset "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
         return
         ;;
     '--max-output-tokens')
@@ -371,11 +375,15 @@ _convo_branch() {
     repeating_flags=()
     non_repeating_flags=(-d -D -m --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--color)
+    non_repeating_options=(--preset --color)
     __convo_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--preset')
+        __convo_add_completions -W "$(__convo_custom_complete ---completion branch -- --preset "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
     '--color')
         __convo_add_completions -W 'auto'$'\n''always'$'\n''never'
         return
@@ -559,12 +567,115 @@ _convo_search() {
     esac
 }
 
+_convo_usage() {
+    repeating_flags=()
+    non_repeating_flags=(--all --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--by)
+    __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--by')
+        __convo_add_completions -W 'branch'$'\n''model'$'\n''day'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion usage -- positional@0 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _convo_upgrade() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options 0
+}
+
+_convo_remote() {
+    repeating_flags=()
+    non_repeating_flags=(--verbose -v --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options -1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __convo_add_completions -W 'add'$'\n''remove'
+        return
+        ;;
+    esac
+}
+
+_convo_push() {
+    repeating_flags=()
+    non_repeating_flags=(--all --force --dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options -1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __convo_add_completions -W "$(__convo_custom_complete ---completion push -- positional@1 "${COMP_CWORD}" "$(__convo_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_convo_pull() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options 1
+}
+
+_convo_clone() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options 2
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __convo_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_convo_models() {
+    repeating_flags=()
+    non_repeating_flags=(--json --allow-insecure-http --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __convo_offer_flags_options 0
+}
+
+_convo_compact() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-insecure-http --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--keep)
+    __convo_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--keep')
+        return
+        ;;
+    esac
 }
 
 _convo_completion() {
