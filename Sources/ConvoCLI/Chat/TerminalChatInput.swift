@@ -97,6 +97,10 @@ final class TerminalChatInput: ChatInput {
             }
             setPrompt(assembler.isOpen ? continuationPrompt : prompt)
             event = nil
+            // libedit paints the prompt first and switches to its editing mode only at the first key it reads; a
+            // key typed in between (Ctrl-R, Ctrl-W) would meet the terminal's own line editing. So the mode is
+            // switched before the prompt appears; el_gets leaves it as it found the terminal, ordinary.
+            convo_el_prepare_terminal(library, editor, 1)
             switchBracketedPaste(on: true)
             var count: Int32 = 0
             let line = convo_el_gets(library, editor, &count)
