@@ -61,7 +61,8 @@ public enum HomeRepository {
         guard create else { throw WorkspaceError.notARepository(searchedFrom: searched, home: home.path) }
         let (repository, created) = try Repository.create(at: home, clock: environment.now)
         if created {
-            try repository.write { try $0.setConfig(ConfigKey.provider.rawValue, "xai") }
+            let provider = APIEndpoint.providerForNewRepository(environment.variables)
+            try repository.write { try $0.setConfig(ConfigKey.provider.rawValue, provider.rawValue) }
             try GitIgnore.protect(home)  // a home folder kept in git (dotfiles) must not pick up conversations
             environment.errors.line(
                 "convo: created the home repository \(home.path) (no .convo/ found upward from \(searched); 'convo init' makes one for a project)")
