@@ -80,6 +80,19 @@ private func lastSent(_ emulator: RunningEmulator) throws -> String {
         }
     }
 
+    @Test func anEditorThatWritesInvalidUTF8IsRefusedNamingTheEditorAndSendsNothing() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            let editor = try harness.file("editor.sh", ["#!/bin/sh", "printf 'caf\\351\\n' > \"$1\""])
+            harness.inputIsTerminal = true
+            harness.variables["EDITOR"] = "/bin/sh " + harness.folder.appendingPathComponent(editor).path
+            let result = await harness.run("say")
+            #expect(result.status == 5)
+            #expect(result.err.contains("the message written in the editor is not valid UTF-8 (byte offset 3"), "\(result.err)")
+            #expect(emulator.requestLog().isEmpty)
+        }
+    }
+
     @Test func anEditorThatLeavesOnlyTheTemplateAbortsWithFive() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
             let harness = try await sayHarness(emulator)

@@ -146,6 +146,16 @@ import Testing
             #expect(result.err.contains(message), "\(arguments): \(result.err)")
             #expect(result.out.isEmpty, "\(arguments)")
         }
+        // Swift would hand convo a U+FFFD for the Latin-1 é: the argument is refused as the same bytes on stdin are.
+        var environment = shell.environment
+        environment["CONVO_BIN"] = BinaryRunner.productsFolder.appendingPathComponent("convo").path
+        let latin1 = BinaryRunner.finish(try BinaryRunner.start(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", #"exec "$CONVO_BIN" say "$(printf 'caf\351 ok')""#], in: shell.folder,
+            environment: environment))
+        #expect(latin1.status == 5, "\(latin1.err)")
+        #expect(latin1.err.hasPrefix(#"error: argument 2 ('caf\xe9 ok') is not valid UTF-8 (byte offset 3"#), "\(latin1.err)")
+        #expect(latin1.out.isEmpty)
+
         #expect(try shell.run("reflog").out == before.0)
         #expect(try shell.run("log", "--all", "--oneline").out == before.1)
         #expect(try posts(emulator).count == before.2, "nothing was sent")

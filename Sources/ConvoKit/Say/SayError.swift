@@ -17,8 +17,9 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsafeBaseURL(BaseURLError)
     /// The message is empty: nothing to say.
     case emptyMessage
-    /// The message piped on standard input is not valid UTF-8; `offset` (from 0) is its first bad byte.
-    case invalidMessageEncoding(offset: Int)
+    /// The message piped on standard input (or written in the editor: `source`) is not valid UTF-8; `offset`
+    /// (from 0) is its first bad byte.
+    case invalidMessageEncoding(offset: Int, source: String)
     /// The editor for composing the message failed.
     case editorFailed(editor: String, reason: String)
     /// `-b NAME` names a branch that already exists.
@@ -52,8 +53,8 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(error)" + (error.isInsecureHTTP ? " (--allow-insecure-http)" : "")
         case .emptyMessage:
             "aborting: the message is empty"
-        case .invalidMessageEncoding(let offset):
-            "the message on standard input is not valid UTF-8 (byte offset \(offset), counting from 0); nothing was sent\nhint: convert it first, e.g. iconv -f latin1 -t utf-8"
+        case .invalidMessageEncoding(let offset, let source):
+            "the message \(source) is not valid UTF-8 (byte offset \(offset), counting from 0); nothing was sent\nhint: convert it first, e.g. iconv -f latin1 -t utf-8"
         case .editorFailed(let editor, let reason):
             "editor '\(editor)' \(reason); nothing was sent\nhint: pass the message as arguments or on stdin"
         case .branchExists(let name):
