@@ -55,6 +55,23 @@ import Testing
         }
     }
 
+    /// After `checkout --orphan notes`, `say --on notes` names HEAD's own branch, which has no ref yet: it gets
+    /// its first turn as a plain say would give it (it used to be "branch 'notes' not found", exit 4).
+    @Test func sayOnHeadsOwnUnbornBranchMakesItsFirstTurn() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "Hello, my name is Alice.").status == 0)
+            #expect(await harness.run("checkout", "--orphan", "notes").status == 0)
+            let said = await harness.run("say", "--on", "notes", "First note")
+            #expect(said.status == 0, "\(said.err)")
+            #expect(try await harness.turnJSON("notes")["parent"] is NSNull)
+            #expect(await harness.run("rev-parse", "HEAD").out == (await harness.run("rev-parse", "notes").out))
+            #expect(await harness.run("status").out.hasPrefix("On branch notes\n"))
+            // Another unborn name is still not a branch.
+            #expect(await harness.run("say", "--on", "elsewhere", "Hi").status == 4)
+        }
+    }
+
     @Test func checkoutOrphanOntoAnExistingBranchIsRefused() async throws {
         let harness = try await Harness.withHistory()
         let before = await harness.run("rev-parse", "HEAD").out
