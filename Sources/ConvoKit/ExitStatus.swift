@@ -88,7 +88,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             }
         case let error as SayError:
             switch error {
-            case .missingAPIKey, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
+            case .missingAPIKey, .noKeyForHomeRepository, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
             case .missingBaseURL, .unsafeBaseURL: .usage
             case .emptyMessage, .invalidMessageEncoding: .invalidInput
             case .editorFailed, .branchExists: .failure

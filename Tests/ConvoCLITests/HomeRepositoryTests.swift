@@ -80,6 +80,26 @@ import Testing
         }
     }
 
+    /// A newcomer's first say without a key creates nothing: a home repository made then would be set up for
+    /// xAI, and the OpenAI key exported next would meet "XAI_API_KEY is not set" with no config to change.
+    @Test func aFirstSayWithoutAnyKeyCreatesNoHomeRepositoryAndTheKeyExportedNextDecides() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: SayCommandTests.key)) { emulator in
+            let (harness, home) = try homeless()
+            let work = harness.folder.appendingPathComponent("work")
+            harness.variables["CONVO_BASE_URL"] = emulator.baseURL
+            let keyless = await harness.run("say", "Hello, my name is Alice.", in: work)
+            #expect(keyless.status == 7)
+            #expect(keyless.err.hasPrefix("error: no API key: none of XAI_API_KEY, OPENAI_API_KEY and CONVO_API_KEY is set"), "\(keyless.err)")
+            #expect(!keyless.err.contains("created the home repository"))
+            #expect(!FileManager.default.fileExists(atPath: home.path))
+            #expect(emulator.requestLog().isEmpty)
+            harness.variables["OPENAI_API_KEY"] = SayCommandTests.key
+            let keyed = await harness.run("say", "Hello, my name is Alice.", in: work)
+            #expect(keyed.status == 0, "\(keyed.err)")
+            #expect(await harness.run("config", "provider", in: work).out == "openai\n")
+        }
+    }
+
     @Test func initWithOnlyAnOpenAIKeySetsUpTheRepositoryForOpenAI() async throws {
         let harness = try Harness()
         harness.variables = ["OPENAI_API_KEY": "sk-test"]

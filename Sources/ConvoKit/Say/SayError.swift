@@ -5,6 +5,9 @@ import ResponsesAPI
 public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No API key in the environment and no `api_key_command`.
     case missingAPIKey(variable: String)
+    /// No key in the environment, so the home repository at `path` was not created (its config, where an
+    /// `api_key_command` would live, does not exist yet, and the provider it gets follows the key).
+    case noKeyForHomeRepository(path: String)
     /// The configured `api_key_command` failed or printed nothing. Its output is never shown.
     case apiKeyCommandFailed(command: String, reason: String)
     /// The key (from a variable or the command) holds a control character; it is never shown.
@@ -37,6 +40,9 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A message naming the value and what to do next.
     public var description: String {
         switch self {
+        case .noKeyForHomeRepository(let path):
+            "no API key: none of XAI_API_KEY, OPENAI_API_KEY and CONVO_API_KEY is set; the home repository \(path) was not created and nothing was sent"
+                + "\nhint: export XAI_API_KEY=… (or OPENAI_API_KEY=… for OpenAI) and say again"
         case .missingAPIKey(let variable):
             "no API key: \(variable) is not set\nhint: export \(variable)=…, or set a command that prints it: convo config api_key_command '…'"
         case .apiKeyCommandFailed(let command, let reason):
