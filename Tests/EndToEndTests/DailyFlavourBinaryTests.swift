@@ -113,6 +113,37 @@ import Testing
         }
     }
 
+    /// The README's quick start for someone who has only an OpenAI key, and who first forgot to export it.
+    @Test func theQuickStartWithOnlyAnOpenAIKeyFromAFolderWithNoRepository() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        var shell = try BinaryRunner()
+        defer { shell.cleanUp() }
+        shell.environment["CONVO_BASE_URL"] = emulator.baseURL
+        try Self.png.write(to: shell.folder.appendingPathComponent("screenshot.png"))
+        let keyless = try shell.run("say", "Hello, my name is Alice. Remember this.")
+        #expect(keyless.status == 7)
+        #expect(keyless.err.contains("the home repository \(shell.home.path)/.local/share/convo was not created"), "\(keyless.err)")
+        #expect(!FileManager.default.fileExists(atPath: shell.home.path))
+
+        shell.environment["OPENAI_API_KEY"] = "e2e-key"
+        let hello = try shell.run("say", "Hello, my name is Alice. Remember this.")
+        #expect(hello.out == "Nice to meet you, Alice.\n", "\(hello.err)")
+        #expect(hello.err.hasPrefix("convo: created the home repository"))
+        #expect(try shell.run("say", "--new", "Plan a trip to Rome").status == 0)
+        #expect(try shell.run("say", "--on", "main", "What's my name?").out == "Your name is Alice.\n")
+        let picture = try shell.run("say", "--new", "-a", "screenshot.png", "What is in this picture?")
+        #expect(picture.out.contains("I see an image (png, \(Self.png.count) bytes)"), "\(picture.out) \(picture.err)")
+        #expect(!picture.err.contains("store: false"), "OpenAI stores image turns")
+        let followUp = try shell.run("say", "Is it a photo?")
+        #expect(followUp.out.contains("I remember an image"), "\(followUp.out)")
+        #expect(!followUp.err.contains("replaying"))
+        #expect(try shell.run("models").lines.contains { $0.hasPrefix("* gpt-4.1-mini ") })
+        let status = try shell.run("status").out
+        #expect(status.contains("Provider: openai\n") && status.contains("Model:    gpt-4.1-mini (provider default)\n"), "\(status)")
+        #expect(try posts(emulator).allSatisfy { $0["model"] as? String == "gpt-4.1-mini" })
+    }
+
     @Test(arguments: ["openai", "xai"])
     func badInputIsRefusedWithItsExitCodeAndWritesNothingInEachFlavour(flavor: String) throws {
         let (emulator, shell) = try start(flavor)
