@@ -31,9 +31,19 @@ public enum MessageSource {
         } else {
             text = try compose(environment, previous: try previous())
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw SayError.emptyMessage }
-        return trimmed
+        guard !text.allSatisfy(\.isWhitespace) else { throw SayError.emptyMessage }
+        return withoutBlankEdges(text)
+    }
+
+    /// `text` without its leading blank lines and trailing whitespace. The first line's indentation is the
+    /// user's (a piped Python or YAML file, an indented code block written in the editor) and is kept.
+    static func withoutBlankEdges(_ text: String) -> String {
+        var body = Substring(text)
+        while let newline = body.firstIndex(where: \.isNewline), body[..<newline].allSatisfy(\.isWhitespace) {
+            body = body[body.index(after: newline)...]
+        }
+        while body.last?.isWhitespace == true { body.removeLast() }
+        return String(body)
     }
 
     /// Where `-` stands in the arguments, checked before anything is read or opened.
