@@ -162,7 +162,7 @@ complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" 
 complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
 complete -c 'convo' -n '__convo_should_offer_completions_for_positional "convo" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" model' -l 'model' -d 'Default model for new turns.' -rfka ''
-complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" provider' -l 'provider' -d 'API provider: xai (default), openai or custom.' -rfka ''
+complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" provider' -l 'provider' -d 'API provider: xai, openai or custom (default: xai; openai when OPENAI_API_KEY is the only key set).' -rfka ''
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" base-url' -l 'base-url' -d 'API base URL, for any Responses-compatible server.' -rfka ''
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" instructions' -l 'instructions' -d 'Instructions (system prompt) for new conversations.' -rfka ''
 complete -c 'convo' -n '__convo_should_offer_completions_for_flags_or_options "convo init" json' -l 'json' -d 'Print the result as JSON.'

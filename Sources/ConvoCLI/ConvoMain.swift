@@ -6,6 +6,11 @@ import Foundation
 public enum ConvoMain {
     /// Runs the process's arguments in the real environment and exits with the command's status.
     public static func main() async {
+        let bytes = ArgumentEncoding.processArguments()
+        if let bad = ArgumentEncoding.firstInvalid(bytes) {
+            FileHandle.standardError.write(Data((ArgumentEncoding.message(bytes, bad) + "\n").utf8))
+            exit(ExitStatus.invalidInput.rawValue)
+        }
         let status = await run(Array(CommandLine.arguments.dropFirst()), environment: .live())
         exit(status)
     }

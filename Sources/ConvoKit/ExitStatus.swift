@@ -46,7 +46,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .revisionNotFound:
             "revision, branch (`say --on`, `push BRANCH`, `branch --preset`), preset (`say --preset`, `branch --preset`) or reflog entry not found, or ambiguous; `fetch` of a response the server does not have"
         case .invalidInput:
-            "invalid input data (an attachment of `say -a` that is missing, unreadable, a folder, of a type convo or the provider does not take, or larger than the provider's documented limit; an import file, an unreadable row of an llm database, an empty message, a message on stdin that is not UTF-8; a pulled commit whose content does not reproduce its `Convo-Turn` id); nothing was written"
+            "invalid input data (an attachment of `say -a` that is missing, unreadable, a folder, of a type convo or the provider does not take, or larger than the provider's documented limit; an import file, an unreadable row of an llm database, an empty message, a message on stdin or from the editor, or an argument, that is not UTF-8; a pulled commit whose content does not reproduce its `Convo-Turn` id); nothing was written"
         case .apiError:
             "the API server refused the request, or the response failed, or the base URL answers 404 (no such endpoint); a replay that does not fit the context window with `replay_strategy fail`, or a compaction the server refused (nothing was committed)"
         case .authError:
@@ -88,7 +88,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             }
         case let error as SayError:
             switch error {
-            case .missingAPIKey, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
+            case .missingAPIKey, .noKeyForHomeRepository, .apiKeyCommandFailed, .invalidAPIKey, .apiKeyCommandTimedOut: .authError
             case .missingBaseURL, .unsafeBaseURL: .usage
             case .emptyMessage, .invalidMessageEncoding: .invalidInput
             case .editorFailed, .branchExists: .failure

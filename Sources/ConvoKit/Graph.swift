@@ -9,7 +9,8 @@ public enum GraphRow: Equatable, Sendable {
 }
 
 /// Lays out a conversation tree as git draws `log --graph`: one column per open line of history,
-/// columns joining (`|/`) where branches fork from a common turn.
+/// columns joining (`|/`) where branches fork from a common turn. Unlike git, a line that ends (a root) is never
+/// followed by an unrelated turn in the same column, so conversations started with `say --new` stay apart.
 public enum GraphLayout {
     /// `summaries` must be in topological order, children before parents.
     public static func rows(_ summaries: [TurnSummary]) -> [GraphRow] {
@@ -40,9 +41,18 @@ public enum GraphLayout {
             rows.append(.turn(prefix: marks.joined(separator: " ") + " ", index: index))
             if let parent = summary.parent, present.contains(parent) {
                 columns[column] = parent
-            } else {
-                columns.remove(at: column)
+                continue
             }
+            // The line ends here (a conversation's first turn, or its parent is not shown). Nothing may be drawn
+            // under it that reads as its parent: the lines to its right move left with a `/`, and a turn that
+            // would start in this very column is kept apart by a row left empty there.
+            if column + 1 < columns.count {
+                let bars = String(repeating: "| ", count: column)
+                rows.append(.edges(bars + " " + Array(repeating: "/", count: columns.count - column - 1).joined(separator: " ")))
+            } else if index + 1 < summaries.count, !columns.contains(summaries[index + 1].id) {
+                rows.append(.edges(Array(repeating: "|", count: column).joined(separator: " ")))
+            }
+            columns.remove(at: column)
         }
         return rows
     }

@@ -28,8 +28,9 @@ public enum RepositoryChoice: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// The home repository: one personal repository in `$XDG_DATA_HOME/convo` (default `~/.local/share/convo`)
-/// used outside any project's `.convo/`, so convo works from any folder. Only `say` creates it; every other
-/// command uses it once it exists and otherwise says that there is no repository.
+/// used outside any project's `.convo/`, so convo works from any folder. Only `say` (and `chat`) creates it, and
+/// only when a key is set; every other command uses it once it exists and otherwise says that there is no
+/// repository.
 public enum HomeRepository {
     /// `$XDG_DATA_HOME/convo`, else `$HOME/.local/share/convo`; nil when neither variable is set (then convo
     /// has no home repository at all and behaves as before it had one). A relative `XDG_DATA_HOME` is ignored,
@@ -59,9 +60,14 @@ public enum HomeRepository {
         }
         if let folder = try existing(home, environment) { return (folder, .home(folder.path)) }
         guard create else { throw WorkspaceError.notARepository(searchedFrom: searched, home: home.path) }
+        // Created without a key, it would be set up for xAI, and a newcomer who then exports OPENAI_API_KEY would
+        // be told XAI_API_KEY is missing, with no config to change yet.
+        guard APIKey.variableNames.contains(where: { !(environment.variables[$0] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
+        else { throw SayError.noKeyForHomeRepository(path: home.path) }
         let (repository, created) = try Repository.create(at: home, clock: environment.now)
         if created {
-            try repository.write { try $0.setConfig(ConfigKey.provider.rawValue, "xai") }
+            let provider = APIEndpoint.providerForNewRepository(environment.variables)
+            try repository.write { try $0.setConfig(ConfigKey.provider.rawValue, provider.rawValue) }
             try GitIgnore.protect(home)  // a home folder kept in git (dotfiles) must not pick up conversations
             environment.errors.line(
                 "convo: created the home repository \(home.path) (no .convo/ found upward from \(searched); 'convo init' makes one for a project)")

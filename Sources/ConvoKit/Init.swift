@@ -44,7 +44,7 @@ public enum Setup {
         let folder = Workspace.initLocation(environment)
         let (repository, created) = try Repository.create(at: folder, clock: environment.now)
         try GitIgnore.protect(folder)
-        if created, settings[.provider] == nil { settings[.provider] = "xai" }
+        if created, settings[.provider] == nil { settings[.provider] = APIEndpoint.providerForNewRepository(environment.variables).rawValue }
         let written = settings
         try repository.write { writer in
             for (key, value) in written { try writer.setConfig(key.rawValue, value) }

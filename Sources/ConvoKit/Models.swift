@@ -39,11 +39,11 @@ public struct ModelsResult: Sendable {
 public enum Models {
     /// `GET /models` of the server `say` would use (settings as `say` resolves them: config, `CONVO_BASE_URL`,
     /// the key), marking the model the next `say` on HEAD's branch asks for. With no repository at all, the
-    /// provider's defaults are used and nothing is created.
+    /// defaults of the provider a new repository would get are used and nothing is created.
     public static func list(_ environment: ConvoEnvironment, workspace: Workspace?, allowInsecureHTTP: Bool) async throws -> ModelsResult {
         let (config, branchPreset) = try workspace?.repository.read { reader in
             (try ConfigKey.stored(reader), try reader.head().branch.flatMap { try Presets.ofBranch($0, reader) })
-        } ?? ([:], nil)
+        } ?? ([.provider: APIEndpoint.providerForNewRepository(environment.variables).rawValue], nil)
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: allowInsecureHTTP)
         let choices = Presets.plainSay(branch: branchPreset, endpoint: endpoint, configuredModel: config[.model])
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)

@@ -2,6 +2,8 @@ import ConvoStore
 import Foundation
 import Testing
 
+@testable import ConvoCLI
+
 @Suite struct BranchCommandTests {
     @Test func checkoutForksAndMovesHead() async throws {
         let harness = try await Harness.withHistory()
@@ -21,6 +23,26 @@ import Testing
         let after = try jsonObject(await harness.run("status", "--json").out)
         #expect(after["detached"] as? Bool == true)
         #expect(await harness.run("log", "--oneline").lines.first?.contains("(HEAD, again)") == true)
+    }
+
+    /// Branch names from `say --new` may be CJK or emoji: the ids stay in one column on screen, and on a terminal
+    /// no line is wider than it (a pipe gets every character).
+    @Test func theListAlignsByScreenColumnsAndFitsTheTerminal() async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("branch", "日本語-のテスト", "HEAD~1").status == 0)
+        #expect(await harness.run("branch", "👍", "HEAD~1").status == 0)
+        let piped = await harness.run("branch")
+        let idColumns = piped.lines.map { line -> Int in
+            let id = line.firstIndex(of: " ").flatMap { _ in line.range(of: #" [0-9a-f]{7} "#, options: .regularExpression) }
+            return id.map { DisplayWidth.columns(of: String(line[..<$0.lowerBound])) } ?? -1
+        }
+        #expect(Set(idColumns).count == 1 && idColumns.first != -1, "\(piped.lines)")
+        #expect(piped.lines.contains { DisplayWidth.columns(of: $0) > 24 })
+        harness.outputIsTerminal = true
+        harness.terminalWidth = 24
+        let narrow = await harness.run("branch")
+        #expect(narrow.lines.count == 4)
+        for line in narrow.lines { #expect(DisplayWidth.columns(of: line) <= 24, "'\(line)'") }
     }
 
     @Test func branchCreateDeleteRename() async throws {

@@ -55,6 +55,63 @@ import Testing
         }
     }
 
+    /// A newcomer who exported only OPENAI_API_KEY (the README's "or OPENAI_API_KEY") gets an answer from OpenAI
+    /// on the first say: `convo config provider openai` cannot run before the home repository exists.
+    @Test func aNewcomerWithOnlyAnOpenAIKeyGetsAHomeRepositoryForOpenAI() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: SayCommandTests.key)) { emulator in
+            let (harness, _) = try homeless()
+            let work = harness.folder.appendingPathComponent("work")
+            harness.variables["CONVO_BASE_URL"] = emulator.baseURL
+            harness.variables["OPENAI_API_KEY"] = SayCommandTests.key
+            let models = await harness.run("models", in: work)
+            #expect(models.status == 0, "\(models.err)")
+            #expect(models.lines.contains { $0.hasPrefix("* gpt-4.1-mini ") }, "\(models.out)")
+            let first = await harness.run("say", "Hello, my name is Alice.", in: work)
+            #expect(first.status == 0, "\(first.err)")
+            #expect(first.out == "Nice to meet you, Alice.\n")
+            #expect(await harness.run("config", "provider", in: work).out == "openai\n")
+            #expect(try posts(emulator).last?.body["model"] as? String == "gpt-4.1-mini")
+            // Both keys set: xAI, convo's default, as before.
+            let (both, _) = try homeless()
+            both.variables["XAI_API_KEY"] = "xai-key"
+            both.variables["OPENAI_API_KEY"] = SayCommandTests.key
+            #expect(await both.run("init").status == 0)
+            #expect(await both.run("config", "provider").out == "xai\n")
+        }
+    }
+
+    /// A newcomer's first say without a key creates nothing: a home repository made then would be set up for
+    /// xAI, and the OpenAI key exported next would meet "XAI_API_KEY is not set" with no config to change.
+    @Test func aFirstSayWithoutAnyKeyCreatesNoHomeRepositoryAndTheKeyExportedNextDecides() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: SayCommandTests.key)) { emulator in
+            let (harness, home) = try homeless()
+            let work = harness.folder.appendingPathComponent("work")
+            harness.variables["CONVO_BASE_URL"] = emulator.baseURL
+            let keyless = await harness.run("say", "Hello, my name is Alice.", in: work)
+            #expect(keyless.status == 7)
+            #expect(keyless.err.hasPrefix("error: no API key: none of XAI_API_KEY, OPENAI_API_KEY and CONVO_API_KEY is set"), "\(keyless.err)")
+            #expect(!keyless.err.contains("created the home repository"))
+            #expect(!FileManager.default.fileExists(atPath: home.path))
+            #expect(emulator.requestLog().isEmpty)
+            harness.variables["OPENAI_API_KEY"] = SayCommandTests.key
+            let keyed = await harness.run("say", "Hello, my name is Alice.", in: work)
+            #expect(keyed.status == 0, "\(keyed.err)")
+            #expect(await harness.run("config", "provider", in: work).out == "openai\n")
+        }
+    }
+
+    @Test func initWithOnlyAnOpenAIKeySetsUpTheRepositoryForOpenAI() async throws {
+        let harness = try Harness()
+        harness.variables = ["OPENAI_API_KEY": "sk-test"]
+        #expect(await harness.run("init").status == 0)
+        #expect(await harness.run("config", "provider").out == "openai\n")
+        let other = harness.folder.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        harness.variables = ["CONVO_API_KEY": "any", "OPENAI_API_KEY": " "]
+        #expect(await harness.run("init", in: other).status == 0)
+        #expect(await harness.run("config", "provider", in: other).out == "xai\n")
+    }
+
     @Test func readCommandsInAnEmptyHomeSaySoAndCreateNothing() async throws {
         let (harness, home) = try homeless()
         let work = harness.folder.appendingPathComponent("work")

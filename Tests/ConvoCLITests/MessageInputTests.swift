@@ -4,6 +4,8 @@ import Foundation
 import ResponsesEmulator
 import Testing
 
+@testable import ConvoKit
+
 /// The last user message the emulator was sent.
 private func lastSent(_ emulator: RunningEmulator) throws -> String {
     let input = try posts(emulator).last?.body["input"]
@@ -36,6 +38,17 @@ private func lastSent(_ emulator: RunningEmulator) throws -> String {
             #expect(await harness.run("say", "-", stdin: Data("Only stdin\n".utf8)).status == 0)
             #expect(try lastSent(emulator) == "Only stdin")
         }
+    }
+
+    /// Leading blank lines and trailing whitespace go; the first line's indentation is part of the message.
+    @Test func theFirstLinesIndentationIsKept() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            let python = "\n  \n    return total\nprint(x)  \n\n"
+            #expect(await harness.run("say", stdin: Data(python.utf8)).status == 0)
+            #expect(try lastSent(emulator) == "    return total\nprint(x)")
+        }
+        #expect(MessageSource.withoutBlankEdges("\r\n\t\n  a\r\n b \n") == "  a\r\n b")
     }
 
     @Test func aDashTwiceOrOnATerminalIsAUsageErrorAndSendsNothing() async throws {
@@ -77,6 +90,19 @@ private func lastSent(_ emulator: RunningEmulator) throws -> String {
             let edited = await harness.run("say")
             #expect(edited.status == 0, "\(edited.err)")
             #expect(try lastSent(emulator) == "# Heading\n\n```sh\n# a shell comment\nls  \n```")
+        }
+    }
+
+    @Test func anEditorThatWritesInvalidUTF8IsRefusedNamingTheEditorAndSendsNothing() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            let editor = try harness.file("editor.sh", ["#!/bin/sh", "printf 'caf\\351\\n' > \"$1\""])
+            harness.inputIsTerminal = true
+            harness.variables["EDITOR"] = "/bin/sh " + harness.folder.appendingPathComponent(editor).path
+            let result = await harness.run("say")
+            #expect(result.status == 5)
+            #expect(result.err.contains("the message written in the editor is not valid UTF-8 (byte offset 3"), "\(result.err)")
+            #expect(emulator.requestLog().isEmpty)
         }
     }
 

@@ -27,11 +27,12 @@ import Testing
             // -b names it.
             #expect(await harness.run("say", "--new", "-b", "ideas", "Something else").status == 0)
             #expect(try jsonObject(await harness.run("status", "--json").out)["branch"] as? String == "ideas")
-            // Four roots, each shown as one in the graph: no line joins them.
+            // Four roots, each shown as one in the graph: no line joins them (an empty row between two stars that
+            // would otherwise read as parent and child).
             let graph = await harness.run("log", "--graph", "--all", "--oneline")
             #expect(graph.status == 0)
-            #expect(graph.lines.count == 4)
-            #expect(graph.lines.allSatisfy { $0.hasPrefix("* ") })
+            #expect(graph.lines.count == 7)
+            #expect(graph.lines.enumerated().allSatisfy { $0.offset % 2 == 0 ? $0.element.hasPrefix("* ") : $0.element.isEmpty })
             let branches = await harness.run("branch")
             for name in ["main", "plan-a-trip-to-rome", "plan-a-trip-to-rome-2", "ideas"] { #expect(branches.out.contains(name)) }
         }
@@ -51,6 +52,23 @@ import Testing
             #expect(!said.out.contains("Alice"), "a new conversation knows nothing of main's")
             #expect(try await harness.turnJSON("HEAD")["parent"] is NSNull)
             #expect(await harness.run("rev-parse", "main").out == main)
+        }
+    }
+
+    /// After `checkout --orphan notes`, `say --on notes` names HEAD's own branch, which has no ref yet: it gets
+    /// its first turn as a plain say would give it (it used to be "branch 'notes' not found", exit 4).
+    @Test func sayOnHeadsOwnUnbornBranchMakesItsFirstTurn() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "Hello, my name is Alice.").status == 0)
+            #expect(await harness.run("checkout", "--orphan", "notes").status == 0)
+            let said = await harness.run("say", "--on", "notes", "First note")
+            #expect(said.status == 0, "\(said.err)")
+            #expect(try await harness.turnJSON("notes")["parent"] is NSNull)
+            #expect(await harness.run("rev-parse", "HEAD").out == (await harness.run("rev-parse", "notes").out))
+            #expect(await harness.run("status").out.hasPrefix("On branch notes\n"))
+            // Another unborn name is still not a branch.
+            #expect(await harness.run("say", "--on", "elsewhere", "Hi").status == 4)
         }
     }
 

@@ -41,6 +41,33 @@ private func tree(_ nodes: [(String, String?, Int64)]) -> [String: TurnSummary] 
         #expect(rows == ["* x2", "| * z", "| | * y", "* | | x", "| |/", "|/", "* root"])
     }
 
+    /// Rows as text: a turn's prefix and its name, or an edges line.
+    private func drawn(_ nodes: [String: TurnSummary]) -> [String] {
+        let ordered = TopologicalOrder.newestFirst(Array(nodes.values))
+        return GraphLayout.rows(ordered).map { row -> String in
+            switch row {
+            case .turn(let prefix, let index): prefix + ordered[index].inputLine
+            case .edges(let line): line
+            }
+        }
+    }
+
+    /// Two conversations with no parent in common (`say --new`): git would draw b under c as if c were its parent.
+    @Test func twoRootsInOneColumnAreKeptApartByAnEmptyRow() {
+        #expect(drawn(tree([("a", nil, 1), ("b", "a", 2), ("c", nil, 3), ("d", "c", 4)])) == ["* d", "* c", "", "* b", "* a"])
+    }
+
+    @Test func aTurnStartingInTheColumnARootLeftIsKeptApartFromIt() {
+        let rows = drawn(tree([("m1", nil, 1), ("m2", "m1", 10), ("r", nil, 9), ("x1", nil, 2), ("x2", "x1", 8)]))
+        #expect(rows == ["* m2", "| * r", "|", "| * x2", "| * x1", "* m1"])
+    }
+
+    /// A root with a line to its right: that line moves left with a `/` instead of jumping under the root.
+    @Test func linesRightOfAnEndingLineMoveLeft() {
+        let rows = drawn(tree([("m1", nil, 1), ("m2", "m1", 10), ("r1", nil, 3), ("r2", "r1", 9), ("x1", nil, 2), ("x2", "x1", 8)]))
+        #expect(rows == ["* m2", "| * r2", "| | * x2", "| * | r1", "|  /", "| * x1", "* m1"])
+    }
+
     @Test func aLinearHistoryIsOneColumn() {
         let nodes = tree([("a", nil, 1), ("b", "a", 2), ("c", "b", 3)])
         let rows = GraphLayout.rows(TopologicalOrder.newestFirst(Array(nodes.values)))

@@ -61,14 +61,19 @@ struct Branch: ConvoCommand {
         } else {
             let style = context.style(colors.color)
             let branches = try Navigation.branchItems(workspace)
-            let width = branches.map { style.text($0.name).count }.max() ?? 0
+            // Names are padded by the columns they take on screen (a CJK name from `say --new` takes two per
+            // character), and a terminal's lines are cut to its width as log's are.
+            let width = branches.map { DisplayWidth.columns(of: style.text($0.name)) }.max() ?? 0
+            let screen = context.environment.outputIsTerminal ? context.environment.terminalWidth : nil
             for branch in branches {
                 if json {
                     try context.json(branch)
                 } else {
-                    let padded = style.text(branch.name).padding(toLength: width, withPad: " ", startingAt: 0)
+                    let name = style.text(branch.name)
+                    let padded = name + String(repeating: " ", count: max(0, width - DisplayWidth.columns(of: name)))
                     let marker = branch.current ? "* " + style.branch(padded) : "  " + padded
-                    context.out.line("\(marker) \(style.id(branch.shortID)) \(style.text(branch.shortInputLine))")
+                    context.out.line(
+                        DisplayWidth.cutLines("\(marker) \(style.id(branch.shortID)) \(style.text(branch.shortInputLine))", to: screen))
                 }
             }
         }

@@ -23,7 +23,7 @@ struct Init: ConvoCommand {
             """)
 
     @Option(help: "Default model for new turns.") var model: String?
-    @Option(help: "API provider: xai (default), openai or custom.") var provider: String?
+    @Option(help: "API provider: xai, openai or custom (default: xai; openai when OPENAI_API_KEY is the only key set).") var provider: String?
     @Option(name: .customLong("base-url"), help: "API base URL, for any Responses-compatible server.") var baseURL: String?
     @Option(help: "Instructions (system prompt) for new conversations.") var instructions: String?
     @Flag(help: "Print the result as JSON.") var json = false

@@ -25,7 +25,8 @@ struct SayCommand: ConvoCommand {
             HEAD there. --on BRANCH answers on that branch's conversation: the branch moves, HEAD does not.
 
             Outside any .convo/ (and without CONVO_DIR or -C) say uses, and first creates, the home repository \
-            $XDG_DATA_HOME/convo (default ~/.local/share/convo).
+            $XDG_DATA_HOME/convo (default ~/.local/share/convo), set up for OpenAI when OPENAI_API_KEY is the \
+            only provider key set, else for xAI.
 
             Parallel says on one branch: an answer keeps the turn it was asked from as its parent. When the \
             branch (or a detached HEAD) moved while the answer was on its way, the answer is committed onto a new \

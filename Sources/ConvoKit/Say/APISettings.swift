@@ -21,6 +21,14 @@ public struct APIEndpoint: Sendable, Equatable {
         return text
     }
 
+    /// The provider a new repository is set up for when none is named: xAI, unless `OPENAI_API_KEY` is the only
+    /// provider key set (someone who exported only that key means OpenAI, and `convo config` cannot be run
+    /// before the home repository exists). `CONVO_API_KEY` belongs to no provider, so it changes nothing.
+    public static func providerForNewRepository(_ variables: [String: String]) -> Provider {
+        func isSet(_ name: String) -> Bool { !(variables[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        return !isSet("XAI_API_KEY") && isSet("OPENAI_API_KEY") ? .openai : .xai
+    }
+
     /// Resolves the endpoint: provider from config (default xai); base URL from `CONVO_BASE_URL`, else config
     /// `base_url`, else the provider's; plain http only to loopback unless `allowInsecureHTTP`.
     public static func resolve(

@@ -31,9 +31,19 @@ public enum MessageSource {
         } else {
             text = try compose(environment, previous: try previous())
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw SayError.emptyMessage }
-        return trimmed
+        guard !text.allSatisfy(\.isWhitespace) else { throw SayError.emptyMessage }
+        return withoutBlankEdges(text)
+    }
+
+    /// `text` without its leading blank lines and trailing whitespace. The first line's indentation is the
+    /// user's (a piped Python or YAML file, an indented code block written in the editor) and is kept.
+    static func withoutBlankEdges(_ text: String) -> String {
+        var body = Substring(text)
+        while let newline = body.firstIndex(where: \.isNewline), body[..<newline].allSatisfy(\.isWhitespace) {
+            body = body[body.index(after: newline)...]
+        }
+        while body.last?.isWhitespace == true { body.removeLast() }
+        return String(body)
     }
 
     /// Where `-` stands in the arguments, checked before anything is read or opened.
@@ -55,17 +65,24 @@ public enum MessageSource {
         return parts.filter { !$0.allSatisfy(\.isWhitespace) }.joined(separator: "\n\n")
     }
 
-    /// Standard input as text: invalid UTF-8 is refused (as `import` refuses it) rather than silently
-    /// replaced with U+FFFD, so what is sent and stored is exactly what was piped in; NUL is kept.
-    static func decodeStandardInput(_ bytes: some Collection<UInt8>) throws(SayError) -> String {
+    /// Standard input (or the edited file, `source` says which) as text: invalid UTF-8 is refused (as `import`
+    /// refuses it) rather than silently replaced with U+FFFD, so what is sent and stored is exactly what was
+    /// given; NUL is kept.
+    static func decodeStandardInput(_ bytes: some Collection<UInt8>, source: String = "on standard input") throws(SayError) -> String {
+        if let offset = firstInvalidUTF8(bytes) { throw .invalidMessageEncoding(offset: offset, source: source) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The offset (from 0) of the first byte of `bytes` that is not part of valid UTF-8; nil when all are.
+    public static func firstInvalidUTF8(_ bytes: some Collection<UInt8>) -> Int? {
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
         while true {
             switch parser.parseScalar(from: &iterator) {
             case .valid(let scalar): offset += scalar.count
-            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
-            case .error: throw .invalidMessageEncoding(offset: offset)
+            case .emptyInput: return nil
+            case .error: return offset
             }
         }
     }
@@ -120,7 +137,7 @@ public enum MessageSource {
             throw SayError.editorFailed(editor: editor, reason: "exited with status \(status)")
         }
         let edited = try Data(contentsOf: file)
-        return message(inEdited: try decodeStandardInput(edited))
+        return message(inEdited: try decodeStandardInput(edited, source: "written in the editor"))
     }
 }
 

@@ -28,10 +28,16 @@ public enum NewConversation {
             base: nil, newBranch: branch, fromHead: false, notice: "starting a new conversation on branch '\(branch)'")
     }
 
-    /// Where `say --on BRANCH` commits: on the branch's tip; the branch moves, HEAD stays.
+    /// Where `say --on BRANCH` commits: on the branch's tip; the branch moves, HEAD stays. HEAD's own unborn
+    /// branch gets its first turn as a plain say would make it.
     static func startPoint(on branch: BranchName, reader: StoreReader) throws -> StartPoint {
-        guard let tip = try reader.target(of: branch.refName) else { throw StoreError.branchNotFound(branch.rawValue) }
         let head = try reader.head()
+        guard let tip = try reader.target(of: branch.refName) else {
+            // HEAD's own branch before its first turn (`checkout --orphan`) exists only through HEAD: the turn is
+            // the one a plain say makes there.
+            guard head.branch == branch else { throw StoreError.branchNotFound(branch.rawValue) }
+            return StartPoint(base: nil, newBranch: nil, fromHead: true)
+        }
         let stays = head.branch.map { "HEAD stays on '\($0)'" } ?? "HEAD stays detached"
         var point = StartPoint(
             base: tip, newBranch: nil, fromHead: head.branch == branch,

@@ -107,7 +107,7 @@ public enum Say {
         }
         let fitting = try ContextSettings.read(workspace)
         let regeneration = point.regeneration
-        let message = (regeneration?.message ?? options.message).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = MessageSource.withoutBlankEdges(regeneration?.message ?? options.message)
         guard !message.isEmpty else { throw SayError.emptyMessage }
         if let line = point.notice { notice(line) }
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: options.allowInsecureHTTP)

@@ -5,6 +5,9 @@ import ResponsesAPI
 public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No API key in the environment and no `api_key_command`.
     case missingAPIKey(variable: String)
+    /// No key in the environment, so the home repository at `path` was not created (its config, where an
+    /// `api_key_command` would live, does not exist yet, and the provider it gets follows the key).
+    case noKeyForHomeRepository(path: String)
     /// The configured `api_key_command` failed or printed nothing. Its output is never shown.
     case apiKeyCommandFailed(command: String, reason: String)
     /// The key (from a variable or the command) holds a control character; it is never shown.
@@ -17,8 +20,9 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsafeBaseURL(BaseURLError)
     /// The message is empty: nothing to say.
     case emptyMessage
-    /// The message piped on standard input is not valid UTF-8; `offset` (from 0) is its first bad byte.
-    case invalidMessageEncoding(offset: Int)
+    /// The message piped on standard input (or written in the editor: `source`) is not valid UTF-8; `offset`
+    /// (from 0) is its first bad byte.
+    case invalidMessageEncoding(offset: Int, source: String)
     /// The editor for composing the message failed.
     case editorFailed(editor: String, reason: String)
     /// `-b NAME` names a branch that already exists.
@@ -36,6 +40,9 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A message naming the value and what to do next.
     public var description: String {
         switch self {
+        case .noKeyForHomeRepository(let path):
+            "no API key: none of XAI_API_KEY, OPENAI_API_KEY and CONVO_API_KEY is set; the home repository \(path) was not created and nothing was sent"
+                + "\nhint: export XAI_API_KEY=… (or OPENAI_API_KEY=… for OpenAI) and say again"
         case .missingAPIKey(let variable):
             "no API key: \(variable) is not set\nhint: export \(variable)=…, or set a command that prints it: convo config api_key_command '…'"
         case .apiKeyCommandFailed(let command, let reason):
@@ -52,8 +59,8 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(error)" + (error.isInsecureHTTP ? " (--allow-insecure-http)" : "")
         case .emptyMessage:
             "aborting: the message is empty"
-        case .invalidMessageEncoding(let offset):
-            "the message on standard input is not valid UTF-8 (byte offset \(offset), counting from 0); nothing was sent\nhint: convert it first, e.g. iconv -f latin1 -t utf-8"
+        case .invalidMessageEncoding(let offset, let source):
+            "the message \(source) is not valid UTF-8 (byte offset \(offset), counting from 0); nothing was sent\nhint: convert it first, e.g. iconv -f latin1 -t utf-8"
         case .editorFailed(let editor, let reason):
             "editor '\(editor)' \(reason); nothing was sent\nhint: pass the message as arguments or on stdin"
         case .branchExists(let name):
