@@ -70,6 +70,15 @@ enum Compaction {
         }
     }
 
+    /// The `compaction` item a server put among an ordinary turn's output (OpenAI's `context_management`), as the
+    /// JSON it sent, read from the turn's recorded response; nil when there is none.
+    static func serverItem(of turn: Turn, _ reader: StoreReader) throws -> String? {
+        guard Record(turn) == nil, turn.response.output.contains(where: { $0.type == "compaction" && $0.content == nil }),
+            let raw = turn.response.raw, let response = try? JSONValue.parse(try reader.text(raw))
+        else { return nil }
+        return response["output"]?.arrayValue?.first { $0["type"]?.stringValue == "compaction" }?.canonicalString
+    }
+
     /// The window a replay sends for a compaction turn: kept messages as they were, the item under
     /// ``ReplayHistory/compactionRole``.
     static func window(of turn: Turn, _ reader: StoreReader) throws -> [DraftMessage] {

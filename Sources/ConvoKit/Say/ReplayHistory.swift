@@ -16,7 +16,8 @@ public enum ReplayHistory {
         guard let tip else { return [] }
         var turns: [HistoryTurn] = []
         var remaining: Int?
-        for summary in try reader.ancestry(of: tip) {
+        let ancestry = try reader.ancestry(of: tip)
+        for (index, summary) in ancestry.enumerated() {
             if let left = remaining {
                 if left == 0 { break }
                 remaining = left - 1
@@ -33,6 +34,15 @@ public enum ReplayHistory {
             }
             var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
             history.id = summary.id
+            if let item = try Compaction.serverItem(of: turn, reader) {
+                // OpenAI compacted on the server (compact_threshold): its item stands for everything before this
+                // turn's message, so a replay sends the item, the message and the answer, and nothing older.
+                history.window = [DraftMessage(role: compactionRole, text: item)] + history.input.filter { $0.role == "user" }.suffix(1)
+                    + [DraftMessage(role: "assistant", text: history.answer)]
+                history.covers = ancestry.count - index
+                turns.append(history)
+                break
+            }
             turns.append(history)
         }
         return turns.reversed()

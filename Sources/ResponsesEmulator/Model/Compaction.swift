@@ -14,7 +14,7 @@ enum Compaction {
     private static let tag = "convo-emulator-compaction-v1:"
 
     /// The opaque content standing for `messages`.
-    static func encryptedContent(for messages: [Message]) -> String {
+    static func encryptedContent(for messages: some Collection<Message>) -> String {
         let name = messages.filter { $0.role == "user" }.compactMap { Responder.name(in: $0.text) }.last
         let summary = EmulatorJSON.object([("messages", .int(messages.count)), ("name", .string(name))])
         return "cmp1_" + Data((tag + summary.serialized(indent: 0)).utf8).base64EncodedString()

@@ -24,6 +24,8 @@ struct CreateRequest: Sendable {
     var metadata: EmulatorJSON?
     /// `prompt_cache_key`: the conversation's name for the prompt cache.
     var promptCacheKey: String?
+    /// `context_management`'s `compaction` entry: the token count past which OpenAI compacts the context.
+    var compactThreshold: Int?
 
     private static let roles: Set = ["user", "assistant", "system", "developer"]
 
@@ -48,6 +50,9 @@ struct CreateRequest: Sendable {
         }
         metadata = body["metadata"].flatMap { $0.isNull ? nil : $0 }
         promptCacheKey = try Self.optional(body, "prompt_cache_key", \.stringValue, "a string")
+        if let entries = try Self.optional(body, "context_management", \.arrayValue, "an array") {
+            compactThreshold = entries.first { $0["type"]?.stringValue == "compaction" }?["compact_threshold"]?.intValue
+        }
     }
 
     private static func optional<T>(
