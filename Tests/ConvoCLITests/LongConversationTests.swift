@@ -110,6 +110,26 @@ import Testing
         }
     }
 
+    @Test("A compaction the server refuses exits 6 and a first turn has nothing to compact (exit 2): nothing committed")
+    func refusedCompaction() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key, contextWindow: 100)) { emulator in
+            let harness = try await sayHarness(emulator)
+            let file = try harness.file("t.jsonl", Self.expiredConversation(turns: 5, origin: emulator.baseURL))
+            #expect(await harness.run("import", file).status == 0)
+            let before = await harness.run("log", "--all", "--oneline").out
+            let refused = await harness.run("compact")
+            #expect(refused.status == 6, "\(refused.err)")
+            #expect(refused.err.contains("the server would not compact the conversation"), "\(refused.err)")
+            #expect(refused.err.contains("nothing was committed"))
+            #expect(await harness.run("log", "--all", "--oneline").out == before)
+
+            let first = await harness.run("compact", "HEAD~4")
+            #expect(first.status == 2, "\(first.err)")
+            #expect(first.err.contains("has no earlier turns to compact"), "\(first.err)")
+            #expect(await harness.run("log", "--all", "--oneline").out == before)
+        }
+    }
+
     @Test("compact_threshold takes a whole number of tokens", arguments: ["abc", "0", "1.5", "99999999999999999999"])
     func badThreshold(value: String) async throws {
         let harness = try Harness()
