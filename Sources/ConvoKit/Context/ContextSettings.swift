@@ -88,7 +88,8 @@ struct ContextSettings: Sendable {
             notice("left out the \(trimmed) oldest user messages the server kept beside its compaction item to fit the context window (\(window) tokens)")
         }
         if let record = outcome.record?.objectValue, strategy == .truncate {
-            notice("left out \(record["omitted_turns"]?.intValue ?? 0) turns to fit the context window (\(window) tokens)")
+            let omitted = record["omitted_turns"]?.intValue ?? 0
+            notice("left out \(omitted) turn\(omitted == 1 ? "" : "s") to fit the context window (\(window) tokens)")
         }
         return outcome
     }

@@ -8,6 +8,9 @@ struct Message: Sendable, Equatable {
     /// The content parts as sent (nil for string content): `input_items` lists every one of them, as the
     /// servers do, not only the text.
     var parts: [EmulatorJSON]? = nil
+    /// True for what a `compaction` item reads as: not a message the user sent, so a later compaction does not
+    /// keep it beside its own item as OpenAI keeps user messages.
+    var fromCompaction = false
 }
 
 /// The body of `POST /v1/responses`, read leniently the way the real servers do.
