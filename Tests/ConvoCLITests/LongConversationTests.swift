@@ -110,6 +110,26 @@ import Testing
         }
     }
 
+    @Test("A replay sends a compaction turn's item before the turns it kept, and a second compaction's only")
+    func compactionWindowGoesFirst() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "Hello, my name is Alice.").status == 0)
+            for n in 1...3 { #expect(await harness.run("say", Self.filler(n)).status == 0) }
+            #expect(await harness.run("compact", "--keep", "2").status == 0)
+            #expect(await harness.run("say", Self.filler(4)).status == 0)
+            #expect(await harness.run("compact", "--keep", "1").status == 0)
+            let replayed = await harness.run("say", "--replay", "What's my name?")
+            #expect(replayed.status == 0, "\(replayed.err)")
+            #expect(replayed.out.contains("Your name is Alice."), "\(replayed.out)")
+            let input = try posts(emulator).last?.body["input"] as? [[String: Any]] ?? []
+            // Oldest first: the newest compaction's item (standing for everything before the turn it kept), the
+            // kept turn (turn 4), the new message; the older compaction and its kept turns are inside the item.
+            #expect(input.map { $0["type"] as? String == "compaction" ? "compaction" : $0["role"] as? String ?? "?" } == ["compaction", "user", "assistant", "user"], "\(input)")
+            #expect(inputTexts(try posts(emulator).last?.body ?? [:]).dropFirst().first?.contains("Turn 4:") == true)
+        }
+    }
+
     @Test("A compaction the server refuses exits 6 and a first turn has nothing to compact (exit 2): nothing committed")
     func refusedCompaction() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key, contextWindow: 100)) { emulator in

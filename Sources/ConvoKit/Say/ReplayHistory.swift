@@ -15,23 +15,26 @@ public enum ReplayHistory {
     static func load(_ reader: StoreReader, tip: ObjectID?) throws -> [HistoryTurn] {
         guard let tip else { return [] }
         var turns: [HistoryTurn] = []
+        // The newest compaction turn met: its window stands for what is older than the turns it kept, so it goes
+        // before them (oldest first), and the walk stops once they are read.
+        var compacted: HistoryTurn?
         var remaining: Int?
         let ancestry = try reader.ancestry(of: tip)
         for (index, summary) in ancestry.enumerated() {
-            if let left = remaining {
-                if left == 0 { break }
-                remaining = left - 1
-            }
+            if remaining == 0 { break }
             let turn = try reader.turn(summary.id)
             if let compaction = Compaction.Record(turn) {
+                // An older compaction turn among the kept ones is already inside the newer window.
+                guard compacted == nil else { continue }
                 var window = HistoryTurn(input: [], answer: "", replay: false)
                 window.window = try Compaction.window(of: turn, reader)
                 window.id = summary.id
                 window.covers = compaction.turns
-                turns.append(window)
-                remaining = min(remaining ?? compaction.kept, compaction.kept)
+                compacted = window
+                remaining = compaction.kept
                 continue
             }
+            remaining = remaining.map { $0 - 1 }
             var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
             history.id = summary.id
             if let item = try Compaction.serverItem(of: turn, reader) {
@@ -41,10 +44,12 @@ public enum ReplayHistory {
                     + [DraftMessage(role: "assistant", text: history.answer)]
                 history.covers = ancestry.count - index
                 turns.append(history)
+                compacted = nil
                 break
             }
             turns.append(history)
         }
+        if let compacted { turns.append(compacted) }
         return turns.reversed()
     }
 
