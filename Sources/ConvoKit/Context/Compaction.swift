@@ -79,6 +79,17 @@ enum Compaction {
         return response["output"]?.arrayValue?.first { $0["type"]?.stringValue == "compaction" }?.canonicalString
     }
 
+    /// `window` without as many of its oldest messages that are not compaction items as it takes to fit `room`
+    /// tokens (it may still not fit), and how many went.
+    static func trimmed(_ window: [DraftMessage], toFit room: Int) -> (messages: [DraftMessage], removed: Int) {
+        var messages = window, size = TokenEstimate.of(window), removed = 0
+        while size > room, let index = messages.firstIndex(where: { $0.role != ReplayHistory.compactionRole }) {
+            size -= TokenEstimate.of([messages.remove(at: index)])
+            removed += 1
+        }
+        return (messages, removed)
+    }
+
     /// The window a replay sends for a compaction turn: kept messages as they were, the item under
     /// ``ReplayHistory/compactionRole``.
     static func window(of turn: Turn, _ reader: StoreReader) throws -> [DraftMessage] {
@@ -113,8 +124,16 @@ enum Compaction {
         var window: [DraftMessage] = []
         var response: CompactedResponse?
         var usage = TokenUsage(inputTokens: 0, outputTokens: 0)
-        for chunk in chunks where !chunk.isEmpty {
-            let answer = try await compactOnce(window + ReplayHistory.messages(chunk), client: client, model: model)
+        for var chunk in chunks where !chunk.isEmpty {
+            // An earlier compaction's window (the one made here, or the first unit's) may carry OpenAI's kept user
+            // messages past the budget; its item stands for them, so the oldest go first.
+            if let earlier = chunk.first?.window {
+                window += earlier
+                chunk.removeFirst()
+            }
+            let rest = ReplayHistory.messages(chunk)
+            if let budget { window = trimmed(window, toFit: budget - TokenEstimate.of(rest)).messages }
+            let answer = try await compactOnce(window + rest, client: client, model: model)
             window = answer.output.map { item in
                 item.type == "compaction"
                     ? DraftMessage(role: ReplayHistory.compactionRole, text: item.json)

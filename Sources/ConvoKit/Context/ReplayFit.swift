@@ -105,19 +105,15 @@ enum ReplayFit {
                 return try await truncated()
             }
             var unit = HistoryTurn(input: [], answer: "", replay: false)
-            var messages = draft.output.map {
+            let output = draft.output.map {
                 $0.type == "compaction"
                     ? DraftMessage(role: ReplayHistory.compactionRole, text: $0.text ?? "") : DraftMessage(role: $0.role ?? "user", text: $0.text ?? "")
             }
             // The user messages OpenAI keeps beside its item may leave no room for the recent turns: the oldest of
             // them stay out (the item stands for them too), so that the replay fits instead of overflowing.
             let room = budget - fixed - TokenEstimate.of(ReplayHistory.messages(Array(history.suffix(recent))))
-            var size = TokenEstimate.of(messages), trimmed = 0
-            while size > room, let index = messages.firstIndex(where: { $0.role != ReplayHistory.compactionRole }) {
-                size -= TokenEstimate.of([messages.remove(at: index)])
-                trimmed += 1
-            }
-            guard size <= room else { return try await truncated() }
+            let (messages, trimmed) = Compaction.trimmed(output, toFit: room)
+            guard TokenEstimate.of(messages) <= room else { return try await truncated() }
             unit.window = messages
             unit.covers = older.reduce(0) { $0 + $1.covers }
             let sent = [unit] + history.suffix(recent)
