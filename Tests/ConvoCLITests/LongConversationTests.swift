@@ -53,6 +53,9 @@ import Testing
             #expect(context?["strategy"] as? String == "compact", "\(shown)")
             #expect((context?["verbatim_turns"] as? Int ?? 0) < 300)
             #expect(await harness.run("log", "--oneline", "-n", "2").out.contains("[compaction of "))
+            let text = await harness.run("show")
+            #expect(text.out.contains("Context:  ") && text.out.contains(" compacted, ") && text.out.contains("(replay_strategy compact)"), "\(text.out)")
+            #expect(await harness.run("show", "HEAD~1").out.contains("Context:  stands for "))
             // OpenAI's compacted window keeps every user message, which alone leave no room in 8,000: the oldest
             // stay out (its item stands for them and knows the name) and convo says so.
             if flavor == .openai {
