@@ -95,10 +95,16 @@ import Testing
     func xaiCompactsOnConvosSide() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: Self.key)) { emulator in
             let harness = try await sayHarness(emulator)
-            #expect(await harness.run("config", "compact_threshold", "150").status == 0)
             #expect(await harness.run("say", "Hello, my name is Alice.").status == 0)
+            #expect(await harness.run("say", Self.filler(1)).status == 0)
+            #expect(await harness.run("say", Self.filler(2)).status == 0)
+            // HEAD's billed size (the chained context) is past 100: status predicts what the next say does.
+            #expect(await harness.run("config", "compact_threshold", "100").status == 0)
+            let status = await harness.run("status")
+            #expect(status.out.contains("Next say: replays 3 turns and the new message (the conversation passed compact_threshold (100 tokens))"), "\(status.out)")
+            #expect(await harness.run("config", "compact_threshold", "150").status == 0)
             var notices = ""
-            for n in 1...5 {
+            for n in 3...5 {
                 let turn = await harness.run("say", Self.filler(n))
                 #expect(turn.status == 0, "\(turn.err)")
                 notices += turn.err

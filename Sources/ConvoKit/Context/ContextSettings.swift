@@ -53,6 +53,14 @@ struct ContextSettings: Sendable {
         }
     }
 
+    /// The threshold when convo compacts before the next say: `compact_threshold` is set, the provider does not
+    /// compact by itself (OpenAI executes `context_management`; xAI's documentation says it only parses it), and
+    /// HEAD's billed size (the chained context) with `message` more tokens passes it; nil otherwise.
+    func compactsFirst(size: Int64, message: Int, provider: Provider) -> Int? {
+        guard let limit = compactThreshold, provider != .openai, size &+ Int64(message) > Int64(limit) else { return nil }
+        return limit
+    }
+
     /// The window of `model`: configured or learned, else built in.
     func window(_ model: String) -> Int? {
         if let tokens = windows[model] { return tokens }

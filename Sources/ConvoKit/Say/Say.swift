@@ -127,16 +127,9 @@ public enum Say {
         var firstRoute = SayPlan.route(
             tip: tip, origin: endpoint.origin, retentionDays: retention, now: now,
             forceReplay: options.forceReplay)
-        // OpenAI executes context_management; elsewhere (xAI only parses it) convo compacts before the say that
-        // would pass the threshold.
         let serverCompacts = endpoint.profile.provider == .openai
-        var threshold: Int?
-        if let limit = fitting.compactThreshold, !serverCompacts, tip != nil,
-            size &+ Int64(TokenEstimate.of(message)) > Int64(limit)
-        {
-            threshold = limit
-            if case .chain = firstRoute { firstRoute = .replay(.compactThreshold(limit)) }
-        }
+        let threshold = tip == nil ? nil : fitting.compactsFirst(size: size, message: TokenEstimate.of(message), provider: endpoint.profile.provider)
+        if let threshold, case .chain = firstRoute { firstRoute = .replay(.compactThreshold(threshold)) }
         let seen = SeenResponse()
         var store = options.store
         if store, !endpoint.profile.attachmentRules.storesImages, attachments.contains(where: { $0.kind == "image" }) {
