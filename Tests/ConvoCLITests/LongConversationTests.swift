@@ -88,6 +88,15 @@ import Testing
             let input = try posts(emulator).last?.body["input"] as? [[String: Any]] ?? []
             #expect(input.first?["type"] as? String == "compaction", "\(input)")
             #expect(!inputTexts(try posts(emulator).last?.body ?? [:]).contains { $0.contains("Hello, my name is Alice.") })
+
+            // Export and import carry the turn the server compacted, with the same ids.
+            let exported = await harness.run("export")
+            let other = try Harness()
+            #expect(await other.run("init").status == 0)
+            let file = try other.file("t.jsonl", [exported.out.trimmingCharacters(in: .newlines)])
+            let imported = await other.run("import", file)
+            #expect(imported.status == 0, "\(imported.err)")
+            #expect(await other.run("log", "--format=%H").out == (await harness.run("log", "--format=%H").out))
         }
     }
 

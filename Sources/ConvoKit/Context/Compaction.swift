@@ -42,6 +42,9 @@ enum Compaction {
     /// object (`type` compaction, a string `encrypted_content`), and a turn with a `compaction` record needs one.
     static func problem(output: [DraftOutputItem], parameters: [String: JSONValue]) -> String? {
         for (index, item) in output.enumerated() where item.type == "compaction" {
+            // A compaction the server made inside an ordinary turn (OpenAI's context_management) keeps its item in
+            // the recorded response, not as text.
+            if item.text == nil, parameters["compaction"] == nil { continue }
             guard let text = item.text, let json = try? JSONValue.parse(text), json["type"]?.stringValue == "compaction",
                 json["encrypted_content"]?.stringValue != nil
             else {
