@@ -57,9 +57,16 @@ public enum Inspection {
             let tipRecord = try tip.map { try TipRecord.read($0, reader) }
             let config = try settings.checked()
             let endpoint = try? Settings.endpoint(config, workspace.environment, allowInsecureHTTP: true)
-            let nextSay = endpoint.map {
+            var nextSay = endpoint.map {
                 SayPlan.route(
                     tip: tipRecord, origin: $0.origin, retentionDays: retention, now: now, forceReplay: false)
+            }
+            // What say decides the same way: past compact_threshold it compacts first (a message adds to that).
+            if case .chain? = nextSay, let tip, let endpoint,
+                let limit = try ContextSettings.read(reader).compactsFirst(
+                    size: (tip.inputTokens ?? 0) &+ (tip.outputTokens ?? 0), message: 0, provider: endpoint.profile.provider)
+            {
+                nextSay = .replay(.compactThreshold(limit))
             }
             let branchPreset = try head.branch.flatMap { try Presets.ofBranch($0, reader) }
             let choices = endpoint.map { Presets.plainSay(branch: branchPreset, endpoint: $0, configuredModel: config[.model]) }

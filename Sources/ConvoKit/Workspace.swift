@@ -57,6 +57,9 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case syncName = "sync.name"
     /// What a replay that does not fit the context window does: `compact` (default), `truncate` or `fail`.
     case replayStrategy = "replay_strategy"
+    /// Tokens past which a conversation is compacted: OpenAI does it on the server (`context_management`); on
+    /// other providers convo compacts before the say that would pass it.
+    case compactThreshold = "compact_threshold"
 
     /// Parses a key, naming the known keys when it is unknown.
     public static func parse(_ text: String) throws -> ConfigKey {
@@ -99,6 +102,10 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .replayStrategy:
             guard ReplayStrategy(rawValue: value) != nil else {
                 throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected compact, truncate or fail")
+            }
+        case .compactThreshold:
+            guard let tokens = Int(value), tokens >= 1 else {
+                throw ConvoError.invalidConfigValue(key: rawValue, value: value, reason: "expected a whole number of tokens, at least 1")
             }
         }
     }

@@ -84,12 +84,16 @@ public struct CreateResponseRequest: Sendable, Equatable, Encodable {
     /// `prompt_cache_key`: one stable name per conversation, so the provider routes its requests to the
     /// machine that holds the conversation's prefix in its cache (OpenAI and xAI both document the field).
     public var promptCacheKey: String?
+    /// `context_management: [{"type": "compaction", "compact_threshold": N}]`: OpenAI compacts the context on the
+    /// server once it passes N tokens and returns the `compaction` item among the output
+    /// (developers.openai.com/api/docs/guides/compaction, "Server-side compaction").
+    public var compactThreshold: Int?
 
     /// Creates a request; only `model` and `input` are required.
     public init(
         model: String, instructions: String? = nil, input: [InputMessage],
         previousResponseID: String? = nil, store: Bool = true, temperature: Double? = nil,
-        maxOutputTokens: Int? = nil, stream: Bool = false, promptCacheKey: String? = nil
+        maxOutputTokens: Int? = nil, stream: Bool = false, promptCacheKey: String? = nil, compactThreshold: Int? = nil
     ) {
         self.model = model
         self.instructions = instructions
@@ -100,6 +104,7 @@ public struct CreateResponseRequest: Sendable, Equatable, Encodable {
         self.maxOutputTokens = maxOutputTokens
         self.stream = stream
         self.promptCacheKey = promptCacheKey
+        self.compactThreshold = compactThreshold
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -107,6 +112,18 @@ public struct CreateResponseRequest: Sendable, Equatable, Encodable {
         case previousResponseID = "previous_response_id"
         case maxOutputTokens = "max_output_tokens"
         case promptCacheKey = "prompt_cache_key"
+        case contextManagement = "context_management"
+    }
+
+    /// One entry of `context_management`.
+    private struct ContextManagement: Encodable {
+        var type = "compaction"
+        var compactThreshold: Int
+
+        private enum CodingKeys: String, CodingKey {
+            case type
+            case compactThreshold = "compact_threshold"
+        }
     }
 
     /// Encodes the request, leaving out every key whose value is nil.
@@ -121,6 +138,9 @@ public struct CreateResponseRequest: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
         try container.encode(stream, forKey: .stream)
         try container.encodeIfPresent(promptCacheKey, forKey: .promptCacheKey)
+        if let compactThreshold {
+            try container.encode([ContextManagement(compactThreshold: compactThreshold)], forKey: .contextManagement)
+        }
     }
 
     /// The JSON body as sent: compact, keys sorted, slashes not escaped.

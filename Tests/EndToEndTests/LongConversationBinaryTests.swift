@@ -78,6 +78,34 @@ import Testing
         #expect(try shell.run("config", "replay_strategy", "sometimes").status == 2)
     }
 
+    /// Issue 14's "done when": 300 turns made long ago on this server (their state expired), imported, then one say.
+    @Test(arguments: ["xai", "openai"])
+    func threeHundredExpiredTurnsContinueWithOneSay(flavor: String) throws {
+        let emulator = try EmulatorProcess(["--flavor", flavor, "--api-key", "e2e-key", "--context-window", "8000"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
+        defer { shell.cleanUp() }
+        let lines = (1...300).map { n in
+            let input = (n == 1 ? "Hello, my name is Alice. " : "") + Self.filler(n)
+            return #"{"input":"\#(input)","output":"Noted.","model":"m1","created_at":"2025-09-01T10:\#(String(format: "%02d:%02d", n / 60, n % 60))Z","#
+                + #""response_id":"resp_old\#(n)","origin":"\#(emulator.baseURL)","stored":true,"usage":{"input_tokens":\#(40 * n),"output_tokens":2}}"#
+        }
+        try shell.write("long.jsonl", lines)
+        #expect(try shell.run("import", "long.jsonl").status == 0)
+        #expect(try shell.run("config", "model", "m1").status == 0)
+        #expect(try shell.run("config", "model.m1.context_window", "8000").status == 0)
+
+        let name = try shell.run("say", "--no-stream", "What's my name?")
+        #expect(name.status == 0, "\(name.err)")
+        #expect(name.out.contains("Your name is Alice."), "\(name.out)")
+        #expect(name.err.contains("replaying 300 earlier turns: HEAD's response has expired"), "\(name.err)")
+        #expect(!name.err.contains("too long"), "an overflow reached the server: \(name.err)")
+        #expect(try shell.run("show", "--json").out.contains("\"strategy\":\"compact\""))
+        // The next turn chains to the new response: no replay.
+        let next = try shell.run("say", "--no-stream", "Thanks.")
+        #expect(next.status == 0 && !next.err.contains("replaying"), "\(next.err)")
+    }
+
     @Test func compactCommitsACompactionTurnThatLaterReplaysSendAndRefusesBadInput() throws {
         let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
         defer { emulator.stop() }

@@ -93,6 +93,25 @@ struct ContextWindowTests {
         }
     }
 
+    @Test("context_management: OpenAI compacts past compact_threshold and returns the item before the answer; xAI ignores it", arguments: Flavor.allCases)
+    func contextManagement(flavor: Flavor) async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: flavor)) { _, client in
+            let management: (String, EmulatorJSON) = (
+                "context_management", .array([.object([("type", .string("compaction")), ("compact_threshold", .int(20))])]))
+            let first = try await client.say("Hello, my name is Alice. " + Self.words(10), extra: [management])
+            #expect(first.json["output"]?.arrayValue?.count == 1)
+            let id = try #require(first.json["id"]?.stringValue)
+            let second = try await client.say(Self.words(10), after: id, extra: [management])
+            let output = try #require(second.json["output"]?.arrayValue)
+            #expect(output.map { $0["type"]?.stringValue ?? "" } == (flavor == .openai ? ["compaction", "message"] : ["message"]))
+            // The compacted context bills less, and the chain goes on from it still knowing the name.
+            let billed = try #require(second.json["usage"]?["input_tokens"]?.intValue)
+            #expect(flavor == .openai ? billed < 20 : billed >= 30, "\(billed)")
+            let third = try await client.say("What's my name?", after: try #require(second.json["id"]?.stringValue))
+            #expect(third.outputText == "Your name is Alice.")
+        }
+    }
+
     @Test("compact refuses a conversation past the window, and a compaction item it did not write", arguments: Flavor.allCases)
     func compactRefusals(flavor: Flavor) async throws {
         try await withEmulator(EmulatorConfiguration(flavor: flavor, contextWindow: 5)) { _, client in

@@ -2,8 +2,9 @@
 """Issue 14's token table: a 300-turn conversation of ~300-token turns against convo-emulator with
 --context-window 8000, tokens sent per turn (as the emulator counts them: one per word, every
 /v1/responses and /v1/responses/compact request) for (a) server state, (b) full replay, (c) replay with
-replay_strategy truncate, (d) replay with replay_strategy compact; and whether turn 300 still knows the
-name told in turn 1.
+replay_strategy truncate, (d) replay with replay_strategy compact, (e) server state with compact_threshold
+(half the window); whether turn 300 still knows the name told in turn 1; and what the server billed
+(convo usage).
 
 Usage: long.py BIN_DIR [TURNS] [WINDOW] [FLAVOR]   (defaults 300, 8000, xai)
 """
@@ -77,14 +78,15 @@ def message(i):
 def scenario(bin_dir, name, turns, window, flavor, config, say_flags):
     emulator, root = start_emulator(bin_dir, window, flavor)
     base = root + "/v1"
-    env = dict(os.environ, CONVO_BASE_URL=base, CONVO_API_KEY=KEY, NO_COLOR="1")
+    env = dict(os.environ, CONVO_BASE_URL=base, CONVO_API_KEY=KEY, XAI_API_KEY=KEY, OPENAI_API_KEY=KEY, NO_COLOR="1")
     per_turn, failures, last = [], 0, ""
     try:
         with tempfile.TemporaryDirectory() as repo:
             def run(*args, check=True):
                 return subprocess.run([os.path.join(bin_dir, "convo"), "-C", repo, *args], env=env, check=check,
                                       capture_output=True, text=True)
-            run("init", "--provider", "custom", "--base-url", base)
+            # The flavour's own provider, so that OpenAI's context_management goes out with compact_threshold.
+            run("init", "--provider", flavor, "--base-url", base)
             run("config", "model", "m1")
             for key, value in config:
                 run("config", key, value)
@@ -96,10 +98,11 @@ def scenario(bin_dir, name, turns, window, flavor, config, say_flags):
                     failures += 1
                 last = result.stdout.strip()
                 per_turn.append(sent(root))
+            usage = json.loads(run("usage", "--json", check=False).stdout or "{}").get("total", {})
     finally:
         emulator.terminate()
         emulator.wait()
-    return {"name": name, "per_turn": per_turn, "failures": failures, "last": last}
+    return {"name": name, "per_turn": per_turn, "failures": failures, "last": last, "usage": usage}
 
 
 def main():
@@ -113,6 +116,8 @@ def main():
         scenario(bin_dir, "(b) full replay", turns, window, flavor, [("replay_strategy", "fail")], ["--replay"]),
         scenario(bin_dir, "(c) replay, truncate", turns, window, flavor, known + [("replay_strategy", "truncate")], ["--replay"]),
         scenario(bin_dir, "(d) replay, compact", turns, window, flavor, known + [("replay_strategy", "compact")], ["--replay"]),
+        scenario(bin_dir, "(e) server state, compact_threshold", turns, window, flavor,
+                 known + [("compact_threshold", str(window // 2))], []),
     ]
     print(f"{turns} turns of ~300 tokens, convo-emulator --flavor {flavor} --context-window {window}; tokens sent per turn")
     print("| turn | " + " | ".join(r["name"] for r in runs) + " |")
@@ -122,6 +127,12 @@ def main():
     print("| total | " + " | ".join(str(sum(r["per_turn"])) for r in runs) + " |")
     print("| turns failed | " + " | ".join(str(r["failures"]) for r in runs) + " |")
     print("| turn 300 knows the name | " + " | ".join("yes" if "Alice" in r["last"] else "no" for r in runs) + " |")
+    print()
+    print("What the server billed for the conversation at turn 300 (convo usage --json, total):")
+    print("| | " + " | ".join(r["name"] for r in runs) + " |")
+    print("|---|" + "---:|" * len(runs))
+    for key in ["input_tokens", "cached_tokens", "output_tokens", "replays", "compactions", "cost_usd"]:
+        print(f"| {key} | " + " | ".join(str(r["usage"].get(key, "")) for r in runs) + " |")
     a, b = runs[0]["per_turn"], runs[1]["per_turn"]
     if len(a) >= 100:
         full = sum(words(message(i)) * 2 for i in range(1, 101))

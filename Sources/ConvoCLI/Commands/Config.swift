@@ -9,7 +9,9 @@ struct Config: ConvoCommand {
             Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command, \
             api_key_command_timeout (seconds, default 30), reflog_expire_days, reflog_expire_unreachable_days, \
             replay_strategy (compact, truncate or fail: what a replay too big for the context window does; \
-            default compact), model.NAME.context_window (tokens; learned from an overflow error that names it); \
+            default compact), model.NAME.context_window (tokens; learned from an overflow error that names it), \
+            compact_threshold (tokens past which a conversation is compacted: OpenAI does it on the server, \
+            other providers before the say that would pass it); \
             and price.MODEL.input, price.MODEL.cached_input, price.MODEL.output (US dollars per million tokens, \
             for convo usage when the server does not report a cost). \
             API keys themselves are never stored: set XAI_API_KEY / OPENAI_API_KEY / CONVO_API_KEY, or \

@@ -73,6 +73,7 @@ struct Show: ConvoCommand {
         if let cost = turn.cost { lines.append("Cost:     \(cost)") }
         if turn.replay { lines.append("Replay:   the whole history was sent instead of previous_response_id") }
         if turn.fetched { lines.append("Fetched:  brought in from the server by 'convo fetch'") }
+        if let context = turn.contextSummary { lines.append("Context:  " + style.text(context)) }
         if !turn.parameters.isEmpty {
             lines.append("Params:   " + style.text(turn.parameters.joined(separator: " ")))
         }

@@ -37,7 +37,10 @@ public enum Compact {
         let turns = history.reduce(0) { $0 + $1.covers }
         guard keep >= 0, keep < history.count else { throw ContextError.keepTooLarge(keep: keep, turns: turns) }
         let older = Array(history.prefix(history.count - keep))
-        guard !(older.count == 1 && older[0].window != nil) else { throw ContextError.nothingToCompact(revision ?? "HEAD") }
+        // A lone first turn, or a lone compaction window, is all there is: compacting it again stands for nothing more.
+        guard !(older.count == 1 && (older[0].window != nil || history.count == 1)) else {
+            throw ContextError.nothingToCompact(revision ?? "HEAD")
+        }
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: allowInsecureHTTP)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let window = try ContextSettings.read(workspace).window(endpoint.model)

@@ -42,6 +42,9 @@ enum Compaction {
     /// object (`type` compaction, a string `encrypted_content`), and a turn with a `compaction` record needs one.
     static func problem(output: [DraftOutputItem], parameters: [String: JSONValue]) -> String? {
         for (index, item) in output.enumerated() where item.type == "compaction" {
+            // A compaction the server made inside an ordinary turn (OpenAI's context_management) keeps its item in
+            // the recorded response, not as text.
+            if item.text == nil, parameters["compaction"] == nil { continue }
             guard let text = item.text, let json = try? JSONValue.parse(text), json["type"]?.stringValue == "compaction",
                 json["encrypted_content"]?.stringValue != nil
             else {
@@ -68,6 +71,26 @@ enum Compaction {
             default: throw ContextError.compactionRefused(error.description)
             }
         }
+    }
+
+    /// The `compaction` item a server put among an ordinary turn's output (OpenAI's `context_management`), as the
+    /// JSON it sent, read from the turn's recorded response; nil when there is none.
+    static func serverItem(of turn: Turn, _ reader: StoreReader) throws -> String? {
+        guard Record(turn) == nil, turn.response.output.contains(where: { $0.type == "compaction" && $0.content == nil }),
+            let raw = turn.response.raw, let response = try? JSONValue.parse(try reader.text(raw))
+        else { return nil }
+        return response["output"]?.arrayValue?.first { $0["type"]?.stringValue == "compaction" }?.canonicalString
+    }
+
+    /// `window` without as many of its oldest messages that are not compaction items as it takes to fit `room`
+    /// tokens (it may still not fit), and how many went.
+    static func trimmed(_ window: [DraftMessage], toFit room: Int) -> (messages: [DraftMessage], removed: Int) {
+        var messages = window, size = TokenEstimate.of(window), removed = 0
+        while size > room, let index = messages.firstIndex(where: { $0.role != ReplayHistory.compactionRole }) {
+            size -= TokenEstimate.of([messages.remove(at: index)])
+            removed += 1
+        }
+        return (messages, removed)
     }
 
     /// The window a replay sends for a compaction turn: kept messages as they were, the item under
@@ -104,8 +127,16 @@ enum Compaction {
         var window: [DraftMessage] = []
         var response: CompactedResponse?
         var usage = TokenUsage(inputTokens: 0, outputTokens: 0)
-        for chunk in chunks where !chunk.isEmpty {
-            let answer = try await compactOnce(window + ReplayHistory.messages(chunk), client: client, model: model)
+        for var chunk in chunks where !chunk.isEmpty {
+            // An earlier compaction's window (the one made here, or the first unit's) may carry OpenAI's kept user
+            // messages past the budget; its item stands for them, so the oldest go first.
+            if let earlier = chunk.first?.window {
+                window += earlier
+                chunk.removeFirst()
+            }
+            let rest = ReplayHistory.messages(chunk)
+            if let budget { window = trimmed(window, toFit: budget - TokenEstimate.of(rest)).messages }
+            let answer = try await compactOnce(window + rest, client: client, model: model)
             window = answer.output.map { item in
                 item.type == "compaction"
                     ? DraftMessage(role: ReplayHistory.compactionRole, text: item.json)

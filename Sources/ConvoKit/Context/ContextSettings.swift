@@ -8,6 +8,8 @@ struct ContextSettings: Sendable {
     var windows: [String: Int]
     /// `replay_strategy`.
     var strategy: ReplayStrategy
+    /// `compact_threshold`: tokens past which a conversation is compacted.
+    var compactThreshold: Int? = nil
 
     /// Reads them from the repository's config.
     static func read(_ workspace: Workspace) throws -> ContextSettings {
@@ -20,7 +22,9 @@ struct ContextSettings: Sendable {
         for (key, value) in try reader.configEntries() where ContextWindow.isConfigKey(key) {
             windows[String(key.dropFirst("model.".count).dropLast(".context_window".count))] = Int(value)
         }
-        return ContextSettings(windows: windows, strategy: try ReplayStrategy.configured(reader))
+        return ContextSettings(
+            windows: windows, strategy: try ReplayStrategy.configured(reader),
+            compactThreshold: try reader.config(ConfigKey.compactThreshold.rawValue).flatMap { Int($0) })
     }
 
     /// What a replay of the conversation at `tip` would do with the window, for `status`; nil when the
@@ -49,6 +53,14 @@ struct ContextSettings: Sendable {
         }
     }
 
+    /// The threshold when convo compacts before the next say: `compact_threshold` is set, the provider does not
+    /// compact by itself (OpenAI executes `context_management`; xAI's documentation says it only parses it), and
+    /// HEAD's billed size (the chained context) with `message` more tokens passes it; nil otherwise.
+    func compactsFirst(size: Int64, message: Int, provider: Provider) -> Int? {
+        guard let limit = compactThreshold, provider != .openai, size &+ Int64(message) > Int64(limit) else { return nil }
+        return limit
+    }
+
     /// The window of `model`: configured or learned, else built in.
     func window(_ model: String) -> Int? {
         if let tokens = windows[model] { return tokens }
@@ -57,22 +69,35 @@ struct ContextSettings: Sendable {
     }
 
     /// Fits a replay's history (nil for a request that does not replay) to the window, or to `budget` after an
-    /// overflow; nil when there is nothing to fit or no window is known.
+    /// overflow; nil when there is nothing to fit or no window is known. With `atThreshold` (the conversation passed
+    /// `compact_threshold` on a provider that does not compact by itself) the history is compacted to half the
+    /// threshold whatever the strategy.
     func fit(
         _ history: [HistoryTurn]?, message: DraftMessage, instructions: String?, model: String, maxOutputTokens: Int?,
-        budget: Int?, parent: ObjectID?, client: any ResponsesService, origin: String, now: Int64, notice: (String) -> Void
+        budget: Int?, atThreshold: Int? = nil, parent: ObjectID?, client: any ResponsesService, origin: String, now: Int64,
+        notice: (String) -> Void
     ) async throws -> ReplayFit.Outcome? {
-        guard let history, let window = window(model) ?? budget else { return nil }
-        let room = budget ?? ReplayFit.budget(window: window, maxOutputTokens: maxOutputTokens)
+        guard let history, let window = window(model) ?? budget ?? atThreshold else { return nil }
+        let fitted = budget ?? ReplayFit.budget(window: window, maxOutputTokens: maxOutputTokens)
+        let room = atThreshold.map { min($0, fitted) } ?? fitted
+        let strategy = atThreshold == nil ? strategy : .compact
         let outcome = try await ReplayFit.apply(
-            history, message: message, instructions: instructions, budget: room, window: window, strategy: strategy
+            history, message: message, instructions: instructions, budget: room, window: window, strategy: strategy,
+            always: atThreshold != nil
         ) { older, kept in
-            notice("compacting the \(older.reduce(0) { $0 + $1.covers }) oldest turns on the server to fit the context window (\(window) tokens)")
+            let count = older.reduce(0) { $0 + $1.covers }
+            notice(
+                atThreshold.map { "compacting the \(count) oldest turns on the server: the conversation passed compact_threshold (\($0) tokens)" }
+                    ?? "compacting the \(count) oldest turns on the server to fit the context window (\(window) tokens)")
             return try await Compaction.compact(
                 older, kept: kept, parent: parent, client: client, model: model, budget: room, origin: origin, now: now)
         }
+        if let trimmed = outcome.record?.objectValue?["trimmed_messages"]?.intValue {
+            notice("left out the \(trimmed) oldest user messages the server kept beside its compaction item to fit the context window (\(window) tokens)")
+        }
         if let record = outcome.record?.objectValue, strategy == .truncate {
-            notice("left out \(record["omitted_turns"]?.intValue ?? 0) turns to fit the context window (\(window) tokens)")
+            let omitted = record["omitted_turns"]?.intValue ?? 0
+            notice("left out \(omitted) turn\(omitted == 1 ? "" : "s") to fit the context window (\(window) tokens)")
         }
         return outcome
     }

@@ -32,12 +32,14 @@ enum ReplayFit {
     }
 
     /// Decides how `history` (oldest first) and the fixed part (instructions and the new message) fit `budget`.
+    /// With `always` (compacting at `compact_threshold`), the `compact` strategy compacts even a history that fits,
+    /// keeping verbatim what fits half the budget.
     static func decide(
-        _ history: [HistoryTurn], fixed: Int, budget: Int, window: Int, strategy: ReplayStrategy
+        _ history: [HistoryTurn], fixed: Int, budget: Int, window: Int, strategy: ReplayStrategy, always: Bool = false
     ) throws -> Decision {
         let sizes = history.map { TokenEstimate.of(ReplayHistory.messages([$0])) }
         let total = fixed + sizes.reduce(0, +)
-        guard total > budget else { return .all }
+        guard total > budget || (always && strategy == .compact) else { return .all }
         let turns = history.reduce(0) { $0 + $1.covers }
         let tooBig = ContextError.doesNotFit(tokens: total, budget: budget, window: window, turns: turns)
         /// How many of the newest units from `start` on fit in `room`.
@@ -59,6 +61,8 @@ enum ReplayFit {
             return .truncate(first: first, recent: newest(fitting: budget - fixed - 40 - (first == 1 ? sizes[0] : 0), from: first))
         case .compact:
             let recent = newest(fitting: budget / 2 - fixed, from: 0)
+            // At the threshold, a history already compacted down to one window has nothing left to compact.
+            if always, recent >= history.count - (history.first?.window != nil ? 1 : 0) { return .all }
             guard recent < history.count else { throw tooBig }
             return .compact(recent: recent)
         }
@@ -67,11 +71,11 @@ enum ReplayFit {
     /// Fits `history` (oldest first) and `message` into `budget` by `strategy`; everything when it fits.
     static func apply(
         _ history: [HistoryTurn], message: DraftMessage, instructions: String?, budget: Int, window: Int,
-        strategy: ReplayStrategy, compact: ([HistoryTurn], Int) async throws -> TurnDraft
+        strategy: ReplayStrategy, always: Bool = false, compact: ([HistoryTurn], Int) async throws -> TurnDraft
     ) async throws -> Outcome {
         let fixed = TokenEstimate.of(instructions ?? "") + TokenEstimate.of([message])
         let turns = history.reduce(0) { $0 + $1.covers }
-        switch try decide(history, fixed: fixed, budget: budget, window: window, strategy: strategy) {
+        switch try decide(history, fixed: fixed, budget: budget, window: window, strategy: strategy, always: always) {
         case .all:
             return Outcome(history: history, compaction: nil, record: nil)
         case .truncate(let first, let recent):
@@ -87,26 +91,38 @@ enum ReplayFit {
                 record: record(.truncate, verbatim: turns - omitted, omitted: omitted, compacted: 0, sent: sent, fixed: fixed))
         case .compact(let recent):
             let older = Array(history.prefix(history.count - recent))
+            // OpenAI keeps every user message in the compacted window; when those alone overflow, the
+            // conversation still goes on, truncated, rather than getting stuck.
+            func truncated() async throws -> Outcome {
+                try await apply(
+                    history, message: message, instructions: instructions, budget: budget, window: window, strategy: .truncate,
+                    compact: compact)
+            }
             let draft: TurnDraft
             do {
                 draft = try await compact(older, recent)
             } catch ContextError.compactionRefused(let detail) where ContextOverflow.reported(in: detail) {
-                // OpenAI keeps every user message in the compacted window; when those alone overflow, the
-                // conversation still goes on, truncated, rather than getting stuck.
-                return try await apply(
-                    history, message: message, instructions: instructions, budget: budget, window: window, strategy: .truncate,
-                    compact: compact)
+                return try await truncated()
             }
             var unit = HistoryTurn(input: [], answer: "", replay: false)
-            unit.window = draft.output.map {
+            let output = draft.output.map {
                 $0.type == "compaction"
                     ? DraftMessage(role: ReplayHistory.compactionRole, text: $0.text ?? "") : DraftMessage(role: $0.role ?? "user", text: $0.text ?? "")
             }
+            // The user messages OpenAI keeps beside its item may leave no room for the recent turns: the oldest of
+            // them stay out (the item stands for them too), so that the replay fits instead of overflowing.
+            let room = budget - fixed - TokenEstimate.of(ReplayHistory.messages(Array(history.suffix(recent))))
+            let (messages, trimmed) = Compaction.trimmed(output, toFit: room)
+            guard TokenEstimate.of(messages) <= room else { return try await truncated() }
+            unit.window = messages
             unit.covers = older.reduce(0) { $0 + $1.covers }
             let sent = [unit] + history.suffix(recent)
-            return Outcome(
-                history: sent, compaction: draft,
-                record: record(.compact, verbatim: turns - unit.covers, omitted: 0, compacted: unit.covers, sent: sent, fixed: fixed))
+            var made = record(.compact, verbatim: turns - unit.covers, omitted: 0, compacted: unit.covers, sent: sent, fixed: fixed)
+            if trimmed > 0, case .object(var fields) = made {
+                fields["trimmed_messages"] = .int(Int64(trimmed))
+                made = .object(fields)
+            }
+            return Outcome(history: sent, compaction: draft, record: made)
         }
     }
 

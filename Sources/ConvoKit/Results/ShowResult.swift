@@ -39,6 +39,24 @@ public struct ShowResult: Sendable, Encodable {
     public var fetched: Bool { turn.fetched }
     /// The request's parameters as `key=value` with the value's JSON, sorted by key.
     public var parameters: [String] { turn.request.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.canonicalString)" } }
+    /// What a fitted replay sent (its `context` parameter) or what a compaction turn stands for, in words; nil
+    /// for other turns.
+    public var contextSummary: String? {
+        let parameters = turn.request.parameters
+        if let context = parameters["context"]?.objectValue, let strategy = context["strategy"]?.stringValue {
+            let count = { (key: String) in context[key]?.intValue ?? 0 }
+            var parts = ["\(count("verbatim_turns")) turns verbatim"]
+            if count("compacted_turns") > 0 { parts.append("\(count("compacted_turns")) compacted") }
+            if count("omitted_turns") > 0 { parts.append("\(count("omitted_turns")) left out") }
+            if count("trimmed_messages") > 0 { parts.append("\(count("trimmed_messages")) kept user messages left out") }
+            return parts.joined(separator: ", ") + ", about \(count("estimated_tokens")) tokens (replay_strategy \(strategy))"
+        }
+        if let record = Compaction.Record(turn) {
+            let through = record.through.map { " through \(String($0.prefix(7)))" } ?? ""
+            return "stands for \(record.turns) turn\(record.turns == 1 ? "" : "s")\(through); replays send its item and the \(record.kept) kept before it verbatim"
+        }
+        return nil
+    }
     /// The instructions sent.
     public var instructions: String? { details.instructions }
     /// The newest user message's text.

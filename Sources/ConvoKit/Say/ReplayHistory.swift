@@ -15,26 +15,41 @@ public enum ReplayHistory {
     static func load(_ reader: StoreReader, tip: ObjectID?) throws -> [HistoryTurn] {
         guard let tip else { return [] }
         var turns: [HistoryTurn] = []
+        // The newest compaction turn met: its window stands for what is older than the turns it kept, so it goes
+        // before them (oldest first), and the walk stops once they are read.
+        var compacted: HistoryTurn?
         var remaining: Int?
-        for summary in try reader.ancestry(of: tip) {
-            if let left = remaining {
-                if left == 0 { break }
-                remaining = left - 1
-            }
+        let ancestry = try reader.ancestry(of: tip)
+        for (index, summary) in ancestry.enumerated() {
+            if remaining == 0 { break }
             let turn = try reader.turn(summary.id)
             if let compaction = Compaction.Record(turn) {
+                // An older compaction turn among the kept ones is already inside the newer window.
+                guard compacted == nil else { continue }
                 var window = HistoryTurn(input: [], answer: "", replay: false)
                 window.window = try Compaction.window(of: turn, reader)
                 window.id = summary.id
                 window.covers = compaction.turns
-                turns.append(window)
-                remaining = min(remaining ?? compaction.kept, compaction.kept)
+                compacted = window
+                remaining = compaction.kept
                 continue
             }
+            remaining = remaining.map { $0 - 1 }
             var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
             history.id = summary.id
+            if let item = try Compaction.serverItem(of: turn, reader) {
+                // OpenAI compacted on the server (compact_threshold): its item stands for everything before this
+                // turn's message, so a replay sends the item, the message and the answer, and nothing older.
+                history.window = [DraftMessage(role: compactionRole, text: item)] + history.input.filter { $0.role == "user" }.suffix(1)
+                    + [DraftMessage(role: "assistant", text: history.answer)]
+                history.covers = ancestry.count - index
+                turns.append(history)
+                compacted = nil
+                break
+            }
             turns.append(history)
         }
+        if let compacted { turns.append(compacted) }
         return turns.reversed()
     }
 

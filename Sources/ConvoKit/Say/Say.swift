@@ -93,7 +93,7 @@ public enum Say {
             guard !options.message.allSatisfy(\.isWhitespace) else { throw SayError.emptyMessage }
         }
 
-        let (point, tip, config, presets, cacheKey) = try workspace.repository.read { reader in
+        let (point, tip, config, presets, cacheKey, size) = try workspace.repository.read { reader in
             let point = try StartPoint.resolve(options, reader: reader)
             let config = try ConfigKey.stored(reader)
             if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
@@ -102,8 +102,11 @@ public enum Say {
             let presets = (
                 explicit: try options.preset.map { try Presets.named($0, reader) },
                 branch: try point.presetBranch(reader).flatMap { try Presets.ofBranch($0, reader) })
-            let tip = try point.base.flatMap { try reader.summary($0) }.map { try TipRecord.read($0, reader) }
-            return (point, tip, config, presets, try PromptCacheKey.next(after: point.base, now: now, reader))
+            let summary = try point.base.flatMap { try reader.summary($0) }
+            let tip = try summary.map { try TipRecord.read($0, reader) }
+            // Servers bill the whole chained context, so HEAD's input and output are the conversation's size.
+            let size = summary.map { ($0.inputTokens ?? 0) &+ ($0.outputTokens ?? 0) } ?? 0
+            return (point, tip, config, presets, try PromptCacheKey.next(after: point.base, now: now, reader), size)
         }
         let fitting = try ContextSettings.read(workspace)
         let regeneration = point.regeneration
@@ -121,9 +124,12 @@ public enum Say {
         let (model, instructions, temperature) = (choices.model, choices.instructions, choices.temperature)
         let maxOutputTokens = options.maxOutputTokens ?? regeneration?.maxOutputTokens
 
-        let firstRoute = SayPlan.route(
+        var firstRoute = SayPlan.route(
             tip: tip, origin: endpoint.origin, retentionDays: retention, now: now,
             forceReplay: options.forceReplay)
+        let serverCompacts = endpoint.profile.provider == .openai
+        let threshold = tip == nil ? nil : fitting.compactsFirst(size: size, message: TokenEstimate.of(message), provider: endpoint.profile.provider)
+        if let threshold, case .chain = firstRoute { firstRoute = .replay(.compactThreshold(threshold)) }
         let seen = SeenResponse()
         var store = options.store
         if store, !endpoint.profile.attachmentRules.storesImages, attachments.contains(where: { $0.kind == "image" }) {
@@ -131,7 +137,7 @@ public enum Say {
             notice("\(endpoint.profile.provider.rawValue) advises against storing image turns: this one is sent with store: false, and the next say replays it")
         }
 
-        func send(_ client: any ResponsesService, _ route: SayRoute, budget: Int? = nil) async throws -> Exchange {
+        func send(_ client: any ResponsesService, _ route: SayRoute, budget: Int? = nil, threshold: Int? = nil) async throws -> Exchange {
             var history = route.isReplay ? try workspace.repository.read { try ReplayHistory.load($0, tip: point.base) } : []
             if case .replay(let reason) = route {
                 let count = history.reduce(0) { $0 + $1.covers }
@@ -139,7 +145,8 @@ public enum Say {
             }
             let fit = try await fitting.fit(
                 route.isReplay ? history : nil, message: DraftMessage(role: "user", text: message, attachments: attachments),
-                instructions: instructions, model: model, maxOutputTokens: maxOutputTokens, budget: budget, parent: point.base,
+                instructions: instructions, model: model, maxOutputTokens: maxOutputTokens, budget: budget, atThreshold: threshold,
+                parent: point.base,
                 client: client, origin: endpoint.origin, now: now, notice: notice)
             history = fit?.history ?? history
             let sent = SayPlan.messages(route: route, message: DraftMessage(role: "user", text: message, attachments: attachments), history: history)
@@ -149,7 +156,8 @@ public enum Say {
                 route: route, message: DraftMessage(role: "user", text: message, attachments: attachments),
                 history: history, profile: endpoint.profile, model: model,
                 instructions: instructions, store: store, temperature: temperature,
-                maxOutputTokens: maxOutputTokens, promptCacheKey: cacheKey)
+                maxOutputTokens: maxOutputTokens, promptCacheKey: cacheKey,
+                compactThreshold: serverCompacts ? fitting.compactThreshold : nil)
             let response: ResponseObject
             if options.stream {
                 response = try await client.stream(request) { event in
@@ -171,7 +179,7 @@ public enum Say {
         do {
             exchange = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
                 do {
-                    return try await send(client, firstRoute)
+                    return try await send(client, firstRoute, threshold: threshold)
                 } catch let error where !Task.isCancelled && ContextOverflow(error) != nil {
                     let budget = try fitting.afterOverflow(error, workspace: workspace, model: model, notice: notice)
                     return try await send(client, .replay(.contextOverflow), budget: budget)

@@ -20,6 +20,8 @@ public enum ReplayReason: Equatable, Sendable, CustomStringConvertible {
     case deleted
     /// The server said the context is too long (the chained state, or an earlier attempt's replay).
     case contextOverflow
+    /// The conversation passed `compact_threshold` (tokens) on a provider that does not compact by itself.
+    case compactThreshold(Int)
 
     /// Words for stderr.
     public var description: String {
@@ -32,6 +34,7 @@ public enum ReplayReason: Equatable, Sendable, CustomStringConvertible {
         case .serverForgot(let id): "the server no longer has response '\(id)'"
         case .deleted: "HEAD's response was deleted from the server"
         case .contextOverflow: "the server said the context is too long"
+        case .compactThreshold(let tokens): "the conversation passed compact_threshold (\(tokens) tokens)"
         }
     }
 }
@@ -183,7 +186,8 @@ public enum SayPlan {
     /// conversation's (``PromptCacheKey``), the same on every route.
     static func request(
         route: SayRoute, message: DraftMessage, history: [HistoryTurn], profile: ProviderProfile, model: String,
-        instructions: String?, store: Bool, temperature: Double?, maxOutputTokens: Int?, promptCacheKey: String? = nil
+        instructions: String?, store: Bool, temperature: Double?, maxOutputTokens: Int?, promptCacheKey: String? = nil,
+        compactThreshold: Int? = nil
     ) -> CreateResponseRequest {
         var previous: String?
         if case .chain(let id) = route { previous = id }
@@ -191,6 +195,6 @@ public enum SayPlan {
         return CreateResponseRequest(
             model: model, instructions: profile.instructionsToSend(instructions, hasPreviousResponse: previous != nil),
             input: input, previousResponseID: previous, store: store, temperature: temperature,
-            maxOutputTokens: maxOutputTokens, promptCacheKey: promptCacheKey)
+            maxOutputTokens: maxOutputTokens, promptCacheKey: promptCacheKey, compactThreshold: compactThreshold)
     }
 }

@@ -28,6 +28,8 @@ struct ResponseDraft: Sendable {
     /// True when `max_output_tokens` cut the answer.
     var truncated: Bool
     var usage: BilledUsage
+    /// The `compaction` item OpenAI's server-side compaction put before the message, if it ran.
+    var compaction: EmulatorJSON? = nil
 }
 
 /// The life stage of a response object: streams show it in progress first.
@@ -40,7 +42,7 @@ extension Flavor {
         let finished = stage == .finished
         let status = !finished ? "in_progress" : d.truncated ? "incomplete" : "completed"
         let incomplete: EmulatorJSON = finished && d.truncated ? .object([("reason", .string("max_output_tokens"))]) : .null
-        let output: EmulatorJSON = .array(finished ? [messageItem(d, stage: .finished)] : [])
+        let output: EmulatorJSON = .array(finished ? (d.compaction.map { [$0] } ?? []) + [messageItem(d, stage: .finished)] : [])
         switch self {
         case .openai:
             return .object([

@@ -14,7 +14,7 @@ enum Compaction {
     private static let tag = "convo-emulator-compaction-v1:"
 
     /// The opaque content standing for `messages`.
-    static func encryptedContent(for messages: [Message]) -> String {
+    static func encryptedContent(for messages: some Collection<Message>) -> String {
         let name = messages.filter { $0.role == "user" }.compactMap { Responder.name(in: $0.text) }.last
         let summary = EmulatorJSON.object([("messages", .int(messages.count)), ("name", .string(name))])
         return "cmp1_" + Data((tag + summary.serialized(indent: 0)).utf8).base64EncodedString()
@@ -30,7 +30,7 @@ enum Compaction {
         // Few words, so that a compacted context is small as the emulator counts tokens.
         var said = "[compacted \(count) messages]"
         if let name = summary["name"]?.stringValue { said += " my name is \(name)" }
-        return Message(role: "user", text: said)
+        return Message(role: "user", text: said, fromCompaction: true)
     }
 }
 
@@ -63,7 +63,7 @@ extension Endpoints {
         switch flavor {
         case .openai:
             item = .object([("id", .string("cmp_" + Flavor.hex(50))), ("type", .string("compaction")), ("encrypted_content", .string(content))])
-            output = context.filter { $0.role == "user" }.map { flavor.inputItem(id: flavor.newInputItemID(), $0) }
+            output = context.filter { $0.role == "user" && !$0.fromCompaction }.map { flavor.inputItem(id: flavor.newInputItemID(), $0) }
         case .xai:
             item = .object([("type", .string("compaction")), ("id", .string("cmp_" + UUID().uuidString.lowercased())), ("encrypted_content", .string(content))])
         }

@@ -8,6 +8,9 @@ struct Message: Sendable, Equatable {
     /// The content parts as sent (nil for string content): `input_items` lists every one of them, as the
     /// servers do, not only the text.
     var parts: [EmulatorJSON]? = nil
+    /// True for what a `compaction` item reads as: not a message the user sent, so a later compaction does not
+    /// keep it beside its own item as OpenAI keeps user messages.
+    var fromCompaction = false
 }
 
 /// The body of `POST /v1/responses`, read leniently the way the real servers do.
@@ -24,6 +27,8 @@ struct CreateRequest: Sendable {
     var metadata: EmulatorJSON?
     /// `prompt_cache_key`: the conversation's name for the prompt cache.
     var promptCacheKey: String?
+    /// `context_management`'s `compaction` entry: the token count past which OpenAI compacts the context.
+    var compactThreshold: Int?
 
     private static let roles: Set = ["user", "assistant", "system", "developer"]
 
@@ -48,6 +53,9 @@ struct CreateRequest: Sendable {
         }
         metadata = body["metadata"].flatMap { $0.isNull ? nil : $0 }
         promptCacheKey = try Self.optional(body, "prompt_cache_key", \.stringValue, "a string")
+        if let entries = try Self.optional(body, "context_management", \.arrayValue, "an array") {
+            compactThreshold = entries.first { $0["type"]?.stringValue == "compaction" }?["compact_threshold"]?.intValue
+        }
     }
 
     private static func optional<T>(

@@ -35,7 +35,17 @@ struct Endpoints: Sendable {
         }
         // OpenAI: only this request's instructions; xAI: the chain keeps the first turn's.
         let instructions = flavor == .xai ? (previous?.chainInstructions ?? request.instructions) : request.instructions
-        let context = (previous?.context ?? []) + request.input
+        var context = (previous?.context ?? []) + request.input
+        // OpenAI's server-side compaction (`context_management`): past the threshold, the context before the
+        // newest message becomes one compaction item, returned before the answer; xAI only parses the field.
+        var compaction: EmulatorJSON?
+        if flavor == .openai, let threshold = request.compactThreshold, context.count > 1, let newest = context.last,
+            PromptCache.tokens(instructions: instructions, context: context).count > threshold
+        {
+            let content = Compaction.encryptedContent(for: context.dropLast())
+            compaction = .object([("id", .string("cmp_" + Flavor.hex(50))), ("type", .string("compaction")), ("encrypted_content", .string(content))])
+            context = [Compaction.message(encryptedContent: content)].compactMap { $0 } + [newest]
+        }
         let answer = Responder.answer(context: context)
         let answerTokens = Responder.deltas(answer).count
         let truncated = request.maxOutputTokens.map { $0 < answerTokens } ?? false
@@ -60,7 +70,7 @@ struct Endpoints: Sendable {
             maxOutputTokens: request.maxOutputTokens, previousResponseID: request.previousResponseID,
             store: request.store, temperature: request.temperature, topP: request.topP, metadata: request.metadata,
             promptCacheKey: request.promptCacheKey,
-            text: text, truncated: truncated, usage: usage)
+            text: text, truncated: truncated, usage: usage, compaction: compaction)
         let object = flavor.responseObject(draft, stage: .finished)
         if request.store {
             store.insert(
