@@ -213,6 +213,14 @@ import Glibc
         #expect(try laptop.run("config", "--unset", "api_key_command").status == 0)
         try Self.say(laptop, "Hello, my name is Alice.")
         #expect(try laptop.run("config", "api_key_command", "echo cmd-SECRET-9999").status == 0)
+        // Settings that shape no request of the pushed turns: none of their keys or values may travel.
+        for (key, value) in [
+            ("replay_strategy", "truncate"), ("price.grok-4.input", "7.654321"), ("price.grok-4.cached_input", "1.234567"),
+            ("price.grok-4.output", "8.765432"), ("preset.hidden.instructions", "PRESET-SECRET-TEXT"),
+            ("preset.hidden.model", "grok-preset-secret"), ("preset.hidden.temperature", "0.4321"), ("branch.main.preset", "hidden"),
+        ] {
+            #expect(try laptop.run("config", key, value).status == 0, "\(key)")
+        }
         let remote = try Self.bareRemote(laptop)
         let log = laptop.folder.appendingPathComponent("git-calls.log")
         let spy = laptop.folder.appendingPathComponent("git-spy.sh")
@@ -226,7 +234,11 @@ import Glibc
         #expect(everything.contains("Convo-Turn:"), "the remote holds the pushed history")
         let calls = try String(contentsOf: log, encoding: .utf8)
         #expect(calls.contains("ARGS: "))
-        for secret in ["e2e-key-SECRET-1234", "xai-SECRET-5678", "cmd-SECRET-9999", "api_key_command", "API_KEY"] {
+        for secret in [
+            "e2e-key-SECRET-1234", "xai-SECRET-5678", "cmd-SECRET-9999", "api_key_command", "API_KEY", "reflog_expire", "retention_days",
+            "replay_strategy", "7.654321", "1.234567", "8.765432", "price.", "PRESET-SECRET-TEXT", "grok-preset-secret", "0.4321",
+            "preset.hidden", "sync.name",
+        ] {
             #expect(!everything.contains(secret), "the remote holds \(secret)")
             #expect(!calls.contains(secret), "a git child saw \(secret)")
         }
