@@ -393,8 +393,11 @@ import Glibc
         let warning = "warning: pushing 3001 branch refs; hosting sites slow down past a few thousand (GitHub warns past 5,000)"
         let dry = try laptop.run("push", "--dry-run")
         #expect(dry.status == 0 && dry.err.contains(warning), "\(dry.err)")
-        let pushed = try laptop.run("push")
-        #expect(pushed.status == 0 && pushed.err.hasPrefix(warning + "\n"), "warned before pushing: \(pushed.err)")
+        let pushed = try laptop.run("push", "--progress")
+        #expect(pushed.status == 0 && pushed.err.hasPrefix(warning + "\n"), "\(pushed.err.prefix(300))")
+        let warned = pushed.err.range(of: warning), sent = pushed.err.range(of: "Writing objects")
+        #expect((warned?.upperBound ?? pushed.err.endIndex) < (sent?.lowerBound ?? pushed.err.startIndex), "warned before git sends: \(pushed.err.prefix(300))")
+        #expect(pushed.err.components(separatedBy: warning).count == 2, "warned once")
         #expect(try Self.refs(remote).count == 3_001)
     }
 

@@ -98,7 +98,6 @@ struct PushCommand: ConvoCommand {
     func run(_ context: CommandContext) async throws {
         let report = try Push.run(context.workspace(), PushOptions(
             remote: remote, branches: branches, dryRun: dryRun, force: force, progress: showsProgress(progress, json: json, context)))
-        for warning in report.warnings { context.err.line("warning: \(warning)") }
         if json { return try context.json(report) }
         let verb = dryRun ? "would push" : "pushed"
         context.err.line("To \(report.url) as \(report.machine)" + (report.exportedTurns > 0 ? " (\(report.exportedTurns) new turn\(report.exportedTurns == 1 ? "" : "s"))" : ""))

@@ -54,7 +54,7 @@ public struct PushReport: Sendable, Encodable {
     public var updated: [PushedRef]
     /// Branches the remote already had at their tips.
     public var upToDate: [String]
-    /// Warnings for a person (many refs for a hosting site).
+    /// Warnings for a person (many refs for a hosting site), also written to stderr as they arise.
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -88,8 +88,10 @@ public enum Push {
             gitRemote: remote, url: url, machine: site.name, dryRun: options.dryRun, exportedTurns: 0, updated: [], upToDate: [],
             warnings: [])
         if branches.count > manyRefs {
-            report.warnings.append(
-                "pushing \(branches.count) branch refs; hosting sites slow down past a few thousand (GitHub warns past 5,000)")
+            let warning = "pushing \(branches.count) branch refs; hosting sites slow down past a few thousand (GitHub warns past 5,000)"
+            report.warnings.append(warning)
+            // Now, before the export and git's transfer, not in the report at the end: a person can still stop it.
+            workspace.environment.errors.line("warning: " + warning)
         }
         let exported = try export(site, branches: branches, dryRun: options.dryRun, progress: options.progress)
         report.exportedTurns = exported.count
