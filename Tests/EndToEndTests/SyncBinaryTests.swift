@@ -386,7 +386,8 @@ import Glibc
         defer { laptop.cleanUp() }
         laptop.environment["CONVO_API_KEY"] = "unused"
         #expect(try laptop.run("init").status == 0)
-        try laptop.write("history.jsonl", (0...3_000).map { #"{"conversation":"topic-\#($0)","input":"Question \#($0)","output":"Answer","created_at":"2026-01-01T00:00:00Z"}"# })
+        // 3,001 conversations of one and the same turn (one id): 3,001 branches at the cost of one commit.
+        try laptop.write("history.jsonl", (0...3_000).map { #"{"conversation":"topic-\#($0)","input":"Question","output":"Answer","created_at":"2026-01-01T00:00:00Z"}"# })
         #expect(try laptop.run("import", "history.jsonl").status == 0)
         let remote = try Self.bareRemote(laptop)
         #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
