@@ -617,7 +617,7 @@ _convo_remote() {
 
 _convo_push() {
     repeating_flags=()
-    non_repeating_flags=(--all --force --dry-run --json --version -h --help)
+    non_repeating_flags=(--all --force --dry-run --json --progress --no-progress --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options -1
@@ -633,7 +633,7 @@ _convo_push() {
 
 _convo_pull() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --json --version -h --help)
+    non_repeating_flags=(--dry-run --json --progress --no-progress --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options 1
@@ -641,7 +641,7 @@ _convo_pull() {
 
 _convo_clone() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --progress --no-progress --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __convo_offer_flags_options 2

@@ -213,6 +213,14 @@ import Glibc
         #expect(try laptop.run("config", "--unset", "api_key_command").status == 0)
         try Self.say(laptop, "Hello, my name is Alice.")
         #expect(try laptop.run("config", "api_key_command", "echo cmd-SECRET-9999").status == 0)
+        // Settings that shape no request of the pushed turns: none of their keys or values may travel.
+        for (key, value) in [
+            ("replay_strategy", "truncate"), ("price.grok-4.input", "7.654321"), ("price.grok-4.cached_input", "1.234567"),
+            ("price.grok-4.output", "8.765432"), ("preset.hidden.instructions", "PRESET-SECRET-TEXT"),
+            ("preset.hidden.model", "grok-preset-secret"), ("preset.hidden.temperature", "0.4321"), ("branch.main.preset", "hidden"),
+        ] {
+            #expect(try laptop.run("config", key, value).status == 0, "\(key)")
+        }
         let remote = try Self.bareRemote(laptop)
         let log = laptop.folder.appendingPathComponent("git-calls.log")
         let spy = laptop.folder.appendingPathComponent("git-spy.sh")
@@ -226,7 +234,11 @@ import Glibc
         #expect(everything.contains("Convo-Turn:"), "the remote holds the pushed history")
         let calls = try String(contentsOf: log, encoding: .utf8)
         #expect(calls.contains("ARGS: "))
-        for secret in ["e2e-key-SECRET-1234", "xai-SECRET-5678", "cmd-SECRET-9999", "api_key_command", "API_KEY"] {
+        for secret in [
+            "e2e-key-SECRET-1234", "xai-SECRET-5678", "cmd-SECRET-9999", "api_key_command", "API_KEY", "reflog_expire", "retention_days",
+            "replay_strategy", "7.654321", "1.234567", "8.765432", "price.", "PRESET-SECRET-TEXT", "grok-preset-secret", "0.4321",
+            "preset.hidden", "sync.name",
+        ] {
             #expect(!everything.contains(secret), "the remote holds \(secret)")
             #expect(!calls.contains(secret), "a git child saw \(secret)")
         }
@@ -301,6 +313,193 @@ import Glibc
         #expect(try Self.turnIDs(desktop).isEmpty)
         #expect(try desktop.run("pull").status == 0)
         #expect(try Self.turnIDs(desktop) == Self.turnIDs(laptop))
+    }
+
+    /// Three conversations with their own times: `main` the oldest, `alpha` the most recent.
+    static let threeConversations = [
+        #"{"conversation":"zulu","input":"An old question","output":"An old answer","model":"grok-4","created_at":"2026-01-01T00:00:00Z"}"#,
+        #"{"conversation":"alpha","input":"The newest question","output":"The newest answer","model":"grok-4","created_at":"2026-02-01T00:00:00Z"}"#,
+        #"{"conversation":"main","input":"The oldest question","output":"The oldest answer","model":"grok-4","created_at":"2025-12-01T00:00:00Z"}"#,
+    ]
+
+    /// The refs of a bare repository, by name.
+    static func refs(_ remote: URL) throws -> [String] {
+        try git("--git-dir", remote.path, "for-each-ref", "--format=%(refname)").lines
+    }
+
+    @Test func pushNamesBranchesOrPushesAllAndCloneChecksOutTheMostRecentBranch() throws {
+        var laptop = try BinaryRunner()
+        defer { laptop.cleanUp() }
+        laptop.environment["CONVO_API_KEY"] = "unused"
+        #expect(try laptop.run("init").status == 0)
+        try laptop.write("history.jsonl", Self.threeConversations)
+        #expect(try laptop.run("import", "history.jsonl").status == 0)
+        #expect(try laptop.run("config", "sync.name", "laptop").status == 0)
+        let remote = try Self.bareRemote(laptop)
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+
+        // Named branches: only those travel.
+        let some = try laptop.run("push", "origin", "zulu")
+        #expect(some.status == 0, "\(some.err)")
+        #expect(try Self.refs(remote) == ["refs/heads/laptop/zulu"])
+        #expect(try laptop.run("push", "origin", "nosuch").status == 4)
+        #expect(try laptop.run("push", "--all", "origin", "zulu").status == 2)
+        #expect(try Self.refs(remote) == ["refs/heads/laptop/zulu"], "refused pushes send nothing")
+        // --all: every branch; what the remote has is up to date.
+        let all = try laptop.run("push", "--all", "--json")
+        #expect(all.status == 0, "\(all.err)")
+        #expect(all.out.contains(#""up_to_date":["zulu"]"#), "\(all.out)")
+        #expect(try Self.refs(remote) == ["refs/heads/laptop/alpha", "refs/heads/laptop/main", "refs/heads/laptop/zulu"])
+        #expect(!all.err.contains("warning:"), "a few branches warn of nothing: \(all.err)")
+
+        // The clone is on the branch whose tip is the most recent turn, not on main.
+        let desktop = try Self.sibling(of: laptop, "desktop")
+        let cloned = try desktop.run("clone", "--json", remote.path, "here")
+        #expect(cloned.status == 0, "\(cloned.err)")
+        #expect(cloned.out.contains(#""branch":"alpha""#), "\(cloned.out)")
+        let other = BinaryRunner(folder: desktop.folder.appendingPathComponent("here"), environment: desktop.environment)
+        #expect(try other.run("status").out.hasPrefix("On branch alpha\n"))
+        #expect(try other.run("branch").out == laptop.run("branch").out.replacingOccurrences(of: "* main ", with: "  main ")
+            .replacingOccurrences(of: "  alpha", with: "* alpha"))
+
+        // remote remove forgets the remote and what pull kept of it.
+        let removed = try other.run("remote", "remove", "origin")
+        #expect(removed.status == 0, "\(removed.err)")
+        #expect(removed.err.contains("removed remote 'origin' (\(remote.path))"), "\(removed.err)")
+        #expect(try other.run("remote", "-v").out.isEmpty)
+        let none = try other.run("pull")
+        #expect(none.status == 1 && none.err.contains("no remote is configured"), "\(none.err)")
+        #expect(try other.run("remote", "remove", "origin").status == 1)
+        let kept = try Self.git("--git-dir", other.folder.appendingPathComponent(".convo/git").path, "for-each-ref", "refs/convo/imported/").out
+        #expect(kept.isEmpty, "\(kept)")
+
+        // A branch deleted here is not pushed to a remote that never had it.
+        #expect(try laptop.run("branch", "-D", "zulu").status == 0)
+        let second = try Self.bareRemote(laptop, "second.git")
+        #expect(try laptop.run("remote", "add", "second", second.path).status == 0)
+        #expect(try laptop.run("push", "second").status == 0)
+        #expect(try Self.refs(second) == ["refs/heads/laptop/alpha", "refs/heads/laptop/main"])
+    }
+
+    @Test func pushWarnsPastAFewThousandBranchRefs() throws {
+        var laptop = try BinaryRunner()
+        defer { laptop.cleanUp() }
+        laptop.environment["CONVO_API_KEY"] = "unused"
+        #expect(try laptop.run("init").status == 0)
+        // 3,001 conversations of one and the same turn (one id): 3,001 branches at the cost of one commit.
+        try laptop.write("history.jsonl", (0...3_000).map { #"{"conversation":"topic-\#($0)","input":"Question","output":"Answer","created_at":"2026-01-01T00:00:00Z"}"# })
+        #expect(try laptop.run("import", "history.jsonl").status == 0)
+        let remote = try Self.bareRemote(laptop)
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        let warning = "warning: pushing 3001 branch refs; hosting sites slow down past a few thousand (GitHub warns past 5,000)"
+        let dry = try laptop.run("push", "--dry-run")
+        #expect(dry.status == 0 && dry.err.contains(warning), "\(dry.err)")
+        let pushed = try laptop.run("push", "--progress")
+        #expect(pushed.status == 0 && pushed.err.hasPrefix(warning + "\n"), "\(pushed.err.prefix(300))")
+        let warned = pushed.err.range(of: warning), sent = pushed.err.range(of: "Writing objects")
+        #expect((warned?.upperBound ?? pushed.err.endIndex) < (sent?.lowerBound ?? pushed.err.startIndex), "warned before git sends: \(pushed.err.prefix(300))")
+        #expect(pushed.err.components(separatedBy: warning).count == 2, "warned once")
+        #expect(try Self.refs(remote).count == 3_001)
+    }
+
+    @Test func aBigAttachmentTravelsAsAGitBlobOfItsOwn() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        // 1.5 MB that does not compress: past the 1 MB at which GitHub starts warning about an object.
+        var generator = SystemRandomNumberGenerator()
+        let report = Array("%PDF-1.4\n".utf8) + (0..<1_500_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let file = laptop.folder.appendingPathComponent("report.pdf")
+        try Data(report).write(to: file)
+        let said = try laptop.run("say", "--no-stream", "-a", "report.pdf", "What is in this report?")
+        #expect(said.status == 0, "\(said.err)")
+        try Self.say(laptop, "And in short?")
+        let remote = try Self.bareRemote(laptop)
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(try laptop.run("push").status == 0)
+
+        // The file is one git blob holding exactly its bytes; no other object of the remote comes near its size.
+        let fileBlob = try Self.git("hash-object", file.path).out.trimmingCharacters(in: .newlines)
+        let sizes = try Self.git("--git-dir", remote.path, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype) %(objectsize)").lines
+        #expect(sizes.contains("\(fileBlob) blob \(report.count)"), "\(sizes)")
+        let others = sizes.filter { !$0.hasPrefix(fileBlob) }.compactMap { Int($0.split(separator: " ")[2]) }
+        #expect(others.allSatisfy { $0 < 100_000 }, "\(sizes)")
+        let tip = try Self.refs(remote).first ?? ""
+        let list = try Self.git("--git-dir", remote.path, "ls-tree", "-r", tip + "~1")
+        #expect(list.out.contains(fileBlob + "\tconvo/blobs/"), "the turn's tree names it under its convo id: \(list.out)")
+
+        // A clone gets the file back byte for byte.
+        let desktop = try Self.sibling(of: laptop, "desktop")
+        #expect(try desktop.run("clone", remote.path, "here").status == 0)
+        let other = BinaryRunner(folder: desktop.folder.appendingPathComponent("here"), environment: desktop.environment)
+        let shown = try JSONSerialization.jsonObject(with: Data(try other.run("show", "--json", "HEAD~1").out.utf8)) as? [String: Any]
+        let attachment = ((shown?["input"] as? [[String: Any]])?.last?["attachments"] as? [[String: Any]])?.first
+        #expect(attachment?["data"] as? String == Data(report).base64EncodedString())
+        #expect(try other.run("fsck").status == 0)
+    }
+
+    @Test func aPulledTurnChainsOnlyOnTheServerThatMadeIt() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        try Self.say(laptop, "Hello, my name is Alice.")
+        let remote = try Self.bareRemote(laptop)
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(try laptop.run("push").status == 0)
+
+        // Another machine talking to the same server: the pulled response is chained.
+        let desktop = try Self.sibling(of: laptop, "desktop")
+        #expect(try desktop.run("clone", remote.path, "same").status == 0)
+        let same = BinaryRunner(folder: desktop.folder.appendingPathComponent("same"), environment: desktop.environment)
+        let sameStatus = try same.run("status").out
+        #expect(sameStatus.contains("Next say: only the new message (previous_response_id = HEAD's response)"), "\(sameStatus)")
+        let chained = try same.run("say", "--no-stream", "What's my name?")
+        #expect(chained.status == 0 && !chained.err.contains("replay"), "\(chained.err)")
+        #expect(chained.out == "Your name is Alice.\n", "the server kept the context: \(chained.out)")
+
+        // A machine whose server is another one: the pulled response is another machine's, replayed.
+        let elsewhere = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { elsewhere.stop() }
+        var far = try Self.sibling(of: laptop, "far")
+        far.environment["CONVO_BASE_URL"] = elsewhere.baseURL
+        #expect(try far.run("clone", remote.path, "other").status == 0)
+        let other = BinaryRunner(folder: far.folder.appendingPathComponent("other"), environment: far.environment)
+        let status = try other.run("status").out
+        #expect(status.contains("Next say: replays 1 turn and the new message (HEAD's response belongs to \(emulator.baseURL)"), "\(status)")
+        let replayed = try other.run("say", "--no-stream", "What's my name?")
+        #expect(replayed.status == 0, "\(replayed.err)")
+        #expect(replayed.err.contains("replaying 1 earlier turn: HEAD's response belongs to \(emulator.baseURL)"), "\(replayed.err)")
+        #expect(replayed.out == "Your name is Alice.\n", "the replay carried the context: \(replayed.out)")
+    }
+
+    @Test func progressGoesToStderrWhenAskedAndNeverToStdout() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        try Self.say(laptop, "Hello, my name is Alice.")
+        let remote = try Self.bareRemote(laptop)
+        #expect(try laptop.run("remote", "add", "origin", remote.path).status == 0)
+        // stdout is a pipe here: no progress unless asked.
+        let quiet = try laptop.run("push")
+        #expect(quiet.status == 0 && !quiet.err.contains("objects"), "no terminal, no progress: \(quiet.err)")
+        let desktop = try Self.sibling(of: laptop, "desktop")
+        let cloned = try desktop.run("clone", "--progress", remote.path, "here")
+        #expect(cloned.status == 0, "\(cloned.err)")
+        #expect(cloned.err.contains("Counting objects: 100%"), "git's meter: \(cloned.err)")
+        #expect(!cloned.err.contains("[new branch]"), "not git's list of the private repository's refs: \(cloned.err)")
+        #expect(cloned.err.contains("reading 1 new commit\nchecking and writing 1 turn\n"), "\(cloned.err)")
+        let other = BinaryRunner(folder: desktop.folder.appendingPathComponent("here"), environment: desktop.environment)
+        try Self.say(laptop, "What's my name?")
+        let pushed = try laptop.run("push", "--progress")
+        #expect(pushed.status == 0, "\(pushed.err)")
+        #expect(pushed.err.contains("Writing objects: 100%"), "git's meter: \(pushed.err)")
+        #expect(!pushed.out.contains("objects"), "\(pushed.out)")
+        let pulled = try other.run("pull", "--no-progress")
+        #expect(pulled.status == 0 && !pulled.err.contains("objects") && !pulled.err.contains("checking"), "\(pulled.err)")
+        #expect(try other.run("pull").err == "From \(remote.path): 0 new turns\n", "a pipe: quiet by default")
     }
 }
 

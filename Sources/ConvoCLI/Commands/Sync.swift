@@ -88,14 +88,16 @@ struct PushCommand: ConvoCommand {
     @Flag(help: "Replace this machine's own refs on the remote even when they are not fast-forwards.") var force = false
     @Flag(help: "Print what would be pushed; export and send nothing.") var dryRun = false
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(inversion: .prefixedNo, help: "Show progress on stderr (git's meter, turns exported or checked); default: when stdout is a terminal.")
+    var progress: Bool?
 
     func validate() throws {
         if all && !branches.isEmpty { throw ValidationError("--all pushes every branch: name branches or give --all, not both") }
     }
 
     func run(_ context: CommandContext) async throws {
-        let report = try Push.run(context.workspace(), PushOptions(remote: remote, branches: branches, dryRun: dryRun, force: force))
-        for warning in report.warnings { context.err.line("warning: \(warning)") }
+        let report = try Push.run(context.workspace(), PushOptions(
+            remote: remote, branches: branches, dryRun: dryRun, force: force, progress: showsProgress(progress, json: json, context)))
         if json { return try context.json(report) }
         let verb = dryRun ? "would push" : "pushed"
         context.err.line("To \(report.url) as \(report.machine)" + (report.exportedTurns > 0 ? " (\(report.exportedTurns) new turn\(report.exportedTurns == 1 ? "" : "s"))" : ""))
@@ -128,9 +130,12 @@ struct PullCommand: ConvoCommand {
     @Argument(help: ArgumentHelp("The remote (default: origin, or the only one).", valueName: "remote")) var remote: String?
     @Flag(help: "Fetch and check, and print what would change; write nothing to the repository.") var dryRun = false
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(inversion: .prefixedNo, help: "Show progress on stderr (git's meter, turns exported or checked); default: when stdout is a terminal.")
+    var progress: Bool?
 
     func run(_ context: CommandContext) async throws {
-        let report = try Pull.run(context.workspace(), PullOptions(remote: remote, dryRun: dryRun))
+        let report = try Pull.run(
+            context.workspace(), PullOptions(remote: remote, dryRun: dryRun, progress: showsProgress(progress, json: json, context)))
         if json { return try context.json(report) }
         PullCommand.render(report, context)
     }
@@ -165,12 +170,20 @@ struct CloneCommand: ConvoCommand {
     @Argument(help: ArgumentHelp("The folder to create (default: from the URL).", valueName: "dir"), completion: .directory)
     var directory: String?
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(inversion: .prefixedNo, help: "Show progress on stderr (git's meter, turns exported or checked); default: when stdout is a terminal.")
+    var progress: Bool?
 
     func run(_ context: CommandContext) async throws {
-        let report = try Clone.run(context.environment, url: url, folder: directory)
+        let report = try Clone.run(context.environment, url: url, folder: directory, progress: showsProgress(progress, json: json, context))
         if json { return try context.json(report) }
         context.err.line("Cloned into '\(report.folder)'")
         PullCommand.render(report.pull, context)
         if let branch = report.branch { context.err.line("On branch \(branch)") }
     }
+}
+
+/// Whether push, pull or clone report progress: as asked, else when stdout is a terminal and no JSON is printed
+/// (as `gc` and `fsck` decide theirs).
+private func showsProgress(_ asked: Bool?, json: Bool, _ context: CommandContext) -> Bool {
+    asked ?? (context.environment.outputIsTerminal && !json)
 }

@@ -14,8 +14,9 @@ public struct CloneReport: Sendable, Encodable {
 /// `convo clone URL [DIR]`: a new repository, the remote as `origin`, a pull, and the most recent branch
 /// checked out.
 public enum Clone {
-    /// Clones `url` into `folder` (default: the URL's last path component without `.git`).
-    public static func run(_ environment: ConvoEnvironment, url: String, folder: String?) throws -> CloneReport {
+    /// Clones `url` into `folder` (default: the URL's last path component without `.git`), with the pull's
+    /// progress on stderr when `progress` is set.
+    public static func run(_ environment: ConvoEnvironment, url: String, folder: String?, progress: Bool = false) throws -> CloneReport {
         let name = folder ?? defaultFolder(url)
         let target = environment.path(name)
         if FileManager.default.fileExists(atPath: target.appendingPathComponent(Repository.folderName).appendingPathComponent(Repository.databaseFileName).path) {
@@ -30,7 +31,7 @@ public enum Clone {
             _ = try Setup.initialize(inner, options: InitOptions())
             let workspace = try Workspace.open(inner)
             _ = try Remotes.add(workspace, name: "origin", url: Remotes.resolved(url, Workspace(repository: workspace.repository, environment: environment)))
-            let pull = try Pull.run(workspace, PullOptions(remote: "origin"))
+            let pull = try Pull.run(workspace, PullOptions(remote: "origin", progress: progress))
             let branch = try workspace.repository.write { writer -> String? in
                 var newest: (BranchName, Int64)?
                 for (branch, tip) in try writer.read.branches() {

@@ -84,10 +84,12 @@ struct Git: Sendable {
     }
 
     /// Runs git to its end, writing `input` (produced by `write`, which may stream) to its stdin while its
-    /// output is read, so that neither side waits on a full pipe.
-    func run(_ arguments: [String], write: (@Sendable (FileHandle) throws -> Void)? = nil) throws -> GitOutput {
+    /// output is read, so that neither side waits on a full pipe. With `progress`, what git writes on stderr
+    /// (its progress meter, a hook's `remote:` lines) is passed on to it as it comes, and still kept for
+    /// classifying a failure.
+    func run(_ arguments: [String], progress: TextSink? = nil, write: (@Sendable (FileHandle) throws -> Void)? = nil) throws -> GitOutput {
         let (process, input, output, errors) = try start(arguments)
-        let err = Drain(errors)
+        let err = Drain(errors, forwardingTo: progress)
         let writer = Drain(nil)
         if let write {
             writer.start {
@@ -124,9 +126,21 @@ final class Drain: @unchecked Sendable {
     private var data = Data()
     private var started = false
 
-    init(_ handle: FileHandle?) {
+    init(_ handle: FileHandle?, forwardingTo sink: TextSink? = nil) {
         guard let handle else { return }
-        start { handle.readDataToEndOfFile() }
+        guard let sink else {
+            start { handle.readDataToEndOfFile() }
+            return
+        }
+        start {
+            var all = Data()
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { return all }
+                sink.write(chunk)
+                all.append(chunk)
+            }
+        }
     }
 
     func start(_ work: @escaping @Sendable () -> Data) {

@@ -7,11 +7,14 @@ public struct PullOptions: Sendable {
     public var remote: String?
     /// Fetch and check, write nothing to the repository.
     public var dryRun: Bool
+    /// Report progress on stderr: git's meter while it receives, and the turns being checked and written.
+    public var progress: Bool
 
     /// Creates pull options.
-    public init(remote: String? = nil, dryRun: Bool = false) {
+    public init(remote: String? = nil, dryRun: Bool = false, progress: Bool = false) {
         self.remote = remote
         self.dryRun = dryRun
+        self.progress = progress
     }
 }
 
@@ -76,7 +79,12 @@ public enum Pull {
         let url = try site.url(of: remote)
         _ = try site.remoteRefs(remote)
         let tracking = "refs/remotes/\(remote)/"
-        let fetched = try site.git.run(["fetch", "--quiet", "--no-tags", "--prune", "--no-write-fetch-head", "--", remote, "+refs/heads/*:\(tracking)*"])
+        let progress = options.progress ? workspace.environment.errors : nil
+        let fetched = try site.git.run(
+            // --quiet keeps git's list of updated tracking refs (names of the private repository) off stderr;
+            // --progress still shows the meter.
+            ["fetch", "--quiet"] + (progress == nil ? [] : ["--progress"]) + ["--no-tags", "--prune", "--no-write-fetch-head", "--", remote, "+refs/heads/*:\(tracking)*"],
+            progress: progress)
         guard fetched.status == 0 else { throw SyncError.transport(remote: remote, fetched) }
         var tips = [(machine: String, branch: String, commit: String)]()
         for line in try site.git.check(["for-each-ref", "--format=%(objectname) %(refname)", tracking]).text.split(separator: "\n") {
@@ -94,6 +102,7 @@ public enum Pull {
         let listed = try site.git.check(
             ["rev-list", "--reverse", "--topo-order"] + Array(Set(tips.map(\.commit))) + ["--not", "--glob=refs/convo/*"]
         ).text.split(separator: "\n").map(String.init)
+        if options.progress, !listed.isEmpty { workspace.environment.errors.line("reading \(listed.count) new commit\(listed.count == 1 ? "" : "s")") }
         let received = try Received.read(site, commits: listed)
         report.checkedCommits = received.commits.count
         let known = try workspace.repository.read { reader in try received.commits.filter { try reader.kind(of: $0.turn) == .turn }.count }
@@ -108,7 +117,7 @@ public enum Pull {
             return turn
         }
         let environment = workspace.environment
-        if received.commits.count >= 10_000 { environment.errors.line("checking and writing \(received.commits.count) turns") }
+        if options.progress, !received.commits.isEmpty { environment.errors.line("checking and writing \(received.commits.count) turn\(received.commits.count == 1 ? "" : "s")") }
         let receivedBlobs = Dictionary(received.blobs, uniquingKeysWith: { first, _ in first })
         report.branches = try workspace.repository.write(packing: true) { writer -> [PulledBranch] in
             for (id, bytes) in received.blobs { try writer.adoptBlob(bytes, expected: id) }

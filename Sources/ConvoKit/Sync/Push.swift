@@ -11,13 +11,16 @@ public struct PushOptions: Sendable {
     public var dryRun: Bool
     /// Replace this machine's own refs on the remote even when they are not fast-forwards.
     public var force: Bool
+    /// Report progress on stderr: git's meter while it sends, and every 10,000 turns exported.
+    public var progress: Bool
 
     /// Creates push options.
-    public init(remote: String? = nil, branches: [String] = [], dryRun: Bool = false, force: Bool = false) {
+    public init(remote: String? = nil, branches: [String] = [], dryRun: Bool = false, force: Bool = false, progress: Bool = false) {
         self.remote = remote
         self.branches = branches
         self.dryRun = dryRun
         self.force = force
+        self.progress = progress
     }
 }
 
@@ -51,7 +54,7 @@ public struct PushReport: Sendable, Encodable {
     public var updated: [PushedRef]
     /// Branches the remote already had at their tips.
     public var upToDate: [String]
-    /// Warnings for a person (many refs for a hosting site).
+    /// Warnings for a person (many refs for a hosting site), also written to stderr as they arise.
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -85,10 +88,12 @@ public enum Push {
             gitRemote: remote, url: url, machine: site.name, dryRun: options.dryRun, exportedTurns: 0, updated: [], upToDate: [],
             warnings: [])
         if branches.count > manyRefs {
-            report.warnings.append(
-                "pushing \(branches.count) branch refs; hosting sites slow down past a few thousand (GitHub warns past 5,000)")
+            let warning = "pushing \(branches.count) branch refs; hosting sites slow down past a few thousand (GitHub warns past 5,000)"
+            report.warnings.append(warning)
+            // Now, before the export and git's transfer, not in the report at the end: a person can still stop it.
+            workspace.environment.errors.line("warning: " + warning)
         }
-        let exported = try export(site, branches: branches, dryRun: options.dryRun)
+        let exported = try export(site, branches: branches, dryRun: options.dryRun, progress: options.progress)
         report.exportedTurns = exported.count
         var refspecs = [String]()
         for branch in branches {
@@ -103,7 +108,14 @@ public enum Push {
             refspecs.append((options.force ? "+" : "") + SyncSite.localPrefix + branch.name.rawValue + ":" + ref)
         }
         guard !options.dryRun, !refspecs.isEmpty else { return report }
-        let result = try site.git.run(["push", "--porcelain", "--", remote] + refspecs)
+        if options.branches.isEmpty {
+            // git matches every explicit refspec against every ref: 3,001 branches took 34 s to push one by one,
+            // 0.8 s as one pattern. The pattern sends every local ref, so those of deleted branches go first.
+            try pruneLocalRefs(site.git, keeping: Set(branches.map(\.name.rawValue)))
+            refspecs = [(options.force ? "+" : "") + SyncSite.localPrefix + "*:refs/heads/\(site.name)/*"]
+        }
+        let progress = options.progress ? workspace.environment.errors : nil
+        let result = try site.git.run(["push", "--porcelain"] + (progress == nil ? [] : ["--progress"]) + ["--", remote] + refspecs, progress: progress)
         if result.status != 0 {
             let rejected = result.text.split(separator: "\n").filter { $0.hasPrefix("!") }
             if !rejected.isEmpty || result.err.contains("[rejected]") || result.err.contains("[remote rejected]") {
@@ -124,7 +136,7 @@ public enum Push {
 
     /// Writes the commits of every turn the branches reach that has none yet, with one `git fast-import`, and
     /// records them; points `refs/convo/local/<branch>` at the tips. A dry run only counts.
-    static func export(_ site: SyncSite, branches: [(name: BranchName, tip: ObjectID)], dryRun: Bool) throws -> Exported {
+    static func export(_ site: SyncSite, branches: [(name: BranchName, tip: ObjectID)], dryRun: Bool, progress: Bool) throws -> Exported {
         let git = site.git
         let streamFile = URL(fileURLWithPath: git.gitDirectory).appendingPathComponent("convo-export-\(getpid()).stream")
         defer { try? FileManager.default.removeItem(at: streamFile) }
@@ -155,7 +167,7 @@ public enum Push {
                 let generation = try turn.parent.map { parent in try generations[parent].map { $0 + 1 } ?? (reader.depth(of: parent) + 1) } ?? 1
                 generations[id] = generation
                 try stream.add(turn, id: id, bytes: bytes, generation: generation, parentCommit: turn.parent.flatMap { known[$0] }, reader: reader)
-                if index > 0, index % 10_000 == 0 { site.workspace.environment.errors.line("exporting turns: \(index)/\(order.count)") }
+                if progress, index > 0, index % 10_000 == 0 { site.workspace.environment.errors.line("exporting turns: \(index)/\(order.count)") }
             }
             for branch in branches { try stream.reset(SyncSite.localPrefix + branch.name.rawValue, turn: branch.tip, commit: known[branch.tip]) }
             try stream.finish()
@@ -195,6 +207,14 @@ public enum Push {
         guard !updates.isEmpty else { return }
         let text = updates.joined()
         try git.check(["update-ref", "--stdin"]) { try $0.write(contentsOf: Data(text.utf8)) }
+    }
+
+    /// Deletes `refs/convo/local/<branch>` of every branch not in `keeping` (deleted or renamed since an earlier push).
+    static func pruneLocalRefs(_ git: Git, keeping: Set<String>) throws {
+        let names = try git.check(["for-each-ref", "--format=%(refname)", SyncSite.localPrefix]).text.split(separator: "\n")
+        let deletions = names.filter { !keeping.contains(String($0.dropFirst(SyncSite.localPrefix.count))) }.map { "delete \($0)\n" }.joined()
+        guard !deletions.isEmpty else { return }
+        try git.check(["update-ref", "--stdin"]) { try $0.write(contentsOf: Data(deletions.utf8)) }
     }
 
     /// Which of `commits` the private repository does not hold.
