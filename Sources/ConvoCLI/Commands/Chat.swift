@@ -26,7 +26,9 @@ struct ChatCommand: ConvoCommand {
             after them, branches, revisions and presets. Ctrl-C at the prompt drops the line and says how to leave.
 
             Ctrl-C while an answer streams stops it: nothing is committed, and the notice names 'convo fetch <id>' \
-            when the server had started a response. Ctrl-D (or /quit) leaves.
+            when the server had started a response. Ctrl-D (or /quit) leaves. A terminal that closes while an \
+            answer streams (a closed window, a dropped ssh connection) ends the session only once that answer is \
+            committed.
 
             When stdin is not a terminal, chat reads one message per line (or per \"\"\" block), answers each in \
             turn and writes only the answers (or, with --json, one 'say --json' object per turn) on stdout. A \
