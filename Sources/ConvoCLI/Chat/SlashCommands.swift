@@ -95,7 +95,7 @@ struct SlashCommand: Sendable {
         },
         SlashCommand(
             name: "preset", arguments: "[NAME|--none]",
-            summary: "the following messages use this preset, as say --preset NAME (--none: stop; without NAME: list them)", completes: .preset
+            summary: "say --preset NAME for the following messages (--none: stop; alone: list the presets)", completes: .preset
         ) { loop, words, _ in
             guard words.count <= 1 else { throw ChatError.badArguments(command: "preset", expected: "one preset name, or --none") }
             switch words.first {
