@@ -4,7 +4,7 @@ import Testing
 /// Issue 13's "done when": a 50-turn conversation with forks and regenerations held in one `convo chat`, and the
 /// same conversation made with one `convo say` (or `convo checkout`) per step. Afterwards both repositories hold
 /// the same history: the same turns with the same parent links on the same branches, and the same reflog.
-@Suite struct ChatScenarioBinaryTests {
+@Suite(.serialized) struct ChatScenarioBinaryTests {
     /// One step of the conversation: the line typed in chat, and the subcommand a person would run instead.
     struct Step {
         var line: String
@@ -40,48 +40,70 @@ import Testing
         return steps
     }
 
+    /// What the two runs left behind, gathered away from the test's task (see ``offThePool(_:)``).
+    struct Outcome: Sendable {
+        var chat: BinaryRunner.Result
+        var says: [(arguments: [String], result: BinaryRunner.Result)]
+        var turns: BinaryRunner.Result
+        var trees: [String]
+        var checks: [(arguments: [String], chat: BinaryRunner.Result, say: BinaryRunner.Result)]
+        var fsck: BinaryRunner.Result
+    }
+
     @Test(arguments: ["xai", "openai"])
-    func fiftyTurnsInOneChatAreTheTurnsSayWouldHaveMade(flavor: String) throws {
-        let emulator = try EmulatorProcess(["--flavor", flavor, "--api-key", "e2e-key"])
-        defer { emulator.stop() }
-        let chatShell = try BinaryRunner.repository(talkingTo: emulator)
-        defer { chatShell.cleanUp() }
-        let sayShell = try BinaryRunner.repository(talkingTo: emulator)
-        defer { sayShell.cleanUp() }
-        let steps = Self.conversation()
+    func fiftyTurnsInOneChatAreTheTurnsSayWouldHaveMade(flavor: String) async throws {
+        let outcome = try await offThePool {
+            let emulator = try EmulatorProcess(["--flavor", flavor, "--api-key", "e2e-key"])
+            defer { emulator.stop() }
+            let chatShell = try BinaryRunner.repository(talkingTo: emulator)
+            defer { chatShell.cleanUp() }
+            let sayShell = try BinaryRunner.repository(talkingTo: emulator)
+            defer { sayShell.cleanUp() }
+            let steps = Self.conversation()
+            let chat = try chatShell.run("chat", stdin: Data(steps.map { $0.line + "\n" }.joined().utf8))
+            let says = try steps.map { ($0.subcommand, try sayShell.finish(sayShell.start($0.subcommand))) }
+            // The same tree of turns: each with its question, answer, model, tokens, server state and refs, under
+            // the same parent. (`log --graph` would show it too, but orders turns made in the same second by id.)
+            let trees = try [chatShell, sayShell].map { shell in
+                try Self.tree(shell.run("log", "--all", "--format=%H\t%P\t%s -> %a [%m, %t tokens, %R] (%D)").lines)
+            }
+            let checks = try [["branch"], ["status"], ["reflog"], ["reflog", "main"], ["reflog", "travel"], ["reflog", "rome-regen-1"]].map {
+                check in
+                var fromChat = try chatShell.finish(chatShell.start(check)), fromSay = try sayShell.finish(sayShell.start(check))
+                fromChat.out = Self.masked(fromChat.out.replacingOccurrences(of: chatShell.folder.path, with: "<folder>"))
+                fromSay.out = Self.masked(fromSay.out.replacingOccurrences(of: sayShell.folder.path, with: "<folder>"))
+                return (check, fromChat, fromSay)
+            }
+            return Outcome(
+                chat: chat, says: says, turns: try chatShell.run("log", "--all", "--oneline"), trees: trees, checks: checks,
+                fsck: try chatShell.run("fsck"))
+        }
+        #expect(outcome.chat.status == 0, "\(outcome.chat.err)")
+        for (arguments, result) in outcome.says {
+            #expect(result.status == 0, "\(arguments): \(result.err)")
+        }
+        #expect(outcome.chat.out == outcome.says.map(\.result.out).joined())
+        #expect(outcome.turns.lines.count == 50, "\(outcome.turns.out)")
+        #expect(outcome.trees[0] == outcome.trees[1])
+        #expect(outcome.trees[0].contains("Message 46: what's my name? -> Your name is Alice. [grok-4, 276 tokens, live] (HEAD -> rome-regen-1)"))
+        for (arguments, fromChat, fromSay) in outcome.checks {
+            #expect(fromChat.status == 0, "\(arguments): \(fromChat.err)")
+            #expect(fromChat.out == fromSay.out, "\(arguments)")
+        }
+        #expect(outcome.fsck.status == 0)
+    }
 
-        let chat = try chatShell.run("chat", stdin: Data(steps.map { $0.line + "\n" }.joined().utf8))
-        #expect(chat.status == 0, "\(chat.err)")
-        var answers = ""
-        for step in steps {
-            let result = try sayShell.finish(sayShell.start(step.subcommand))
-            #expect(result.status == 0, "\(step.subcommand): \(result.err)")
-            answers += result.out
+    /// Runs `work`, which waits for a hundred processes, on a thread of its own: on one of the test pool's few
+    /// threads it would stall every in-process test of the suite that awaits meanwhile.
+    func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
-        #expect(chat.out == answers)
-
-        let turns = try chatShell.run("log", "--all", "--oneline")
-        #expect(turns.lines.count == 50, "\(turns.out)")
-        // The same tree of turns: each with its question, answer, model, tokens, server state and refs, under the
-        // same parent. (`log --graph` would show it too, but orders turns made in the same second by id.)
-        let trees = try [chatShell, sayShell].map { shell in
-            try tree(shell.run("log", "--all", "--format=%H\t%P\t%s -> %a [%m, %t tokens, %R] (%D)").lines)
-        }
-        #expect(trees[0] == trees[1])
-        #expect(trees[0].contains("Message 46: what's my name? -> Your name is Alice. [grok-4, 276 tokens, live] (HEAD -> rome-regen-1)"))
-        for check in [["branch"], ["status"], ["reflog"], ["reflog", "main"], ["reflog", "travel"], ["reflog", "rome-regen-1"]] {
-            let fromChat = try chatShell.finish(chatShell.start(check)), fromSay = try sayShell.finish(sayShell.start(check))
-            #expect(fromChat.status == 0, "\(check): \(fromChat.err)")
-            #expect(
-                masked(fromChat.out.replacingOccurrences(of: chatShell.folder.path, with: "<folder>"))
-                    == masked(fromSay.out.replacingOccurrences(of: sayShell.folder.path, with: "<folder>")), "\(check)")
-        }
-        #expect(try chatShell.run("fsck").status == 0)
     }
 
     /// The turns of `log --format=%H<tab>%P<tab>LABEL` lines as one text without ids: each label, then its children's
     /// texts in sorted order, indented.
-    func tree(_ lines: [String]) -> String {
+    static func tree(_ lines: [String]) -> String {
         var labels = [String: String](), children = [String: [String]]()
         for line in lines {
             let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
@@ -91,13 +113,13 @@ import Testing
         }
         func text(_ id: String, _ depth: Int) -> String {
             let below = (children[id] ?? []).map { text($0, depth + 1) }.sorted().joined()
-            return String(repeating: "  ", count: depth) + masked(labels[id] ?? "") + "\n" + below
+            return String(repeating: "  ", count: depth) + Self.masked(labels[id] ?? "") + "\n" + below
         }
         return (children[""] ?? []).map { text($0, 0) }.sorted().joined()
     }
 
     /// Turn ids and the server's response ids differ between the two runs (the server makes new ids), nothing else.
-    func masked(_ text: String) -> String {
+    static func masked(_ text: String) -> String {
         text.replacing(/resp_[0-9a-f]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{7,64}\b/, with: "<id>")
     }
 }
