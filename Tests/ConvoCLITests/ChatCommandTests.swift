@@ -50,6 +50,75 @@ import Testing
         }
     }
 
+    /// The commands that change what the following messages send, against the says with the same options: the
+    /// same requests, answers, exit status, errors, turns (parent links, branches, models) and reflog kinds.
+    static let sayCommands: [(lines: String, says: [[String]])] = [
+        ("/preset reviewer\nLook at this\nAgain\n", [["--preset", "reviewer", "Look at this"], ["--preset", "reviewer", "Again"]]),
+        ("/preset reviewer\n/model gpt-5\nLook at this\n", [["--preset", "reviewer", "--model", "gpt-5", "Look at this"]]),
+        ("/preset reviewer\n/preset --none\nLook at this\n", [["Look at this"]]),
+        ("/new side\n/preset reviewer\nA new topic\nMore\n", [["--new", "-b", "side", "--preset", "reviewer", "A new topic"], ["More"]]),
+        ("Hello\n/preset reviewer\n/regenerate\n", [["Hello"], ["--preset", "reviewer", "--regenerate"]]),
+        ("Hello\n/preset reviewer\n/at HEAD From here\n", [["Hello"], ["--preset", "reviewer", "--at", "HEAD", "From here"]]),
+        ("/preset translator\n", [["--preset", "translator", "Bonjour"]]),
+        ("/preset a.b\n", [["--preset", "a.b", "Bonjour"]]),
+        ("/model gpt-test\nHello\n", [["--model", "gpt-test", "Hello"]]),
+        ("/instructions Be brief.\nHello\nAgain\n", [["--instructions", "Be brief.", "Hello"], ["--instructions", "Be brief.", "Again"]]),
+    ]
+
+    @Test(arguments: sayCommands)
+    func aSessionChoiceSendsWhatSaysOptionSends(lines: String, says: [[String]]) async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: "test-key")) { chatServer in
+            try await withEmulator(EmulatorConfiguration(flavor: .openai, apiKey: "test-key")) { sayServer in
+                let inChat = try await sayHarness(chatServer, provider: "openai")
+                let alone = try await sayHarness(sayServer, provider: "openai")
+                for harness in [inChat, alone] {
+                    #expect(await harness.run("config", "preset.reviewer.instructions", "Review strictly.").status == 0)
+                    #expect(await harness.run("config", "preset.reviewer.model", "grok-3-mini").status == 0)
+                    #expect(await harness.run("config", "preset.reviewer.temperature", "0.2").status == 0)
+                }
+                let chat = await inChat.run("chat", stdin: Data(lines.utf8))
+                var said = (status: Int32(0), out: "", err: "")
+                for arguments in says where said.status == 0 {
+                    let result = await alone.run(arguments: ["say"] + arguments)
+                    said = (result.status, said.out + result.out, result.err)
+                }
+                #expect(chat.out == said.out, "\(lines)")
+                #expect(chat.status == said.status, "\(lines): \(chat.err)")
+                if said.status != 0 { #expect(chat.err.hasSuffix(said.err), "\(lines): \(chat.err)") }
+                let bodies = try [chatServer, sayServer].map { try posts($0).map { masked(canonical($0.body)) } }
+                #expect(bodies[1].count == says.count - (said.status == 0 ? 0 : 1))
+                #expect(bodies[0] == bodies[1], "\(lines)")
+                // HEAD's chain in parent order, and every turn (sorted: turns made at the same pinned time are
+                // listed in the order of their ids, which the servers' response ids make differ).
+                for check in [["log", "--format=%s -> %a [%m]%d"], ["log", "--all", "--json"], ["reflog"], ["config", "--list"]] {
+                    let after = await inChat.run(arguments: check), expected = await alone.run(arguments: check)
+                    func seen(_ text: String) -> [String] { check.contains("--all") ? masked(text).split(separator: "\n").map(String.init).sorted() : [masked(text)] }
+                    #expect(seen(after.out) == seen(expected.out), "\(lines): \(check)")
+                }
+            }
+        }
+    }
+
+    @Test func presetWithoutANameListsThePresetsAndMarksTheOneInUse() async throws {
+        let harness = try await Harness.withHistory()
+        let none = await harness.run("chat", stdin: Data("/preset\n".utf8))
+        #expect(none.status == 0)
+        #expect(none.out.isEmpty)
+        #expect(none.err.contains("no presets are defined; define one with: convo config preset.NAME.instructions"))
+        #expect(await harness.run("config", "preset.reviewer.instructions", "Review strictly.\nThen say why.").status == 0)
+        #expect(await harness.run("config", "preset.reviewer.model", "grok-3-mini").status == 0)
+        #expect(await harness.run("config", "preset.terse.temperature", "0.5").status == 0)
+        let listed = await harness.run("chat", stdin: Data("/preset\n/preset reviewer\n/preset\n/preset --none\n/preset\n".utf8))
+        #expect(listed.status == 0, "\(listed.err)")
+        let plain = ["  reviewer (model grok-3-mini, instructions \"Review strictly.…\")", "  terse (temperature 0.5)"]
+        #expect(listed.lines == plain + ["* reviewer (model grok-3-mini, instructions \"Review strictly.…\")", "  terse (temperature 0.5)"] + plain)
+        #expect(listed.err.contains("the following messages use preset reviewer (model grok-3-mini"))
+        #expect(listed.err.contains("the following messages use no preset of their own"))
+        let tooMany = await harness.run("chat", stdin: Data("/preset reviewer terse\n".utf8))
+        #expect(tooMany.status == 2)
+        #expect(tooMany.err.contains("/preset takes one preset name, or --none"))
+    }
+
     @Test func slashCommandErrorsAreUsageErrorsThatNameTheCommand() async throws {
         let harness = try await Harness.withHistory()
         for (line, message) in [
@@ -69,7 +138,7 @@ import Testing
         #expect(help.status == 0)
         for name in [
             "help", "log", "show", "status", "branch", "checkout", "new", "fork", "back", "regenerate", "at", "diff",
-            "search", "model", "instructions", "attach", "copy", "edit", "quit",
+            "search", "model", "instructions", "preset", "attach", "copy", "edit", "quit",
         ] {
             #expect(help.out.contains("  /\(name)"), "\(name)")
         }
@@ -128,6 +197,16 @@ import Testing
             #expect(result.err.components(separatedBy: "main> ").count - 1 == 3, "\(result.err)")
         }
     }
+}
+
+/// `text` with the server's response ids and convo's turn ids replaced by `<id>`: they differ between two servers.
+func masked(_ text: String) -> String {
+    text.replacing(/resp_[0-9a-f]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{7,64}\b/, with: "<id>")
+}
+
+/// A request body as sorted, compact JSON.
+func canonical(_ body: [String: Any]) -> String {
+    String(decoding: (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
 }
 
 /// Counts Ctrl-C handlers installed (one per answer).

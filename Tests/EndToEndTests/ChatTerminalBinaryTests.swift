@@ -94,4 +94,24 @@ import Glibc
         let reflog = try shell.run("reflog", "rome")
         #expect(reflog.lines.contains { $0.contains("What's my name?") }, "\(reflog.out)")
     }
+
+    /// The terminal goes away (a closed window, a dropped ssh connection) while an answer streams: the answer the
+    /// server is producing is still received and committed, then the session ends as a hang-up ends it.
+    @Test func aTerminalClosedWhileAnAnswerStreamsStillCommitsTheTurn() throws {
+        let emulator = try EmulatorProcess(["--flavor", "openai", "--api-key", "e2e-key", "--slow-stream-ms", "50"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
+        defer { shell.cleanUp() }
+
+        let terminal = try start(shell)
+        defer { terminal.close() }
+        terminal.send("Tell me a long story about Rome and its seven hills please\r")
+        try terminal.expect("Echo:")
+        terminal.hangUp()
+        let exit = try #require(terminal.waitForExit(), "a closed terminal ends the session")
+        #expect(exit & 0x7F == SIGHUP, "it ends as a hang-up does: \(exit)")
+        let log = try shell.run("log", "--format=%s -> %a")
+        #expect(log.lines == ["Tell me a long story about Rome and its seven hills please -> Echo: Tell me a long story about Rome and its seven hills please (I see 0 earlier messages.)"], "\(log.out)")
+        #expect(try shell.run("fsck").status == 0)
+    }
 }

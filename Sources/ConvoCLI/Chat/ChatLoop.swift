@@ -67,6 +67,9 @@ final class ChatLoop: @unchecked Sendable {
     func answer(
         _ turn: @escaping @Sendable (_ onText: (String) -> Void, _ notice: (String) -> Void) async throws -> SayReport
     ) async throws {
+        // Only the binary's own terminal hangs up; a test's in-process session has no descriptor of its own.
+        let hangUps = HangUpGuard(enabled: context.environment.inputIsTerminal && context.environment.input.descriptor != nil)
+        defer { hangUps.release() }
         try await SayRendering.answer(context, json: json, stream: stream && !json, turn)
     }
 

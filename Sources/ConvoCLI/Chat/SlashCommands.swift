@@ -10,17 +10,17 @@ struct SlashCommand: Sendable {
     let arguments: String
     /// What it does, for /help.
     let summary: String
-    /// Whether tab completes branch names (true) or any revision (false) after it; nil: nothing.
-    let completesBranches: Bool?
+    /// What tab completes after it; nil: nothing.
+    let completes: Completes?
     /// Runs it with the words after the name and the rest of the line as typed.
     let run: @Sendable (ChatLoop, [String], String) async throws -> ChatLoop.Outcome
 
     /// Runs the subcommand `convo SUBCOMMAND ARGS...`: the same output and errors, on the session's repository.
     static func mapped(
-        _ name: String, _ arguments: String, _ summary: String, completesBranches: Bool? = false,
+        _ name: String, _ arguments: String, _ summary: String, completes: Completes? = .revision,
         to subcommand: [String]? = nil, movesHead: Bool = false
     ) -> SlashCommand {
-        SlashCommand(name: name, arguments: arguments, summary: summary, completesBranches: completesBranches) { loop, words, _ in
+        SlashCommand(name: name, arguments: arguments, summary: summary, completes: completes) { loop, words, _ in
             try await loop.subcommand((subcommand ?? [name]) + words)
             if movesHead { loop.session.followHead() }
             return .next
@@ -29,16 +29,16 @@ struct SlashCommand: Sendable {
 
     /// Every command, in the order /help lists them.
     static let table: [SlashCommand] = [
-        SlashCommand(name: "help", arguments: "", summary: "list these commands", completesBranches: nil) { loop, _, _ in
+        SlashCommand(name: "help", arguments: "", summary: "list these commands", completes: nil) { loop, _, _ in
             loop.context.out.write(help())
             return .next
         },
         mapped("log", "[ARGS]", "convo log ARGS (e.g. /log --oneline -n 5)"),
         mapped("show", "[REV]", "convo show REV"),
-        mapped("status", "", "convo status", completesBranches: nil),
-        mapped("branch", "[ARGS]", "convo branch ARGS", completesBranches: true),
+        mapped("status", "", "convo status", completes: nil),
+        mapped("branch", "[ARGS]", "convo branch ARGS", completes: .branch),
         mapped("checkout", "REV", "convo checkout REV; the session moves with HEAD", movesHead: true),
-        SlashCommand(name: "new", arguments: "[NAME]", summary: "the next message starts a new conversation (on branch NAME, else named from it)", completesBranches: nil) {
+        SlashCommand(name: "new", arguments: "[NAME]", summary: "the next message starts a new conversation (on branch NAME, else named from it)", completes: nil) {
             loop, words, _ in
             guard words.count <= 1 else { throw ChatError.badArguments(command: "new", expected: "at most one branch name") }
             loop.session.startNew(try words.first.map(NewBranchName.init))
@@ -46,7 +46,7 @@ struct SlashCommand: Sendable {
             return .next
         },
         mapped("fork", "NAME [REV]", "convo checkout -b NAME [REV]: a new branch at REV (default HEAD)", to: ["checkout", "-b"], movesHead: true),
-        SlashCommand(name: "back", arguments: "[N]", summary: "move HEAD (and its branch) N turns back (default 1); the reflog keeps the rest", completesBranches: nil) {
+        SlashCommand(name: "back", arguments: "[N]", summary: "move HEAD (and its branch) N turns back (default 1); the reflog keeps the rest", completes: nil) {
             loop, words, _ in
             guard words.count <= 1, let count = Int(words.first ?? "1"), count >= 1 else {
                 throw ChatError.badArguments(command: "back", expected: "a number of turns, 1 or more (got '\(words.joined(separator: " "))')")
@@ -55,7 +55,7 @@ struct SlashCommand: Sendable {
             loop.context.note("HEAD\(moved.branch.map { " (\($0))" } ?? "") is now at \(moved.to), \(count) turn\(count == 1 ? "" : "s") back from \(moved.from); 'convo reflog' keeps \(moved.from)")
             return .next
         },
-        SlashCommand(name: "regenerate", arguments: "", summary: "convo say --regenerate: ask HEAD's question again, on a new branch", completesBranches: nil) {
+        SlashCommand(name: "regenerate", arguments: "", summary: "convo say --regenerate: ask HEAD's question again, on a new branch", completes: nil) {
             loop, words, _ in
             guard words.isEmpty else { throw ChatError.badArguments(command: "regenerate", expected: "no arguments") }
             try await loop.answer { onText, notice in
@@ -63,7 +63,7 @@ struct SlashCommand: Sendable {
             }
             return .next
         },
-        SlashCommand(name: "at", arguments: "REV MESSAGE", summary: "convo say --at REV MESSAGE: answer from an earlier turn, on a new branch", completesBranches: false) {
+        SlashCommand(name: "at", arguments: "REV MESSAGE", summary: "convo say --at REV MESSAGE: answer from an earlier turn, on a new branch", completes: .revision) {
             loop, words, rest in
             guard let revision = words.first, words.count >= 2 else { throw ChatError.badArguments(command: "at", expected: "a revision and a message: /at HEAD~2 MESSAGE") }
             let message = ChatWords.rest(rest, skipping: 0)
@@ -73,8 +73,8 @@ struct SlashCommand: Sendable {
             return .next
         },
         mapped("diff", "[REV [REV]]", "convo diff"),
-        mapped("search", "QUERY", "convo search QUERY", completesBranches: nil),
-        SlashCommand(name: "model", arguments: "[NAME]", summary: "the model of the following messages (without NAME: say which)", completesBranches: nil) {
+        mapped("search", "QUERY", "convo search QUERY", completes: nil),
+        SlashCommand(name: "model", arguments: "[NAME]", summary: "the model of the following messages (without NAME: say which)", completes: nil) {
             loop, words, _ in
             guard words.count <= 1 else { throw ChatError.badArguments(command: "model", expected: "one model name") }
             if let name = words.first {
@@ -84,7 +84,7 @@ struct SlashCommand: Sendable {
             }
             return .next
         },
-        SlashCommand(name: "instructions", arguments: "[TEXT]", summary: "the instructions of the following messages (without TEXT: show them)", completesBranches: nil) {
+        SlashCommand(name: "instructions", arguments: "[TEXT]", summary: "the instructions of the following messages (without TEXT: show them)", completes: nil) {
             loop, words, rest in
             if words.isEmpty {
                 loop.context.out.line(loop.context.style.block(loop.session.instructions ?? "(the configured instructions)"))
@@ -93,19 +93,35 @@ struct SlashCommand: Sendable {
             }
             return .next
         },
-        SlashCommand(name: "attach", arguments: "PATH", summary: "send this file or image with the next message (as say -a)", completesBranches: nil) {
+        SlashCommand(
+            name: "preset", arguments: "[NAME|--none]",
+            summary: "say --preset NAME for the following messages (--none: stop; alone: list the presets)", completes: .preset
+        ) { loop, words, _ in
+            guard words.count <= 1 else { throw ChatError.badArguments(command: "preset", expected: "one preset name, or --none") }
+            switch words.first {
+            case nil: try ChatPresets.list(loop)
+            case "--none":
+                loop.session.dropPreset()
+                loop.context.note("the following messages use no preset of their own (a branch's preset still applies)")
+            case let name?:
+                let preset = try loop.session.usePreset(name)
+                loop.context.note("the following messages use preset \(ChatPresets.describe(preset))")
+            }
+            return .next
+        },
+        SlashCommand(name: "attach", arguments: "PATH", summary: "send this file or image with the next message (as say -a)", completes: nil) {
             loop, words, _ in
             guard words.count == 1 else { throw ChatError.badArguments(command: "attach", expected: "one path (quote a path with spaces)") }
             try loop.session.attach(words[0])
             loop.context.note("\(words[0]) goes with the next message")
             return .next
         },
-        SlashCommand(name: "copy", arguments: "", summary: "copy the last answer (OSC 52 on a terminal; always also a file)", completesBranches: nil) {
+        SlashCommand(name: "copy", arguments: "", summary: "copy the last answer (OSC 52 on a terminal; always also a file)", completes: nil) {
             loop, _, _ in
             try ChatCopy.copy(loop)
             return .next
         },
-        SlashCommand(name: "edit", arguments: "", summary: "write the next message in $VISUAL or $EDITOR, then send it", completesBranches: nil) {
+        SlashCommand(name: "edit", arguments: "", summary: "write the next message in $VISUAL or $EDITOR, then send it", completes: nil) {
             loop, _, _ in
             var environment = loop.context.environment
             environment.inputIsTerminal = true
@@ -116,7 +132,7 @@ struct SlashCommand: Sendable {
             }
             return .next
         },
-        SlashCommand(name: "quit", arguments: "", summary: "leave (as Ctrl-D does)", completesBranches: nil) { _, _, _ in .quit },
+        SlashCommand(name: "quit", arguments: "", summary: "leave (as Ctrl-D does)", completes: nil) { _, _, _ in .quit },
     ]
 
     /// What /help prints.
@@ -128,6 +144,40 @@ struct SlashCommand: Sendable {
             text += "  " + left.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + command.summary + "\n"
         }
         return text + "Any other line is a message. \"\"\" on a line of its own starts and ends a block; a trailing \\ continues.\n"
+    }
+}
+
+/// What tab completes after a slash command.
+enum Completes: Sendable {
+    /// Branch names.
+    case branch
+    /// Any revision: branches and turns.
+    case revision
+    /// The defined presets' names.
+    case preset
+}
+
+/// `/preset` without a name: the defined presets, one a line, `*` before the one the session uses.
+enum ChatPresets {
+    static func list(_ loop: ChatLoop) throws {
+        let presets = try Presets.list(loop.session.workspace)
+        guard !presets.isEmpty else {
+            loop.context.note("no presets are defined; define one with: convo config preset.NAME.instructions \"…\" (or .model, .temperature)")
+            return
+        }
+        for preset in presets {
+            loop.context.out.line((preset.name == loop.session.preset ? "* " : "  ") + describe(preset))
+        }
+    }
+
+    /// `reviewer (model grok-3-mini, temperature 0.2, instructions "Review strictly.")`: the name and what it sets.
+    static func describe(_ preset: Preset) -> String {
+        let instructions = preset.instructions.map { text in
+            let line = text.prefix { !$0.isNewline }
+            return "instructions \"\(line.prefix(40))\(line.count > 40 || line.count < text.count ? "…" : "")\""
+        }
+        let fields = [preset.model.map { "model \($0)" }, preset.temperature.map { "temperature \($0)" }, instructions].compactMap { $0 }
+        return preset.name + (fields.isEmpty ? "" : " (\(fields.joined(separator: ", ")))")
     }
 }
 

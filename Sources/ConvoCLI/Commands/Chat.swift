@@ -11,16 +11,24 @@ struct ChatCommand: ConvoCommand {
             stay open. Each message is answered from HEAD exactly as 'convo say MESSAGE' would (same turn, same \
             replay rule, same reflog); the answer streams on a terminal and the summary line goes to stderr. \
             Lines starting with '/' are commands (/help lists them): /log, /show, /status, /branch, /checkout, \
-            /fork, /diff and /search print what the subcommand of the same name prints. A line holding only \
-            \"\"\" starts and ends a message of several lines; a line ending in \\ continues on the next.
+            /fork (checkout -b), /diff and /search print what the subcommand of the same name prints; \
+            /regenerate and /at REV MESSAGE are say --regenerate and say --at; /new [NAME] starts a new \
+            conversation with the next message; /back [N] moves HEAD and its branch N turns back (the reflog keeps \
+            the rest); /model [NAME], /instructions [TEXT] and /preset [NAME|--none] choose what the following \
+            messages send (as say's --model, --instructions and --preset); /attach PATH sends a file with the next \
+            message; /copy copies the last answer; /edit writes the next message in $EDITOR; /quit leaves. A line \
+            holding only \"\"\" starts and ends a message of several lines; a line ending in \\ continues on the \
+            next.
 
             On a terminal the prompt is the system's libedit: the emacs keys (arrows, Ctrl-A/E/W/U), Ctrl-R \
-            searches the history, which is kept in .convo/chat_history (mode 0600; an entry holding the API key \
-            is left out), a pasted block is one message, and Tab completes the commands and, after them, \
-            branches and revisions.
+            searches the history, which is kept in .convo/chat_history (mode 0600, the last 1000 lines; an entry \
+            holding the API key is left out), a pasted block is one message, and Tab completes the commands and, \
+            after them, branches, revisions and presets. Ctrl-C at the prompt drops the line and says how to leave.
 
             Ctrl-C while an answer streams stops it: nothing is committed, and the notice names 'convo fetch <id>' \
-            when the server had started a response. Ctrl-D (or /quit) leaves.
+            when the server had started a response. Ctrl-D (or /quit) leaves. A terminal that closes while an \
+            answer streams (a closed window, a dropped ssh connection) ends the session only once that answer is \
+            committed.
 
             When stdin is not a terminal, chat reads one message per line (or per \"\"\" block), answers each in \
             turn and writes only the answers (or, with --json, one 'say --json' object per turn) on stdout. A \

@@ -14,7 +14,7 @@ public enum ChatStart: Equatable, Sendable {
 }
 
 /// One `convo chat` session: one repository connection and one kept-alive client for every turn, and the
-/// choices made inside the session (`/model`, `/instructions`, `/attach`, `/new`). Every message becomes the
+/// choices made inside the session (`/model`, `/instructions`, `/preset`, `/attach`, `/new`). Every message becomes the
 /// turn `convo say` would commit: it goes through ``Say`` itself, never a copy of it.
 public final class ChatSession: @unchecked Sendable {
     /// The repository, opened once, with an environment whose client factory keeps its clients open.
@@ -26,6 +26,8 @@ public final class ChatSession: @unchecked Sendable {
     public var model: String?
     /// `/instructions TEXT`: the instructions of the following turns (nil: config).
     public var instructions: String?
+    /// `/preset NAME`: the preset of the following turns, as `say --preset NAME` (nil: none of the session's own).
+    public private(set) var preset: String?
     /// `/attach PATH`: files that go with the next message.
     public private(set) var attachments = LoadedAttachments(attachments: [], textBlocks: [])
     /// The last answer of this session, for `/copy`.
@@ -56,6 +58,7 @@ public final class ChatSession: @unchecked Sendable {
     ) async throws -> SayReport {
         var options = SayOptions(message: attachments.message(message), model: model, instructions: instructions, stream: stream)
         options.attachments = attachments.attachments
+        options.preset = preset
         switch mode {
         case .head, .revision: break
         case .new(let name):
@@ -76,6 +79,7 @@ public final class ChatSession: @unchecked Sendable {
     ) async throws -> SayReport {
         var options = SayOptions(message: message, model: model, instructions: instructions, stream: stream, start: start)
         options.attachments = attachments.attachments
+        options.preset = preset
         options.message = attachments.message(message)
         let report = try await Say.report(workspace, options, onText: onText, notice: notice)
         attachments = LoadedAttachments(attachments: [], textBlocks: [])
@@ -90,6 +94,17 @@ public final class ChatSession: @unchecked Sendable {
         attachments.attachments += loaded.attachments
         attachments.textBlocks += loaded.textBlocks
     }
+
+    /// `/preset NAME`: checked now (an unknown name is said at once, listing the defined ones) and used by every
+    /// following message until `/preset --none`. Returns the preset.
+    public func usePreset(_ name: String) throws -> Preset {
+        let found = try Presets.named(name, in: workspace)
+        preset = found.name
+        return found
+    }
+
+    /// `/preset --none`: the following messages use no preset of the session's (a branch's own still applies).
+    public func dropPreset() { preset = nil }
 
     /// `/new [NAME]`: the next message starts a new conversation.
     public func startNew(_ name: NewBranchName?) { mode = .new(name) }
