@@ -41,7 +41,13 @@ let package = Package(
             // for --export-dynamic, which made the dynamic loader and the runtime's start-up dladdr search
             // 36,000 exported symbols on every start (1.4 M instructions; BENCHMARKS.md, issue 11). Unsafe
             // flags are allowed here because convo is a root package that nothing depends on.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))]
+            // Release links take SQLite, libstdc++ and zlib from their static archives (scripts/static-link): the
+            // dynamic loader spent 2.9 M instructions relocating the three shared libraries on every start.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-Xlinker", "--no-export-dynamic", "-L", Context.packageDirectory + "/scripts/static-link"],
+                    .when(platforms: [.linux], configuration: .release))
+            ]
         ),
         // Commands, argument parsing, rendering. The only target importing ArgumentParser.
         .target(
