@@ -1,6 +1,18 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Release builds of convo's own modules reach the metadata of generic types through accessor functions
+/// instead of mangled names. Resolving `[String: String]` or `[ObjectID: TurnSummary]` by name proves
+/// `Hashable` at run time by scanning every protocol conformance record of the static binary (about 9,400,
+/// 0.28 M instructions a scan, once per type and protocol): 2–3 M instructions of each short command, whose
+/// whole target is 5–12 M (BENCHMARKS.md, issue 11). An accessor passes the conformance it was compiled with.
+/// Unsafe flags are allowed because convo is a root package that nothing depends on.
+let startUp: [SwiftSetting] = [
+    .unsafeFlags(
+        ["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"],
+        .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
     name: "convo",
     platforms: [.macOS(.v14)],
@@ -24,11 +36,18 @@ let package = Package(
         // The executable: one entry file that hands over to ConvoCLI.
         .executableTarget(
             name: "convo", dependencies: ["ConvoCLI"],
+            swiftSettings: startUp,
             // Release builds export no symbols of their own: the static Swift runtime's link arguments ask
             // for --export-dynamic, which made the dynamic loader and the runtime's start-up dladdr search
             // 36,000 exported symbols on every start (1.4 M instructions; BENCHMARKS.md, issue 11). Unsafe
             // flags are allowed here because convo is a root package that nothing depends on.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))]
+            // Release links take SQLite, libstdc++ and zlib from their static archives (scripts/static-link): the
+            // dynamic loader spent 2.9 M instructions relocating the three shared libraries on every start.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-Xlinker", "--no-export-dynamic", "-L", Context.packageDirectory + "/scripts/static-link"],
+                    .when(platforms: [.linux], configuration: .release))
+            ]
         ),
         // Commands, argument parsing, rendering. The only target importing ArgumentParser.
         .target(
@@ -39,7 +58,7 @@ let package = Package(
             ],
             // A member of a module this target does not import cannot be used either, so with ConvoStore
             // out of its imports (scripts/check-layers.sh) nothing of the store reaches the commands.
-            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")] + startUp
         ),
         // Use cases: import/export, status, say, replay, gc.
         .target(
@@ -47,11 +66,12 @@ let package = Package(
             dependencies: [
                 "ConvoStore", "ResponsesAPI", "LLMLogs", "ConvoJSON",
                 .product(name: "HeapModule", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: startUp
         ),
         // The rows of the llm CLI's logs database, read-only: another program's schema, kept out of ConvoStore
         // (convo's own store) and below ConvoKit (the use cases know no SQL). No convo types.
-        .target(name: "LLMLogs", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "LLMLogs", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: startUp),
         // Object database, refs, HEAD, reflog, revisions, reachability, fsck. No networking.
         .target(
             name: "ConvoStore",
@@ -59,11 +79,12 @@ let package = Package(
                 "CZlib", "ConvoJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: startUp
         ),
         // The one JSON value type, strict parser and canonical writer of the client, shared by ConvoStore
         // (canonical bytes) and ResponsesAPI (server bodies), which must not import each other. Depends on nothing.
-        .target(name: "ConvoJSON"),
+        .target(name: "ConvoJSON", swiftSettings: startUp),
         // The system zlib.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The system libedit: the chat prompt's line editor (BSD licence; GNU readline is GPL).
@@ -77,7 +98,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: startUp
         ),
         // A local, deterministic Responses API server for tests and offline demos.
         .target(

@@ -6,12 +6,20 @@ import Foundation
 public enum ConvoMain {
     /// Runs the process's arguments in the real environment and exits with the command's status.
     public static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"] {
+            // Before the environment is read (every variable into a dictionary): issue 11's target for the whole
+            // `convo --version` is 5 M instructions, and the process start alone is most of it. `run` answers
+            // the same line the same way for tests.
+            TextSink.fileDescriptor(1).write(Convo.version + "\n")
+            exit(ExitStatus.ok.rawValue)
+        }
         let bytes = ArgumentEncoding.processArguments()
         if let bad = ArgumentEncoding.firstInvalid(bytes) {
             FileHandle.standardError.write(Data((ArgumentEncoding.message(bytes, bad) + "\n").utf8))
             exit(ExitStatus.invalidInput.rawValue)
         }
-        let status = await run(Array(CommandLine.arguments.dropFirst()), environment: .live())
+        let status = await run(arguments, environment: .live())
         exit(status)
     }
 

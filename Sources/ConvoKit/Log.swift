@@ -61,7 +61,7 @@ public enum History {
             var listed: [ObjectID]
             var summaries: [ObjectID: TurnSummary] = [:]
             if options.all {
-                var tips = try reader.branches().map(\.tip)
+                var tips = try reader.branchTips()
                 if let head = try reader.head().tip { tips.append(head) }
                 if let revision = options.revision { tips.append(try reader.resolve(revision)) }
                 listed = TopologicalOrder.newestFirst(try HistoryGraph(reader), from: tips, limit: limit)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Where HEAD points.
 public enum Head: Equatable, Sendable {
@@ -64,6 +65,38 @@ extension StoreReader {
     /// Every branch and its tip, sorted by name.
     public func branches() throws -> [(name: BranchName, tip: ObjectID)] {
         try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap { try Self.branch($0) }
+    }
+
+    /// The tips of ``branches()``, in the same order, read through SQLite's C interface: `log --all` needs
+    /// only the tips, and decoding GRDB rows cost about 12,900 instructions a branch (129 M of the 368 M
+    /// instructions of `log --all -n 20` on 10,000 branches; issue 11).
+    public func branchTips() throws -> [ObjectID] {
+        let statement = try db.makeStatement(sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        var tips = [ObjectID]()
+        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
+            guard step == SQLITE_ROW else {
+                throw StoreError.corruptDatabase(path: "ref", detail: "reading the branches failed: \(String(cString: sqlite3_errstr(step)))")
+            }
+            // As branch(_:) reads a row: a name that is UTF-8 text (else damage), a 32-byte target, a valid name.
+            let nameType = sqlite3_column_type(handle, 0)
+            guard nameType == SQLITE_TEXT || nameType == SQLITE_BLOB,
+                let name = sqlite3_column_blob(handle, 0).flatMap({
+                    String(validating: UnsafeRawBufferPointer(start: $0, count: Int(sqlite3_column_bytes(handle, 0))), as: UTF8.self)
+                }) ?? (sqlite3_column_bytes(handle, 0) == 0 ? "" : nil)
+            else {
+                throw StoreError.corruptDatabase(path: "ref table", detail: "a branch's name is not text; the store was edited or damaged")
+            }
+            let targetType = sqlite3_column_type(handle, 1)
+            guard targetType == SQLITE_BLOB || targetType == SQLITE_TEXT, sqlite3_column_bytes(handle, 1) == 32,
+                let bytes = sqlite3_column_blob(handle, 1),
+                let tip = ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32)),
+                (try? BranchName(stored: String(name.dropFirst(11)))) != nil
+            else { continue }
+            tips.append(tip)
+        }
+        return tips
     }
 
     /// A branch and its tip from a `ref` row, nil for a row that is not a valid branch.
