@@ -32,10 +32,13 @@ struct ContextSettings: Sendable {
     static func predict(_ reader: StoreReader, tip: ObjectID, model: String, instructions: String?) throws -> String? {
         let settings = try read(reader)
         guard let window = settings.window(model) else { return nil }
-        let history = try ReplayHistory.load(reader, tip: tip)
+        // Only the newest turns up to past the window are read: beyond that the history cannot fit, and what the
+        // strategy keeps verbatim is among them. Then the count of turns is the depth and the size a lower bound
+        // (the first turn that truncate keeps is estimated by the oldest turn read).
+        let (history, complete) = try ReplayHistory.loadNewest(reader, tip: tip, past: window)
         let budget = ReplayFit.budget(window: window, maxOutputTokens: nil)
         let fixed = TokenEstimate.of(instructions ?? "")
-        let turns = history.reduce(0) { $0 + $1.covers }
+        let turns = complete ? history.reduce(0) { $0 + $1.covers } : try reader.depth(of: tip)
         let tokens = fixed + TokenEstimate.of(ReplayHistory.messages(history))
         do {
             switch try ReplayFit.decide(history, fixed: fixed, budget: budget, window: window, strategy: settings.strategy) {
@@ -49,6 +52,10 @@ struct ContextSettings: Sendable {
                 return "\(turns - verbatim) of \(turns) turns compacted, \(verbatim) verbatim, to fit \(window) tokens (replay_strategy compact)"
             }
         } catch let error as ContextError {
+            guard complete else {
+                return "more than \(tokens) tokens of \(turns) turns do not fit \(window) (replay_strategy \(settings.strategy.rawValue): "
+                    + "the next say sends nothing; set 'convo config replay_strategy compact' or 'truncate', or 'convo compact')"
+            }
             return "about \(tokens) tokens do not fit \(window) (\(error))"
         }
     }

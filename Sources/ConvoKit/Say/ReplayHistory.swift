@@ -13,8 +13,17 @@ public enum ReplayHistory {
     /// The conversation ending at `tip`, oldest first, with texts; empty without a tip. A compaction turn ends
     /// the walk back: it stands for the turns it replaced, and only the turns it kept are read before it.
     static func load(_ reader: StoreReader, tip: ObjectID?) throws -> [HistoryTurn] {
-        guard let tip else { return [] }
+        try loadNewest(reader, tip: tip, past: nil).turns
+    }
+
+    /// The history as ``load(_:tip:)`` reads it, but when `limit` is given the walk back from `tip` stops once
+    /// the turns read hold more than `limit` estimated tokens: `complete` is false and `turns` are the newest
+    /// ones (oldest first). A prediction needs no more than that to know the history does not fit, and reading
+    /// every turn of a 10,000-turn conversation took `status` 3 G instructions (BENCHMARKS.md).
+    static func loadNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int?) throws -> (turns: [HistoryTurn], complete: Bool) {
+        guard let tip else { return ([], true) }
         var turns: [HistoryTurn] = []
+        var tokens = 0
         // The newest compaction turn met: its window stands for what is older than the turns it kept, so it goes
         // before them (oldest first), and the walk stops once they are read.
         var compacted: HistoryTurn?
@@ -48,9 +57,13 @@ public enum ReplayHistory {
                 break
             }
             turns.append(history)
+            if let limit {
+                tokens += TokenEstimate.of(messages([history]))
+                if tokens > limit { return (turns.reversed(), false) }
+            }
         }
         if let compacted { turns.append(compacted) }
-        return turns.reversed()
+        return (turns.reversed(), true)
     }
 
     /// The replay rule: the conversation as a server holds it, oldest first — each turn's user messages and its
