@@ -53,7 +53,17 @@ def main():
     check("Alice" in second.output_text, f"turn 2 remembers the name: {second.output_text!r}")
     check(second.previous_response_id == first.id, "turn 2 echoes previous_response_id")
     check(second.usage.input_tokens > first.usage.input_tokens, "turn 2 bills the whole context as input")
-    check(second.usage.input_tokens_details.cached_tokens > 0, "turn 2 reports the chained part as cached")
+    # Both providers cache only past a size (OpenAI: 1024 tokens; xAI: only under a prompt_cache_key), so a
+    # short chained turn reports nothing cached; a long prompt sent again under one key does.
+    check(second.usage.input_tokens_details.cached_tokens == 0, "a short chained turn reports nothing cached")
+    long_prompt = " ".join(["the kettle sings while tea leaves unfurl"] * 200)
+    key = {"prompt_cache_key": "conformance-cache"}
+    cold = client.responses.create(model=model, input=long_prompt, extra_body=key)
+    warm = client.responses.create(model=model, input=long_prompt, extra_body=key)
+    check(cold.usage.input_tokens_details.cached_tokens == 0, "a long prompt's first request reports nothing cached")
+    check(0 < warm.usage.input_tokens_details.cached_tokens <= warm.usage.input_tokens,
+          f"the same long prompt again under one prompt_cache_key reports cached tokens "
+          f"({warm.usage.input_tokens_details.cached_tokens} of {warm.usage.input_tokens})")
 
     fetched = client.responses.retrieve(second.id)
     check(fetched.id == second.id and fetched.output_text == second.output_text, "retrieve returns the stored response")
