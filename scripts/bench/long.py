@@ -16,20 +16,9 @@ import sys
 import tempfile
 import urllib.request
 
-KEY = "bench-key"
+from say import KEY, start_emulator
+
 FILLER = "the kettle sings while tea leaves unfurl slowly in warm water and we talk about gardens rivers and old maps"
-
-
-def start_emulator(bin_dir, window, flavor):
-    proc = subprocess.Popen(
-        [os.path.join(bin_dir, "convo-emulator"), "--port", "0", "--flavor", flavor, "--api-key", KEY,
-         "--context-window", str(window)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline().strip()
-    if not line.startswith("listening on "):
-        proc.kill()
-        sys.exit(f"convo-emulator did not start: {line!r}")
-    return proc, line[len("listening on "):]
 
 
 def words(text):
@@ -76,7 +65,7 @@ def message(i):
 
 
 def scenario(bin_dir, name, turns, window, flavor, config, say_flags):
-    emulator, root = start_emulator(bin_dir, window, flavor)
+    emulator, root = start_emulator(bin_dir, flavor, ["--context-window", str(window)])
     base = root + "/v1"
     env = dict(os.environ, CONVO_BASE_URL=base, CONVO_API_KEY=KEY, XAI_API_KEY=KEY, OPENAI_API_KEY=KEY, NO_COLOR="1")
     per_turn, failures, last = [], 0, ""

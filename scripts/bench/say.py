@@ -15,9 +15,10 @@ import urllib.request
 KEY = "bench-key"
 
 
-def start_emulator(bin_dir):
+def start_emulator(bin_dir, flavor="xai", extra=()):
+    """Starts the built convo-emulator on a free port; returns the process and its root URL."""
     proc = subprocess.Popen(
-        [os.path.join(bin_dir, "convo-emulator"), "--port", "0", "--flavor", "xai", "--api-key", KEY],
+        [os.path.join(bin_dir, "convo-emulator"), "--port", "0", "--flavor", flavor, "--api-key", KEY, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline().strip()
     if not line.startswith("listening on "):
