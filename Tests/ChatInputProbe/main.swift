@@ -17,7 +17,7 @@ guard let logPath = options["--log"] else {
 }
 guard
     let input = TerminalChatInput(
-        historyFile: options["--history"].map(URL.init(fileURLWithPath:)), secrets: options["--secret"].map { [$0] } ?? [],
+        historyFile: options["--history"].map(URL.init(fileURLWithPath:)), holdsSecret: { text in options["--secret"].map { !$0.isEmpty && text.contains($0) } ?? false },
         environment: ProcessInfo.processInfo.environment)
 else {
     FileHandle.standardError.write(Data("chat-input-probe: libedit did not start\n".utf8))

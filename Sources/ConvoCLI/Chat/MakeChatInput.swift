@@ -11,19 +11,15 @@ func makeChatInput(
     guard environment.inputIsTerminal else { return PipeChatInput(source: environment.input) }
     if let descriptor = environment.input.descriptor,
         let editor = TerminalChatInput(
-            historyFile: folder?.appendingPathComponent("chat_history"), secrets: apiKeys(in: environment.variables),
+            historyFile: folder?.appendingPathComponent("chat_history"),
+            // Every key this process knows of, in any spelling: the key variables and one api_key_command printed.
+            holdsSecret: { environment.redact($0) != $0 },
             input: descriptor, environment: environment.variables)
     {
         editor.complete = complete
         return editor
     }
     return PromptedLineInput(PipeChatInput(source: environment.input), prompts: environment.errors)
-}
-
-/// The API keys the environment holds, which the chat history never keeps (a key given by
-/// `api_key_command` never reaches the prompt's code).
-private func apiKeys(in variables: [String: String]) -> [String] {
-    ["CONVO_API_KEY", "XAI_API_KEY", "OPENAI_API_KEY"].compactMap { variables[$0] }.filter { !$0.isEmpty }
 }
 
 /// Plain lines from a terminal, with the prompt written to stderr first.

@@ -28,7 +28,7 @@ final class TerminalChatInput: ChatInput {
     private let files: [UnsafeMutablePointer<FILE>]
     private let output: UnsafeMutablePointer<FILE>
     private let historyFile: URL?
-    private let secrets: [String]
+    private let holdsSecret: (String) -> Bool
     private let bracketedPaste: Bool
     private var assembler = ChatLineAssembler()
     /// Lines of a paste into an open block that come after the line closing it, fed before reading more.
@@ -46,10 +46,10 @@ final class TerminalChatInput: ChatInput {
 
     /// Starts editing on the terminal `input`, echoing to `output` (stdout when it is a terminal, else stderr,
     /// so `convo chat > file` still shows what is typed). History is read from `historyFile` and rewritten
-    /// (mode 0600) after every entry, leaving out any entry that holds one of `secrets`. Nil when libedit
+    /// (mode 0600) after every entry, leaving out any entry for which `holdsSecret` is true. Nil when libedit
     /// cannot start.
     init?(
-        historyFile: URL?, secrets: [String] = [], input: Int32 = STDIN_FILENO,
+        historyFile: URL?, holdsSecret: @escaping (String) -> Bool = { _ in false }, input: Int32 = STDIN_FILENO,
         output: Int32 = isatty(STDOUT_FILENO) == 1 ? STDOUT_FILENO : STDERR_FILENO, environment: [String: String] = [:]
     ) {
         Self.useUTF8()
@@ -78,7 +78,7 @@ final class TerminalChatInput: ChatInput {
         self.files = files
         self.output = files[1]
         self.historyFile = historyFile
-        self.secrets = secrets.filter { !$0.isEmpty }
+        self.holdsSecret = holdsSecret
         self.bracketedPaste = environment["TERM"] != "dumb"
         setUp()
     }
@@ -310,7 +310,7 @@ final class TerminalChatInput: ChatInput {
     }
 
     private func entered(_ text: String) -> ChatEntry {
-        if !secrets.contains(where: text.contains) {
+        if !holdsSecret(text) {
             convo_history_enter(library, history, text)
             saveHistory()
         }
