@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import ResponsesEmulator
 import Testing
 
@@ -63,6 +64,32 @@ import Testing
                 #expect(name.err.contains("oldest user messages the server kept beside its compaction item"), "\(name.err)")
             }
         }
+    }
+
+    /// `status` on an expired conversation longer than the window reads back from HEAD only as far as the window:
+    /// turns older than that are never read, so index rows missing down there (fsck's to report) do not stop it.
+    /// Before, the prediction loaded every index row of the chain first (711 M of `status`'s 839 M instructions on
+    /// 10,000 turns) and failed on the first one missing.
+    @Test func statusPredictsFromTheNewestTurnsWithoutReadingTheOlderOnes() async throws {
+        let harness = try Harness()
+        #expect(await harness.run("init").status == 0)
+        #expect(await harness.run("config", "model", "m1").status == 0)
+        #expect(await harness.run("config", "model.m1.context_window", "8000").status == 0)
+        let file = try harness.file("long.jsonl", Self.expiredConversation(turns: 300, origin: "https://api.x.ai/v1"))
+        #expect(await harness.run("import", file).status == 0)
+        let before = await harness.run("status")
+        #expect(before.status == 0 && before.out.contains("of 300 turns compacted"), "\(before.out)\(before.err)")
+
+        // The index rows of the 100 oldest turns (by time) go; every turn object stays.
+        try harness.withDatabase {
+            try $0.execute(sql: "DELETE FROM turn_index WHERE id IN (SELECT id FROM turn_index ORDER BY created_at LIMIT 100)")
+        }
+        let after = await harness.run("status")
+        #expect(after.status == 0, "\(after.err)")
+        // The same prediction; the usage line, which adds up every turn through the index, is left out (best effort).
+        let server = { (out: String) in out.split(separator: "\n").filter { $0.hasPrefix("Server:") || $0.hasPrefix("Turns:") } }
+        #expect(server(after.out) == server(before.out) && server(before.out).count == 2, "\(after.out)")
+        #expect(await harness.run("fsck").out.contains("stale-index"), "fsck still reports the missing rows")
     }
 
     @Test("OpenAI: compact_threshold goes out as context_management and the server's item is what a replay sends")

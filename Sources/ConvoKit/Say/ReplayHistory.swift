@@ -28,16 +28,20 @@ public enum ReplayHistory {
         // before them (oldest first), and the walk stops once they are read.
         var compacted: HistoryTurn?
         var remaining: Int?
-        let ancestry = try reader.ancestry(of: tip)
-        for (index, summary) in ancestry.enumerated() {
+        // The chain is walked through each turn's own parent, turn by turn, so a prediction reads only the turns it
+        // needs: loading the whole ancestry's index rows first cost `status` 711 M of its 839 M instructions on a
+        // 10,000-turn conversation (BENCHMARKS.md).
+        var next: ObjectID? = tip
+        while let id = next {
             if remaining == 0 { break }
-            let turn = try reader.turn(summary.id)
+            let turn = try reader.turn(id)
+            next = turn.parent
             if let compaction = Compaction.Record(turn) {
                 // An older compaction turn among the kept ones is already inside the newer window.
                 guard compacted == nil else { continue }
                 var window = HistoryTurn(input: [], answer: "", replay: false)
                 window.window = try Compaction.window(of: turn, reader)
-                window.id = summary.id
+                window.id = id
                 window.covers = compaction.turns
                 compacted = window
                 remaining = compaction.kept
@@ -45,13 +49,13 @@ public enum ReplayHistory {
             }
             remaining = remaining.map { $0 - 1 }
             var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
-            history.id = summary.id
+            history.id = id
             if let item = try Compaction.serverItem(of: turn, reader) {
                 // OpenAI compacted on the server (compact_threshold): its item stands for everything before this
                 // turn's message, so a replay sends the item, the message and the answer, and nothing older.
                 history.window = [DraftMessage(role: compactionRole, text: item)] + history.input.filter { $0.role == "user" }.suffix(1)
                     + [DraftMessage(role: "assistant", text: history.answer)]
-                history.covers = ancestry.count - index
+                history.covers = try reader.depth(of: id)
                 turns.append(history)
                 compacted = nil
                 break
