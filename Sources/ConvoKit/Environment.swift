@@ -21,7 +21,12 @@ public final class TextSink: @unchecked Sendable {
     public static func memory() -> TextSink { TextSink(handle: nil) }
 
     /// Writes `text` as is.
-    public func write(_ text: String) { write(Data(text.utf8)) }
+    public func write(_ text: String) {
+        // From the string's own bytes: `Data(text.utf8)` (generic over the sequence) cost 0.4 M instructions
+        // in a `log -n 20` of 15 M (issue 11).
+        var text = text
+        text.withUTF8 { bytes in write(bytes.baseAddress.map { Data(bytes: $0, count: bytes.count) } ?? Data()) }
+    }
 
     /// Writes bytes as they are.
     public func write(_ data: Data) {
