@@ -199,7 +199,10 @@ public struct ConvoEnvironment: Sendable {
     /// read from `environ` directly: ProcessInfo's unspecialized generic code costs about a million
     /// instructions of conformance lookups at every start (issue 11), and it was read twice.
     static func processVariables() -> [String: String] {
-        var variables = [String: String]()
+        // Sized once: growing the dictionary ran a shared specialization that resolves its storage type by name.
+        var count = 0
+        while environ[count] != nil { count += 1 }
+        var variables = [String: String](minimumCapacity: count)
         var entry = environ
         while let pointer = entry.pointee {
             let text = String(cString: pointer)
