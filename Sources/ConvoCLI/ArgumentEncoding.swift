@@ -10,6 +10,8 @@ enum ArgumentEncoding {
     /// offset (from 0) of that byte.
     static func firstInvalid(_ arguments: [[UInt8]]) -> (argument: Int, offset: Int)? {
         for (index, bytes) in arguments.enumerated() {
+            // ASCII is UTF-8: the generic parser below costs 0.4 M instructions on its first use (issue 11).
+            if bytes.allSatisfy({ $0 < 0x80 }) { continue }
             if let offset = MessageSource.firstInvalidUTF8(bytes) { return (index + 1, offset) }
         }
         return nil

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The most common command lines (`log`, `log -n 20 --oneline --all`, `status`), read by hand into the same
+/// The most common command lines (`log`, `log -n 20 --oneline --all`, `status`, `say MESSAGE`), read by hand into the same
 /// command values ArgumentParser makes. Issue 11: parsing `log -n 20` through ArgumentParser cost 19.3 M of
 /// the process's 39.8 M instructions (reflecting `Log`'s properties into an argument set, and the runtime's
 /// conformance scans that reflection triggers), against a target of 10 M for the whole `log -n 20`. Only lines
@@ -15,6 +15,7 @@ enum CommonLines {
         switch name {
         case "log": return log(words)
         case "status": return status(words)
+        case "say": return say(words)
         default: return nil
         }
     }
@@ -65,6 +66,51 @@ enum CommonLines {
         pager.noPager = flags.contains("--no-pager")
         command.pager = pager
         command.remote = false
+        return command
+    }
+
+    /// `say` with a message of words none of which starts with `-`, and any of `--stream` or `--no-stream`,
+    /// `--json`, `--no-store`, `--replay` and `--model NAME`, each at most once. ArgumentParser parsing `say` alone
+    /// cost 15.3 M of the 64.8 M instructions of a whole `convo say` (issue 11, "`say` ≤ 1.2× curl").
+    static func say(_ words: ArraySlice<String>) -> SayCommand? {
+        var message = [String]()
+        var model: String?
+        var flags = Set<String>()
+        var words = words
+        while let word = words.popFirst() {
+            switch word {
+            case "--stream", "--no-stream":
+                guard !flags.contains("--stream"), !flags.contains("--no-stream") else { return nil }
+                flags.insert(word)
+            case "--json", "--no-store", "--replay":
+                guard flags.insert(word).inserted else { return nil }
+            case "--model":
+                guard model == nil, let next = words.popFirst(), let first = next.first, first != "-" else { return nil }
+                model = next
+            default:
+                // A word of the message; `-` (stdin), `--` and anything like an option are ArgumentParser's.
+                guard let first = word.first, first != "-" else { return nil }
+                message.append(word)
+            }
+        }
+        var command = SayCommand()
+        command.message = message
+        command.model = model
+        command.instructions = nil
+        command.temperature = nil
+        command.preset = nil
+        command.maxOutputTokens = nil
+        command.noStore = flags.contains("--no-store")
+        command.stream = flags.contains("--stream") ? true : flags.contains("--no-stream") ? false : nil
+        command.json = flags.contains("--json")
+        command.branch = nil
+        command.replay = flags.contains("--replay")
+        command.regenerate = false
+        command.at = nil
+        command.new = false
+        command.on = nil
+        command.allowInsecureHTTP = false
+        command.attach = []
         return command
     }
 

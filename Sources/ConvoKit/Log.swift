@@ -56,6 +56,9 @@ public enum History {
     /// `--all` the order comes from the compact graph (ids, parents, times), and only the listed turns'
     /// index rows are read (issue 11).
     public static func log(_ workspace: Workspace, options: LogOptions, _ body: (LogStream) throws -> Void) throws {
+        if !options.all, !options.remote, !options.usage, let entries = try shortLog(workspace, options: options) {
+            return try body(LogStream(entries: entries))
+        }
         try workspace.repository.read { reader in
             let limit = options.limit ?? .max
             var listed: [ObjectID]
@@ -89,21 +92,74 @@ public enum History {
     }
 }
 
+extension History {
+    /// The most entries ``shortLog(_:options:)`` reads: up to here one `IN` list finds the branches pointing at them.
+    static let shortLogLimit = 500
+
+    /// A log of one line of history, without `--remote` or `%k`, read through the plain connection of a workspace
+    /// opened for ``Access/readIndex`` (issue 11: `log -n 20` without building GRDB's connection). Every entry is
+    /// read before any is printed, so that nil (not opened so, a revision other than a ref with `~N`, a row not
+    /// as convo writes it, more than ``shortLogLimit`` entries) can leave the log to the full reader, which prints
+    /// the same entries or reports the error it always reported.
+    static func shortLog(_ workspace: Workspace, options: LogOptions) throws -> [LogEntry]? {
+        try workspace.repository.readIndex { reader in
+            let chain = try reader.ancestry(of: try reader.resolve(options.revision ?? "HEAD"), limit: options.limit ?? .max)
+            guard chain.count <= shortLogLimit else { throw IndexReader.Unsure() }
+            // As Decorations reads them.
+            let head = try reader.head()
+            var labels: [ObjectID: [String]] = [:]
+            for (branch, tip) in try reader.branches(pointingAt: chain.map(\.id)) {
+                if head.branch == branch {
+                    labels[tip, default: []].insert("HEAD -> \(branch)", at: 0)
+                } else {
+                    labels[tip, default: []].append(branch.rawValue)
+                }
+            }
+            if case .detached(let id) = head { labels[id, default: []].insert("HEAD", at: 0) }
+            var entries = try chain.map { LogEntry(summary: $0, shortID: try reader.abbreviation(of: $0.id), refs: labels[$0.id] ?? []) }
+            if options.reverse { entries.reverse() }
+            return entries
+        }
+    }
+}
+
 /// The entries of one `log`, in order, each read when it is reached; valid only inside ``History/log(_:options:_:)``.
 public struct LogStream {
-    fileprivate let reader: StoreReader
-    fileprivate let listed: [ObjectID]
-    fileprivate let summaries: [ObjectID: TurnSummary]
-    fileprivate let short: Abbreviations
-    fileprivate let decorations: Decorations
-    fileprivate let remote: RemoteStates?
-    fileprivate let usage: Bool
+    fileprivate var reader: StoreReader?
+    fileprivate var listed: [ObjectID]
+    fileprivate var summaries: [ObjectID: TurnSummary] = [:]
+    fileprivate var short: Abbreviations?
+    fileprivate var decorations: Decorations?
+    fileprivate var remote: RemoteStates?
+    fileprivate var usage = false
+    /// Entries read before the stream was made (``History/shortLog(_:options:)``).
+    fileprivate var entries: [LogEntry]?
+
+    fileprivate init(
+        reader: StoreReader, listed: [ObjectID], summaries: [ObjectID: TurnSummary], short: Abbreviations, decorations: Decorations,
+        remote: RemoteStates?, usage: Bool
+    ) {
+        self.reader = reader
+        self.listed = listed
+        self.summaries = summaries
+        self.short = short
+        self.decorations = decorations
+        self.remote = remote
+        self.usage = usage
+    }
+
+    fileprivate init(entries: [LogEntry]) {
+        listed = entries.map(\.summary.id)
+        self.entries = entries
+    }
 
     /// How many entries the log lists.
     public var count: Int { listed.count }
 
     /// Reads the entries in order and hands each to `body`.
     public func forEach(_ body: (LogEntry) throws -> Void) throws {
+        if let entries { return try entries.forEach(body) }
+        guard let reader, let short, let decorations else { return }
         for id in listed {
             guard let summary = try summaries[id] ?? reader.summary(id) else {
                 throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")

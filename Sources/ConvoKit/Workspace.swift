@@ -19,9 +19,13 @@ public struct Workspace: Sendable {
     /// Finds and opens the repository of the environment's working folder (or `$CONVO_DIR`, else the home
     /// repository, which `createHome` creates when it is missing): read-only for commands that only read
     /// (nothing is written, not even a migration), read-write for the others.
-    public static func open(_ environment: ConvoEnvironment, mode: AccessMode = .readWrite, createHome: Bool = false) throws -> Workspace {
+    /// `light`: see ``Repository/open(at:mode:light:clock:)``.
+    public static func open(
+        _ environment: ConvoEnvironment, mode: AccessMode = .readWrite, light: Bool = false, createHome: Bool = false
+    ) throws -> Workspace {
         let (folder, choice) = try HomeRepository.choose(environment, create: createHome)
-        var workspace = Workspace(repository: try Repository.open(at: folder, mode: mode, clock: environment.now), environment: environment)
+        var workspace = Workspace(
+            repository: try Repository.open(at: folder, mode: mode, light: light, clock: environment.now), environment: environment)
         workspace.choice = choice
         return workspace
     }

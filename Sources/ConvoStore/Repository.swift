@@ -25,7 +25,14 @@ public final class Repository: Sendable {
     public let mode: AccessMode
     /// The repository format found when it was opened (before any migration it ran).
     public let openedFormat: Int
-    let queue: DatabaseQueue
+    /// GRDB's connection: opened with the repository, or, after ``open(at:mode:light:clock:)`` with `light`, when
+    /// a read first needs it.
+    var queue: DatabaseQueue {
+        get throws { try lazyQueue.get() }
+    }
+    private let lazyQueue: LazyQueue
+    /// The plain connection ``readIndex(_:)`` reads through, when the repository was opened `light`.
+    let index: ReadConnection?
     let clock: @Sendable () -> Date
     /// The database file, for messages.
     let path: String
@@ -37,10 +44,16 @@ public final class Repository: Sendable {
     /// The repository format this convo writes (`PRAGMA user_version`); see ``Schema``.
     public static var currentFormat: Int { Schema.formatVersion }
 
-    init(directory: URL?, queue: DatabaseQueue, mode: AccessMode = .readWrite, openedFormat: Int = Schema.formatVersion,
+    convenience init(directory: URL?, queue: DatabaseQueue, mode: AccessMode = .readWrite, openedFormat: Int = Schema.formatVersion,
          clock: @escaping @Sendable () -> Date) {
+        self.init(directory: directory, queue: LazyQueue(queue), index: nil, mode: mode, openedFormat: openedFormat, clock: clock)
+    }
+
+    private init(directory: URL?, queue: LazyQueue, index: ReadConnection?, mode: AccessMode, openedFormat: Int,
+                 clock: @escaping @Sendable () -> Date) {
         self.directory = directory
-        self.queue = queue
+        self.lazyQueue = queue
+        self.index = index
         self.mode = mode
         self.openedFormat = openedFormat
         self.clock = clock
@@ -137,8 +150,10 @@ public final class Repository: Sendable {
 
     /// Opens an existing repository folder, checking that its database is a convo store of a format this
     /// convo understands. `.readOnly` writes nothing and creates no file; `.readWrite` runs pending migrations.
+    /// `light` (read-only only) opens a plain SQLite connection for ``readIndex(_:)`` and leaves GRDB's until a
+    /// ``read(_:)`` needs it: a short `log` then never builds GRDB's connection (issue 11, start-up).
     public static func open(
-        at directory: URL, mode: AccessMode = .readWrite, clock: @escaping @Sendable () -> Date = { Date() }
+        at directory: URL, mode: AccessMode = .readWrite, light: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Repository {
         let file = directory.appendingPathComponent(databaseFileName).path
         try checkHeader(file, folder: directory.path)
@@ -155,12 +170,28 @@ public final class Repository: Sendable {
             // Nothing in a log and nowhere to write one: read the file as it is, without locks or side files.
             openPath = "file:" + (file.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? file) + "?immutable=1"
         }
-        let queue = try wrap(path: file) { try DatabaseQueue(path: openPath, configuration: configuration(mode)) }
-        let found = try wrap(path: file) { try queue.read { db in try Schema.version(of: db) } }
+        let makeQueue = { try wrap(path: file) { try DatabaseQueue(path: openPath, configuration: configuration(mode)) } }
+        let queue: LazyQueue
+        let index: ReadConnection?
+        let found: Int
+        // Anything unusual (SQLite refusing the file, a format from before user_version was kept) takes GRDB's
+        // path, which reports it as convo always has.
+        if light, mode == .readOnly, let connection = try? ReadConnection(openPath: openPath, file: file),
+            let version = try? connection.userVersion(), version > 0
+        {
+            queue = LazyQueue(makeQueue)
+            index = connection
+            found = version
+        } else {
+            let opened = try makeQueue()
+            queue = LazyQueue(opened)
+            index = nil
+            found = try wrap(path: file) { try opened.read { db in try Schema.version(of: db) } }
+        }
         if found > Schema.formatVersion {
             throw StoreError.newerFormat(path: file, found: found, supported: Schema.formatVersion)
         }
-        let repository = Repository(directory: directory, queue: queue, mode: mode, openedFormat: found, clock: clock)
+        let repository = Repository(directory: directory, queue: queue, index: index, mode: mode, openedFormat: found, clock: clock)
         switch mode {
         case .readOnly:
             if found < Schema.oldestReadableFormat {
@@ -240,6 +271,31 @@ public final class Repository: Sendable {
         try Self.wrap(path: path) { try queue.read { db in try body(StoreReader(db: db, format: mode == .readWrite ? Schema.formatVersion : openedFormat)) } }
     }
 
+    /// Runs `body` in one read transaction of the plain connection of a repository opened `light`. Returns nil when
+    /// there is none, or when `body` threw ``IndexReader/Unsure`` (a row or revision only ``StoreReader`` reads as
+    /// convo always has): the caller then reads through ``read(_:)``. Other errors thrown by `body` pass through.
+    public func readIndex<T>(_ body: (IndexReader) throws -> T) throws -> T? {
+        guard let index else { return nil }
+        index.lock.lock()
+        defer { index.lock.unlock() }
+        do {
+            try index.run(.begin)
+        } catch {
+            return nil
+        }
+        do {
+            let result = try body(IndexReader(connection: index))
+            try? index.run(.commit)
+            return result
+        } catch is IndexReader.Unsure {
+            try? index.run(.rollback)
+            return nil
+        } catch {
+            try? index.run(.rollback)
+            throw error
+        }
+    }
+
     /// Runs `body` in one write transaction: everything it writes lands together or not at all.
     /// Errors thrown by `body` roll the transaction back and pass through unchanged; SQLite's become ``StoreError``.
     /// With `packing`, new objects are stored in packs (bulk imports); otherwise each is compressed alone.
@@ -305,6 +361,29 @@ public final class Repository: Sendable {
                 throw StoreError.database(message)
             }
         }
+    }
+}
+
+/// GRDB's connection, opened on first use when the repository was opened `light`.
+final class LazyQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var queue: DatabaseQueue?
+    private let make: () throws -> DatabaseQueue
+
+    init(_ queue: DatabaseQueue) {
+        self.queue = queue
+        make = { queue }
+    }
+
+    init(_ make: @escaping () throws -> DatabaseQueue) { self.make = make }
+
+    func get() throws -> DatabaseQueue {
+        lock.lock()
+        defer { lock.unlock() }
+        if let queue { return queue }
+        let opened = try make()
+        queue = opened
+        return opened
     }
 }
 

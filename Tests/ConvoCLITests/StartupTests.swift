@@ -68,6 +68,16 @@ import Testing
                 }
             }
         }
+        // `say` with a message and the options a script passes most.
+        let sayFlags: [[String]] = [["--no-stream"], ["--stream"], ["--json"], ["--no-store"], ["--replay"], ["--model", "grok-3-mini"]]
+        let messages: [[String]] = [[], ["hello"], ["What's", "my", "name?"], ["help"], ["log", "status"], ["a--b", "x-"], ["ünïcode ✓"]]
+        for subset in 0..<(1 << sayFlags.count) where !(subset & 0b11 == 0b11) {
+            let chosen = sayFlags.indices.filter { subset & (1 << $0) != 0 }.flatMap { sayFlags[$0] }
+            for message in messages {
+                lines.append(["say"] + chosen + message)
+                lines.append(["say"] + message + chosen)
+            }
+        }
         return lines
     }()
 
@@ -87,6 +97,10 @@ import Testing
         ["log", "a", "b"], ["log", "--help"], ["log", "-h"], ["log", "--json"], ["log", "--"], ["log", ""],
         ["log", "--reverse"], ["log", "--version"], ["log", "--generate-completion-script", "bash"], ["status", "--color=always"],
         ["status", "x"], ["status", "--json", "--json"], ["show"], [],
+        ["say", "-"], ["say", "--", "hello"], ["say", "-5", "degrees"], ["say", "--stream", "--no-stream", "x"], ["say", "--json", "--json"],
+        ["say", "--model"], ["say", "--model", "--json"], ["say", "--model=grok", "x"], ["say", "--model", "a", "--model", "b"],
+        ["say", "-b", "x", "hi"], ["say", "--help"], ["say", "-h"], ["say", "--new", "hi"], ["say", "--at", "HEAD~1", "hi"],
+        ["say", "--regenerate"], ["say", "-a", "f.txt", "hi"], ["say", "--temperature", "0.5", "hi"], ["say", "--version"],
     ])
     func otherLinesAreLeftToArgumentParser(_ arguments: [String]) {
         #expect(CommonLines.parse(arguments) == nil)

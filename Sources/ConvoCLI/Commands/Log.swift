@@ -69,7 +69,8 @@ struct Log: ConvoCommand {
         var options = LogOptions(revision: revision, limit: limit, all: all, reverse: reverse, remote: showsRemote)
         // Cached tokens are not in the index: each turn is read only when the template shows them.
         if case .template(let format) = layout { options.usage = format.pieces.contains(.field(.cachedTokens)) }
-        let workspace = try context.workspace(.read)
+        // A short log of one line of history reads only refs and the index: a plain connection (issue 11).
+        let workspace = try context.workspace(all || showsRemote || options.usage ? .read : .readIndex)
         if json {
             try History.log(workspace, options: options) { try $0.forEach { try context.json(LogItem($0)) } }
             return
