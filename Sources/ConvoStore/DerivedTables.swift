@@ -179,17 +179,24 @@ extension StoreWriter {
     /// Writes the `turn_blob` rows and the search document of a stored turn (unless it has them already).
     func indexDerived(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
         let key = Data(id.bytes)
+        let compact = CompactID(id)
         if let packer {
-            for blob in turn.blobReferences { packer.pendingBlobs.append((CompactID(id), CompactID(blob))) }
+            for blob in turn.blobReferences { packer.pendingBlobs.append((compact, CompactID(blob))) }
         } else {
             let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
             for blob in Set(turn.blobReferences.map { Data($0.bytes) }) { try statement.execute(arguments: [key, blob]) }
         }
-        if packer?.pendingSearchTurns.contains(key) == true { return }
-        if try read.searchDocID(of: id, createdAt: turn.createdAt) != nil { return }
+        // A turn `put` just appended without a lookup is new to the repository (whose object table began this
+        // write empty), so it has no document yet: the lookup below was one query for each of an import's turns.
+        let new = packer?.appendedUnlookedUp == compact
+        packer?.appendedUnlookedUp = nil
+        if !new {
+            if packer?.pendingSearchTurns.contains(compact) == true { return }
+            if try read.searchDocID(of: id, createdAt: turn.createdAt) != nil { return }
+        }
         let docid = try allocateDocID(createdAt: turn.createdAt)
         if let packer {
-            packer.pendingSearchTurns.insert(key)
+            packer.pendingSearchTurns.insert(compact)
             packer.pendingSearch.append((docid, key, turn.createdAt, inputText, outputText))
             packer.pendingSearchBytes += inputText.utf8.count + outputText.utf8.count
             if packer.pendingSearchBytes >= Packer.searchBatchBytes { try packer.finishSearch(db) }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One problem `fsck` found.
 public struct FsckProblem: Equatable, Sendable, CustomStringConvertible {
@@ -32,23 +33,29 @@ extension StoreReader {
     /// Re-hashes every object, decodes every turn, and checks every reference, ref, reflog entry and the index.
     public func fsck(progress: (Int) -> Void = { _ in }) throws -> FsckReport {
         var report = FsckReport()
-        var kinds = [ObjectID: ObjectKind]()
+        // Keyed by inline ids: hashing an ObjectID (a heap array) or Data was a tenth of fsck on 100,000 turns.
+        var kinds = [CompactID: ObjectKind]()
         var turns = [(ObjectID, Turn)]()
         // Objects whose bytes are wrong: the index rows of turns using them are not compared (the index may
         // be the only right copy; rebuilding it from damaged texts would spread the damage).
-        var damaged = Set<ObjectID>()
+        var damaged = Set<CompactID>()
+        // Each turn's index row is compared as soon as the turn is read, while the packs holding it and its texts
+        // are still inflated in the reader's cache (compared after the pass, every pack was inflated twice:
+        // zlib was a fifth of fsck); what is found is reported after the other checks, as before, once the
+        // damaged objects are all known.
+        var indexProblems = [(turn: CompactID, blobs: [ObjectID], problem: FsckProblem)]()
         // Packed objects come grouped by pack, so that each pack is inflated once.
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, size, data, pack, offset FROM object ORDER BY pack, offset")
-        let packs = PackCache()
         while let row = try cursor.next() {
             report.objects += 1
             if report.objects % 10_000 == 0 { progress(report.objects) }
             // safe: the object's id column is its primary key; a value of another type reads as no bytes.
-            let rawID = Data.fromDatabaseValue(row["id"] as DatabaseValue? ?? .null) ?? Data()
+            let rawID = Data.fromDatabaseValue(row[0] as DatabaseValue? ?? .null) ?? Data()
             guard let id = ObjectID(bytes: rawID) else {
                 report.problems.append(.init(kind: "unreadable", subject: Hex.encode(rawID), detail: "id is not 32 bytes"))
                 continue
             }
+            let key = CompactID(id)
             let kind: ObjectKind
             do {
                 kind = try Self.objectKind(row, id: id.hex)
@@ -56,18 +63,18 @@ extension StoreReader {
                 report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
                 continue
             }
-            kinds[id] = kind
+            kinds[key] = kind
             let bytes: [UInt8]
             do {
-                bytes = try objectBytes(row, id: id.hex, cache: packs)
+                bytes = try objectBytes(row, id: id.hex, cache: packCache)
             } catch {
-                damaged.insert(id)
+                damaged.insert(key)
                 report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
                 continue
             }
             let actual = ObjectID.hashing(kind: kind, payload: bytes)
             if actual != id {
-                damaged.insert(id)
+                damaged.insert(key)
                 report.problems.append(.init(kind: "hash-mismatch", subject: id.hex, detail: "content hashes to \(actual.hex)"))
             }
             switch kind {
@@ -75,19 +82,23 @@ extension StoreReader {
                 report.blobs += 1
             case .turn:
                 report.turns += 1
+                let turn: Turn
                 do {
-                    let (turn, canonical) = try Turn.decode(bytes)
+                    let canonical: Bool
+                    (turn, canonical) = try Turn.decode(bytes)
                     if !canonical, let detail = turn.canonicalDifference(from: bytes) {
                         report.problems.append(.init(kind: "non-canonical", subject: id.hex, detail: detail))
                     }
-                    turns.append((id, turn))
                 } catch {
                     report.problems.append(.init(kind: "unreadable", subject: id.hex, detail: "\(error)"))
+                    continue
                 }
+                turns.append((id, turn))
+                if let problem = try indexRowProblem(id, turn) { indexProblems.append((key, turn.blobReferences, problem)) }
             }
         }
         func expect(_ id: ObjectID, _ kind: ObjectKind, from subject: String, as role: String) {
-            switch kinds[id] {
+            switch kinds[CompactID(id)] {
             case nil:
                 report.problems.append(.init(kind: "missing", subject: subject, detail: "\(role) \(id.hex) is not in the database"))
             case let actual? where actual != kind:
@@ -127,12 +138,12 @@ extension StoreReader {
                 detail: "\(spellings.count) branches have this name in different Unicode spellings (NFC and NFD); convo now keeps names in NFC and will not merge them: keep one, e.g. 'convo branch -D' the other after checking 'convo log' of each"))
         }
         for entry in try reflog(nil) {
-            for id in [entry.old, entry.new].compactMap({ $0 }) where kinds[id] == nil {
+            for id in [entry.old, entry.new].compactMap({ $0 }) where kinds[CompactID(id)] == nil {
                 report.problems.append(.init(kind: "missing", subject: "reflog \(entry.ref)", detail: "entry \(entry.sequence) names \(id.hex), which is not in the database"))
             }
         }
-        let indexed = Set(try Data.fetchAll(db, sql: "SELECT id FROM turn_index").compactMap { ObjectID(bytes: $0) })
-        let stored = Set(turns.map(\.0))
+        let indexed = Set(try Data.fetchAll(db, sql: "SELECT id FROM turn_index").compactMap { CompactID($0) })
+        let stored = Set(turns.map { CompactID($0.0) })
         let stale = indexed.symmetricDifference(stored).count
         if stale > 0 {
             report.problems.append(.init(kind: "stale-index", subject: "turn_index", detail: "\(stale) entries disagree with the turn objects; run 'convo fsck --rebuild-index'"))
@@ -147,30 +158,30 @@ extension StoreReader {
                 kind: "stale-index", subject: "turn_index",
                 detail: "\(wrongGenerations) entries have a wrong generation; run 'convo fsck --rebuild-index'"))
         }
-        try checkIndexRows(turns.filter { !damaged.contains($0.0) && damaged.isDisjoint(with: $0.1.blobReferences) }, into: &report)
+        for (turn, blobs, problem) in indexProblems
+        where !damaged.contains(turn) && !blobs.contains(where: { damaged.contains(CompactID($0)) }) {
+            report.problems.append(problem)
+        }
         try checkDerivedTables(turns, into: &report)
         return report
     }
 
-    /// Compares every `turn_index` row with what its turn object (and its texts) say the row must hold.
-    private func checkIndexRows(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
-        for (id, turn) in turns {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]) else { continue }
-            let actual: TurnSummary
-            do { actual = try TurnSummary(row: row) } catch {
-                report.problems.append(.init(kind: "stale-index", subject: id.hex, detail: "its turn_index row is unreadable: \(error)"))
-                continue
-            }
-            let texts: (input: String, output: String)
-            do { texts = try searchTexts(of: turn) } catch { continue }  // a missing text is reported as missing above
-            let expected = TurnSummary(turn, id: id, inputText: texts.input, outputText: texts.output)
-            let columns = expected.differingColumns(from: actual)
-            if !columns.isEmpty {
-                report.problems.append(.init(
-                    kind: "stale-index", subject: id.hex,
-                    detail: "its turn_index row disagrees with the turn object in \(columns.joined(separator: ", ")); run 'convo fsck --rebuild-index'"))
-            }
+    /// What is wrong with the `turn_index` row of turn `id` against what the turn object (and its texts) say the
+    /// row must hold, if anything. No row is the stale-index count's to report; a missing text is reported as missing.
+    private func indexRowProblem(_ id: ObjectID, _ turn: Turn) throws -> FsckProblem? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]) else { return nil }
+        let actual: TurnSummary
+        do { actual = try TurnSummary(row: row) } catch {
+            return .init(kind: "stale-index", subject: id.hex, detail: "its turn_index row is unreadable: \(error)")
         }
+        let texts: (input: String, output: String)
+        do { texts = try searchTexts(of: turn) } catch { return nil }
+        let expected = TurnSummary(turn, id: id, inputText: texts.input, outputText: texts.output)
+        let columns = expected.differingColumns(from: actual)
+        if columns.isEmpty { return nil }
+        return .init(
+            kind: "stale-index", subject: id.hex,
+            detail: "its turn_index row disagrees with the turn object in \(columns.joined(separator: ", ")); run 'convo fsck --rebuild-index'")
     }
 
     /// Compares `turn_blob` and the search index with the turn objects.
@@ -181,48 +192,53 @@ extension StoreReader {
                 kind: "stale-index", subject: table,
                 detail: "\(missing) rows missing and \(extra) rows too many for the turn objects; run 'convo fsck --rebuild-index'"))
         }
-        // turn_blob: the rows of each turn, in key order, against the references its object holds.
-        var expected = [Data: Set<Data>]()
-        var createdAt = [Data: Int64]()
+        // turn_blob: every (turn, blob) row against the references the turn objects hold, both as sorted pairs of
+        // inline ids (sets of Data keyed by Data hashed every id of 300,000 rows).
+        var expected = [(turn: CompactID, blob: CompactID)]()
+        var createdAt = [CompactID: Int64]()
         for (id, turn) in turns {
-            expected[Data(id.bytes)] = Set(turn.blobReferences.map { Data($0.bytes) })
-            createdAt[Data(id.bytes)] = turn.createdAt
+            let key = CompactID(id)
+            for blob in turn.blobReferences { expected.append((key, CompactID(blob))) }
+            createdAt[key] = turn.createdAt
         }
-        var actual = [Data: Set<Data>]()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
-        while let row = try cursor.next() {
-            actual[try row.required("turn", in: "turn_blob"), default: []].insert(try row.required("blob", in: "turn_blob"))
-        }
+        var actual = [(turn: CompactID, blob: CompactID)]()
         var missing = 0, extra = 0
-        for (turn, blobs) in expected {
-            let rows = actual[turn] ?? []
-            missing += blobs.subtracting(rows).count
-            extra += rows.subtracting(blobs).count
+        try forEachRow("SELECT turn, blob FROM turn_blob") { handle in
+            // A value that is not a 32-byte id is no turn's reference: a row too many.
+            if let turn = try Self.idColumn(handle, 0, "turn", in: "turn_blob"), let blob = try Self.idColumn(handle, 1, "blob", in: "turn_blob") {
+                actual.append((turn, blob))
+            } else {
+                extra += 1
+            }
         }
-        for (turn, rows) in actual where expected[turn] == nil { extra += rows.count }
+        let (absent, surplus) = Self.differences(Self.sortedUnique(expected), Self.sortedUnique(actual))
+        missing += absent
+        extra += surplus
         stale("turn_blob", missing: missing, extra: extra)
 
         // The search index: one document per turn, with the turn's time, in its time bucket's range or after it
         // (a full bucket's documents go after every other), known to FTS5.
-        var documents = [Data: Int]()
+        var documents = [CompactID: Int]()
         missing = 0
         extra = 0
         let layout = try SearchDocument.Layout.of(db)
-        for row in try Row.fetchAll(db, sql: layout == .buckets ? "SELECT docid, turn, created_at FROM search_doc" : "SELECT docid, turn FROM search_doc") {
-            let docid: Int64 = try row.required("docid", in: "search_doc"), turn: Data = try row.required("turn", in: "search_doc")
-            if createdAt[turn] != nil { documents[turn, default: 0] += 1 }
-            if let time = createdAt[turn] {
-                switch layout {
-                case .buckets:
-                    let stored: Int64 = try row.required("created_at", in: "search_doc")
-                    if stored == time && docid >= SearchDocument.range(time).lowerBound { continue }
-                case .seconds:
-                    if (docid >> 24) == SearchDocument.base(time) { continue }
-                }
+        try forEachRow(layout == .buckets ? "SELECT docid, turn, created_at FROM search_doc" : "SELECT docid, turn FROM search_doc") { handle in
+            let docid = try Self.integerColumn(handle, 0, "docid", in: "search_doc")
+            guard let turn = try Self.idColumn(handle, 1, "turn", in: "search_doc"), let time = createdAt[turn] else {
+                extra += 1
+                return
+            }
+            documents[turn, default: 0] += 1
+            switch layout {
+            case .buckets:
+                let stored = try Self.integerColumn(handle, 2, "created_at", in: "search_doc")
+                if stored == time && docid >= SearchDocument.range(time).lowerBound { return }
+            case .seconds:
+                if (docid >> 24) == SearchDocument.base(time) { return }
             }
             extra += 1
         }
-        for (id, _) in turns where documents[Data(id.bytes)] == nil { missing += 1 }
+        for (id, _) in turns where documents[CompactID(id)] == nil { missing += 1 }
         extra += documents.values.reduce(0) { $0 + max($1 - 1, 0) }
         stale("search_doc", missing: missing, extra: extra)
         let unknownToFTS = try Int.fetchOne(db, sql: """
@@ -232,5 +248,83 @@ extension StoreReader {
             SELECT COUNT(*) FROM turn_search_docsize z WHERE NOT EXISTS (SELECT 1 FROM search_doc d WHERE d.docid = z.id)
             """) ?? 0
         stale("turn_search", missing: unknownToFTS, extra: unknownDocuments)
+    }
+
+    /// Runs `body` on each row of `sql`, read through SQLite's C interface (GRDB's rows wrap each blob in a `Data`).
+    private func forEachRow(_ sql: String, _ body: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
+            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql) }
+            try body(handle)
+        }
+    }
+
+    /// The id in a column the schema declares NOT NULL, nil when its bytes are not 32 long; a NULL or a number is
+    /// damage, reported as ``Row/required(_:in:as:)`` reports it.
+    private static func idColumn(_ handle: OpaquePointer, _ column: Int32, _ name: String, in table: String) throws -> CompactID? {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_BLOB, SQLITE_TEXT:
+            let bytes = sqlite3_column_blob(handle, column)
+            guard sqlite3_column_bytes(handle, column) == 32, let bytes else { return nil }
+            return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
+        default:
+            _ = try required(handle, column, name, in: table, as: Data.self)  // throws: NULL, or a number
+            return nil
+        }
+    }
+
+    /// An integer column the schema declares NOT NULL, read as GRDB reads an `Int64`.
+    private static func integerColumn(_ handle: OpaquePointer, _ column: Int32, _ name: String, in table: String) throws -> Int64 {
+        if sqlite3_column_type(handle, column) == SQLITE_INTEGER { return sqlite3_column_int64(handle, column) }
+        return try required(handle, column, name, in: table, as: Int64.self)
+    }
+
+    /// The column's value through GRDB, with ``Row/required(_:in:as:)``'s errors (the rare path: damage).
+    private static func required<Value: DatabaseValueConvertible>(
+        _ handle: OpaquePointer, _ column: Int32, _ name: String, in table: String, as _: Value.Type
+    ) throws -> Value {
+        let value = DatabaseValue(sqliteStatement: handle, index: column)
+        if value.isNull {
+            throw StoreError.corruptDatabase(path: "\(table) table", detail: "a row's \(name) is NULL; the store was edited or damaged")
+        }
+        guard let decoded = Value.fromDatabaseValue(value) else {
+            throw StoreError.corruptDatabase(
+                path: "\(table) table", detail: "a row's \(name) holds \(value), not a \(Value.self); the store was edited or damaged")
+        }
+        return decoded
+    }
+
+    /// `pairs` sorted, each once.
+    private static func sortedUnique(_ pairs: [(turn: CompactID, blob: CompactID)]) -> [(turn: CompactID, blob: CompactID)] {
+        var sorted = pairs.sorted { ($0.turn, $0.blob) < ($1.turn, $1.blob) }
+        var kept = 0
+        for index in sorted.indices where kept == 0 || sorted[index] != sorted[kept - 1] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeSubrange(kept...)
+        return sorted
+    }
+
+    /// How many of the sorted, unique `expected` are not in `actual`, and how many of `actual` not in `expected`.
+    private static func differences(
+        _ expected: [(turn: CompactID, blob: CompactID)], _ actual: [(turn: CompactID, blob: CompactID)]
+    ) -> (missing: Int, extra: Int) {
+        var missing = 0, extra = 0, i = 0, j = 0
+        while i < expected.count || j < actual.count {
+            if j == actual.count || (i < expected.count && (expected[i].turn, expected[i].blob) < (actual[j].turn, actual[j].blob)) {
+                missing += 1
+                i += 1
+            } else if i == expected.count || (actual[j].turn, actual[j].blob) < (expected[i].turn, expected[i].blob) {
+                extra += 1
+                j += 1
+            } else {
+                i += 1
+                j += 1
+            }
+        }
+        return (missing, extra)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Collects a bulk write: object bytes go into packs of about `target` uncompressed bytes, and the rows
 /// of the object table and the turn index are held back and inserted in key order when the write ends,
@@ -17,13 +18,17 @@ final class Packer {
     var pendingBlobs: [(turn: CompactID, blob: CompactID)] = []
     /// Search documents not yet inserted, and the turns they belong to.
     var pendingSearch: [(docid: Int64, turn: Data, createdAt: Int64, input: String, output: String)] = []
-    var pendingSearchTurns: Set<Data> = []
+    var pendingSearchTurns: Set<CompactID> = []
     /// The bytes of text held back in `pendingSearch`: past `searchBatchBytes` they are indexed, so that an
     /// import of any size holds a bounded amount of text.
     var pendingSearchBytes = 0
     static let searchBatchBytes = 16 << 20
     /// The next free docid of each time bucket that received documents (keyed by the bucket's first docid).
     var nextDocID: [Int64: Int64] = [:]
+
+    /// The object the last `put` appended as certainly absent (see ``certainlyAbsent(_:db:)``), nil when the last
+    /// `put` found or looked up its object: a turn new to the repository has no search document to look for.
+    var appendedUnlookedUp: CompactID?
 
     /// Whether the object table was empty when this write began; nil until first asked.
     private var startedEmpty: Bool?
@@ -126,10 +131,18 @@ final class Packer {
     /// ids held inline (``CompactID``): sorting tuples that held `Data` went through the runtime's generic tuple
     /// copies and reference counting, a third of an import's main thread in `perf` (issue 11).
     private func insertHeldBackRows(_ db: Database) throws {
-        let insertObject = try db.cachedStatement(
-            sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)")
+        // Object and turn_blob rows are bound through SQLite's C interface: through GRDB each of the 700,000 rows
+        // of the large corpus built an argument array of boxed values and a `Data` per id.
+        let insertObject = try BulkInsert(db, sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)")
         for (id, row) in pendingObjects.sorted(by: { $0.key < $1.key }) {
-            try insertObject.execute(arguments: [id.data, row.kind.rawValue, row.size, row.writtenAt, row.pack, row.offset])
+            try insertObject.insert { bind in
+                bind.id(id)
+                bind.text(row.kind.rawValue)
+                bind.integer(Int64(row.size))
+                bind.integer(row.writtenAt)
+                bind.integer(row.pack)
+                bind.integer(Int64(row.offset))
+            }
         }
         pendingObjects.removeAll()
         var indexOrder = [(key: CompactID, index: Int)]()
@@ -143,9 +156,12 @@ final class Packer {
         }
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
-        let insertBlob = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
+        let insertBlob = try BulkInsert(db, sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
         for row in pendingBlobs.sorted(by: { ($0.turn, $0.blob) < ($1.turn, $1.blob) }) {
-            try insertBlob.execute(arguments: [row.turn.data, row.blob.data])
+            try insertBlob.insert { bind in
+                bind.id(row.turn)
+                bind.id(row.blob)
+            }
         }
         pendingBlobs.removeAll()
     }
@@ -153,13 +169,97 @@ final class Packer {
     /// Indexes the search documents held back, in docid order: FTS5 writes out its in-memory segment
     /// whenever a rowid is not larger than the previous one, so ascending docids keep segments large.
     func finishSearch(_ db: Database) throws {
+        guard !pendingSearch.isEmpty else { return }
+        // Bound through SQLite's C interface, the texts straight from their strings (no `Data` copy of each).
+        let insertDocument = try BulkInsert(db, sql: "INSERT INTO search_doc(docid, turn, created_at) VALUES (?, ?, ?)")
+        let insertText = try BulkInsert(db, sql: "INSERT INTO turn_search(rowid, input, output) VALUES (?, ?, ?)")
         for document in pendingSearch.sorted(by: { $0.docid < $1.docid }) {
-            try StoreWriter.insertSearchDocument(
-                db, docid: document.docid, turn: document.turn, createdAt: document.createdAt, input: document.input, output: document.output)
+            try insertDocument.insert { bind in
+                bind.integer(document.docid)
+                bind.blob(document.turn)
+                bind.integer(document.createdAt)
+            }
+            try insertText.insert { bind in
+                bind.integer(document.docid)
+                bind.blob(document.input)
+                bind.blob(document.output)
+            }
         }
         pendingSearch.removeAll()
         pendingSearchTurns.removeAll()
         pendingSearchBytes = 0
+    }
+}
+
+/// One statement run for many rows of a bulk write through SQLite's C interface, each value bound in order with
+/// the types GRDB binds it with (ids and texts as blobs: GRDB binds a `String` as a C string, which ends at a NUL).
+struct BulkInsert {
+    private let statement: Statement
+    private let db: Database
+
+    init(_ db: Database, sql: String) throws {
+        self.db = db
+        statement = try db.makeStatement(sql: sql)
+    }
+
+    /// Binds the values of one row in order.
+    struct Binder {
+        let handle: OpaquePointer
+        var index: Int32 = 0
+        private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+        mutating func integer(_ value: Int64) {
+            index += 1
+            sqlite3_bind_int64(handle, index, value)
+        }
+
+        mutating func text(_ value: String) {
+            index += 1
+            var value = value
+            value.withUTF8 { _ = sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+        }
+
+        mutating func id(_ id: CompactID) {
+            index += 1
+            var bigEndian = (id.words.0.bigEndian, id.words.1.bigEndian, id.words.2.bigEndian, id.words.3.bigEndian)
+            withUnsafeBytes(of: &bigEndian) { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, 32, Self.transient) }
+        }
+
+        /// A text's UTF-8 bytes as a blob, as ``Summary/bytes(_:)`` gives them to GRDB (an empty text binds as GRDB
+        /// binds an empty `Data`).
+        mutating func blob(_ text: String) {
+            index += 1
+            var text = text
+            text.withUTF8 { bind($0) }
+        }
+
+        mutating func blob(_ data: Data) {
+            index += 1
+            data.withUnsafeBytes { bind(UnsafeBufferPointer(start: $0.baseAddress?.assumingMemoryBound(to: UInt8.self), count: $0.count)) }
+        }
+
+        private func bind(_ bytes: UnsafeBufferPointer<UInt8>) {
+            // GRDB binds an empty `Data` as a blob of no bytes, or as NULL when its buffer has no address.
+            if bytes.isEmpty {
+                _ = Data().withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, 0, Self.transient) }
+            } else {
+                _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+            }
+        }
+    }
+
+    /// Binds a row with `bind` and runs the statement once.
+    func insert(_ bind: (inout Binder) -> Void) throws {
+        let handle = statement.sqliteStatement
+        var binder = Binder(handle: handle)
+        bind(&binder)
+        let step = sqlite3_step(handle)
+        guard step == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: step), message: message, sql: statement.sql)
+        }
+        sqlite3_reset(handle)
     }
 }
 

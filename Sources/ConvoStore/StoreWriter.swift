@@ -34,8 +34,10 @@ public struct StoreWriter {
     @discardableResult
     public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
+        packer?.appendedUnlookedUp = nil
         if let packer, try packer.certainlyAbsent(id, db: db) {
             try packer.append(id: id, kind: kind, bytes: bytes, writtenAt: now, db: db)
+            packer.appendedUnlookedUp = CompactID(id)
             return id
         }
         let key = Data(id.bytes)

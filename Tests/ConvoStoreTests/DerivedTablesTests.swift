@@ -81,6 +81,55 @@ import Testing
         #expect(try summaries(batched) == (try summaries(whole)))
     }
 
+    /// A bulk write binds its rows through SQLite's C interface (issue 11); they are the rows, with the same types,
+    /// that writes through GRDB make: empty texts, a NUL inside a text, and a turn written twice in one write.
+    @Test func bulkRowsAreTheRowsLooseWritesMake() throws {
+        let drafts = [
+            TurnDraft.simple("", "an answer with\u{0}a nul", at: 1_764_000_000),
+            TurnDraft.simple("a question", "", at: 1_764_000_001),
+            TurnDraft.simple("another question", "another answer", at: 1_764_000_002),
+            TurnDraft.simple("", "an answer with\u{0}a nul", at: 1_764_000_000),
+        ]
+        let loose = try Repository.inMemory()
+        for draft in drafts { try loose.write { try $0.insert(draft) } }
+        let bulk = try Repository.inMemory()
+        try bulk.write(packing: true) { writer in for draft in drafts { try writer.insert(draft) } }
+        for sql in [
+            "SELECT id, kind, size, typeof(id), typeof(kind), typeof(size) FROM object ORDER BY id",
+            "SELECT turn, blob, typeof(turn), typeof(blob) FROM turn_blob ORDER BY turn, blob",
+            "SELECT docid, turn, created_at, typeof(turn), typeof(created_at) FROM search_doc ORDER BY docid",
+            "SELECT id, sz FROM turn_search_docsize ORDER BY id",
+        ] {
+            let rows = { (repository: Repository) in try repository.queue.read { try Row.fetchAll($0, sql: sql) } }
+            #expect(try rows(bulk) == (try rows(loose)), "\(sql)")
+        }
+        #expect(try Self.search(bulk, "answer") == (try Self.search(loose, "answer")))
+        #expect(try Self.search(bulk, "nul").count == 1)
+        #expect(try Self.problems(bulk).isEmpty)
+    }
+
+    /// fsck reads `turn_blob` and `search_doc` through SQLite's C interface: a value that is not an id is a row too
+    /// many, and a value of another type is damage named as before.
+    @Test func fsckCountsRowsWithoutAnIDAsTooManyAndNamesValuesOfAnotherType() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.appendChain(2)
+        try repository.queue.write { db in
+            try db.execute(sql: "INSERT INTO turn_blob(turn, blob) VALUES (?, x'0102')", arguments: [Data(ids[1].bytes)])
+            try db.execute(sql: "INSERT INTO search_doc(docid, turn, created_at) VALUES (1, x'0102', 1764000000)")
+        }
+        let problems = try Self.problems(repository)
+        #expect(problems.map(\.subject) == ["turn_blob", "search_doc", "turn_search"])
+        #expect(problems.prefix(2).allSatisfy { $0.detail.hasPrefix("0 rows missing and 1 rows too many") })
+        try repository.queue.write { db in
+            try db.execute(sql: "INSERT INTO turn_blob(turn, blob) VALUES (5, x'0102')")
+        }
+        #expect {
+            try Self.problems(repository)
+        } throws: { error in
+            "\(error)".contains("a row's turn holds 5, not a Data")
+        }
+    }
+
     @Test func writingAStoredTurnAgainAddsNothing() throws {
         let repository = try Repository.inMemory()
         let draft = TurnDraft.simple("same question", "same answer")

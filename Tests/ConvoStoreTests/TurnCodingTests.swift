@@ -135,4 +135,36 @@ import Testing
         ]
         for text in texts { #expect(Summary.firstLine(text) == Self.foundationFirstLine(text), "\(text.debugDescription)") }
     }
+
+    /// The implementation before the byte scan (issue 11): scalar by scalar.
+    static func scalarFirstLine(_ text: String) -> String {
+        func isNewline(_ scalar: Unicode.Scalar) -> Bool { [0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029].contains(scalar.value) }
+        var rest = Substring(text).unicodeScalars
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: isNewline) ?? rest.endIndex
+            var line = rest[..<end]
+            while let first = line.first, Summary.isBlank(first) { line.removeFirst() }
+            while let last = line.last, Summary.isBlank(last) { line.removeLast() }
+            if !line.isEmpty { return String(line) }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[rest.endIndex...]
+        }
+        return ""
+    }
+
+    /// The byte scan finds the same lines as the scalars did, for scalars at the ends and inside of lines, beside
+    /// blanks and newlines of every length: every scalar up to U+3100 (all newlines and blanks are below it) and
+    /// every 61st above, so that every lead byte of two, three and four bytes is met.
+    @Test func theByteScanFindsTheLinesTheScalarsFound() {
+        for value in Array(0...0x3100) + Array(stride(from: 0x3101, through: 0x10FFFF, by: 61)) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let s = String(Character(scalar))
+            for text in [s, " \(s)x\(s) ", "\(s)\n\(s)y", "\u{A0}\(s)\u{2028}", "a\(s)\u{3000}", "\u{85}\(s)\u{200B}\(s)"] {
+                let expected = Self.scalarFirstLine(text)
+                if Summary.firstLine(text) != expected { Issue.record("U+\(String(value, radix: 16)) in \(text.debugDescription)") }
+            }
+        }
+        for text in ["", "\n", "\r\n\r\n", "x", "\t\u{1680}\u{205F}\u{202F}\u{2000}\u{200A}\u{200B}", "\u{200C}y\u{200C}", "\u{E2}\u{80}"] {
+            #expect(Summary.firstLine(text) == Self.scalarFirstLine(text), "\(text.debugDescription)")
+        }
+    }
 }

@@ -125,13 +125,20 @@ public enum Transcript {
         try input.forEachLine { slice in
             lineNumber += 1
             func fail(_ reason: String) -> ConvoError { .invalidTranscript(source: source, line: lineNumber, reason: reason) }
-            guard let text = String(validating: slice, as: UTF8.self) else { throw fail("not valid UTF-8") }
             // The blank check walks every Character (grapheme breaking) of a line several KB long; a line whose
             // first byte after ASCII blanks is `{` is not blank, so only other lines need the Unicode check.
             let first = slice.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
-            if first != UInt8(ascii: "{"), text.allSatisfy(\.isWhitespace) { return }
+            if first != UInt8(ascii: "{") {
+                guard let text = String(validating: slice, as: UTF8.self) else { throw fail("not valid UTF-8") }
+                if text.allSatisfy(\.isWhitespace) { return }
+            }
             let json: JSONValue
-            do { json = try JSONValue.parse(slice) } catch { throw fail("not valid JSON") }
+            do { json = try JSONValue.parse(slice) } catch {
+                // The parser validates the UTF-8 of strings and refuses any other byte past ASCII, so a line it
+                // accepts is valid UTF-8 without a copy of it as a String; one it refuses is named as before.
+                if String(validating: slice, as: UTF8.self) == nil { throw fail("not valid UTF-8") }
+                throw fail("not valid JSON")
+            }
             guard json.objectValue != nil else { throw fail("expected a JSON object, one turn a line") }
             try body(try line(json, number: lineNumber, index: earlierLines(), defaultTime: defaultTime, fail: fail))
         }
