@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${BENCH_BINARY:-}" ]; then
-    swift build -c release --static-swift-stdlib --product convo >&2
-    BENCH_BINARY="$(swift build -c release --static-swift-stdlib --show-bin-path)/convo"
+    source scripts/release-flags.sh
+    swift build "${release_flags[@]}" --product convo >&2
+    BENCH_BINARY="$(swift build "${release_flags[@]}" --show-bin-path)/convo"
 fi
 exec python3 scripts/bench/decode.py "$BENCH_BINARY" "$@"

@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 if [ $# -ge 1 ]; then
     bin="$(realpath "$1")"
 else
-    swift build -c release --static-swift-stdlib --product convo >&2
-    bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/convo"
+    source scripts/release-flags.sh
+    swift build "${release_flags[@]}" --product convo >&2
+    bin="$(swift build "${release_flags[@]}" --show-bin-path)/convo"
 fi
 turns="${2:-10000}"
 work="$(mktemp -d)"

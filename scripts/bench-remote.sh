@@ -4,7 +4,8 @@
 # Usage: scripts/bench-remote.sh [TURNS [DELETES]]   (default: 100000 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product convo >&2
-swift build -c release --static-swift-stdlib --product convo-emulator >&2
-bin="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+source scripts/release-flags.sh
+swift build "${release_flags[@]}" --product convo >&2
+swift build "${release_flags[@]}" --product convo-emulator >&2
+bin="$(swift build "${release_flags[@]}" --show-bin-path)"
 exec python3 scripts/bench/remote.py "$bin/convo" "$bin/convo-emulator" "$@"

@@ -3,5 +3,6 @@
 # Usage: scripts/bench-store.sh [TURNS ...]   (default: 10000 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --product convo >&2
-exec python3 scripts/bench/store.py "$(swift build -c release --static-swift-stdlib --show-bin-path)/convo" "$@"
+source scripts/release-flags.sh
+swift build "${release_flags[@]}" --product convo >&2
+exec python3 scripts/bench/store.py "$(swift build "${release_flags[@]}" --show-bin-path)/convo" "$@"

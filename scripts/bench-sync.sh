@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${CONVO_BIN:-}" ]; then
-    swift build -c release -Xswiftc -static-stdlib --product convo >&2
-    CONVO_BIN="$(swift build -c release -Xswiftc -static-stdlib --show-bin-path)/convo"
+    source scripts/release-flags.sh
+    swift build "${release_flags[@]}" --product convo >&2
+    CONVO_BIN="$(swift build "${release_flags[@]}" --show-bin-path)/convo"
 fi
 convo="$CONVO_BIN"
 sizes=("$@")

@@ -12,7 +12,8 @@ for tool in git hyperfine valgrind strip; do
 done
 if [ -z "${BENCH_BINARY:-}" ]; then
     # As scripts/install.sh builds it: release, static Swift runtime.
-    swift build -c release --static-swift-stdlib --product convo >&2
-    BENCH_BINARY="$(swift build -c release --static-swift-stdlib --show-bin-path)/convo"
+    source scripts/release-flags.sh
+    swift build "${release_flags[@]}" --product convo >&2
+    BENCH_BINARY="$(swift build "${release_flags[@]}" --show-bin-path)/convo"
 fi
 exec python3 scripts/bench/vsgit.py "$BENCH_BINARY" "$@"

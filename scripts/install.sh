@@ -54,9 +54,10 @@ fi
 
 if [ -z "$bin_dir" ]; then
     echo "building convo (release, static Swift runtime; the first build takes several minutes)..." >&2
-    swift build -c release --static-swift-stdlib --product convo >&2
-    swift build -c release --static-swift-stdlib --product convo-emulator >&2
-    bin_dir="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+    source scripts/release-flags.sh
+    swift build "${release_flags[@]}" --product convo >&2
+    swift build "${release_flags[@]}" --product convo-emulator >&2
+    bin_dir="$(swift build "${release_flags[@]}" --show-bin-path)"
 fi
 for tool in convo convo-emulator; do
     [ -x "$bin_dir/$tool" ] || { echo "install.sh: $bin_dir/$tool is not an executable" >&2; exit 1; }
