@@ -64,7 +64,8 @@ public enum History {
                 var tips = try reader.branchTips()
                 if let head = try reader.head().tip { tips.append(head) }
                 if let revision = options.revision { tips.append(try reader.resolve(revision)) }
-                listed = TopologicalOrder.newestFirst(try HistoryGraph(reader), from: tips, limit: limit)
+                // The kept order when every indexed turn is reachable (HistoryOrder), else the whole graph.
+                listed = try reader.keptOrder(from: tips, limit: limit) ?? TopologicalOrder.newestFirst(try HistoryGraph(reader), from: tips, limit: limit)
             } else {
                 let chain = try reader.ancestry(of: try reader.resolve(options.revision ?? "HEAD"), limit: limit)
                 listed = chain.map(\.id)

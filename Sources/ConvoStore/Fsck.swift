@@ -147,6 +147,13 @@ extension StoreReader {
                 kind: "stale-index", subject: "turn_index",
                 detail: "\(wrongGenerations) entries have a wrong generation; run 'convo fsck --rebuild-index'"))
         }
+        // The order of log --all kept with each row (HistoryOrder).
+        let wrongOrders = format < HistoryOrder.format ? 0 : try HistoryOrder.staleRows(db)
+        if wrongOrders > 0 {
+            report.problems.append(.init(
+                kind: "stale-index", subject: "turn_index",
+                detail: "\(wrongOrders) entries have a wrong history order; run 'convo fsck --rebuild-index'"))
+        }
         try checkIndexRows(turns.filter { !damaged.contains($0.0) && damaged.isDisjoint(with: $0.1.blobReferences) }, into: &report)
         try checkDerivedTables(turns, into: &report)
         return report
