@@ -179,45 +179,77 @@ extension StoreWriter {
 }
 
 extension StoreReader {
-    /// The turns `log --all` lists from `tips`, at most `limit`, read from the order index when the kept
-    /// order holds (format 10, and every indexed turn is reachable from `tips`: every leaf is one of them);
-    /// nil when it does not, and the caller orders the graph instead (``TopologicalOrder``).
-    public func keptOrder(from tips: [ObjectID], limit: Int) throws -> [ObjectID]? {
-        guard format >= HistoryOrder.format else { return nil }
+    /// Whether `log --all` from `tips` may read its order from the order index (``keptOrder(limit:)``): format 10,
+    /// every row has its order, and every indexed turn is reachable from `tips` (every leaf is one of them).
+    /// When not, the caller orders the graph instead (``TopologicalOrder``).
+    public func keptOrderHolds(from tips: [ObjectID]) throws -> Bool {
+        guard format >= HistoryOrder.format else { return false }
         // A row without its order columns (damage; fsck reports it) sorts first in the index.
         if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM turn_index INDEXED BY turn_index_order WHERE least_at IS NULL)") == true {
-            return nil
+            return false
         }
         let tipSet = Set(tips.map(CompactID.init))
-        let leaves = try db.makeStatement(sql: "SELECT id FROM turn_index WHERE leaf = 1")
-        let leafHandle = leaves.sqliteStatement
-        defer { sqlite3_reset(leafHandle) }
-        while case let step = sqlite3_step(leafHandle), step != SQLITE_DONE {
-            guard step == SQLITE_ROW else {
-                throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
-            }
-            guard sqlite3_column_bytes(leafHandle, 0) == 32, let bytes = sqlite3_column_blob(leafHandle, 0),
-                tipSet.contains(CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))!)
-            else { return nil }
-        }
-        var listed = [ObjectID]()
-        guard limit > 0 else { return listed }
-        let statement = try db.makeStatement(sql: """
-            SELECT id FROM turn_index INDEXED BY turn_index_order
-            ORDER BY least_at DESC, least_id DESC, least_depth ASC LIMIT ?
-            """)
-        try statement.setArguments([limit == .max ? -1 : Int64(limit)])
-        let handle = statement.sqliteStatement
+        let leaves = try db.makeStatement(sql: "SELECT id FROM turn_index INDEXED BY turn_index_leaves WHERE leaf = 1")
+        let handle = leaves.sqliteStatement
         defer { sqlite3_reset(handle) }
         while case let step = sqlite3_step(handle), step != SQLITE_DONE {
             guard step == SQLITE_ROW else {
                 throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
             }
             guard sqlite3_column_bytes(handle, 0) == 32, let bytes = sqlite3_column_blob(handle, 0),
-                let id = ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32))
-            else { throw HistoryGraph.damaged("id") }
-            listed.append(id)
+                let leaf = CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32)),
+                tipSet.contains(leaf)
+            else { return false }
         }
+        return true
+    }
+
+    /// The first `limit` turns of the order index, when ``keptOrderHolds(from:)``.
+    public func keptOrder(limit: Int) throws -> [ObjectID] {
+        var cursor = try KeptOrderCursor(self, limit: limit)
+        var listed = [ObjectID]()
+        while let id = try cursor.next() { listed.append(id) }
         return listed
+    }
+
+    /// ``keptOrderHolds(from:)`` and ``keptOrder(limit:)`` together (tests); nil when the order does not hold.
+    public func keptOrder(from tips: [ObjectID], limit: Int) throws -> [ObjectID]? {
+        try keptOrderHolds(from: tips) ? keptOrder(limit: limit) : nil
+    }
+}
+
+/// The turns of the order index one at a time, newest first in `log --all`'s order, so that `log` prints the
+/// first before the rest are read; valid inside the read transaction of the ``StoreReader`` it was made from.
+public struct KeptOrderCursor {
+    private let statement: Statement
+
+    /// A cursor over at most `limit` turns (``StoreReader/keptOrderHolds(from:)`` must hold).
+    public init(_ reader: StoreReader, limit: Int = .max) throws {
+        statement = try reader.db.makeStatement(sql: """
+            SELECT id FROM turn_index INDEXED BY turn_index_order
+            ORDER BY least_at DESC, least_id DESC, least_depth ASC LIMIT ?
+            """)
+        try statement.setArguments([limit == .max ? -1 : Int64(max(limit, 0))])
+    }
+
+    /// The next turn, nil after the last.
+    public mutating func next() throws -> ObjectID? {
+        let handle = statement.sqliteStatement
+        let step = sqlite3_step(handle)
+        if step == SQLITE_DONE {
+            sqlite3_reset(handle)
+            return nil
+        }
+        guard step == SQLITE_ROW else {
+            sqlite3_reset(handle)
+            throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
+        }
+        guard sqlite3_column_bytes(handle, 0) == 32, let bytes = sqlite3_column_blob(handle, 0),
+            let id = ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32))
+        else {
+            sqlite3_reset(handle)
+            throw HistoryGraph.damaged("id")
+        }
+        return id
     }
 }

@@ -186,7 +186,7 @@ enum Schema {
             -- A turn's children with their order, to recompute it when one is written or deleted.
             CREATE INDEX turn_index_children ON turn_index(parent, least_at, least_id, least_depth) WHERE parent IS NOT NULL;
             -- The leaves: the order holds when every one of them is a tip log --all starts from.
-            CREATE INDEX turn_index_leaves ON turn_index(id) WHERE leaf = 1;
+            CREATE INDEX turn_index_leaves ON turn_index(leaf, id) WHERE leaf = 1; -- leaf too, so that the index covers the query
             """, fillsHistoryOrder: true),
     ]
 

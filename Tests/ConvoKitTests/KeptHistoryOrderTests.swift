@@ -179,6 +179,38 @@ import Testing
         #expect(try migrated.read { try $0.keptOrder(from: Self.tips($0), limit: .max) } == [ids[2], ids[3], ids[1], ids[0]])
     }
 
+    /// `log --all` without a limit streams from the order index: past the first 2,000 lines the short ids come from
+    /// one scan; entries, short ids and decorations are those of the listed log.
+    @Test func theStreamedLogListsWhatTheGraphOrders() throws {
+        let kit = try KitWorkspace()
+        let repository = kit.repository
+        var random = SplitMix(seed: 11)
+        try repository.write(packing: true) { writer in
+            for chain in 0..<300 {
+                var parent: ObjectID?
+                for step in 0..<7 {
+                    let time = Self.base + Int64.random(in: 0...50, using: &random)
+                    parent = try writer.insert(Self.draft("chain \(chain) step \(step)", parent: parent, at: time))
+                }
+                try writer.updateRef("refs/heads/c\(chain)", to: parent!, expecting: nil, message: "branch")
+            }
+        }
+        let workspace = kit.workspace()
+        let entries = try History.log(workspace, options: LogOptions(all: true, remote: false))
+        #expect(entries.count == 2_100)
+        try repository.read { (reader: StoreReader) throws -> Void in
+            let expected = try Self.reference(reader)
+            #expect(entries.map(\.summary.id) == expected)
+            let decorations = try Decorations(reader, for: expected)
+            for entry in entries {
+                #expect(entry.shortID == (try reader.abbreviation(of: entry.summary.id)))
+                #expect(entry.refs == decorations[entry.summary.id])
+            }
+        }
+        let limited = try History.log(workspace, options: LogOptions(limit: 30, all: true, remote: false))
+        #expect(limited == Array(entries.prefix(30)))
+    }
+
     @Test func aBulkWriteAboveTheThresholdFillsTheOrder() throws {
         let repository = try Repository.inMemory()
         let tip = try repository.write(packing: true) { writer in
