@@ -67,7 +67,21 @@ public enum History {
                 var tips = try reader.branchTips()
                 if let head = try reader.head().tip { tips.append(head) }
                 if let revision = options.revision { tips.append(try reader.resolve(revision)) }
-                listed = TopologicalOrder.newestFirst(try HistoryGraph(reader), from: tips, limit: limit)
+                // The kept order when every indexed turn is reachable (HistoryOrder), else the whole graph.
+                if try reader.keptOrderHolds(from: tips) {
+                    // A long list is streamed from the order index: the first lines before the rest are read.
+                    if limit >= Abbreviations.scanned, !options.reverse, !options.remote {
+                        try body(
+                            LogStream(
+                                reader: reader, listed: [], source: try KeptOrderCursor(reader, limit: limit),
+                                summaries: [:], short: try Abbreviations(reader, for: []), decorations: try Decorations(everyBranch: reader),
+                                remote: nil, usage: options.usage))
+                        return
+                    }
+                    listed = try reader.keptOrder(limit: limit)
+                } else {
+                    listed = TopologicalOrder.newestFirst(try HistoryGraph(reader), from: tips, limit: limit)
+                }
             } else {
                 let chain = try reader.ancestry(of: try reader.resolve(options.revision ?? "HEAD"), limit: limit)
                 listed = chain.map(\.id)
@@ -127,6 +141,8 @@ extension History {
 public struct LogStream {
     fileprivate var reader: StoreReader?
     fileprivate var listed: [ObjectID]
+    /// Where the turns come from when they are not `listed`: the order index, read as they are reached.
+    fileprivate var source: KeptOrderCursor?
     fileprivate var summaries: [ObjectID: TurnSummary] = [:]
     fileprivate var short: Abbreviations?
     fileprivate var decorations: Decorations?
@@ -136,11 +152,12 @@ public struct LogStream {
     fileprivate var entries: [LogEntry]?
 
     fileprivate init(
-        reader: StoreReader, listed: [ObjectID], summaries: [ObjectID: TurnSummary], short: Abbreviations, decorations: Decorations,
-        remote: RemoteStates?, usage: Bool
+        reader: StoreReader, listed: [ObjectID], source: KeptOrderCursor? = nil, summaries: [ObjectID: TurnSummary], short: Abbreviations,
+        decorations: Decorations, remote: RemoteStates?, usage: Bool
     ) {
         self.reader = reader
         self.listed = listed
+        self.source = source
         self.summaries = summaries
         self.short = short
         self.decorations = decorations
@@ -153,14 +170,26 @@ public struct LogStream {
         self.entries = entries
     }
 
-    /// How many entries the log lists.
-    public var count: Int { listed.count }
-
     /// Reads the entries in order and hands each to `body`.
     public func forEach(_ body: (LogEntry) throws -> Void) throws {
         if let entries { return try entries.forEach(body) }
         guard let reader, let short, let decorations else { return }
-        for id in listed {
+        guard var source else { return try forEach(listed, reader: reader, short: short, decorations: decorations, body) }
+        // Streamed: the first lines with their short ids looked up one by one; past them, the rest of the ids
+        // are read at once, so that their short ids come from one sorted scan, as a listed log's do.
+        var first = [ObjectID]()
+        while first.count < Abbreviations.scanned, let id = try source.next() { first.append(id) }
+        for id in first { try forEach([id], reader: reader, short: short, decorations: decorations, body) }
+        guard first.count == Abbreviations.scanned else { return }
+        var rest = [ObjectID]()
+        while let id = try source.next() { rest.append(id) }
+        try forEach(rest, reader: reader, short: try Abbreviations(reader, for: rest), decorations: decorations, body)
+    }
+
+    private func forEach(
+        _ ids: [ObjectID], reader: StoreReader, short: Abbreviations, decorations: Decorations, _ body: (LogEntry) throws -> Void
+    ) throws {
+        for id in ids {
             guard let summary = try summaries[id] ?? reader.summary(id) else {
                 throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")
             }
@@ -178,9 +207,12 @@ struct Abbreviations {
     private let reader: StoreReader
     private let scanned: [ObjectID: String]?
 
+    /// From this many ids on, one scan of every object id costs less than two lookups per id.
+    static let scanned = 2_000
+
     init(_ reader: StoreReader, for ids: [ObjectID]) throws {
         self.reader = reader
-        scanned = ids.count < 2_000 ? nil : try reader.abbreviations(of: ids)
+        scanned = ids.count < Self.scanned ? nil : try reader.abbreviations(of: ids)
     }
 
     subscript(id: ObjectID) -> String {
@@ -196,6 +228,19 @@ public struct Decorations: Sendable {
     public init(_ reader: StoreReader, for ids: some Collection<ObjectID>) throws {
         let head = try reader.head()
         for (branch, tip) in try reader.branches(pointingAt: ids) {
+            if head.branch == branch {
+                labels[tip, default: []].insert("HEAD -> \(branch)", at: 0)
+            } else {
+                labels[tip, default: []].append(branch.rawValue)
+            }
+        }
+        if case .detached(let id) = head { labels[id, default: []].insert("HEAD", at: 0) }
+    }
+
+    /// Reads HEAD and every branch (a log whose turns are not known in advance).
+    public init(everyBranch reader: StoreReader) throws {
+        let head = try reader.head()
+        for (branch, tip) in try reader.branches() {
             if head.branch == branch {
                 labels[tip, default: []].insert("HEAD -> \(branch)", at: 0)
             } else {

@@ -158,6 +158,13 @@ extension StoreReader {
                 kind: "stale-index", subject: "turn_index",
                 detail: "\(wrongGenerations) entries have a wrong generation; run 'convo fsck --rebuild-index'"))
         }
+        // The order of log --all kept with each row (HistoryOrder).
+        let wrongOrders = format < HistoryOrder.format ? 0 : try HistoryOrder.staleRows(db)
+        if wrongOrders > 0 {
+            report.problems.append(.init(
+                kind: "stale-index", subject: "turn_index",
+                detail: "\(wrongOrders) entries have a wrong history order; run 'convo fsck --rebuild-index'"))
+        }
         for (turn, blobs, problem) in indexProblems
         where !damaged.contains(turn) && !blobs.contains(where: { damaged.contains(CompactID($0)) }) {
             report.problems.append(problem)

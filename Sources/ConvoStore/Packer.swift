@@ -154,6 +154,7 @@ final class Packer {
         for (_, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
             try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments)
         }
+        try HistoryOrder.added(db, indexOrder.map(\.key))
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
         let insertBlob = try BulkInsert(db, sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")

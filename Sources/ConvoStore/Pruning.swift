@@ -118,6 +118,7 @@ extension StoreWriter {
             state.version = version
         }
         var deleted = [ObjectID]()
+        var orphaned = [CompactID]()
         let fetch = try db.cachedStatement(sql: "SELECT kind, written_at, pack FROM object WHERE id = ?")
         for id in candidates {
             let key = Data(id.bytes)
@@ -128,12 +129,19 @@ extension StoreWriter {
             if (try? row.stored("kind", in: "object", as: String.self)) == ObjectKind.turn.rawValue {
                 // A turn's search document is forgotten through its texts, so before any blob goes.
                 try removeDerived(id)
+                // Its parent's order (HistoryOrder) may have come from it.
+                if let value = try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT parent FROM turn_index WHERE id = ?"), arguments: [key]),
+                    let parent = Data.fromDatabaseValue(value).flatMap({ CompactID($0) })
+                {
+                    orphaned.append(parent)
+                }
                 try db.cachedStatement(sql: "DELETE FROM turn_index WHERE id = ?").execute(arguments: [key])
             }
             if let pack = try? row.stored("pack", in: "object", as: Int64.self) { state.sparsePacks.insert(pack) }
             try db.cachedStatement(sql: "DELETE FROM object WHERE id = ?").execute(arguments: [key])
             deleted.append(id)
         }
+        try orderRemoved(parents: orphaned)
         return deleted
     }
 

@@ -20,6 +20,8 @@ enum Schema {
         var name: String
         var sql: String
         var refillsDerivedTables = false
+        /// Whether the order columns of `turn_index` must be computed after it (``HistoryOrder/fill(_:)``).
+        var fillsHistoryOrder = false
     }
 
     /// The format this convo writes: every migration applied.
@@ -171,6 +173,21 @@ enum Schema {
         Migration(name: "v9 turn graph index", sql: """
             CREATE INDEX IF NOT EXISTS turn_index_graph ON turn_index(id, parent, created_at);
             """),
+        // The order of `log --all` kept with each row (issue 11, HistoryOrder), so that `log --all -n 20` reads 20 rows
+        // of an index instead of every turn's parent and time. Derived: computed by the migrating command after this
+        // (fillsHistoryOrder), recomputed up the chain with every write and delete of rows, checked by fsck.
+        Migration(name: "v10 history order", sql: """
+            ALTER TABLE turn_index ADD COLUMN least_at INTEGER;    -- time of the turn with the smallest (time, id) among this one and its descendants
+            ALTER TABLE turn_index ADD COLUMN least_id BLOB;       -- that turn's id
+            ALTER TABLE turn_index ADD COLUMN least_depth INTEGER; -- how many parents up from that turn this one is (0: itself)
+            ALTER TABLE turn_index ADD COLUMN leaf INTEGER;        -- 1 when no indexed turn has this one as parent
+            -- log --all: scanned backwards, (least_at, least_id) descending, nearer the least turn first.
+            CREATE INDEX turn_index_order ON turn_index(least_at, least_id, least_depth DESC);
+            -- A turn's children with their order, to recompute it when one is written or deleted.
+            CREATE INDEX turn_index_children ON turn_index(parent, least_at, least_id, least_depth) WHERE parent IS NOT NULL;
+            -- The leaves: the order holds when every one of them is a tip log --all starts from.
+            CREATE INDEX turn_index_leaves ON turn_index(leaf, id) WHERE leaf = 1; -- leaf too, so that the index covers the query
+            """, fillsHistoryOrder: true),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the
@@ -206,12 +223,19 @@ enum Schema {
         guard found < formatVersion else { return }
         try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
         var refill = false
+        var fillOrder = false
         for migration in migrations[found...] {
             try db.execute(sql: migration.sql)
             try db.execute(sql: "INSERT OR IGNORE INTO grdb_migrations(identifier) VALUES (?)", arguments: [migration.name])
             refill = refill || migration.refillsDerivedTables
+            fillOrder = fillOrder || migration.fillsHistoryOrder
         }
         try db.execute(sql: "PRAGMA user_version = \(formatVersion)")
-        if refill { try StoreWriter(db: db, now: now, packer: nil).rebuildIndex() }
+        // rebuildIndex fills the order too.
+        if refill {
+            try StoreWriter(db: db, now: now, packer: nil).rebuildIndex()
+        } else if fillOrder {
+            try HistoryOrder.fill(db)
+        }
     }
 }

@@ -115,6 +115,7 @@ public struct StoreWriter {
             packer.pendingGenerations[Data(id.bytes)] = generation
         } else {
             try Self.insertIndexRow(db, arguments)
+            try orderAdded([CompactID(id)])
         }
         try indexDerived(turn, id: id, inputText: inputText, outputText: outputText)
     }
@@ -150,6 +151,7 @@ public struct StoreWriter {
         let count = try fillDerivedTables(turnIndex: true)
         // Turns are refilled in storage order, where a loose child can come before its packed parent.
         try db.execute(sql: Schema.fillGenerations)
+        try HistoryOrder.fill(db)
         return count
     }
 

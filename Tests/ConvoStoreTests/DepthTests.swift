@@ -96,6 +96,10 @@ import Testing
             // Format 5, as convo wrote it before the generation column.
             try repository.queue.write { db in
                 try db.execute(sql: """
+                    DROP INDEX turn_index_order; DROP INDEX turn_index_children; DROP INDEX turn_index_leaves;
+                    ALTER TABLE turn_index DROP COLUMN least_at; ALTER TABLE turn_index DROP COLUMN least_id;
+                    ALTER TABLE turn_index DROP COLUMN least_depth; ALTER TABLE turn_index DROP COLUMN leaf;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v10 history order';
                     ALTER TABLE turn_index DROP COLUMN generation;
                     DELETE FROM grdb_migrations WHERE identifier = 'v6 turn generation';
                     PRAGMA user_version = 5;

@@ -94,6 +94,10 @@ import Testing
             try db.execute(sql: """
                 PRAGMA user_version = 0;
                 DROP TABLE turn_blob; DROP TABLE search_doc; DROP TABLE turn_search;
+                DROP INDEX turn_index_order; DROP INDEX turn_index_children; DROP INDEX turn_index_leaves;
+                ALTER TABLE turn_index DROP COLUMN least_at; ALTER TABLE turn_index DROP COLUMN least_id;
+                ALTER TABLE turn_index DROP COLUMN least_depth; ALTER TABLE turn_index DROP COLUMN leaf;
+                DELETE FROM grdb_migrations WHERE identifier = 'v10 history order';
                 ALTER TABLE turn_index DROP COLUMN generation;
                 DELETE FROM grdb_migrations WHERE identifier IN ('v2 turn blobs and search index', 'v3 whole first lines', 'v6 turn generation');
                 """)
@@ -162,6 +166,10 @@ import Testing
             ids.append(try repository.write { try $0.insert(.simple("fork", "answer", parent: ids[0])) })
             try repository.queue.write { db in
                 try db.execute(sql: """
+                    DROP INDEX turn_index_order; DROP INDEX turn_index_children; DROP INDEX turn_index_leaves;
+                    ALTER TABLE turn_index DROP COLUMN least_at; ALTER TABLE turn_index DROP COLUMN least_id;
+                    ALTER TABLE turn_index DROP COLUMN least_depth; ALTER TABLE turn_index DROP COLUMN leaf;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v10 history order';
                     DROP INDEX turn_index_graph;
                     DELETE FROM grdb_migrations WHERE identifier = 'v9 turn graph index';
                     PRAGMA user_version = 8;

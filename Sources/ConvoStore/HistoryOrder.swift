@@ -1,0 +1,255 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The order of `log --all` kept in `turn_index` (format 10, issue 11), so that `log --all -n 20` reads 20 rows
+/// of an index instead of the whole graph.
+///
+/// `log --all` lists the reachable turns by Kahn's algorithm, children before parents, the newest (time, id)
+/// first among the ready ones (``HistoryGraph``). On a forest that is exactly the order of descending
+/// e(x) = the smallest (time, id) in x's subtree (x and its descendants), and on equal e (which only turns on
+/// one path share: e names one turn, below all of them) the one nearer that turn first. Proof: the first
+/// remaining turn z of that order is ready (its children come before it); a ready turn r with a larger key
+/// than z has every child placed, so each child's e is at least e(z), and r's own key is larger, so
+/// e(r) ≥ e(z); equality would put r above z on one path, but then r is not ready until z is placed.
+///
+/// Each row keeps e as `least_at`, `least_id`, its distance to that turn as `least_depth` (0: itself), and
+/// `leaf` (no indexed turn names it as parent). They are derived: every write of index rows recomputes them
+/// up the chain while they change (``StoreWriter/orderAdded(_:)``), gc after deleting rows, the migration and
+/// `rebuildIndex` by ``fill(_:)``, and fsck compares them with ``expected(_:)``.
+///
+/// e is over the whole index, so the order holds only when every indexed turn is reachable from the tips
+/// `log --all` starts from: when every leaf is a tip. Otherwise (a deleted branch before gc, a turn written
+/// without a branch) `log --all` falls back to the graph.
+enum HistoryOrder {
+    /// The first format that keeps the order.
+    static let format = 10
+
+    /// One row's order columns.
+    struct Order: Equatable {
+        var leastAt: Int64
+        var leastID: CompactID
+        var depth: Int64
+        var leaf: Bool
+    }
+
+    /// Every row's order columns as the index's parent links say, computed bottom-up in memory. A row in a
+    /// parent cycle (only a damaged index has one) keeps its own key.
+    static func expected(_ db: Database) throws -> [CompactID: Order] {
+        var rows = [(id: CompactID, parent: CompactID?, createdAt: Int64)]()
+        let statement = try db.makeStatement(sql: "SELECT id, parent, created_at FROM turn_index")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        func blob(_ column: Int32) -> CompactID? {
+            guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
+                let bytes = sqlite3_column_blob(handle, column)
+            else { return nil }
+            return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
+        }
+        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
+            guard step == SQLITE_ROW else {
+                throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
+            }
+            guard let id = blob(0) else { throw HistoryGraph.damaged("id") }
+            rows.append((id, blob(1), sqlite3_column_int64(handle, 2)))
+        }
+        var position = [CompactID: Int](minimumCapacity: rows.count)
+        for (index, row) in rows.enumerated() { position[row.id] = index }
+        let parents = rows.map { $0.parent.flatMap { position[$0] } ?? -1 }
+        var pending = [Int](repeating: 0, count: rows.count)
+        for parent in parents where parent >= 0 { pending[parent] += 1 }
+        var orders = rows.map { Order(leastAt: $0.createdAt, leastID: $0.id, depth: 0, leaf: true) }
+        for (index, parent) in parents.enumerated() where parent >= 0 { orders[parent].leaf = false }
+        var ready = pending.indices.filter { pending[$0] == 0 }
+        while let next = ready.popLast() {
+            let parent = parents[next]
+            guard parent >= 0 else { continue }
+            let child = orders[next]
+            if (child.leastAt, child.leastID) < (orders[parent].leastAt, orders[parent].leastID) {
+                orders[parent].leastAt = child.leastAt
+                orders[parent].leastID = child.leastID
+                orders[parent].depth = child.depth + 1
+            }
+            pending[parent] -= 1
+            if pending[parent] == 0 { ready.append(parent) }
+        }
+        var result = [CompactID: Order](minimumCapacity: rows.count)
+        for (index, row) in rows.enumerated() { result[row.id] = orders[index] }
+        return result
+    }
+
+    /// The stored order columns of every row; a row whose columns are missing or of the wrong type is absent.
+    static func stored(_ db: Database) throws -> [CompactID: Order] {
+        var result = [CompactID: Order]()
+        let statement = try db.makeStatement(sql: "SELECT id, least_at, least_id, least_depth, leaf FROM turn_index")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        func blob(_ column: Int32) -> CompactID? {
+            guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
+                let bytes = sqlite3_column_blob(handle, column)
+            else { return nil }
+            return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
+        }
+        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
+            guard step == SQLITE_ROW else {
+                throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
+            }
+            guard let id = blob(0), let leastID = blob(2), sqlite3_column_type(handle, 1) == SQLITE_INTEGER,
+                sqlite3_column_type(handle, 3) == SQLITE_INTEGER, sqlite3_column_type(handle, 4) == SQLITE_INTEGER
+            else { continue }
+            result[id] = Order(
+                leastAt: sqlite3_column_int64(handle, 1), leastID: leastID, depth: sqlite3_column_int64(handle, 3),
+                leaf: sqlite3_column_int64(handle, 4) != 0)
+        }
+        return result
+    }
+
+    /// How many rows hold order columns that differ from ``expected(_:)`` (fsck's `stale-index`).
+    static func staleRows(_ db: Database) throws -> Int {
+        let stored = try stored(db)
+        return try expected(db).count { stored[$0.key] != $0.value }
+    }
+
+    /// Sets every row's order columns (the migration, `rebuildIndex`, large bulk writes); rows already right
+    /// are not written.
+    static func fill(_ db: Database) throws {
+        let stored = try stored(db)
+        let update = try db.cachedStatement(sql: "UPDATE turn_index SET least_at = ?, least_id = ?, least_depth = ?, leaf = ? WHERE id = ?")
+        for (id, order) in try expected(db) where stored[id] != order {
+            try update.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, id.data])
+        }
+    }
+
+    /// Recomputes the order columns of `id` from its own key and its children's columns, then of its
+    /// ancestors while they change. Children whose columns are not set yet (written in the same batch, not
+    /// reached yet) are skipped: they propagate when they are reached.
+    static func update(_ db: Database, from id: CompactID) throws {
+        let read = try db.cachedStatement(sql: "SELECT parent, created_at, least_at, least_id, least_depth, leaf FROM turn_index WHERE id = ?")
+        let children = try db.cachedStatement(sql: """
+            SELECT least_at, least_id, least_depth FROM turn_index WHERE parent = ?
+            ORDER BY least_at IS NULL, least_at, least_id LIMIT 1
+            """)
+        let write = try db.cachedStatement(sql: "UPDATE turn_index SET least_at = ?, least_id = ?, least_depth = ?, leaf = ? WHERE id = ?")
+        var next: CompactID? = id
+        while let current = next {
+            let key = current.data
+            guard let row = try Row.fetchOne(read, arguments: [key]) else { return }
+            let createdAt: Int64 = try row.required("created_at", in: "turn_index")
+            var order = Order(leastAt: createdAt, leastID: current, depth: 0, leaf: true)
+            if let child = try Row.fetchOne(children, arguments: [key]) {
+                order.leaf = false
+                if let childAt = child[0] as Int64?, let childKey = child[1] as Data?, let childID = CompactID(childKey),
+                    let childDepth = child[2] as Int64?, (childAt, childID) < (createdAt, current)
+                {
+                    order.leastAt = childAt
+                    order.leastID = childID
+                    order.depth = childDepth + 1
+                }
+            }
+            let old: Order? =
+                if let at = row[2] as Int64?, let stored = row[3] as Data?, let leastID = CompactID(stored), let depth = row[4] as Int64?,
+                    let leaf = row[5] as Int64?
+                { Order(leastAt: at, leastID: leastID, depth: depth, leaf: leaf != 0) } else { nil }
+            if old == order { return }
+            try write.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, key])
+            next = (row[0] as Data?).flatMap { CompactID($0) }
+        }
+    }
+
+    /// Above this many rows written at once, one ``fill(_:)`` costs less than walking up from each.
+    static let fillThreshold = 5_000
+
+    /// Brings the order columns up to date after `ids` were written or replaced, in any order.
+    static func added(_ db: Database, _ ids: [CompactID]) throws {
+        if ids.count > fillThreshold { return try fill(db) }
+        for id in ids { try update(db, from: id) }
+    }
+}
+
+extension StoreWriter {
+    /// Brings the order of `log --all` up to date after the index rows of `ids` were written (``HistoryOrder``).
+    func orderAdded(_ ids: [CompactID]) throws {
+        try HistoryOrder.added(db, ids)
+    }
+
+    /// Brings the order of `log --all` up to date after index rows were deleted: from their parents still indexed.
+    func orderRemoved(parents: [CompactID]) throws {
+        for parent in parents { try HistoryOrder.update(db, from: parent) }
+    }
+}
+
+extension StoreReader {
+    /// Whether `log --all` from `tips` may read its order from the order index (``keptOrder(limit:)``): format 10,
+    /// every row has its order, and every indexed turn is reachable from `tips` (every leaf is one of them).
+    /// When not, the caller orders the graph instead (``TopologicalOrder``).
+    public func keptOrderHolds(from tips: [ObjectID]) throws -> Bool {
+        guard format >= HistoryOrder.format else { return false }
+        // A row without its order columns (damage; fsck reports it) sorts first in the index.
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM turn_index INDEXED BY turn_index_order WHERE least_at IS NULL)") == true {
+            return false
+        }
+        let tipSet = Set(tips.map(CompactID.init))
+        let leaves = try db.makeStatement(sql: "SELECT id FROM turn_index INDEXED BY turn_index_leaves WHERE leaf = 1")
+        let handle = leaves.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
+            guard step == SQLITE_ROW else {
+                throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
+            }
+            guard sqlite3_column_bytes(handle, 0) == 32, let bytes = sqlite3_column_blob(handle, 0),
+                let leaf = CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32)),
+                tipSet.contains(leaf)
+            else { return false }
+        }
+        return true
+    }
+
+    /// The first `limit` turns of the order index, when ``keptOrderHolds(from:)``.
+    public func keptOrder(limit: Int) throws -> [ObjectID] {
+        var cursor = try KeptOrderCursor(self, limit: limit)
+        var listed = [ObjectID]()
+        while let id = try cursor.next() { listed.append(id) }
+        return listed
+    }
+
+    /// ``keptOrderHolds(from:)`` and ``keptOrder(limit:)`` together (tests); nil when the order does not hold.
+    public func keptOrder(from tips: [ObjectID], limit: Int) throws -> [ObjectID]? {
+        try keptOrderHolds(from: tips) ? keptOrder(limit: limit) : nil
+    }
+}
+
+/// The turns of the order index one at a time, newest first in `log --all`'s order, so that `log` prints the
+/// first before the rest are read; valid inside the read transaction of the ``StoreReader`` it was made from.
+public struct KeptOrderCursor {
+    private let statement: Statement
+
+    /// A cursor over at most `limit` turns (``StoreReader/keptOrderHolds(from:)`` must hold).
+    public init(_ reader: StoreReader, limit: Int = .max) throws {
+        statement = try reader.db.makeStatement(sql: """
+            SELECT id FROM turn_index INDEXED BY turn_index_order
+            ORDER BY least_at DESC, least_id DESC, least_depth ASC LIMIT ?
+            """)
+        try statement.setArguments([limit == .max ? -1 : Int64(max(limit, 0))])
+    }
+
+    /// The next turn, nil after the last.
+    public mutating func next() throws -> ObjectID? {
+        let handle = statement.sqliteStatement
+        let step = sqlite3_step(handle)
+        if step == SQLITE_DONE {
+            sqlite3_reset(handle)
+            return nil
+        }
+        guard step == SQLITE_ROW else {
+            sqlite3_reset(handle)
+            throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
+        }
+        guard sqlite3_column_bytes(handle, 0) == 32, let bytes = sqlite3_column_blob(handle, 0),
+            let id = ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32))
+        else {
+            sqlite3_reset(handle)
+            throw HistoryGraph.damaged("id")
+        }
+        return id
+    }
+}

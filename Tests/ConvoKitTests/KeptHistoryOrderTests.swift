@@ -1,0 +1,248 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import ConvoKit
+@testable import ConvoStore
+
+/// `log --all` reads its order from the columns format 10 keeps in `turn_index` (``HistoryOrder``) when every
+/// indexed turn is reachable; it must list exactly what Kahn's algorithm over the graph lists, after every write
+/// path (one turn, a bulk write whose rows land in id order, a rebuild), branch deletions and gc.
+@Suite struct KeptHistoryOrderTests {
+    private static let base: Int64 = 1_764_000_000
+
+    private static func draft(_ text: String, parent: ObjectID?, at time: Int64) -> TurnDraft {
+        TurnDraft(
+            parent: parent, model: "grok-4", input: [DraftMessage(role: "user", text: text)],
+            output: [DraftOutputItem(type: "message", role: "assistant", text: "answer to " + text)], createdAt: time)
+    }
+
+    /// The graph's order from the tips `log --all` starts from.
+    private static func reference(_ reader: StoreReader, extra: [ObjectID] = []) throws -> [ObjectID] {
+        var tips = try reader.branchTips()
+        if let head = try reader.head().tip { tips.append(head) }
+        return TopologicalOrder.newestFirst(try HistoryGraph(reader), from: tips + extra)
+    }
+
+    private static func tips(_ reader: StoreReader) throws -> [ObjectID] {
+        var tips = try reader.branchTips()
+        if let head = try reader.head().tip { tips.append(head) }
+        return tips
+    }
+
+    /// Checks the kept columns against a recomputation, and the kept order (when it holds) against the graph's.
+    private static func check(_ repository: Repository, allReachable: Bool, _ comment: Comment) throws {
+        try repository.read { (reader: StoreReader) throws -> Void in
+            #expect(try HistoryOrder.staleRows(reader.db) == 0, comment)
+            let tips = try tips(reader)
+            let expected = try reference(reader)
+            let kept = try reader.keptOrder(from: tips, limit: .max)
+            if allReachable { #expect(kept == expected, comment) } else { #expect(kept == nil, comment) }
+            if let kept { #expect(try reader.keptOrder(from: tips, limit: 3) == Array(kept.prefix(3)), comment) }
+            #expect(try reader.fsck().problems.isEmpty, comment)
+        }
+    }
+
+    @Test(arguments: 0..<80)
+    func theKeptOrderIsKahnsOrder(seed: UInt64) throws {
+        var random = SplitMix(seed: seed)
+        let clock = TestClockForOrder()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        // A random forest, parents before children, with few distinct times (ties broken by id, children older
+        // than their parents), written in random groups: one turn per transaction, or many in one bulk write.
+        let count = Int.random(in: 1...40, using: &random)
+        var ids = [ObjectID]()
+        var parents = [ObjectID?]()
+        var index = 0
+        while index < count {
+            let group = Int.random(in: 1...6, using: &random)
+            let bulk = Bool.random(using: &random)
+            try repository.write(packing: bulk) { writer in
+                for _ in 0..<group where index < count {
+                    let parent: ObjectID? =
+                        ids.isEmpty || Int.random(in: 0..<5, using: &random) == 0 ? nil : ids[Int.random(in: 0..<ids.count, using: &random)]
+                    let time = Self.base + Int64.random(in: 0...4, using: &random)
+                    ids.append(try writer.insert(Self.draft("\(seed)/\(index)", parent: parent, at: time)))
+                    parents.append(parent)
+                    index += 1
+                }
+            }
+        }
+        let leaves = ids.filter { !parents.contains($0) }
+        // A branch on every leaf, and some on inner turns: every turn is reachable.
+        try repository.write { writer in
+            for (number, leaf) in leaves.enumerated() {
+                try writer.updateRef("refs/heads/b\(number)", to: leaf, expecting: nil, message: "branch")
+            }
+            for (number, id) in ids.enumerated() where Int.random(in: 0..<4, using: &random) == 0 {
+                try writer.updateRef("refs/heads/inner\(number)", to: id, expecting: nil, message: "branch")
+            }
+        }
+        try Self.check(repository, allReachable: true, "seed \(seed), all reachable")
+
+        // A deleted branch leaves its turns unreachable until gc: the graph orders them.
+        let doomed = leaves.indices.filter { _ in Bool.random(using: &random) }
+        try repository.write { writer in
+            for number in doomed {
+                try writer.updateRef("refs/heads/b\(number)", to: nil, expecting: leaves[number], message: "branch: deleted")
+                try writer.deleteReflog("refs/heads/b\(number)")
+            }
+        }
+        let unreachable = try repository.read { (reader: StoreReader) throws -> Bool in
+            Set(try HistoryGraph(reader).ids).count > Set(try Self.reference(reader).map(CompactID.init)).count
+        }
+        try Self.check(repository, allReachable: !unreachable, "seed \(seed), after deleting branches")
+        // `log --all REV` naming an unreachable turn counts it as a tip.
+        try repository.read { (reader: StoreReader) throws -> Void in
+            for number in doomed {
+                let extra = [leaves[number]]
+                let kept = try reader.keptOrder(from: Self.tips(reader) + extra, limit: .max)
+                if let kept { #expect(kept == (try Self.reference(reader, extra: extra)), "seed \(seed), a revision as tip") }
+            }
+        }
+
+        // gc deletes the unreachable turns and mends the order of their kept ancestors.
+        clock.advance(seconds: 30 * 86_400)
+        let now = Int64(clock.now.timeIntervalSince1970)
+        let plan = try repository.read {
+            try $0.planPrune(PruneRules(pruneBefore: now - 86_400, reflogExpireBefore: now, reflogUnreachableExpireBefore: now))
+        }
+        try repository.write { _ = try $0.prune(plan) }
+        try Self.check(repository, allReachable: true, "seed \(seed), after gc")
+
+        // A rebuild refills the columns.
+        try repository.write { _ = try $0.rebuildIndex() }
+        try Self.check(repository, allReachable: true, "seed \(seed), after a rebuild")
+    }
+
+    @Test func fsckReportsAWrongOrderAndTheRebuildMendsIt() throws {
+        let repository = try Repository.inMemory()
+        let first = try repository.write { try $0.insert(Self.draft("first", parent: nil, at: Self.base + 5)) }
+        let second = try repository.write { try $0.insert(Self.draft("second", parent: first, at: Self.base)) }
+        try repository.write { try $0.updateRef("refs/heads/main", to: second, expecting: nil, message: "branch") }
+        try repository.queue.write { db in
+            try db.execute(sql: "UPDATE turn_index SET least_at = 0 WHERE id = ?", arguments: [Data(first.bytes)])
+        }
+        #expect(try repository.read { try $0.fsck().problems.map(\.detail) } == ["1 entries have a wrong history order; run 'convo fsck --rebuild-index'"])
+        try repository.write { _ = try $0.rebuildIndex() }
+        #expect(try repository.read { try $0.fsck().problems }.isEmpty)
+        // The parent's order came from its older child.
+        let order = try repository.queue.read { db in try Row.fetchOne(db, sql: "SELECT least_at, least_depth, leaf FROM turn_index WHERE id = ?", arguments: [Data(first.bytes)]) }
+        #expect(order?[0] as Int64? == Self.base)
+        #expect(order?[1] as Int64? == 1)
+        #expect(order?[2] as Int64? == 0)
+        #expect(try repository.read { try $0.keptOrder(from: [second], limit: 10) } == [second, first])
+    }
+
+    @Test func theMigrationFillsTheOrderOfAFormat9Repository() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convo-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let directory = folder.appendingPathComponent(".convo")
+        var ids = [ObjectID]()
+        do {
+            let (repository, _) = try Repository.create(at: directory)
+            try repository.write { writer in
+                ids.append(try writer.insert(Self.draft("first", parent: nil, at: Self.base + 9)))
+                ids.append(try writer.insert(Self.draft("second", parent: ids[0], at: Self.base + 3)))
+                ids.append(try writer.insert(Self.draft("fork", parent: ids[0], at: Self.base + 5)))
+                ids.append(try writer.insert(Self.draft("other", parent: nil, at: Self.base + 4)))
+                try writer.updateRef("refs/heads/main", to: ids[1], expecting: nil, message: "branch")
+                try writer.updateRef("refs/heads/fork", to: ids[2], expecting: nil, message: "branch")
+                try writer.updateRef("refs/heads/other", to: ids[3], expecting: nil, message: "branch")
+            }
+            // Format 9, as convo wrote it before the order columns.
+            try repository.queue.write { db in
+                try db.execute(sql: """
+                    DROP INDEX turn_index_order;
+                    DROP INDEX turn_index_children;
+                    DROP INDEX turn_index_leaves;
+                    ALTER TABLE turn_index DROP COLUMN least_at;
+                    ALTER TABLE turn_index DROP COLUMN least_id;
+                    ALTER TABLE turn_index DROP COLUMN least_depth;
+                    ALTER TABLE turn_index DROP COLUMN leaf;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v10 history order';
+                    PRAGMA user_version = 9;
+                    """)
+            }
+            try repository.queue.close()
+        }
+        let readOnly = try Repository.open(at: directory, mode: .readOnly)
+        try readOnly.read { (reader: StoreReader) throws -> Void in
+            #expect(try reader.keptOrder(from: Self.tips(reader), limit: .max) == nil, "format 9 has no kept order")
+            #expect(try Self.reference(reader) == [ids[2], ids[3], ids[1], ids[0]])
+            #expect(try reader.fsck().problems.isEmpty)
+        }
+        try readOnly.queue.close()
+        let migrated = try Repository.open(at: directory, mode: .readWrite)
+        #expect(try migrated.queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == Schema.formatVersion)
+        try Self.check(migrated, allReachable: true, "migrated")
+        #expect(try migrated.read { try $0.keptOrder(from: Self.tips($0), limit: .max) } == [ids[2], ids[3], ids[1], ids[0]])
+    }
+
+    /// `log --all` without a limit streams from the order index: past the first 2,000 lines the short ids come from
+    /// one scan; entries, short ids and decorations are those of the listed log.
+    @Test func theStreamedLogListsWhatTheGraphOrders() throws {
+        let kit = try KitWorkspace()
+        let repository = kit.repository
+        var random = SplitMix(seed: 11)
+        try repository.write(packing: true) { writer in
+            for chain in 0..<300 {
+                var parent: ObjectID?
+                for step in 0..<7 {
+                    let time = Self.base + Int64.random(in: 0...50, using: &random)
+                    parent = try writer.insert(Self.draft("chain \(chain) step \(step)", parent: parent, at: time))
+                }
+                try writer.updateRef("refs/heads/c\(chain)", to: parent!, expecting: nil, message: "branch")
+            }
+        }
+        let workspace = kit.workspace()
+        let entries = try History.log(workspace, options: LogOptions(all: true, remote: false))
+        #expect(entries.count == 2_100)
+        try repository.read { (reader: StoreReader) throws -> Void in
+            let expected = try Self.reference(reader)
+            #expect(entries.map(\.summary.id) == expected)
+            let decorations = try Decorations(reader, for: expected)
+            for entry in entries {
+                #expect(entry.shortID == (try reader.abbreviation(of: entry.summary.id)))
+                #expect(entry.refs == decorations[entry.summary.id])
+            }
+        }
+        let limited = try History.log(workspace, options: LogOptions(limit: 30, all: true, remote: false))
+        #expect(limited == Array(entries.prefix(30)))
+    }
+
+    @Test func aBulkWriteAboveTheThresholdFillsTheOrder() throws {
+        let repository = try Repository.inMemory()
+        let tip = try repository.write(packing: true) { writer in
+            var parent: ObjectID?
+            // Older and older along the chain: every turn's order comes from the last one.
+            for index in 0..<(HistoryOrder.fillThreshold + 10) {
+                parent = try writer.insert(Self.draft("chain \(index)", parent: parent, at: Self.base - Int64(index)))
+            }
+            return parent!
+        }
+        try repository.write { try $0.updateRef("refs/heads/main", to: tip, expecting: nil, message: "branch") }
+        try repository.read { (reader: StoreReader) throws -> Void in
+            #expect(try HistoryOrder.staleRows(reader.db) == 0)
+            #expect(try reader.keptOrder(from: [tip], limit: .max) == (try Self.reference(reader)))
+        }
+    }
+}
+
+/// A clock tests can move.
+private final class TestClockForOrder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_764_000_000)
+
+    var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    func advance(seconds: TimeInterval) {
+        lock.lock()
+        current += seconds
+        lock.unlock()
+    }
+}
