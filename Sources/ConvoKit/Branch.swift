@@ -17,8 +17,9 @@ public struct BranchInfo: Sendable, Equatable {
 
 /// Moving HEAD and managing branches: `convo branch` here, `convo checkout` in Checkout.swift.
 public enum Navigation {
-    /// Lists branches, sorted by name.
-    public static func branches(_ workspace: Workspace) throws -> [BranchInfo] {
+    /// Lists branches, sorted by name. Without `wholeLines` a tip's long first line is only its start (enough
+    /// for the shortened line the list shows; `--json` asks for it whole, which reads the tip's text).
+    public static func branches(_ workspace: Workspace, wholeLines: Bool = true) throws -> [BranchInfo] {
         try workspace.repository.read { reader in
             let head = try reader.head()
             let branches = try reader.branches()
@@ -26,7 +27,7 @@ public enum Navigation {
             return try branches.map { name, tip in
                 BranchInfo(
                     name: name, tip: tip, shortID: short[tip] ?? tip.abbreviated(), current: head.branch == name,
-                    inputLine: try reader.summary(tip)?.inputLine ?? "")
+                    inputLine: try reader.summary(tip).map { wholeLines ? try reader.wholeLines($0) : $0 }?.inputLine ?? "")
             }
         }
     }

@@ -30,6 +30,9 @@ public struct LogOptions: Sendable {
     public var remote: Bool
     /// Whether entries carry their full usage (`%k`); the index lacks cached tokens, so it costs reading each turn.
     public var usage = false
+    /// Whether entries carry whole first lines (`--json`, `%s`, `%a`); without it a long line is the prefix the
+    /// index keeps, which the shortened lines of the built-in layouts need no more than (issue 11, "Store size").
+    public var wholeLines = true
 
     /// Creates log options.
     public init(revision: String? = nil, limit: Int? = nil, all: Bool = false, reverse: Bool = false, remote: Bool = true) {
@@ -84,7 +87,8 @@ public enum History {
             try body(
                 LogStream(
                     reader: reader, listed: listed, summaries: summaries, short: try Abbreviations(reader, for: listed),
-                    decorations: try Decorations(reader, for: listed), remote: remote, usage: options.usage))
+                    decorations: try Decorations(reader, for: listed), remote: remote, usage: options.usage,
+                    wholeLines: options.wholeLines))
         }
     }
 }
@@ -98,6 +102,7 @@ public struct LogStream {
     fileprivate let decorations: Decorations
     fileprivate let remote: RemoteStates?
     fileprivate let usage: Bool
+    fileprivate let wholeLines: Bool
 
     /// How many entries the log lists.
     public var count: Int { listed.count }
@@ -105,9 +110,10 @@ public struct LogStream {
     /// Reads the entries in order and hands each to `body`.
     public func forEach(_ body: (LogEntry) throws -> Void) throws {
         for id in listed {
-            guard let summary = try summaries[id] ?? reader.summary(id) else {
+            guard var summary = try summaries[id] ?? reader.summary(id) else {
                 throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")
             }
+            if wholeLines { summary = try reader.wholeLines(summary) }
             var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
             if let remote { entry.remote = remote[summary] }
             if usage { entry.usage = try reader.turn(id).response.usage }

@@ -246,12 +246,26 @@ public final class Repository: Sendable {
     public func write<T>(packing: Bool = false, _ body: (StoreWriter) throws -> T) throws -> T {
         guard mode == .readWrite else { throw StoreError.readOnlyRepository(path: directory?.path ?? path) }
         let now = self.now
-        return try Self.wrap(path: path) {
+        let result = try Self.wrap(path: path) {
             try queue.write { db in
                 let packer = packing ? Packer() : nil
                 let result = try body(StoreWriter(db: db, now: now, packer: packer))
                 try packer?.finish(db)
                 return result
+            }
+        }
+        if packing { try releaseFreePages() }
+        return result
+    }
+
+    /// Gives the pages a bulk write freed (FTS5's merged segments: 0.3 MB after importing the deep corpus) back to
+    /// the file system, in a transaction of its own: inside the write's transaction, `incremental_vacuum` left them.
+    /// Moves only the free pages (`auto_vacuum = INCREMENTAL`); a repository made before that is left as it is.
+    private func releaseFreePages() throws {
+        try Self.wrap(path: path) {
+            try queue.writeWithoutTransaction { db in
+                guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2, try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 > 0 else { return }
+                try db.execute(sql: "PRAGMA incremental_vacuum")
             }
         }
     }

@@ -4,12 +4,18 @@ import Testing
 
 @testable import ConvoStore
 
-/// `turn_blob` and the search index: written with every turn, filled by the v2 migration, rebuilt and checked by fsck.
+/// `turn_blobs` and the search index: written with every turn, filled by the migrations, rebuilt and checked by fsck.
 @Suite struct DerivedTablesTests {
-    /// The (turn, blob) rows of `turn_blob`.
+    /// The (turn, blob) pairs of `turn_blobs`.
     static func rows(_ repository: Repository) throws -> Set<[UInt8]> {
         try repository.queue.read { db in
-            Set(try Row.fetchAll(db, sql: "SELECT turn, blob FROM turn_blob").map { Array($0[0] as Data) + Array($0[1] as Data) })
+            var pairs = Set<[UInt8]>()
+            for row in try Row.fetchAll(db, sql: "SELECT turn, blobs FROM turn_blobs") {
+                let turn = Array(row[0] as Data), blobs = Array(row[1] as Data)
+                #expect(blobs.count % 32 == 0)
+                for start in stride(from: 0, to: blobs.count, by: 32) { pairs.insert(turn + blobs[start..<start + 32]) }
+            }
+            return pairs
         }
     }
 
@@ -102,7 +108,7 @@ import Testing
         // Take the repository back to the v1 schema, as an older convo left it.
         try repository.queue.write { db in
             try db.execute(sql: """
-                DROP TABLE turn_blob; DROP TABLE search_doc; DROP TABLE turn_search;
+                DROP TABLE turn_blobs; DROP TABLE search_doc; DROP TABLE turn_search;
                 ALTER TABLE turn_index DROP COLUMN generation;
                 DELETE FROM grdb_migrations WHERE identifier IN ('v2 turn blobs and search index', 'v3 whole first lines', 'v6 turn generation');
                 PRAGMA user_version = 0;
@@ -122,15 +128,15 @@ import Testing
         let ids = try repository.appendChain(2)
         let expected = try Self.rows(repository)
         try repository.queue.write { db in
-            // One row deleted, one made up.
-            let row = try Row.fetchOne(db, sql: "SELECT turn, blob FROM turn_blob WHERE turn = ?", arguments: [Data(ids[0].bytes)])!
-            try db.execute(sql: "DELETE FROM turn_blob WHERE turn = ? AND blob = ?", arguments: [row[0], row[1]])
-            try db.execute(sql: "INSERT INTO turn_blob(turn, blob) VALUES (?, ?)", arguments: [Data(ids[1].bytes), Data(repeating: 7, count: 32)])
+            // One reference dropped from a row, one made up in another.
+            try db.execute(sql: "UPDATE turn_blobs SET blobs = substr(blobs, 33) WHERE turn = ?", arguments: [Data(ids[0].bytes)])
+            let blobs = try #require(try Data.fetchOne(db, sql: "SELECT blobs FROM turn_blobs WHERE turn = ?", arguments: [Data(ids[1].bytes)]))
+            try db.execute(sql: "UPDATE turn_blobs SET blobs = ? WHERE turn = ?", arguments: [blobs + Data(repeating: 0xFF, count: 32), Data(ids[1].bytes)])
         }
         let problems = try Self.problems(repository)
-        #expect(problems.map(\.subject) == ["turn_blob"])
+        #expect(problems.map(\.subject) == ["turn_blobs"])
         #expect(problems.first?.kind == "stale-index")
-        #expect(problems.first?.detail.hasPrefix("1 rows missing and 1 rows too many") == true)
+        #expect(problems.first?.detail.hasPrefix("1 rows missing and 1 rows too many") == true, "\(problems)")
 
         #expect(try repository.write { try $0.rebuildIndex() } == 2)
         #expect(try Self.rows(repository) == expected)
@@ -185,7 +191,7 @@ import Testing
         let fromTables = try repository.read { try $0.planPrune(rules) }
         #expect(fromTables.blobs.count == 1)
         // Without the rows of a kept turn, the tables no longer cover it: the plan comes from the turn objects.
-        try repository.queue.write { db in try db.execute(sql: "DELETE FROM turn_blob WHERE turn = ?", arguments: [Data(kept[1].bytes)]) }
+        try repository.queue.write { db in try db.execute(sql: "DELETE FROM turn_blobs WHERE turn = ?", arguments: [Data(kept[1].bytes)]) }
         let covered = try repository.read { try $0.derivedTablesCoverEveryTurn() }
         #expect(!covered)
         let fromObjects = try repository.read { try $0.planPrune(rules) }
