@@ -9,9 +9,9 @@ final class Packer {
     /// bytes were compressed with less than a whole window (issue 11, "Store size": 10.34 MB of packs on the deep
     /// corpus, 9.23 MB with 256 KiB packs of one kind each). Reading one object inflates its pack: about 1 ms.
     static let target = 256 * 1024
-    /// zlib's best compression (9, not the default 6): 2% fewer bytes of packs on the deep corpus (9.23 MB to
-    /// 9.05 MB), on the compressing thread, beside the writer.
-    static let level: Int32 = 9
+    /// zlib's default level: 9 saved 1% of the deep corpus's packs (9.29 MB to 9.20 MB) but took 80% more CPU
+    /// (import 1.64 s to 2.96 s of user time), and the compressing thread is what an import waits for.
+    static let level: Int32 = 6
     /// The pack being filled for each kind: turns (canonical JSON, much alike) and texts compress better apart
     /// than interleaved, since each fills the window with its own kind.
     private var open: [ObjectKind: (pack: Int64, buffer: [UInt8])] = [:]
