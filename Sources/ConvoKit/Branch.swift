@@ -24,10 +24,17 @@ public enum Navigation {
             let head = try reader.head()
             let branches = try reader.branches()
             let short = try reader.abbreviations(of: Set(branches.map(\.tip)))
-            return try branches.map { name, tip in
+            var summaries = [TurnSummary?]()
+            for (_, tip) in branches { summaries.append(try reader.summary(tip)) }
+            if wholeLines {
+                let read = try reader.wholeLines(summaries.compactMap { $0 })
+                var next = read.makeIterator()
+                summaries = summaries.map { $0 == nil ? nil : next.next() }
+            }
+            return zip(branches, summaries).map { branch, summary in
                 BranchInfo(
-                    name: name, tip: tip, shortID: short[tip] ?? tip.abbreviated(), current: head.branch == name,
-                    inputLine: try reader.summary(tip).map { wholeLines ? try reader.wholeLines($0) : $0 }?.inputLine ?? "")
+                    name: branch.name, tip: branch.tip, shortID: short[branch.tip] ?? branch.tip.abbreviated(), current: head.branch == branch.name,
+                    inputLine: summary?.inputLine ?? "")
             }
         }
     }

@@ -123,4 +123,24 @@ extension StoreReader {
         }
         return whole
     }
+
+    /// ``wholeLines(_:)`` of many summaries, in their order, reading the turns in the order they are stored, so that
+    /// turns (and their texts, written beside them) in one pack inflate it once: `branch --json` on 10,000 branches
+    /// read the tips in name order, a 256 KiB pack or two for each (issue 11).
+    public func wholeLines(_ summaries: [TurnSummary]) throws -> [TurnSummary] {
+        let pending = summaries.indices.filter { !summaries[$0].hasWholeLines }
+        guard pending.count > 1 else { return try summaries.map(wholeLines) }
+        let locate = try db.cachedStatement(sql: "SELECT pack, offset FROM object WHERE id = ?")
+        var located = [(pack: Int64, offset: Int64, index: Int)]()
+        for index in pending {
+            let row = try Row.fetchOne(locate, arguments: [Data(summaries[index].id.bytes)])
+            // A loose object (no pack) sorts after the packed ones.
+            located.append(((row?[0] as Int64?) ?? .max, (row?[1] as Int64?) ?? 0, index))
+        }
+        var result = summaries
+        for item in located.sorted(by: { ($0.pack, $0.offset) < ($1.pack, $1.offset) }) {
+            result[item.index] = try wholeLines(summaries[item.index])
+        }
+        return result
+    }
 }

@@ -36,6 +36,22 @@ import Testing
         #expect(try repository.read { try $0.fsck().problems }.isEmpty)
     }
 
+    @Test func manyWholeLinesAreReadInStorageOrderAndHandedBackInTheirs() throws {
+        let repository = try Repository.inMemory()
+        func long(_ index: Int) -> String { "question \(index) " + String(repeating: "that goes on and on ", count: 5) }
+        var ids = try repository.write(packing: true) { writer in
+            try (0..<6).map { try writer.insert(.simple(long($0), $0 % 2 == 0 ? "short" : long($0 + 100), at: 1_764_000_000 + Int64($0))) }
+        }
+        ids += try (6..<9).map { index in try repository.write { try $0.insert(.simple(index == 7 ? "short" : long(index), "answer", at: 1_764_000_000 + Int64(index))) } }
+        let summaries = try repository.read { reader in try ids.reversed().map { try #require(try reader.summary($0)) } }
+        let one = try repository.read { reader in try summaries.map { try reader.wholeLines($0) } }
+        let many = try repository.read { try $0.wholeLines(summaries) }
+        #expect(many == one)
+        #expect(many.map(\.id) == ids.reversed())
+        #expect(many.allSatisfy { $0.hasWholeLines })
+        #expect(many.first?.inputLine == long(8).trimmingCharacters(in: .whitespaces))
+    }
+
     @Test func aBulkWriteKeepsTurnsAndTextsInPacksOfTheirOwn() throws {
         let repository = try Repository.inMemory()
         let ids = try repository.write(packing: true) { writer in
