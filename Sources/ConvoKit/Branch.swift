@@ -17,16 +17,24 @@ public struct BranchInfo: Sendable, Equatable {
 
 /// Moving HEAD and managing branches: `convo branch` here, `convo checkout` in Checkout.swift.
 public enum Navigation {
-    /// Lists branches, sorted by name.
-    public static func branches(_ workspace: Workspace) throws -> [BranchInfo] {
+    /// Lists branches, sorted by name. Without `wholeLines` a tip's long first line is only its start (enough
+    /// for the shortened line the list shows; `--json` asks for it whole, which reads the tip's text).
+    public static func branches(_ workspace: Workspace, wholeLines: Bool = true) throws -> [BranchInfo] {
         try workspace.repository.read { reader in
             let head = try reader.head()
             let branches = try reader.branches()
             let short = try reader.abbreviations(of: Set(branches.map(\.tip)))
-            return try branches.map { name, tip in
+            var summaries = [TurnSummary?]()
+            for (_, tip) in branches { summaries.append(try reader.summary(tip)) }
+            if wholeLines {
+                let read = try reader.wholeLines(summaries.compactMap { $0 })
+                var next = read.makeIterator()
+                summaries = summaries.map { $0 == nil ? nil : next.next() }
+            }
+            return zip(branches, summaries).map { branch, summary in
                 BranchInfo(
-                    name: name, tip: tip, shortID: short[tip] ?? tip.abbreviated(), current: head.branch == name,
-                    inputLine: try reader.summary(tip)?.inputLine ?? "")
+                    name: branch.name, tip: branch.tip, shortID: short[branch.tip] ?? branch.tip.abbreviated(), current: head.branch == branch.name,
+                    inputLine: summary?.inputLine ?? "")
             }
         }
     }

@@ -112,8 +112,9 @@ public enum Maintenance {
     static let turnsPerBatch = 100
     /// Texts (or loose objects to pack, or reflog entries) one gc transaction handles.
     static let batchSize = 500
-    /// Packs (about 64 KiB of objects each) one gc transaction rewrites.
-    static let packsPerBatch = 16
+    /// Packs (about 256 KiB of objects each since issue 11's store-size work, 64 KiB before) one gc transaction
+    /// rewrites: 1 MiB, as 16 of the smaller packs were.
+    static let packsPerBatch = 4
     /// Free pages one compaction step returns to the file system.
     static let pagesPerBatch = 2_000
 

@@ -30,6 +30,9 @@ public struct LogOptions: Sendable {
     public var remote: Bool
     /// Whether entries carry their full usage (`%k`); the index lacks cached tokens, so it costs reading each turn.
     public var usage = false
+    /// Whether entries carry whole first lines (`--json`, `%s`, `%a`); without it a long line is the prefix the
+    /// index keeps, which the shortened lines of the built-in layouts need no more than (issue 11, "Store size").
+    public var wholeLines = true
 
     /// Creates log options.
     public init(revision: String? = nil, limit: Int? = nil, all: Bool = false, reverse: Bool = false, remote: Bool = true) {
@@ -56,7 +59,7 @@ public enum History {
     /// `--all` the order comes from the compact graph (ids, parents, times), and only the listed turns'
     /// index rows are read (issue 11).
     public static func log(_ workspace: Workspace, options: LogOptions, _ body: (LogStream) throws -> Void) throws {
-        if !options.all, !options.remote, !options.usage, let entries = try shortLog(workspace, options: options) {
+        if !options.all, !options.remote, !options.usage, !options.wholeLines, let entries = try shortLog(workspace, options: options) {
             return try body(LogStream(entries: entries))
         }
         try workspace.repository.read { reader in
@@ -75,7 +78,7 @@ public enum History {
                             LogStream(
                                 reader: reader, listed: [], source: try KeptOrderCursor(reader, limit: limit),
                                 summaries: [:], short: try Abbreviations(reader, for: []), decorations: try Decorations(everyBranch: reader),
-                                remote: nil, usage: options.usage))
+                                remote: nil, usage: options.usage, wholeLines: options.wholeLines))
                         return
                     }
                     listed = try reader.keptOrder(limit: limit)
@@ -101,7 +104,8 @@ public enum History {
             try body(
                 LogStream(
                     reader: reader, listed: listed, summaries: summaries, short: try Abbreviations(reader, for: listed),
-                    decorations: try Decorations(reader, for: listed), remote: remote, usage: options.usage))
+                    decorations: try Decorations(reader, for: listed), remote: remote, usage: options.usage,
+                    wholeLines: options.wholeLines))
         }
     }
 }
@@ -150,10 +154,11 @@ public struct LogStream {
     fileprivate var usage = false
     /// Entries read before the stream was made (``History/shortLog(_:options:)``).
     fileprivate var entries: [LogEntry]?
+    fileprivate var wholeLines = true
 
     fileprivate init(
         reader: StoreReader, listed: [ObjectID], source: KeptOrderCursor? = nil, summaries: [ObjectID: TurnSummary], short: Abbreviations,
-        decorations: Decorations, remote: RemoteStates?, usage: Bool
+        decorations: Decorations, remote: RemoteStates?, usage: Bool, wholeLines: Bool
     ) {
         self.reader = reader
         self.listed = listed
@@ -163,6 +168,7 @@ public struct LogStream {
         self.decorations = decorations
         self.remote = remote
         self.usage = usage
+        self.wholeLines = wholeLines
     }
 
     fileprivate init(entries: [LogEntry]) {
@@ -190,9 +196,10 @@ public struct LogStream {
         _ ids: [ObjectID], reader: StoreReader, short: Abbreviations, decorations: Decorations, _ body: (LogEntry) throws -> Void
     ) throws {
         for id in ids {
-            guard let summary = try summaries[id] ?? reader.summary(id) else {
+            guard var summary = try summaries[id] ?? reader.summary(id) else {
                 throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")
             }
+            if wholeLines { summary = try reader.wholeLines(summary) }
             var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
             if let remote { entry.remote = remote[summary] }
             if usage { entry.usage = try reader.turn(id).response.usage }

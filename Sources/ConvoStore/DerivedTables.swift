@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The derived tables beside `turn_index`: `turn_blob` (which texts a turn references) and the search index
+/// The derived tables beside `turn_index`: `turn_blobs` (which texts a turn references) and the search index
 /// (`search_doc` and the FTS5 table `turn_search`). Every path that writes a turn writes them in the same
 /// transaction (``StoreWriter/insert(_:)``), the v2 migration fills them for older repositories, `prune`
 /// removes a pruned turn's rows, and ``StoreWriter/rebuildIndex()`` recreates them from the turn objects.
@@ -100,7 +100,9 @@ extension TurnSummary {
             id: id, parent: turn.parent, createdAt: turn.createdAt, model: turn.response.model ?? turn.request.model,
             responseID: turn.response.id, status: turn.response.status, origin: turn.origin, stored: turn.stored, replay: turn.replay,
             inputTokens: turn.response.usage?.inputTokens, outputTokens: turn.response.usage?.outputTokens,
-            inputLine: Summary.firstLine(inputText), outputLine: Summary.firstLine(outputText))
+            inputLine: "", outputLine: "")
+        (inputLine, inputLineIsPrefix) = Summary.storedLine(Summary.firstLine(inputText))
+        (outputLine, outputLineIsPrefix) = Summary.storedLine(Summary.firstLine(outputText))
     }
 
     /// The index columns in which `other` differs from this row.
@@ -117,8 +119,8 @@ extension TurnSummary {
         if replay != other.replay { columns.append("replay") }
         if inputTokens != other.inputTokens { columns.append("input_tokens") }
         if outputTokens != other.outputTokens { columns.append("output_tokens") }
-        if inputLine != other.inputLine { columns.append("input_line") }
-        if outputLine != other.outputLine { columns.append("output_line") }
+        if (inputLine, inputLineIsPrefix) != (other.inputLine, other.inputLineIsPrefix) { columns.append("input_line") }
+        if (outputLine, outputLineIsPrefix) != (other.outputLine, other.outputLineIsPrefix) { columns.append("output_line") }
         return columns
     }
 }
@@ -155,8 +157,8 @@ extension StoreReader {
             arguments: [createdAt, Data(id.bytes)])
     }
 
-    /// Whether `turn_index` and `turn_blob` cover exactly the stored turns, so that gc may trust them. Cheap
-    /// checks only: counts, and a look at the turns that have no `turn_blob` row (a turn may reference no text).
+    /// Whether `turn_index` and `turn_blobs` cover exactly the stored turns, so that gc may trust them. Cheap
+    /// checks only: counts, and a look at the turns that have no `turn_blobs` row (a turn may reference no text).
     func derivedTablesCoverEveryTurn() throws -> Bool {
         let objects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM object WHERE kind = 'turn'") ?? 0
         let indexed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn_index") ?? 0
@@ -166,7 +168,7 @@ extension StoreReader {
             """) ?? 0
         guard strays == 0 else { return false }
         let withoutBlobs = try Data.fetchAll(db, sql: """
-            SELECT id FROM turn_index t WHERE NOT EXISTS (SELECT 1 FROM turn_blob b WHERE b.turn = t.id)
+            SELECT id FROM turn_index t WHERE NOT EXISTS (SELECT 1 FROM \(format < TurnBlobs.format ? "turn_blob" : "turn_blobs") b WHERE b.turn = t.id)
             """)
         for key in withoutBlobs {
             guard let id = ObjectID(bytes: key), try turn(id).blobReferences.isEmpty else { return false }
@@ -176,15 +178,16 @@ extension StoreReader {
 }
 
 extension StoreWriter {
-    /// Writes the `turn_blob` rows and the search document of a stored turn (unless it has them already).
+    /// Writes the `turn_blobs` row and the search document of a stored turn (unless it has them already).
     func indexDerived(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
         let key = Data(id.bytes)
         let compact = CompactID(id)
-        if let packer {
-            for blob in turn.blobReferences { packer.pendingBlobs.append((compact, CompactID(blob))) }
-        } else {
-            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
-            for blob in Set(turn.blobReferences.map { Data($0.bytes) }) { try statement.execute(arguments: [key, blob]) }
+        if let blobs = TurnBlobs.value(turn.blobReferences) {
+            if let packer {
+                packer.pendingBlobs.append((compact, blobs))
+            } else {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blobs(turn, blobs) VALUES (?, ?)").execute(arguments: [key, blobs])
+            }
         }
         // A turn `put` just appended without a lookup is new to the repository (whose object table began this
         // write empty), so it has no document yet: the lookup below was one query for each of an import's turns.
@@ -232,11 +235,11 @@ extension StoreWriter {
             .execute(arguments: [docid, Summary.bytes(input), Summary.bytes(output)])
     }
 
-    /// Removes a turn's `turn_blob` rows and search document. A contentless FTS5 table forgets a document
+    /// Removes a turn's `turn_blobs` row and search document. A contentless FTS5 table forgets a document
     /// only when given the texts it indexed, so they are read from the turn's blobs, which must still exist.
     func removeDerived(_ id: ObjectID) throws {
         let key = Data(id.bytes)
-        try db.cachedStatement(sql: "DELETE FROM turn_blob WHERE turn = ?").execute(arguments: [key])
+        try db.cachedStatement(sql: "DELETE FROM turn_blobs WHERE turn = ?").execute(arguments: [key])
         guard let turn = try? read.turn(id), let docid = try read.searchDocID(of: id, createdAt: turn.createdAt) else { return }
         let texts = try read.searchTexts(of: turn)
         try db.cachedStatement(sql: "INSERT INTO turn_search(turn_search, rowid, input, output) VALUES ('delete', ?, ?, ?)")
@@ -265,5 +268,44 @@ extension StoreWriter {
         }
         try bulk.packer?.finish(db)
         return ids.count
+    }
+}
+
+/// A turn's row of `turn_blobs`: the ids of the blobs it references, 32 bytes each, ascending, without repeats, in
+/// one value (a row per reference cost 80 bytes of the table, issue 11).
+enum TurnBlobs {
+    /// The format from which `turn_blobs` replaces `turn_blob` (a row per reference): its migration's place.
+    static let format = Schema.migrations.firstIndex { $0.name.hasSuffix("one turn_blobs row a turn") }.map { $0 + 1 } ?? Schema.formatVersion
+
+    /// Hands `body` every turn's blob references as stored: `turn_blobs` rows, or in a repository of an older format
+    /// opened to read, its `turn_blob` rows (one reference each). A `blobs` value that is not whole ids is nil.
+    static func forEachRow(_ db: Database, format: Int, _ body: (_ turn: Data, _ blobs: [Data]?) throws -> Void) throws {
+        if format < Self.format {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
+            while let row = try cursor.next() { try body(try row.required("turn", in: "turn_blob"), [try row.required("blob", in: "turn_blob")]) }
+            return
+        }
+        let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blobs FROM turn_blobs")
+        while let row = try cursor.next() {
+            let value: Data = try row.required("blobs", in: "turn_blobs")
+            // Not whole ids, or not ascending without repeats: not what the writer writes.
+            let ids = ids(value).flatMap { ids in Self.value(ids.compactMap { ObjectID(bytes: $0) }) == value ? ids : nil }
+            try body(try row.required("turn", in: "turn_blobs"), ids)
+        }
+    }
+
+    /// The `blobs` value for `references`; nil when there are none (such a turn has no row).
+    static func value(_ references: [ObjectID]) -> Data? {
+        guard !references.isEmpty else { return nil }
+        var value = Data()
+        value.reserveCapacity(references.count * 32)
+        for id in Set(references.map(CompactID.init)).sorted() { value += id.data }
+        return value
+    }
+
+    /// The ids a `blobs` value holds; nil when its length is not a multiple of 32 (damage).
+    static func ids(_ value: Data) -> [Data]? {
+        guard value.count % 32 == 0 else { return nil }
+        return stride(from: 0, to: value.count, by: 32).map { value.subdata(in: value.startIndex + $0 ..< value.startIndex + $0 + 32) }
     }
 }

@@ -5,7 +5,7 @@ import GRDBSQLite
 /// One problem `fsck` found.
 public struct FsckProblem: Equatable, Sendable, CustomStringConvertible {
     /// What kind of problem: `hash-mismatch`, `unreadable`, `missing`, `wrong-kind`, `bad-ref`, `stale-index`
-    /// (a derived table — `turn_index`, `turn_blob`, `search_doc`, `turn_search` — disagrees with the objects).
+    /// (a derived table — `turn_index`, `turn_blobs`, `search_doc`, `turn_search` — disagrees with the objects).
     public var kind: String
     /// The object or ref concerned.
     public var subject: String
@@ -183,7 +183,14 @@ extension StoreReader {
         }
         let texts: (input: String, output: String)
         do { texts = try searchTexts(of: turn) } catch { return nil }
-        let expected = TurnSummary(turn, id: id, inputText: texts.input, outputText: texts.output)
+        var expected = TurnSummary(turn, id: id, inputText: texts.input, outputText: texts.output)
+        // Rows written before the index kept prefixes of long lines (before TurnBlobs.format's migration) hold them whole.
+        if expected.inputLineIsPrefix, !actual.inputLineIsPrefix, actual.inputLine == Summary.firstLine(texts.input) {
+            (expected.inputLine, expected.inputLineIsPrefix) = (actual.inputLine, false)
+        }
+        if expected.outputLineIsPrefix, !actual.outputLineIsPrefix, actual.outputLine == Summary.firstLine(texts.output) {
+            (expected.outputLine, expected.outputLineIsPrefix) = (actual.outputLine, false)
+        }
         let columns = expected.differingColumns(from: actual)
         if columns.isEmpty { return nil }
         return .init(
@@ -191,7 +198,7 @@ extension StoreReader {
             detail: "its turn_index row disagrees with the turn object in \(columns.joined(separator: ", ")); run 'convo fsck --rebuild-index'")
     }
 
-    /// Compares `turn_blob` and the search index with the turn objects.
+    /// Compares `turn_blobs` and the search index with the turn objects.
     private func checkDerivedTables(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
         func stale(_ table: String, missing: Int, extra: Int) {
             guard missing + extra > 0 else { return }
@@ -199,8 +206,8 @@ extension StoreReader {
                 kind: "stale-index", subject: table,
                 detail: "\(missing) rows missing and \(extra) rows too many for the turn objects; run 'convo fsck --rebuild-index'"))
         }
-        // turn_blob: every (turn, blob) row against the references the turn objects hold, both as sorted pairs of
-        // inline ids (sets of Data keyed by Data hashed every id of 300,000 rows).
+        // turn_blobs (turn_blob before TurnBlobs.format): every (turn, blob) pair the rows hold against the references
+        // the turn objects hold, both as sorted pairs of inline ids (sets of Data keyed by Data hashed every id).
         var expected = [(turn: CompactID, blob: CompactID)]()
         var createdAt = [CompactID: Int64]()
         for (id, turn) in turns {
@@ -210,18 +217,17 @@ extension StoreReader {
         }
         var actual = [(turn: CompactID, blob: CompactID)]()
         var missing = 0, extra = 0
-        try forEachRow("SELECT turn, blob FROM turn_blob") { handle in
-            // A value that is not a 32-byte id is no turn's reference: a row too many.
-            if let turn = try Self.idColumn(handle, 0, "turn", in: "turn_blob"), let blob = try Self.idColumn(handle, 1, "blob", in: "turn_blob") {
-                actual.append((turn, blob))
-            } else {
-                extra += 1
+        try TurnBlobs.forEachRow(db, format: format) { turn, blobs in
+            // A row that is not what the writer writes, or a value that is not a 32-byte id, is no turn's reference.
+            guard let blobs, let key = CompactID(turn) else { return extra += 1 }
+            for blob in blobs {
+                if let blob = CompactID(blob) { actual.append((key, blob)) } else { extra += 1 }
             }
         }
         let (absent, surplus) = Self.differences(Self.sortedUnique(expected), Self.sortedUnique(actual))
         missing += absent
         extra += surplus
-        stale("turn_blob", missing: missing, extra: extra)
+        stale(format < TurnBlobs.format ? "turn_blob" : "turn_blobs", missing: missing, extra: extra)
 
         // The search index: one document per turn, with the turn's time, in its time bucket's range or after it
         // (a full bucket's documents go after every other), known to FTS5.

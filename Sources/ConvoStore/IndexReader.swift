@@ -208,11 +208,18 @@ public struct IndexReader {
             let stored = try integer(statement, 7), let replay = try integer(statement, 8),
             let inputLine = try text(statement, 11), let outputLine = try text(statement, 12)
         else { throw Unsure() }
-        return TurnSummary(
+        // As Summary.storedLine(_:) reads them: a line ending with the newline mark is the prefix of a longer one.
+        func kept(_ line: String) -> (line: String, isPrefix: Bool) {
+            line.utf8.last == 0x0A ? (String(decoding: line.utf8.dropLast(), as: UTF8.self), true) : (line, false)
+        }
+        let (input, output) = (kept(inputLine), kept(outputLine))
+        var summary = TurnSummary(
             id: found, parent: try self.id(statement, 1), createdAt: createdAt, model: try text(statement, 3),
             responseID: try text(statement, 4), status: status, origin: try text(statement, 6), stored: stored != 0,
             replay: replay != 0, inputTokens: try integer(statement, 9), outputTokens: try integer(statement, 10),
-            inputLine: inputLine, outputLine: outputLine)
+            inputLine: input.line, outputLine: output.line)
+        (summary.inputLineIsPrefix, summary.outputLineIsPrefix) = (input.isPrefix, output.isPrefix)
+        return summary
     }
 
     /// What a revision names, when it is HEAD or a ref, possibly with `~N`/`^` suffixes whose turns are all in the

@@ -6,16 +6,23 @@ import GRDBSQLite
 /// of the object table and the turn index are held back and inserted in key order when the write ends,
 /// so that the B-trees fill their pages instead of splitting them at random.
 final class Packer {
-    static let target = 64 * 1024
-    private var pack: Int64?
-    private var buffer = [UInt8]()
+    /// 256 KiB: zlib's window is 32 KiB and every pack starts with an empty one, so in packs of 64 KiB half the
+    /// bytes were compressed with less than a whole window (issue 11, "Store size": 10.34 MB of packs on the deep
+    /// corpus, 9.23 MB with 256 KiB packs of one kind each). Reading one object inflates its pack: about 1 ms.
+    static let target = 256 * 1024
+    /// zlib's default level: 9 saved 1% of the deep corpus's packs (9.29 MB to 9.20 MB) but took 80% more CPU
+    /// (import 1.64 s to 2.96 s of user time), and the compressing thread is what an import waits for.
+    static let level: Int32 = 6
+    /// The pack being filled for each kind: turns (canonical JSON, much alike) and texts compress better apart
+    /// than interleaved, since each fills the window with its own kind.
+    private var open: [ObjectKind: (pack: Int64, buffer: [UInt8])] = [:]
     private var pendingObjects: [CompactID: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
     /// Turn index rows not yet inserted, with their keys.
     var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
     /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write.
     var pendingGenerations: [Data: Int64?] = [:]
-    /// `turn_blob` rows not yet inserted.
-    var pendingBlobs: [(turn: CompactID, blob: CompactID)] = []
+    /// `turn_blobs` rows not yet inserted.
+    var pendingBlobs: [(turn: CompactID, blobs: Data)] = []
     /// Search documents not yet inserted, and the turns they belong to.
     var pendingSearch: [(docid: Int64, turn: Data, createdAt: Int64, input: String, output: String)] = []
     var pendingSearchTurns: Set<CompactID> = []
@@ -74,27 +81,27 @@ final class Packer {
 
     /// Appends an object's bytes to the current pack.
     func append(id: ObjectID, kind: ObjectKind, bytes: [UInt8], writtenAt: Int64, db: Database) throws {
-        if buffer.count >= Self.target { try writePack(db) }
-        let pack = try self.pack ?? {
+        if let full = open[kind], full.buffer.count >= Self.target { try writePack(kind, db) }
+        var current = try open.removeValue(forKey: kind) ?? {
             try db.execute(sql: "INSERT INTO pack(size, data) VALUES (0, x'')")
-            return db.lastInsertedRowID
+            return (db.lastInsertedRowID, [])
         }()
-        self.pack = pack
         // An object table looked at only after this write appended cannot tell whether it was empty before.
         if startedEmpty == nil { startedEmpty = false }
         let key = CompactID(id)
         rememberAppended(key)
-        pendingObjects[key] = (kind, bytes.count, writtenAt, pack, buffer.count)
-        buffer += bytes
+        pendingObjects[key] = (kind, bytes.count, writtenAt, current.pack, current.buffer.count)
+        current.buffer += bytes
+        open[kind] = current
         if pendingObjects.count >= heldBackObjects { try insertHeldBackRows(db) }
     }
 
-    /// Hands the current pack to the compressor and writes the packs it has finished.
-    private func writePack(_ db: Database) throws {
-        if let pack {
-            compressor.compress(pack: pack, content: buffer)
-            self.pack = nil
-            buffer.removeAll(keepingCapacity: true)
+    /// Hands the pack being filled for `kind` (every open pack when nil) to the compressor and writes the packs
+    /// it has finished.
+    private func writePack(_ kind: ObjectKind?, _ db: Database) throws {
+        for (openKind, current) in open.sorted(by: { $0.value.pack < $1.value.pack }) where kind == nil || kind == openKind {
+            compressor.compress(pack: current.pack, content: current.buffer)
+            open[openKind] = nil
         }
         try store(compressor.finished(), db)
     }
@@ -119,14 +126,14 @@ final class Packer {
 
     /// Writes everything held back.
     func finish(_ db: Database) throws {
-        try writePack(db)
+        try writePack(nil, db)
         try store(compressor.waitForAll(), db)
         try insertHeldBackRows(db)
         try finishSearch(db)
         nextDocID.removeAll()
     }
 
-    /// Inserts the held-back rows of the object table, the turn index and `turn_blob`, each in key order.
+    /// Inserts the held-back rows of the object table, the turn index and `turn_blobs`, each in key order.
     /// An object's row may precede its pack's data: both are written in this transaction. The keys sorted are
     /// ids held inline (``CompactID``): sorting tuples that held `Data` went through the runtime's generic tuple
     /// copies and reference counting, a third of an import's main thread in `perf` (issue 11).
@@ -157,11 +164,11 @@ final class Packer {
         try HistoryOrder.added(db, indexOrder.map(\.key))
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
-        let insertBlob = try BulkInsert(db, sql: "INSERT OR IGNORE INTO turn_blob(turn, blob) VALUES (?, ?)")
-        for row in pendingBlobs.sorted(by: { ($0.turn, $0.blob) < ($1.turn, $1.blob) }) {
-            try insertBlob.insert { bind in
+        let insertBlobs = try BulkInsert(db, sql: "INSERT OR IGNORE INTO turn_blobs(turn, blobs) VALUES (?, ?)")
+        for row in pendingBlobs.sorted(by: { $0.turn < $1.turn }) {
+            try insertBlobs.insert { bind in
                 bind.id(row.turn)
-                bind.id(row.blob)
+                bind.blob(row.blobs)
             }
         }
         pendingBlobs.removeAll()
@@ -287,7 +294,7 @@ final class PackCompressor: @unchecked Sendable {
         slots.wait()
         group.enter()
         queue.async { [self] in
-            let compressed = Compressed(id: pack, size: content.count, data: Data(Zlib.compress(content)))
+            let compressed = Compressed(id: pack, size: content.count, data: Data(Zlib.compress(content, level: Packer.level)))
             lock.withLock { done.append(compressed) }
             slots.signal()
             group.leave()

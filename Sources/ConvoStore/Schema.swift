@@ -188,6 +188,22 @@ enum Schema {
             -- The leaves: the order holds when every one of them is a tip log --all starts from.
             CREATE INDEX turn_index_leaves ON turn_index(leaf, id) WHERE leaf = 1; -- leaf too, so that the index covers the query
             """, fillsHistoryOrder: true),
+        // Issue 11, "Store size" (whole lines were 1,000 of the 1,400 bytes a turn's index row took, and turn_blob's
+        // row per reference 80 bytes): the index keeps only the first characters of a long first line, followed by
+        // a newline (which no first line holds) to mark it (Summary.storedLine); an older convo would print such a
+        // prefix as the whole line, so the format changes. A turn's blob references are one row instead of one row
+        // each. The derived rows are emptied here and refilled by the migrating command.
+        Migration(name: "v11 first line prefixes and one turn_blobs row a turn", sql: """
+            DROP TABLE IF EXISTS turn_blob;
+            -- Which blobs each turn references, so that gc finds the texts kept turns need without inflating turns.
+            CREATE TABLE IF NOT EXISTS turn_blobs (
+                turn BLOB PRIMARY KEY NOT NULL, -- the turn's object id
+                blobs BLOB NOT NULL             -- the ids of the blobs it references, 32 bytes each, ascending, no repeats
+            ) WITHOUT ROWID;
+            DELETE FROM turn_index;
+            DELETE FROM search_doc;
+            INSERT INTO turn_search(turn_search) VALUES ('delete-all');
+            """, refillsDerivedTables: true),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the

@@ -107,7 +107,8 @@ public struct StoreWriter {
         let generation = try generation(ofChildOf: row.parent)
         let arguments: StatementArguments = [
             Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
-            row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.bytes(row.inputLine), Summary.bytes(row.outputLine),
+            row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.storedBytes(row.inputLine, isPrefix: row.inputLineIsPrefix),
+            Summary.storedBytes(row.outputLine, isPrefix: row.outputLineIsPrefix),
             generation,
         ]
         if let packer {
@@ -144,7 +145,7 @@ public struct StoreWriter {
     public func rebuildIndex() throws -> Int {
         try db.execute(sql: """
             DELETE FROM turn_index;
-            DELETE FROM turn_blob;
+            DELETE FROM turn_blobs;
             DELETE FROM search_doc;
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """)

@@ -213,6 +213,32 @@ enum Summary {
         return String(line.prefix(maximumLength - 1)) + "…"
     }
 
+    /// Characters of a first line the index keeps (issue 11, "Store size"): one more than a shortened line shows,
+    /// so a kept prefix shortens to the same text as the whole line; `log --json`, `%s` and `branch --json` read
+    /// a longer line whole from the turn's text (``StoreReader/wholeLines(_:)``).
+    static let keptCharacters = maximumLength + 1
+
+    /// A first line as `turn_index` keeps it: whole when it has at most ``keptCharacters`` characters, else its
+    /// first ``keptCharacters`` followed by a newline, which no first line holds, to mark the prefix.
+    static func storedLine(_ line: String) -> (line: String, isPrefix: Bool) {
+        guard line.utf8.count > keptCharacters, let end = line.index(line.startIndex, offsetBy: keptCharacters, limitedBy: line.endIndex),
+            end != line.endIndex
+        else { return (line, false) }
+        return (String(line[..<end]), true)
+    }
+
+    /// The bytes `turn_index` stores for a first line (see ``storedLine(_:)``).
+    static func storedBytes(_ line: String, isPrefix: Bool) -> Data { Data(line.utf8) + (isPrefix ? [0x0A] : []) }
+
+    /// A first line read from `turn_index`: a prefix when it ends with the newline mark; rows written before the
+    /// prefixes were kept (format 9 and older) hold whole lines, and still read as whole.
+    static func storedLine(_ value: DatabaseValue) -> (line: String, isPrefix: Bool)? {
+        guard var bytes = Data.fromDatabaseValue(value) ?? text(value).map({ Data($0.utf8) }) else { return nil }
+        guard bytes.last == 0x0A else { return (String(decoding: bytes, as: UTF8.self), false) }
+        bytes.removeLast()
+        return (String(decoding: bytes, as: UTF8.self), true)
+    }
+
     /// A text's bytes as SQLite is given them: GRDB binds a `String` as a C string, which ends at the first
     /// NUL, so texts go in as UTF-8 blobs and come back whole.
     static func bytes(_ text: String) -> Data { Data(text.utf8) }

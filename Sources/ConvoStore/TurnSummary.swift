@@ -25,10 +25,15 @@ public struct TurnSummary: Equatable, Sendable {
     public var inputTokens: Int64?
     /// Output tokens billed.
     public var outputTokens: Int64?
-    /// First line of the newest user message.
+    /// First line of the newest user message: whole, or its first ``Summary/keptCharacters`` characters when
+    /// ``inputLineIsPrefix`` (the index keeps a prefix of a long line; ``StoreReader/wholeLines(_:)`` reads the rest).
     public var inputLine: String
-    /// First line of the answer.
+    /// First line of the answer: whole, or a prefix when ``outputLineIsPrefix``.
     public var outputLine: String
+    /// Whether ``inputLine`` is only the start of a longer line.
+    public var inputLineIsPrefix = false
+    /// Whether ``outputLine`` is only the start of a longer line.
+    public var outputLineIsPrefix = false
 
     /// Creates a summary (the index builds these; tests and layouts may too).
     public init(
@@ -71,7 +76,7 @@ public struct TurnSummary: Equatable, Sendable {
         guard let stored = Bool.fromDatabaseValue(value(7)), let replay = Bool.fromDatabaseValue(value(8)) else {
             throw damaged("stored or replay")
         }
-        guard let inputLine = Summary.text(value(11)), let outputLine = Summary.text(value(12)) else {
+        guard let input = Summary.storedLine(value(11)), let output = Summary.storedLine(value(12)) else {
             throw damaged("input_line or output_line")
         }
         self.createdAt = createdAt
@@ -83,15 +88,59 @@ public struct TurnSummary: Equatable, Sendable {
         self.replay = replay
         inputTokens = Int64.fromDatabaseValue(value(9))
         outputTokens = Int64.fromDatabaseValue(value(10))
-        self.inputLine = inputLine
-        self.outputLine = outputLine
+        (inputLine, inputLineIsPrefix) = input
+        (outputLine, outputLineIsPrefix) = output
     }
 
-    /// The first line of the newest user message, shortened for a person to read (the index keeps it whole).
+    /// Whether both first lines are whole (else ``StoreReader/wholeLines(_:)`` completes them).
+    public var hasWholeLines: Bool { !inputLineIsPrefix && !outputLineIsPrefix }
+
+    /// The first line of the newest user message, shortened for a person to read: a kept prefix is longer than
+    /// the shortened line, so it shortens to the same text as the whole line.
     public var shortInputLine: String { Summary.shortened(inputLine) }
     /// The first line of the answer, shortened for a person to read.
     public var shortOutputLine: String { Summary.shortened(outputLine) }
 
     /// `line` shortened to 50 characters with "…", as text output shows first lines.
     public static func shortened(_ line: String) -> String { Summary.shortened(line) }
+}
+
+extension StoreReader {
+    /// `summary` with both first lines whole: a line the index keeps only the start of is read from the turn's
+    /// texts (the same texts the index's lines come from), so `log --json`, `%s` and `branch --json` print what
+    /// they printed when the index kept every line whole.
+    public func wholeLines(_ summary: TurnSummary) throws -> TurnSummary {
+        guard !summary.hasWholeLines else { return summary }
+        let texts = try searchTexts(of: try turn(summary.id))
+        var whole = summary
+        if whole.inputLineIsPrefix {
+            whole.inputLine = Summary.firstLine(texts.input)
+            whole.inputLineIsPrefix = false
+        }
+        if whole.outputLineIsPrefix {
+            whole.outputLine = Summary.firstLine(texts.output)
+            whole.outputLineIsPrefix = false
+        }
+        return whole
+    }
+
+    /// ``wholeLines(_:)`` of many summaries, in their order, reading the turns in the order they are stored, so that
+    /// turns (and their texts, written beside them) in one pack inflate it once: `branch --json` on 10,000 branches
+    /// read the tips in name order, a 256 KiB pack or two for each (issue 11).
+    public func wholeLines(_ summaries: [TurnSummary]) throws -> [TurnSummary] {
+        let pending = summaries.indices.filter { !summaries[$0].hasWholeLines }
+        guard pending.count > 1 else { return try summaries.map(wholeLines) }
+        let locate = try db.cachedStatement(sql: "SELECT pack, offset FROM object WHERE id = ?")
+        var located = [(pack: Int64, offset: Int64, index: Int)]()
+        for index in pending {
+            let row = try Row.fetchOne(locate, arguments: [Data(summaries[index].id.bytes)])
+            // A loose object (no pack) sorts after the packed ones.
+            located.append(((row?[0] as Int64?) ?? .max, (row?[1] as Int64?) ?? 0, index))
+        }
+        var result = summaries
+        for item in located.sorted(by: { ($0.pack, $0.offset) < ($1.pack, $1.offset) }) {
+            result[item.index] = try wholeLines(summaries[item.index])
+        }
+        return result
+    }
 }

@@ -73,7 +73,9 @@ import Testing
         "UPDATE ref SET name = X'FF' WHERE name = 'refs/heads/main'",
         "UPDATE config SET value = X'FF'",
         "INSERT INTO remote_state VALUES ('r', '', 'expired', 'soon', 'gc', NULL, 0)",
-        "UPDATE turn_blob SET turn = 5",
+        "UPDATE turn_blobs SET turn = 5",
+        "UPDATE turn_blobs SET blobs = x'0102'",
+        "UPDATE turn_index SET input_line = x'0a', output_line = x'ff0a'",
         "UPDATE search_doc SET turn = 5",
         "UPDATE turn_index SET parent = 5",
     ])

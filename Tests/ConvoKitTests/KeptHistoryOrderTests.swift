@@ -161,6 +161,13 @@ import Testing
                     ALTER TABLE turn_index DROP COLUMN least_depth;
                     ALTER TABLE turn_index DROP COLUMN leaf;
                     DELETE FROM grdb_migrations WHERE identifier = 'v10 history order';
+                    -- and with one turn_blob row a reference, before v11's turn_blobs.
+                    CREATE TABLE turn_blob (turn BLOB NOT NULL, blob BLOB NOT NULL, PRIMARY KEY (turn, blob)) WITHOUT ROWID;
+                    WITH RECURSIVE split(turn, rest, blob) AS (
+                        SELECT turn, blobs, NULL FROM turn_blobs
+                        UNION ALL SELECT turn, substr(rest, 33), substr(rest, 1, 32) FROM split WHERE length(rest) > 0)
+                    INSERT INTO turn_blob SELECT turn, blob FROM split WHERE blob IS NOT NULL;
+                    DROP TABLE turn_blobs;
                     PRAGMA user_version = 9;
                     """)
             }

@@ -9,7 +9,7 @@ import Testing
     static func draft(_ index: Int, parent: ObjectID?) -> TurnDraft {
         TurnDraft(
             parent: parent, model: "grok-4", input: [DraftMessage(role: "user", text: "question \(index)\nsecond line")],
-            responseID: "resp_\(index)", output: [DraftOutputItem(type: "message", role: "assistant", text: "answer \(index)")],
+            responseID: "resp_\(index)", output: [DraftOutputItem(type: "message", role: "assistant", text: "answer \(index)" + (index % 3 == 0 ? " " + String(repeating: "long ", count: 20) : ""))],
             usage: TokenUsage(inputTokens: 10, outputTokens: 5), stored: true, createdAt: 1_800_000_000 + Int64(index))
     }
 
@@ -42,6 +42,8 @@ import Testing
             for limit in [nil, 0, 1, 5] {
                 for reverse in [false, true] {
                     var options = LogOptions(revision: revision, limit: limit, reverse: reverse, remote: false)
+                    // As the built-in layouts ask: a long first line as the prefix the index keeps.
+                    options.wholeLines = false
                     let expected = try History.log(full, options: options)
                     #expect(try History.shortLog(light, options: options) != nil, "read through the plain connection")
                     #expect(try History.shortLog(full, options: options) == nil, "a workspace opened for .read has none")
@@ -51,7 +53,13 @@ import Testing
                 }
             }
         }
-        #expect(try History.log(light, options: LogOptions(limit: 3, remote: false)).map(\.refs) == [["HEAD -> main"], [], []])
+        var prefixes = LogOptions(limit: 3, remote: false)
+        prefixes.wholeLines = false
+        let entries = try History.log(light, options: prefixes)
+        #expect(entries.map(\.refs) == [["HEAD -> main"], [], []])
+        // Turn 6's answer is longer than the index keeps: a prefix, marked so, which the whole log completes.
+        #expect(entries[1].summary.outputLineIsPrefix && !entries[1].summary.outputLine.hasSuffix("\n"))
+        #expect(try History.log(light, options: LogOptions(limit: 3, remote: false))[1].summary.outputLine.hasSuffix("long long"))
     }
 
     @Test func whatTheShortLogLeavesAloneIsListedOrRefusedAsBefore() throws {

@@ -103,7 +103,7 @@ import Testing
                     ALTER TABLE turn_index DROP COLUMN generation;
                     DELETE FROM grdb_migrations WHERE identifier = 'v6 turn generation';
                     PRAGMA user_version = 5;
-                    """)
+                    """ + Repository.turnBlobAsBefore)
             }
             try repository.queue.close()
         }

@@ -50,8 +50,11 @@ import Testing
         #expect(nul.inputLine == "abc\0def")
         #expect(nul.outputLine == "first\0second")
         let long = try #require(new["c2cb4d3a757778103c8ad054c0e47c9fa530cc15c7e97f424d5818c7b24759cd"])
-        #expect(long.inputLine == "A first line that is much longer than fifty characters, so the index used to cut it")
+        #expect(long.inputLine == "A first line that is much longer than fifty charact" && long.inputLineIsPrefix, "the index keeps its start")
         #expect(long.shortInputLine == "A first line that is much longer than fifty chara…")
+        let whole = try migrated.read { try $0.wholeLines(long) }
+        #expect(whole.inputLine == "A first line that is much longer than fifty characters, so the index used to cut it")
+        #expect(whole.hasWholeLines && whole.shortInputLine == long.shortInputLine)
         #expect(try migrated.read { try $0.fsck().problems }.isEmpty)
     }
 
@@ -93,7 +96,7 @@ import Testing
         try repository.queue.writeWithoutTransaction { db in
             try db.execute(sql: """
                 PRAGMA user_version = 0;
-                DROP TABLE turn_blob; DROP TABLE search_doc; DROP TABLE turn_search;
+                DROP TABLE turn_blobs; DROP TABLE search_doc; DROP TABLE turn_search;
                 DROP INDEX turn_index_order; DROP INDEX turn_index_children; DROP INDEX turn_index_leaves;
                 ALTER TABLE turn_index DROP COLUMN least_at; ALTER TABLE turn_index DROP COLUMN least_id;
                 ALTER TABLE turn_index DROP COLUMN least_depth; ALTER TABLE turn_index DROP COLUMN leaf;
@@ -116,9 +119,13 @@ import Testing
         let long = String(repeating: "word ", count: 40).trimmingCharacters(in: .whitespaces)
         let id = try repository.write { try $0.insert(.simple("abc\0def\nsecond line", "  \(long)  \nmore")) }
         let summary = try #require(try repository.read { try $0.summary(id) })
-        #expect(summary.inputLine == "abc\0def")
-        #expect(summary.outputLine == long)
+        #expect(summary.inputLine == "abc\0def" && !summary.inputLineIsPrefix)
+        #expect(summary.outputLine == String(long.prefix(51)) && summary.outputLineIsPrefix, "the index keeps the start of a long line")
         #expect(summary.shortOutputLine.count == 50)
+        let whole = try repository.read { try $0.wholeLines(summary) }
+        #expect(whole.inputLine == "abc\0def")
+        #expect(whole.outputLine == long)
+        #expect(whole.shortOutputLine == summary.shortOutputLine)
         #expect(try repository.read { try $0.fsck().problems }.isEmpty)
     }
 

@@ -34,6 +34,17 @@ extension TurnDraft {
 }
 
 extension Repository {
+    /// SQL that takes `turn_blobs` back to the `turn_blob` of the formats before it (a row per reference), with the
+    /// same references, for tests that make a repository of an older format.
+    static let turnBlobAsBefore = """
+        CREATE TABLE turn_blob (turn BLOB NOT NULL, blob BLOB NOT NULL, PRIMARY KEY (turn, blob)) WITHOUT ROWID;
+        INSERT INTO turn_blob WITH RECURSIVE split(turn, rest, blob) AS (
+            SELECT turn, blobs, NULL FROM turn_blobs
+            UNION ALL SELECT turn, substr(rest, 33), substr(rest, 1, 32) FROM split WHERE length(rest) > 0)
+        SELECT turn, blob FROM split WHERE blob IS NOT NULL;
+        DROP TABLE turn_blobs;
+        """
+
     /// Appends a chain of turns to HEAD's branch; returns their ids, oldest first.
     @discardableResult
     func appendChain(_ count: Int, prefix: String = "message") throws -> [ObjectID] {

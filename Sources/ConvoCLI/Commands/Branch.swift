@@ -60,7 +60,7 @@ struct Branch: ConvoCommand {
             context.err.line("Created branch \(name) at \(tip).")
         } else {
             let style = context.style(colors.color)
-            let branches = try Navigation.branchItems(workspace)
+            let branches = try Navigation.branchItems(workspace, wholeLines: json)
             // Names are padded by the columns they take on screen (a CJK name from `say --new` takes two per
             // character), and a terminal's lines are cut to its width as log's are.
             let width = branches.map { DisplayWidth.columns(of: style.text($0.name)) }.max() ?? 0

@@ -69,8 +69,10 @@ struct Log: ConvoCommand {
         var options = LogOptions(revision: revision, limit: limit, all: all, reverse: reverse, remote: showsRemote)
         // Cached tokens are not in the index: each turn is read only when the template shows them.
         if case .template(let format) = layout { options.usage = format.pieces.contains(.field(.cachedTokens)) }
+        // Long first lines are read whole from the turns only when something prints them whole.
+        options.wholeLines = json || layout.printsWholeLines
         // A short log of one line of history reads only refs and the index: a plain connection (issue 11).
-        let workspace = try context.workspace(all || showsRemote || options.usage ? .read : .readIndex)
+        let workspace = try context.workspace(all || showsRemote || options.usage || options.wholeLines ? .read : .readIndex)
         if json {
             try History.log(workspace, options: options) { try $0.forEach { try context.json(LogItem($0)) } }
             return

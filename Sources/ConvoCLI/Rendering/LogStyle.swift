@@ -17,6 +17,16 @@ enum LogStyle: Equatable {
         }
     }
 
+    /// Whether it prints a first line whole (a user's `%s` or `%a`), which the index keeps only the start of when
+    /// the line is long; the built-in layouts print shortened lines.
+    var printsWholeLines: Bool {
+        switch self {
+        case .medium: false
+        case .template(let format):
+            !format.shortensLines && format.pieces.contains { $0 == .field(.subject) || $0 == .field(.answer) }
+        }
+    }
+
     /// Reads `oneline`, `medium`, `format:<t>`, `tformat:<t>`, or a bare template containing `%`.
     static func parse(_ text: String) throws(LogFormatError) -> LogStyle {
         switch text {

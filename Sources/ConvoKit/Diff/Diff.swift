@@ -40,14 +40,15 @@ extension History {
             let shown = onlyA + onlyB + (baseIndexB.map { [lineB[$0]] } ?? [])
             let short = try reader.abbreviations(of: Set(shown.map(\.id) + [a, b]))
             let decorations = try Decorations(reader, for: Set(shown.map(\.id)))
-            func entry(_ summary: TurnSummary) -> LogEntry {
-                LogEntry(summary: summary, shortID: short[summary.id] ?? summary.id.abbreviated(), refs: decorations[summary.id])
+            func entry(_ summary: TurnSummary) throws -> LogEntry {
+                let summary = try reader.wholeLines(summary)
+                return LogEntry(summary: summary, shortID: short[summary.id] ?? summary.id.abbreviated(), refs: decorations[summary.id])
             }
             let from = try TurnDetails(reader, id: a, turn: reader.turn(a), refs: decorations[a])
             let to = try TurnDetails(reader, id: b, turn: reader.turn(b), refs: decorations[b])
             return Comparison(
                 from: from, to: to, fromShortID: short[a] ?? a.abbreviated(), toShortID: short[b] ?? b.abbreviated(),
-                base: baseIndexB.map { entry(lineB[$0]) }, removed: onlyA.map(entry), added: onlyB.map(entry),
+                base: try baseIndexB.map { try entry(lineB[$0]) }, removed: try onlyA.map(entry), added: try onlyB.map(entry),
                 answerHunks: LineDiff.hunks(LineDiff.lines(from.outputText), LineDiff.lines(to.outputText)))
         }
     }

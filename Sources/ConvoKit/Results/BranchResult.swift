@@ -36,8 +36,10 @@ public struct BranchItem: Sendable, Encodable {
 }
 
 extension Navigation {
-    /// `convo branch`: every branch, sorted by name.
-    public static func branchItems(_ workspace: Workspace) throws -> [BranchItem] { try branches(workspace).map(BranchItem.init) }
+    /// `convo branch`: every branch, sorted by name; `wholeLines` for `--json` (see ``branches(_:wholeLines:)``).
+    public static func branchItems(_ workspace: Workspace, wholeLines: Bool = true) throws -> [BranchItem] {
+        try branches(workspace, wholeLines: wholeLines).map(BranchItem.init)
+    }
 
     /// `convo branch NAME [REV]`: creates the branch; returns its tip's abbreviated id.
     public static func createBranch(_ workspace: Workspace, named name: String, at revision: String?) throws -> String {
