@@ -66,8 +66,9 @@ public struct HistoryGraph: Sendable {
     public init() {}
 
     /// Reads every row of `turn_index` in id order, by column position; a row whose columns lack their types is
-    /// damage. From format 9 the rows come from the narrow covering index `turn_index_graph` (about 75 bytes a
-    /// turn) instead of the table, whose rows carry whole first lines (about 1,400 bytes a turn).
+    /// damage. Formats 9 to 11 read the rows from the narrow covering index `turn_index_graph`; from format 12 the
+    /// table's rows, which keep only prefixes of long first lines, are scanned (the kept order makes this the
+    /// fallback of `log --all`).
     public init(_ reader: StoreReader) throws {
         var rows = [(id: CompactID, parent: CompactID?, createdAt: Int64)]()
         // Through SQLite's C interface: GRDB's `Row.withUnsafeData` wraps each blob in a `Data` (about 1,600

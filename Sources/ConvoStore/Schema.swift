@@ -204,6 +204,16 @@ enum Schema {
             DELETE FROM search_doc;
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """, refillsDerivedTables: true),
+        // Issue 11, "Store size": once the index rows kept prefixes (v11) a row is about 350 bytes, so the narrow copy
+        // of (id, parent, created_at) v9 made for log --all's graph (86 bytes a turn) no longer pays: the graph, read
+        // only when the kept order does not hold, scans the rows. A turn's children are found by their parent alone
+        // (their order columns are read from their rows, a few per write) instead of an index carrying the order
+        // columns too (128 bytes a turn). gc's reachability scan (id, parent) reads the narrow children index.
+        Migration(name: "v12 narrower history indexes", sql: """
+            DROP INDEX IF EXISTS turn_index_graph;
+            DROP INDEX IF EXISTS turn_index_children;
+            CREATE INDEX turn_index_children ON turn_index(parent) WHERE parent IS NOT NULL; -- a turn's children
+            """),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the

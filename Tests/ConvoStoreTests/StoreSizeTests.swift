@@ -76,7 +76,7 @@ import Testing
         let directory = folder.url.appendingPathComponent(".convo")
         let long = String(repeating: "a long question ", count: 10)
         var ids = [ObjectID]()
-        let before = Schema.formatVersion - 1
+        let before = TurnBlobs.format - 1
         do {
             let (repository, _) = try Repository.create(at: directory)
             ids = try repository.appendChain(2)
