@@ -35,7 +35,9 @@ enum HistoryOrder {
 
     /// Every row's order columns as the index's parent links say, computed bottom-up in memory. A row in a
     /// parent cycle (only a damaged index has one) keeps its own key.
-    static func expected(_ db: Database) throws -> [CompactID: Order] {
+    /// `extra` are rows about to be written (a bulk write's held-back rows): their order is computed with the
+    /// index's, so that they are inserted with it instead of being rewritten (and grown) after the insert.
+    static func expected(_ db: Database, extra: [(id: CompactID, parent: CompactID?, createdAt: Int64)] = []) throws -> [CompactID: Order] {
         var rows = [(id: CompactID, parent: CompactID?, createdAt: Int64)]()
         let statement = try db.makeStatement(sql: "SELECT id, parent, created_at FROM turn_index")
         let handle = statement.sqliteStatement
@@ -53,8 +55,13 @@ enum HistoryOrder {
             guard let id = blob(0) else { throw HistoryGraph.damaged("id") }
             rows.append((id, blob(1), sqlite3_column_int64(handle, 2)))
         }
-        var position = [CompactID: Int](minimumCapacity: rows.count)
+        var position = [CompactID: Int](minimumCapacity: rows.count + extra.count)
         for (index, row) in rows.enumerated() { position[row.id] = index }
+        // A row written again (the same turn: the same parent and time) is counted once.
+        for row in extra where position[row.id] == nil {
+            position[row.id] = rows.count
+            rows.append(row)
+        }
         let parents = rows.map { $0.parent.flatMap { position[$0] } ?? -1 }
         var pending = [Int](repeating: 0, count: rows.count)
         for parent in parents where parent >= 0 { pending[parent] += 1 }

@@ -21,6 +21,8 @@ final class Packer {
     var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
     /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write.
     var pendingGenerations: [Data: Int64?] = [:]
+    /// The id, parent and time of each row in `pendingIndex`, for their order in `log --all` (HistoryOrder).
+    var pendingGraph: [(id: CompactID, parent: CompactID?, createdAt: Int64)] = []
     /// `turn_blobs` rows not yet inserted.
     var pendingBlobs: [(turn: CompactID, blobs: Data)] = []
     /// Search documents not yet inserted, and the turns they belong to.
@@ -158,12 +160,24 @@ final class Packer {
             guard let key = CompactID(row.key) else { throw StoreError.corruptObject(detail: "an index key of \(row.key.count) bytes, not 32") }
             indexOrder.append((key, index))
         }
-        for (_, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
-            try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments)
+        if indexOrder.count > HistoryOrder.fillThreshold {
+            // Many rows: their order columns are computed with the index's before they are inserted, so that each row
+            // is written once at its size (rows rewritten with 45 more bytes split a fifth of the table's pages), then
+            // the rows already indexed whose order they change are brought up to date.
+            let orders = try HistoryOrder.expected(db, extra: pendingGraph)
+            for (key, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
+                try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments, order: orders[key])
+            }
+            try HistoryOrder.fill(db)
+        } else {
+            for (_, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
+                try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments)
+            }
+            try HistoryOrder.added(db, indexOrder.map(\.key))
         }
-        try HistoryOrder.added(db, indexOrder.map(\.key))
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
+        pendingGraph.removeAll()
         let insertBlobs = try BulkInsert(db, sql: "INSERT OR IGNORE INTO turn_blobs(turn, blobs) VALUES (?, ?)")
         for row in pendingBlobs.sorted(by: { $0.turn < $1.turn }) {
             try insertBlobs.insert { bind in

@@ -114,6 +114,7 @@ public struct StoreWriter {
         if let packer {
             packer.pendingIndex.append((Data(id.bytes), arguments))
             packer.pendingGenerations[Data(id.bytes)] = generation
+            packer.pendingGraph.append((CompactID(id), row.parent.map(CompactID.init), row.createdAt))
         } else {
             try Self.insertIndexRow(db, arguments)
             try orderAdded([CompactID(id)])
@@ -127,6 +128,17 @@ public struct StoreWriter {
                     input_tokens, output_tokens, input_line, output_line, generation)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: arguments)
+    }
+
+    /// ``insertIndexRow(_:_:)`` with the row's order in `log --all` (HistoryOrder) already known; without it the
+    /// order columns stay NULL for ``HistoryOrder/added(_:_:)`` to set.
+    static func insertIndexRow(_ db: Database, _ arguments: StatementArguments, order: HistoryOrder.Order?) throws {
+        guard let order else { return try insertIndexRow(db, arguments) }
+        try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO turn_index(id, parent, created_at, model, response_id, status, origin, stored, replay,
+                    input_tokens, output_tokens, input_line, output_line, generation, least_at, least_id, least_depth, leaf)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: arguments + [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0])
     }
 
     /// The generation of a new child of `parent`: one more than the parent's (held back in a bulk write, or

@@ -234,6 +234,36 @@ import Testing
             #expect(try reader.keptOrder(from: [tip], limit: .max) == (try Self.reference(reader)))
         }
     }
+
+    /// A bulk write above the threshold computes its rows' order with the rows already indexed, inserts them with it,
+    /// and brings up to date the indexed ancestors whose order it changes.
+    @Test func aLargeBulkWriteOnTopOfIndexedTurnsOrdersBoth() throws {
+        let repository = try Repository.inMemory()
+        let first = try repository.write(packing: true) { writer in
+            var chain = [ObjectID]()
+            for index in 0..<100 { chain.append(try writer.insert(Self.draft("first \(index)", parent: chain.last, at: Self.base + Int64(index)))) }
+            return chain
+        }
+        let tips = try repository.write(packing: true) { writer in
+            // Continues the first chain with turns older than all of it, and forks it in the middle with newer ones.
+            var parent: ObjectID? = first.last
+            var fork: ObjectID? = first[50]
+            for index in 0..<(HistoryOrder.fillThreshold / 2 + 10) {
+                parent = try writer.insert(Self.draft("older \(index)", parent: parent, at: Self.base - 1 - Int64(index)))
+                fork = try writer.insert(Self.draft("fork \(index)", parent: fork, at: Self.base + 1_000 + Int64(index % 7)))
+            }
+            return [parent!, fork!]
+        }
+        try repository.write { writer in
+            try writer.updateRef("refs/heads/main", to: tips[0], expecting: nil, message: "branch")
+            try writer.updateRef("refs/heads/fork", to: tips[1], expecting: nil, message: "branch")
+        }
+        try repository.read { (reader: StoreReader) throws -> Void in
+            #expect(try HistoryOrder.staleRows(reader.db) == 0)
+            #expect(try reader.keptOrder(from: tips, limit: .max) == (try Self.reference(reader)))
+            #expect(try reader.fsck().problems.isEmpty)
+        }
+    }
 }
 
 /// A clock tests can move.
