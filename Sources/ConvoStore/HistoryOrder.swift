@@ -39,21 +39,9 @@ enum HistoryOrder {
     /// index's, so that they are inserted with it instead of being rewritten (and grown) after the insert.
     static func expected(_ db: Database, extra: [(id: CompactID, parent: CompactID?, createdAt: Int64)] = []) throws -> [CompactID: Order] {
         var rows = [(id: CompactID, parent: CompactID?, createdAt: Int64)]()
-        let statement = try db.makeStatement(sql: "SELECT id, parent, created_at FROM turn_index")
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        func blob(_ column: Int32) -> CompactID? {
-            guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
-                let bytes = sqlite3_column_blob(handle, column)
-            else { return nil }
-            return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
-        }
-        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
-            guard step == SQLITE_ROW else {
-                throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
-            }
-            guard let id = blob(0) else { throw HistoryGraph.damaged("id") }
-            rows.append((id, blob(1), sqlite3_column_int64(handle, 2)))
+        try forEachRow(db, "SELECT id, parent, created_at FROM turn_index") { handle in
+            guard let id = Self.id(handle, 0) else { throw HistoryGraph.damaged("id") }
+            rows.append((id, Self.id(handle, 1), sqlite3_column_int64(handle, 2)))
         }
         var position = [CompactID: Int](minimumCapacity: rows.count + extra.count)
         for (index, row) in rows.enumerated() { position[row.id] = index }
@@ -88,22 +76,10 @@ enum HistoryOrder {
     /// The stored order columns of every row; a row whose columns are missing or of the wrong type is absent.
     static func stored(_ db: Database) throws -> [CompactID: Order] {
         var result = [CompactID: Order]()
-        let statement = try db.makeStatement(sql: "SELECT id, least_at, least_id, least_depth, leaf FROM turn_index")
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        func blob(_ column: Int32) -> CompactID? {
-            guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
-                let bytes = sqlite3_column_blob(handle, column)
-            else { return nil }
-            return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
-        }
-        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
-            guard step == SQLITE_ROW else {
-                throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
-            }
-            guard let id = blob(0), let leastID = blob(2), sqlite3_column_type(handle, 1) == SQLITE_INTEGER,
+        try forEachRow(db, "SELECT id, least_at, least_id, least_depth, leaf FROM turn_index") { handle in
+            guard let id = Self.id(handle, 0), let leastID = Self.id(handle, 2), sqlite3_column_type(handle, 1) == SQLITE_INTEGER,
                 sqlite3_column_type(handle, 3) == SQLITE_INTEGER, sqlite3_column_type(handle, 4) == SQLITE_INTEGER
-            else { continue }
+            else { return }
             result[id] = Order(
                 leastAt: sqlite3_column_int64(handle, 1), leastID: leastID, depth: sqlite3_column_int64(handle, 3),
                 leaf: sqlite3_column_int64(handle, 4) != 0)
@@ -161,6 +137,27 @@ enum HistoryOrder {
             try write.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, key])
             next = (row[0] as Data?).flatMap { CompactID($0) }
         }
+    }
+
+    /// Steps `sql` through SQLite's C interface (GRDB's rows wrap each blob in a `Data`), handing each row to `body`.
+    private static func forEachRow(_ db: Database, _ sql: String, _ body: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
+            guard step == SQLITE_ROW else {
+                throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
+            }
+            try body(handle)
+        }
+    }
+
+    /// The id in `column` of the current row: nil unless a blob of 32 bytes.
+    private static func id(_ handle: OpaquePointer, _ column: Int32) -> CompactID? {
+        guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
+            let bytes = sqlite3_column_blob(handle, column)
+        else { return nil }
+        return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
     }
 
     /// Above this many rows written at once, one ``fill(_:)`` costs less than walking up from each.
