@@ -123,18 +123,8 @@ extension History {
         try workspace.repository.readIndex { reader in
             let chain = try reader.ancestry(of: try reader.resolve(options.revision ?? "HEAD"), limit: options.limit ?? .max)
             guard chain.count <= shortLogLimit else { throw IndexReader.Unsure() }
-            // As Decorations reads them.
-            let head = try reader.head()
-            var labels: [ObjectID: [String]] = [:]
-            for (branch, tip) in try reader.branches(pointingAt: chain.map(\.id)) {
-                if head.branch == branch {
-                    labels[tip, default: []].insert("HEAD -> \(branch)", at: 0)
-                } else {
-                    labels[tip, default: []].append(branch.rawValue)
-                }
-            }
-            if case .detached(let id) = head { labels[id, default: []].insert("HEAD", at: 0) }
-            var entries = try chain.map { LogEntry(summary: $0, shortID: try reader.abbreviation(of: $0.id), refs: labels[$0.id] ?? []) }
+            let labels = Decorations(head: try reader.head(), branches: try reader.branches(pointingAt: chain.map(\.id)))
+            var entries = try chain.map { LogEntry(summary: $0, shortID: try reader.abbreviation(of: $0.id), refs: labels[$0.id]) }
             if options.reverse { entries.reverse() }
             return entries
         }
@@ -233,21 +223,17 @@ public struct Decorations: Sendable {
 
     /// Reads HEAD and the branches pointing at `ids`.
     public init(_ reader: StoreReader, for ids: some Collection<ObjectID>) throws {
-        let head = try reader.head()
-        for (branch, tip) in try reader.branches(pointingAt: ids) {
-            if head.branch == branch {
-                labels[tip, default: []].insert("HEAD -> \(branch)", at: 0)
-            } else {
-                labels[tip, default: []].append(branch.rawValue)
-            }
-        }
-        if case .detached(let id) = head { labels[id, default: []].insert("HEAD", at: 0) }
+        self.init(head: try reader.head(), branches: try reader.branches(pointingAt: ids))
     }
 
     /// Reads HEAD and every branch (a log whose turns are not known in advance).
     public init(everyBranch reader: StoreReader) throws {
-        let head = try reader.head()
-        for (branch, tip) in try reader.branches() {
+        self.init(head: try reader.head(), branches: try reader.branches())
+    }
+
+    /// The labels of `branches` and of HEAD, however they were read.
+    init(head: Head, branches: [(name: BranchName, tip: ObjectID)]) {
+        for (branch, tip) in branches {
             if head.branch == branch {
                 labels[tip, default: []].insert("HEAD -> \(branch)", at: 0)
             } else {
