@@ -22,6 +22,15 @@ public struct CompactID: Hashable, Comparable, Sendable {
         return (word(0), word(1), word(2), word(3))
     }
 
+    /// The id in `column` of the current row of a statement stepped through SQLite's C interface: nil unless a blob
+    /// of 32 bytes.
+    init?(column: Int32, of handle: OpaquePointer) {
+        guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
+            let bytes = sqlite3_column_blob(handle, column)
+        else { return nil }
+        self.init(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
+    }
+
     /// The id as an ``ObjectID``.
     public var objectID: ObjectID {
         var bytes = [UInt8]()
@@ -75,12 +84,6 @@ public struct HistoryGraph: Sendable {
         // instructions a column, half of `log --all` on 100,000 turns).
         let statement = try reader.db.makeStatement(sql: "SELECT id, parent, created_at FROM turn_index ORDER BY id")
         let handle = statement.sqliteStatement
-        func blob(_ column: Int32) -> CompactID? {
-            guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
-                let bytes = sqlite3_column_blob(handle, column)
-            else { return nil }
-            return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
-        }
         // As GRDB's Int64 reads it (the graph read it so before): an integer, or a double in range rounded toward zero.
         func time(_ column: Int32) throws -> Int64 {
             switch sqlite3_column_type(handle, column) {
@@ -97,8 +100,8 @@ public struct HistoryGraph: Sendable {
             guard step == SQLITE_ROW else {
                 throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
             }
-            guard let id = blob(0) else { throw Self.damaged("id") }
-            let parent = blob(1)
+            guard let id = CompactID(column: 0, of: handle) else { throw Self.damaged("id") }
+            let parent = CompactID(column: 1, of: handle)
             rows.append((id, parent, try time(2)))
         }
         self.init(rows)

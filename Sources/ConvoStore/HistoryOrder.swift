@@ -40,8 +40,8 @@ enum HistoryOrder {
     static func expected(_ db: Database, extra: [(id: CompactID, parent: CompactID?, createdAt: Int64)] = []) throws -> [CompactID: Order] {
         var rows = [(id: CompactID, parent: CompactID?, createdAt: Int64)]()
         try forEachRow(db, "SELECT id, parent, created_at FROM turn_index") { handle in
-            guard let id = Self.id(handle, 0) else { throw HistoryGraph.damaged("id") }
-            rows.append((id, Self.id(handle, 1), sqlite3_column_int64(handle, 2)))
+            guard let id = CompactID(column: 0, of: handle) else { throw HistoryGraph.damaged("id") }
+            rows.append((id, CompactID(column: 1, of: handle), sqlite3_column_int64(handle, 2)))
         }
         var position = [CompactID: Int](minimumCapacity: rows.count + extra.count)
         for (index, row) in rows.enumerated() { position[row.id] = index }
@@ -77,7 +77,7 @@ enum HistoryOrder {
     static func stored(_ db: Database) throws -> [CompactID: Order] {
         var result = [CompactID: Order]()
         try forEachRow(db, "SELECT id, least_at, least_id, least_depth, leaf FROM turn_index") { handle in
-            guard let id = Self.id(handle, 0), let leastID = Self.id(handle, 2), sqlite3_column_type(handle, 1) == SQLITE_INTEGER,
+            guard let id = CompactID(column: 0, of: handle), let leastID = CompactID(column: 2, of: handle), sqlite3_column_type(handle, 1) == SQLITE_INTEGER,
                 sqlite3_column_type(handle, 3) == SQLITE_INTEGER, sqlite3_column_type(handle, 4) == SQLITE_INTEGER
             else { return }
             result[id] = Order(
@@ -95,10 +95,11 @@ enum HistoryOrder {
 
     /// Sets every row's order columns (the migration, `rebuildIndex`, large bulk writes); rows already right
     /// are not written.
-    static func fill(_ db: Database) throws {
+    /// `expected` is ``expected(_:extra:)`` when the caller computed it for these rows already.
+    static func fill(_ db: Database, expected known: [CompactID: Order]? = nil) throws {
         let stored = try stored(db)
         let update = try db.cachedStatement(sql: "UPDATE turn_index SET least_at = ?, least_id = ?, least_depth = ?, leaf = ? WHERE id = ?")
-        for (id, order) in try expected(db) where stored[id] != order {
+        for (id, order) in try known ?? expected(db) where stored[id] != order {
             try update.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, id.data])
         }
     }
@@ -150,14 +151,6 @@ enum HistoryOrder {
             }
             try body(handle)
         }
-    }
-
-    /// The id in `column` of the current row: nil unless a blob of 32 bytes.
-    private static func id(_ handle: OpaquePointer, _ column: Int32) -> CompactID? {
-        guard sqlite3_column_type(handle, column) == SQLITE_BLOB, sqlite3_column_bytes(handle, column) == 32,
-            let bytes = sqlite3_column_blob(handle, column)
-        else { return nil }
-        return CompactID(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: 32))
     }
 
     /// Above this many rows written at once, one ``fill(_:)`` costs less than walking up from each.

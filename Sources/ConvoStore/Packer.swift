@@ -163,12 +163,13 @@ final class Packer {
         if indexOrder.count > HistoryOrder.fillThreshold {
             // Many rows: their order columns are computed with the index's before they are inserted, so that each row
             // is written once at its size (rows rewritten with 45 more bytes split a fifth of the table's pages), then
-            // the rows already indexed whose order they change are brought up to date.
+            // the rows already indexed whose order they change are brought up to date (the same orders: the table
+            // now holds exactly the rows they were computed from).
             let orders = try HistoryOrder.expected(db, extra: pendingGraph)
             for (key, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
                 try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments, order: orders[key])
             }
-            try HistoryOrder.fill(db)
+            try HistoryOrder.fill(db, expected: orders)
         } else {
             for (_, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
                 try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments)
