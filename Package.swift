@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "ConvoStore",
             dependencies: [
-                "CZlib", "CSQLiteOptions", "ConvoJSON",
+                "CZlib", "ConvoJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -87,8 +87,6 @@ let package = Package(
         .target(name: "ConvoJSON", swiftSettings: startUp),
         // The system zlib.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // The system SQLite's variadic settings, which Swift cannot call (the one GRDB links).
-        .systemLibrary(name: "CSQLiteOptions", providers: [.apt(["libsqlite3-dev"])]),
         // The system libedit: the chat prompt's line editor (BSD licence; GNU readline is GPL).
         .systemLibrary(name: "CEditLine", providers: [.apt(["libedit-dev"])]),
         // HTTP client for the Responses API. No storage.

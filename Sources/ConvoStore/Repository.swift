@@ -1,7 +1,5 @@
 import Foundation
-import CSQLiteOptions
 import GRDB
-import GRDBSQLite
 
 #if canImport(Glibc)
     import Glibc
@@ -262,23 +260,10 @@ public final class Repository: Sendable {
         configuration.busyMode = .callback(BusyWait.retry)
         configuration.prepareDatabase { db in
             // Per connection, writes nothing to the file.
-            guard mode == .readWrite else { return try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            // A transaction is on disk when it commits: the log is synced then (FULL), once. Closing leaves the log
-            // to the next connection instead of checkpointing it into the database and deleting it, which cost a
-            // `say` three more syncs and an unlink of the log (6 to 11 ms of 12 on ext4; issue 11, BENCHMARKS.md
-            // "say beside curl"). SQLite checkpoints once the log passes 1,000 pages, in the commit that passed it,
-            // and cuts the file back to `walSizeLimit` when it starts over; bulk writes checkpoint when done.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
-            let code = convo_sqlite_checkpoint_on_close(db.sqliteConnection, 0)
-            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE") }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         return configuration
     }
-
-    /// Bytes the write-ahead log keeps on disk after a checkpoint lets it start over (SQLite's default checkpoint
-    /// threshold, 1,000 pages of 4 KiB): a repository rests at its database file and at most this much log.
-    static let walSizeLimit = 4 << 20
 
     /// Runs `body` in one read transaction.
     /// Errors thrown by `body` pass through unchanged; SQLite's become ``StoreError``.
@@ -345,9 +330,6 @@ public final class Repository: Sendable {
                 guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2, try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 > 0 else { return }
                 try db.execute(sql: "PRAGMA incremental_vacuum")
             }
-            // Connections close without checkpointing (configuration(_:)): move the bulk write into the database
-            // file and empty the log, so that an import leaves the repository at its size.
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         }
     }
 
