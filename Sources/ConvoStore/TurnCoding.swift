@@ -128,6 +128,15 @@ enum TurnCoding {
         return turn
     }
 
+    /// The blobs a turn's first lines come from (its newest user message's, its output items'), read from its
+    /// canonical bytes as ``decode(_:)`` reads them but without building the turn or encoding it again to compare:
+    /// a tenth of the instructions (`log --json` reads them for every turn, issue 11). Nil when the bytes are not
+    /// in the canonical form (then decode the turn, whose generic path says what they hold).
+    static func lineTexts(_ bytes: UnsafeBufferPointer<UInt8>) -> (input: ObjectID?, output: [ObjectID])? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.lineTexts()
+    }
+
     /// Reads the canonical form only; every method returns nil (or false) at the first byte it does not expect.
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
@@ -312,6 +321,28 @@ enum TurnCoding {
             return Turn(
                 parent: parent, request: request, response: response, origin: origin, stored: stored, replay: replay,
                 fetched: fetched, createdAt: createdAt)
+        }
+
+        /// ``turn()``'s walk, keeping only the texts' ids.
+        mutating func lineTexts() -> (input: ObjectID?, output: [ObjectID])? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var createdAt = false, request: TurnRequest?, response: TurnResponse?
+            var position = -1
+            while true {
+                guard let found = member(Self.turnKeys, after: position, first: position == -1) else { return nil }
+                if found == -1 { break }
+                position = found
+                switch found {
+                case 0: guard int() != nil else { return nil }; createdAt = true
+                case 2: guard string() != nil else { return nil }
+                case 3: guard id() != nil else { return nil }
+                case 5: guard let value = self.request() else { return nil }; request = value
+                case 6: guard let value = self.response() else { return nil }; response = value
+                default: guard isTrue() else { return nil }  // fetched, replay, stored
+                }
+            }
+            guard index == bytes.count, createdAt, let request, let response else { return nil }
+            return (request.newestUserMessage?.content, response.output.compactMap(\.content))
         }
 
         mutating func request() -> TurnRequest? {

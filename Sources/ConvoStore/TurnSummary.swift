@@ -111,35 +111,68 @@ extension StoreReader {
     /// they printed when the index kept every line whole.
     public func wholeLines(_ summary: TurnSummary) throws -> TurnSummary {
         guard !summary.hasWholeLines else { return summary }
-        let texts = try searchTexts(of: try turn(summary.id))
-        var whole = summary
-        if whole.inputLineIsPrefix {
-            whole.inputLine = Summary.firstLine(texts.input)
-            whole.inputLineIsPrefix = false
-        }
-        if whole.outputLineIsPrefix {
-            whole.outputLine = Summary.firstLine(texts.output)
-            whole.outputLineIsPrefix = false
-        }
-        return whole
+        return try wholeLines([summary])[0]
     }
 
-    /// ``wholeLines(_:)`` of many summaries, in their order, reading the turns in the order they are stored, so that
-    /// turns (and their texts, written beside them) in one pack inflate it once: `branch --json` on 10,000 branches
-    /// read the tips in name order, a 256 KiB pack or two for each (issue 11).
+    /// ``wholeLines(_:)`` of many summaries, in their order. The turns are read in the order they are stored, then
+    /// their texts in the order those are stored (turns and texts live in separate packs), so that each pack
+    /// inflates once: `branch --json` on 10,000 branches read the tips in name order, a 256 KiB pack or two for
+    /// each (issue 11). Objects are found through ``place(of:)`` and read in their pack, and a turn's texts are
+    /// found without decoding it (``TurnCoding/lineTexts(_:)``): per object, GRDB's row and the turn's decoding
+    /// cost more than the inflating.
     public func wholeLines(_ summaries: [TurnSummary]) throws -> [TurnSummary] {
-        let pending = summaries.indices.filter { !summaries[$0].hasWholeLines }
-        guard pending.count > 1 else { return try summaries.map(wholeLines) }
-        let locate = try db.cachedStatement(sql: "SELECT pack, offset FROM object WHERE id = ?")
-        var located = [(pack: Int64, offset: Int64, index: Int)]()
-        for index in pending {
-            let row = try Row.fetchOne(locate, arguments: [Data(summaries[index].id.bytes)])
-            // A loose object (no pack) sorts after the packed ones.
-            located.append(((row?[0] as Int64?) ?? .max, (row?[1] as Int64?) ?? 0, index))
+        var turns = [(place: ObjectPlace, index: Int)]()
+        for index in summaries.indices where !summaries[index].hasWholeLines {
+            let id = summaries[index].id
+            guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+            guard place.kind == .turn else { throw StoreError.notATurn(id.hex, kind: place.kind) }
+            turns.append((place, index))
         }
+        guard !turns.isEmpty else { return summaries }
+        turns.sort { $0.place.order < $1.place.order }
+
+        // The texts each line needs: the newest user message's, or the answer's items' (joined, in item order).
+        var inputs = [Int: ObjectID](), outputs = [Int: [ObjectID]]()
+        for (place, index) in turns {
+            let summary = summaries[index]
+            let (input, output) = try withBytes(of: place, id: summary.id) { bytes in
+                if let found = TurnCoding.lineTexts(bytes) { return found }
+                let turn = try Turn(canonicalBytes: Array(bytes))
+                return (turn.request.newestUserMessage?.content, turn.response.output.compactMap(\.content))
+            }
+            if summary.inputLineIsPrefix, let input { inputs[index] = input }
+            if summary.outputLineIsPrefix { outputs[index] = output }
+        }
+        // Each text found once and read in stored order; kept as its first line (first lines of first lines are
+        // the same lines), whole only when an answer of several items joins it with others.
+        var wanted = Set(inputs.values), joined = Set<ObjectID>()
+        for ids in outputs.values {
+            wanted.formUnion(ids)
+            if ids.count > 1 { joined.formUnion(ids) }
+        }
+        var located = [(place: ObjectPlace, id: ObjectID)]()
+        for id in wanted {
+            guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+            guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
+            located.append((place, id))
+        }
+        located.sort { $0.place.order < $1.place.order }
+        var read = [ObjectID: String]()
+        for (place, id) in located {
+            let text = try withBytes(of: place, id: id) { String(decoding: $0, as: UTF8.self) }
+            read[id] = joined.contains(id) ? text : Summary.firstLine(text)
+        }
+
         var result = summaries
-        for item in located.sorted(by: { ($0.pack, $0.offset) < ($1.pack, $1.offset) }) {
-            result[item.index] = try wholeLines(summaries[item.index])
+        for (_, index) in turns {
+            if result[index].inputLineIsPrefix {
+                result[index].inputLine = Summary.firstLine(inputs[index].flatMap { read[$0] } ?? "")
+                result[index].inputLineIsPrefix = false
+            }
+            if result[index].outputLineIsPrefix {
+                result[index].outputLine = Summary.firstLine((outputs[index] ?? []).compactMap { read[$0] }.joined())
+                result[index].outputLineIsPrefix = false
+            }
         }
         return result
     }
