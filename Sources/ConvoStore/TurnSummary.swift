@@ -132,7 +132,9 @@ extension StoreReader {
         turns.sort { $0.place.order < $1.place.order }
 
         // The texts each line needs: the newest user message's, or the answer's items' (joined, in item order).
-        var inputs = [Int: ObjectID](), outputs = [Int: [ObjectID]]()
+        // A text shared by two lines is found and read twice (rare: the pack is kept by then).
+        var needs = [(place: ObjectPlace, id: ObjectID, index: Int, item: Int)]()  // item -1: the input
+        var items = [Int: [String]]()  // the texts of answers of several items, by summary
         for (place, index) in turns {
             let summary = summaries[index]
             let (input, output) = try withBytes(of: place, id: summary.id) { bytes in
@@ -140,40 +142,39 @@ extension StoreReader {
                 let turn = try Turn(canonicalBytes: Array(bytes))
                 return (turn.request.newestUserMessage?.content, turn.response.output.compactMap(\.content))
             }
-            if summary.inputLineIsPrefix, let input { inputs[index] = input }
-            if summary.outputLineIsPrefix { outputs[index] = output }
+            if summary.inputLineIsPrefix, let input { needs.append((try textPlace(input), input, index, -1)) }
+            if summary.outputLineIsPrefix {
+                for (item, id) in output.enumerated() { needs.append((try textPlace(id), id, index, item)) }
+                if output.count > 1 { items[index] = Array(repeating: "", count: output.count) }
+            }
         }
-        // Each text found once and read in stored order; kept as its first line (first lines of first lines are
-        // the same lines), whole only when an answer of several items joins it with others.
-        var wanted = Set(inputs.values), joined = Set<ObjectID>()
-        for ids in outputs.values {
-            wanted.formUnion(ids)
-            if ids.count > 1 { joined.formUnion(ids) }
-        }
-        var located = [(place: ObjectPlace, id: ObjectID)]()
-        for id in wanted {
-            guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
-            guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
-            located.append((place, id))
-        }
-        located.sort { $0.place.order < $1.place.order }
-        var read = [ObjectID: String]()
-        for (place, id) in located {
-            let text = try withBytes(of: place, id: id) { String(decoding: $0, as: UTF8.self) }
-            read[id] = joined.contains(id) ? text : Summary.firstLine(text)
-        }
+        needs.sort { $0.place.order < $1.place.order }
 
         var result = summaries
         for (_, index) in turns {
-            if result[index].inputLineIsPrefix {
-                result[index].inputLine = Summary.firstLine(inputs[index].flatMap { read[$0] } ?? "")
-                result[index].inputLineIsPrefix = false
-            }
-            if result[index].outputLineIsPrefix {
-                result[index].outputLine = Summary.firstLine((outputs[index] ?? []).compactMap { read[$0] }.joined())
-                result[index].outputLineIsPrefix = false
+            if result[index].inputLineIsPrefix { result[index].inputLine = "" }
+            if result[index].outputLineIsPrefix { result[index].outputLine = "" }
+            result[index].inputLineIsPrefix = false
+            result[index].outputLineIsPrefix = false
+        }
+        for (place, id, index, item) in needs {
+            let text = try withBytes(of: place, id: id) { String(decoding: $0, as: UTF8.self) }
+            if item == -1 {
+                result[index].inputLine = Summary.firstLine(text)
+            } else if items[index] != nil {
+                items[index]![item] = text
+            } else {
+                result[index].outputLine = Summary.firstLine(text)
             }
         }
+        for (index, texts) in items { result[index].outputLine = Summary.firstLine(texts.joined()) }
         return result
+    }
+
+    /// Where text `id` is stored, with the errors ``text(_:)`` throws.
+    private func textPlace(_ id: ObjectID) throws -> ObjectPlace {
+        guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+        guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
+        return place
     }
 }
