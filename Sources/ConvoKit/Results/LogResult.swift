@@ -48,25 +48,25 @@ public struct LogItem: Sendable, Encodable {
     public var remote: RemoteState { entry.remote }
 
     /// `log --json`'s object: stable keys, documented in README.md.
+    public var json: JSONValue {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func count(_ value: Int64?) -> JSONValue { value.map(JSONValue.int) ?? .null }
+        return .object([
+            "id": .string(id), "short_id": .string(shortID), "parent": text(parent), "created_at": .string(Timestamps.format(createdAt)),
+            "status": .string(status), "input": .string(summary.inputLine), "output": .string(summary.outputLine),
+            "refs": .array(refs.map(JSONValue.string)), "stored": .bool(stored), "replay": .bool(replay), "model": text(model),
+            "response_id": text(responseID), "input_tokens": count(inputTokens), "output_tokens": count(outputTokens), "remote": remote.json,
+        ])
+    }
+
+    /// Encodes ``json``.
     public func encode(to encoder: Encoder) throws {
-        var json = JSONFields(encoder)
-        try json.set("id", id)
-        try json.set("short_id", shortID)
-        try json.set("parent", parent)
-        try json.set("created_at", Timestamps.format(createdAt))
-        try json.set("status", status)
-        try json.set("input", summary.inputLine)
-        try json.set("output", summary.outputLine)
-        try json.set("refs", refs)
-        try json.set("stored", stored)
-        try json.set("replay", replay)
-        try json.set("model", model)
-        try json.set("response_id", responseID)
-        try json.set("input_tokens", inputTokens)
-        try json.set("output_tokens", outputTokens)
-        try json.set("remote", remote)
+        var container = encoder.singleValueContainer()
+        try container.encode(json)
     }
 }
+
+extension LogItem: JSONValueRepresentable {}
 
 extension History {
     /// `convo log`: turns, newest first (see ``log(_:options:)``).
