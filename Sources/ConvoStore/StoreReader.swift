@@ -171,17 +171,36 @@ public struct StoreReader {
         return Array(content[offset..<(offset + size)])
     }
 
-    /// The inflated content of `pack` (which holds object `id`, named in errors), kept in `cache`.
+    /// The inflated content of `pack` (which holds object `id`, named in errors), kept in `cache`. Inflated from the
+    /// blob where SQLite holds it (GRDB's `Data` was a copy of every pack).
     func packContent(_ pack: Int64, for id: String, cache: PackCache) throws -> [UInt8] {
         if let kept = cache.content(of: pack) { return kept }
-        guard let packed = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?"), arguments: [pack]) else {
-            throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), which is missing")
+        let statement = try db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        sqlite3_bind_int64(handle, 1, pack)
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: break
+        case SQLITE_DONE: throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), which is missing")
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
-        guard let data = try Self.column(packed, "data", Data.self, of: id), let packSize = try Self.column(packed, "size", Int.self, of: id)
-        else {
-            throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), whose row is damaged")
+        let content: [UInt8]
+        if sqlite3_column_type(handle, 0) == SQLITE_INTEGER, sqlite3_column_type(handle, 1) == SQLITE_BLOB {
+            let data = UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 1), count: Int(sqlite3_column_bytes(handle, 1)))
+            content = try Zlib.decompress(data, expectedSize: Int(sqlite3_column_int64(handle, 0)))
+        } else {
+            // The rare path: a damaged row, whose errors GRDB's typed reads name.
+            sqlite3_reset(handle)
+            guard let packed = try Row.fetchOne(db, sql: "SELECT size, data FROM pack WHERE id = ?", arguments: [pack]) else {
+                throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), which is missing")
+            }
+            guard let data = try Self.column(packed, "data", Data.self, of: id), let packSize = try Self.column(packed, "size", Int.self, of: id)
+            else {
+                throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), whose row is damaged")
+            }
+            content = try Zlib.decompress(Array(data), expectedSize: packSize)
         }
-        let content = try Zlib.decompress(Array(data), expectedSize: packSize)
         cache.keep(pack, content: content)
         return content
     }
