@@ -9,15 +9,20 @@ public enum JSONOutput {
     public static func text(_ value: some Encodable) throws -> String {
         // The same value the encoder would build, without building it member by member through the `Encoder`
         // (two thirds of `log --json` on 10,000 turns were that encoder's, issue 11).
-        if let value = value as? any JSONValueRepresentable { return value.json.canonicalString }
+        if let value = value as? any CanonicalJSONWriting {
+            var out = [UInt8]()
+            out.reserveCapacity(1_024)
+            value.writeJSON(into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
         return try JSONValueEncoder.encode(value).canonicalString
     }
 }
 
-/// A result that spells its JSON as a ``JSONValue`` and whose `encode(to:)` encodes that value as it is.
-protocol JSONValueRepresentable: Encodable {
-    /// The result's JSON.
-    var json: JSONValue { get }
+/// A result that writes its JSON's canonical bytes itself: the bytes the `Encoder` path gives for it.
+protocol CanonicalJSONWriting: Encodable {
+    /// Appends the result's canonical JSON to `out`.
+    func writeJSON(into out: inout [UInt8])
 }
 
 /// Keys for results that spell their JSON members themselves.
