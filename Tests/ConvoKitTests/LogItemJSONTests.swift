@@ -30,7 +30,7 @@ import Testing
 
     @Test func theWrittenBytesAreTheEncodersBytes() throws {
         for item in Self.items {
-            let written = try JSONOutput.text(item)
+            let written = JSONOutput.text(item)
             #expect(written == (try JSONValueEncoder.encode(item).canonicalString))
             #expect(written == item.json.canonicalString)
             #expect(try JSONValue.parse(Array(written.utf8)).canonicalString == written)

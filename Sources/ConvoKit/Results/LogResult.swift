@@ -69,7 +69,7 @@ public struct LogItem: Sendable, Encodable {
 extension LogItem: CanonicalJSONWriting {
     /// ``json``'s canonical bytes, written member by member in key order with no dictionary to build and sort
     /// (a third of what `log --json` spent on its output, issue 11). `LogResultTests` holds the two equal.
-    func writeJSON(into out: inout [UInt8]) {
+    public func writeJSON(into out: inout [UInt8]) {
         var first = true
         func key(_ name: StaticString) {
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
