@@ -73,6 +73,13 @@ import Testing
         #expect(formatted == (0..<count).reversed().map { firstInput($0) + "|" + firstOutput($0) })
         let branch = try jsonObject(try #require(await harness.run("branch", "--json").lines.first { $0.contains("\"many\"") }))
         #expect(branch["input"] as? String == firstInput(count - 1))
+        // diff: text output shortens the lines (read from the index alone), JSON has them whole.
+        let first = try #require(await harness.run("log", "--format=%H", "many").lines.last)
+        let diff = await harness.run("diff", first, "many").lines
+        #expect(diff.count > count && diff[1].hasPrefix("+ ") && diff[1].contains(String(firstInput(1).prefix(49)) + "…"))
+        let added = try #require(try jsonObject(await harness.run("diff", "--json", first, "many").out)["added"] as? [[String: Any]])
+        #expect(added.map { $0["input"] as? String } == (1..<count).map(firstInput))
+        #expect(added.map { $0["output"] as? String } == (1..<count).map(firstOutput))
         #expect(await harness.run("fsck").status == 0)
     }
 }
