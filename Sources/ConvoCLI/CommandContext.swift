@@ -48,6 +48,9 @@ struct CommandContext {
     /// Prints a command's result as one JSON object on one line (ConvoKit's one JSON writer).
     func json(_ value: some Encodable) throws { out.line(try JSONOutput.text(value)) }
 
+    /// Prints `value`'s JSON, written by the value itself (``CanonicalJSONWriting``).
+    func json(_ value: some CanonicalJSONWriting) { out.line(JSONOutput.text(value)) }
+
     /// Runs `body` with standard output going through the pager (`CONVO_PAGER`, else `PAGER`, else `less -FRX`)
     /// when `enabled`, stdout is a terminal and the pager is not empty or `cat`; otherwise straight to stdout.
     /// Waits for the pager to quit. Compute everything that can fail before, so errors reach a plain stderr.

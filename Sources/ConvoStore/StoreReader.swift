@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The most recently inflated pack, so that reading many objects of one pack (a conversation imported
 /// together, a walk over its turns) inflates it once.
@@ -24,6 +25,28 @@ final class PackCache {
     }
 }
 
+/// Where an object's canonical bytes are: a range of a pack's content, or a loose object's own zlib data.
+struct ObjectPlace {
+    /// The object's kind.
+    var kind: ObjectKind
+    /// Length of its canonical bytes.
+    var size: Int
+    /// The pack holding it, nil when loose.
+    var pack: Int64?
+    /// Where its bytes start in the pack's content.
+    var offset: Int64 = 0
+    /// A loose object's zlib data (or, when `inflated`, its canonical bytes).
+    var loose: [UInt8] = []
+    /// Whether `loose` holds the canonical bytes already (a damaged row read the slow way).
+    var inflated = false
+
+    /// Packs first, in the order their bytes are stored; loose objects after them.
+    var order: (Int64, Int64) { (pack ?? .max, offset) }
+}
+
+/// SQLite copies a bound value given this destructor.
+private let transientBytes = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
 /// Read access to the store inside one transaction.
 public struct StoreReader {
     let db: Database
@@ -40,12 +63,72 @@ public struct StoreReader {
 
     /// The kind and canonical bytes of an object, or nil when absent.
     public func object(_ id: ObjectID) throws -> (kind: ObjectKind, bytes: [UInt8])? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, size, data, pack, offset FROM object WHERE id = ?"), arguments: [Data(id.bytes)])
+        guard let place = try place(of: id) else { return nil }
+        return (place.kind, try withBytes(of: place, id: id) { Array($0) })
+    }
+
+    /// Where object `id` is stored, or nil when absent. Read through SQLite's C interface: GRDB's row (a copy of
+    /// every column, a `Data` per blob, each column found by its lowercased name) cost 33,000 instructions per
+    /// object, most of `log --json`'s reading of whole lines (issue 11). A row whose columns do not have their
+    /// types is read again through GRDB, whose checks name the damage.
+    func place(of id: ObjectID) throws -> ObjectPlace? {
+        let statement = try db.cachedStatement(sql: "SELECT kind, size, pack, offset, data FROM object WHERE id = ?")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 1, $0.baseAddress, 32, transientBytes) }
+        switch sqlite3_step(handle) {
+        case SQLITE_DONE: return nil
+        case SQLITE_ROW: break
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        if sqlite3_column_type(handle, 0) == SQLITE_TEXT, sqlite3_column_type(handle, 1) == SQLITE_INTEGER,
+            let kind = Self.kind(sqlite3_column_text(handle, 0), count: sqlite3_column_bytes(handle, 0))
+        {
+            let size = sqlite3_column_int64(handle, 1)
+            let packed = sqlite3_column_type(handle, 2) == SQLITE_INTEGER && sqlite3_column_type(handle, 3) == SQLITE_INTEGER
+            if size >= 0, packed, sqlite3_column_type(handle, 4) == SQLITE_NULL {
+                return ObjectPlace(kind: kind, size: Int(size), pack: sqlite3_column_int64(handle, 2), offset: sqlite3_column_int64(handle, 3))
+            }
+            if size >= 0, sqlite3_column_type(handle, 4) == SQLITE_BLOB {
+                let count = Int(sqlite3_column_bytes(handle, 4))
+                let data = sqlite3_column_blob(handle, 4).map { [UInt8](UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
+                return ObjectPlace(kind: kind, size: Int(size), loose: data)
+            }
+        }
+        // The rare path: a damaged row, whose errors GRDB's typed reads name.
+        sqlite3_reset(handle)
+        guard let row = try Row.fetchOne(db, sql: "SELECT kind, size, data, pack, offset FROM object WHERE id = ?", arguments: [Data(id.bytes)])
         else {
             return nil
         }
         let kind = try Self.objectKind(row, id: id.hex)
-        return (kind, try objectBytes(row, id: id.hex, cache: packCache))
+        return ObjectPlace(kind: kind, size: 0, loose: try objectBytes(row, id: id.hex, cache: packCache), inflated: true)
+    }
+
+    /// The kind named by a `kind` column's text, nil for any other text.
+    private static func kind(_ text: UnsafePointer<UInt8>?, count: Int32) -> ObjectKind? {
+        guard let text else { return nil }
+        let bytes = UnsafeBufferPointer(start: text, count: Int(count))
+        if bytes.elementsEqual("turn".utf8) { return .turn }
+        if bytes.elementsEqual("blob".utf8) { return .blob }
+        return nil
+    }
+
+    /// Runs `body` on the canonical bytes of the object at `place`, inflating its pack through the pack cache, without
+    /// copying them out of the pack.
+    func withBytes<Result>(of place: ObjectPlace, id: ObjectID, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result {
+        if place.inflated { return try place.loose.withUnsafeBufferPointer(body) }
+        guard let pack = place.pack else {
+            return try Zlib.decompress(place.loose, expectedSize: place.size).withUnsafeBufferPointer(body)
+        }
+        let content = try packContent(pack, for: id.hex, cache: packCache)
+        let offset = place.offset
+        // Compared without adding: offset + size may overflow on a damaged row.
+        guard offset >= 0, offset <= content.count, place.size <= content.count - Int(offset) else {
+            throw StoreError.corruptObject(detail: "object \(id.hex) lies outside pack \(pack)")
+        }
+        return try content.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[Int(offset)..<(Int(offset) + place.size)])) }
     }
 
     /// A column of an object or pack row. A hand-edited or damaged row can hold any type in any column
@@ -80,11 +163,36 @@ public struct StoreReader {
         else {
             throw StoreError.corruptObject(detail: "object \(id) has neither data nor a pack and offset")
         }
+        let content = try packContent(pack, for: id, cache: cache)
+        // Compared without adding: offset + size may overflow on a damaged row.
+        guard offset >= 0, offset <= content.count, size <= content.count - offset else {
+            throw StoreError.corruptObject(detail: "object \(id) lies outside pack \(pack)")
+        }
+        return Array(content[offset..<(offset + size)])
+    }
+
+    /// The inflated content of `pack` (which holds object `id`, named in errors), kept in `cache`. Inflated from the
+    /// blob where SQLite holds it (GRDB's `Data` was a copy of every pack).
+    func packContent(_ pack: Int64, for id: String, cache: PackCache) throws -> [UInt8] {
+        if let kept = cache.content(of: pack) { return kept }
+        let statement = try db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        sqlite3_bind_int64(handle, 1, pack)
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: break
+        case SQLITE_DONE: throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), which is missing")
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
         let content: [UInt8]
-        if let kept = cache.content(of: pack) {
-            content = kept
+        if sqlite3_column_type(handle, 0) == SQLITE_INTEGER, sqlite3_column_type(handle, 1) == SQLITE_BLOB {
+            let data = UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 1), count: Int(sqlite3_column_bytes(handle, 1)))
+            content = try Zlib.decompress(data, expectedSize: Int(sqlite3_column_int64(handle, 0)))
         } else {
-            guard let packed = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, data FROM pack WHERE id = ?"), arguments: [pack]) else {
+            // The rare path: a damaged row, whose errors GRDB's typed reads name.
+            sqlite3_reset(handle)
+            guard let packed = try Row.fetchOne(db, sql: "SELECT size, data FROM pack WHERE id = ?", arguments: [pack]) else {
                 throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), which is missing")
             }
             guard let data = try Self.column(packed, "data", Data.self, of: id), let packSize = try Self.column(packed, "size", Int.self, of: id)
@@ -92,13 +200,9 @@ public struct StoreReader {
                 throw StoreError.corruptObject(detail: "object \(id) lives in pack \(pack), whose row is damaged")
             }
             content = try Zlib.decompress(Array(data), expectedSize: packSize)
-            cache.keep(pack, content: content)
         }
-        // Compared without adding: offset + size may overflow on a damaged row.
-        guard offset >= 0, offset <= content.count, size <= content.count - offset else {
-            throw StoreError.corruptObject(detail: "object \(id) lies outside pack \(pack)")
-        }
-        return Array(content[offset..<(offset + size)])
+        cache.keep(pack, content: content)
+        return content
     }
 
     /// The kind of an object, or nil when absent.
@@ -165,26 +269,49 @@ public struct StoreReader {
             for id in ids { result[id] = try abbreviation(of: id, minimum: minimum) }
             return result
         }
-        let wanted = Set(ids)
-        let cursor = try Data.fetchCursor(db, sql: "SELECT id FROM object ORDER BY id")
-        var previous: ObjectID?
+        // One walk of the sorted ids beside the sorted wanted ones, read through SQLite's C interface: a `Data`, an
+        // `ObjectID` and a hash per stored object were most of the scan (issue 11: `log --json` on 10,000 turns
+        // scans 300,000 ids).
+        let wanted = Set(ids).sorted()
+        var next = 0
+        let statement = try db.cachedStatement(sql: "SELECT id FROM object ORDER BY id")
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        var previous = [UInt8](repeating: 0, count: 32), hasPrevious = false
         var pending: ObjectID?  // a wanted id still waiting for its successor
         var pendingShared = 0
-        while let data = try cursor.next() {
-            guard let id = ObjectID(bytes: data) else { continue }
-            let shared = previous.map { Self.sharedHexDigits($0, id) } ?? 0
+        while case let step = sqlite3_step(handle), step != SQLITE_DONE {
+            guard step == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            guard sqlite3_column_bytes(handle, 0) == 32, let blob = sqlite3_column_blob(handle, 0) else { continue }
+            let id = UnsafeBufferPointer(start: blob.assumingMemoryBound(to: UInt8.self), count: 32)
+            let shared = hasPrevious ? previous.withUnsafeBufferPointer { Self.sharedHexDigits($0, id) } : 0
             if let waiting = pending {
                 result[waiting] = waiting.abbreviated(max(minimum, max(pendingShared, shared) + 1))
                 pending = nil
             }
-            if wanted.contains(id) {
-                pending = id
+            while next < wanted.count, wanted[next].bytes.lexicographicallyPrecedes(id) { next += 1 }
+            if next < wanted.count, wanted[next].bytes.elementsEqual(id) {
+                pending = wanted[next]
                 pendingShared = shared
+                next += 1
             }
-            previous = id
+            for index in 0..<32 { previous[index] = id[index] }
+            hasPrevious = true
         }
         if let waiting = pending { result[waiting] = waiting.abbreviated(max(minimum, pendingShared + 1)) }
         return result
+    }
+
+    static func sharedHexDigits(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for (x, y) in zip(a, b) {
+            if x == y { count += 2; continue }
+            if x >> 4 == y >> 4 { count += 1 }
+            break
+        }
+        return count
     }
 
     static func sharedHexDigits(_ a: ObjectID, _ b: ObjectID) -> Int {

@@ -128,6 +128,15 @@ enum TurnCoding {
         return turn
     }
 
+    /// The blobs a turn's first lines come from (its newest user message's, its output items'), read from its
+    /// canonical bytes as ``decode(_:)`` reads them but without building the turn or encoding it again to compare:
+    /// a tenth of the instructions (`log --json` reads them for every turn, issue 11). Nil when the bytes are not
+    /// in the canonical form (then decode the turn, whose generic path says what they hold).
+    static func lineTexts(_ bytes: UnsafeBufferPointer<UInt8>) -> (input: ObjectID?, output: [ObjectID])? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.lineTexts()
+    }
+
     /// Reads the canonical form only; every method returns nil (or false) at the first byte it does not expect.
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
@@ -312,6 +321,132 @@ enum TurnCoding {
             return Turn(
                 parent: parent, request: request, response: response, origin: origin, stored: stored, replay: replay,
                 fetched: fetched, createdAt: createdAt)
+        }
+
+        /// ``turn()``'s walk, keeping only the texts' ids: strings other than roles are checked, not built, and the
+        /// request's parameters are skipped, not parsed.
+        mutating func lineTexts() -> (input: ObjectID?, output: [ObjectID])? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var createdAt = false, messages: [MessageRef]?, output: [ObjectID]?
+            var position = -1
+            while true {
+                guard let found = member(Self.turnKeys, after: position, first: position == -1) else { return nil }
+                if found == -1 { break }
+                position = found
+                switch found {
+                case 0: guard int() != nil else { return nil }; createdAt = true
+                case 2: guard skipString() else { return nil }
+                case 3: guard id() != nil else { return nil }
+                case 5: guard let value = requestMessages() else { return nil }; messages = value
+                case 6: guard let value = responseTexts() else { return nil }; output = value
+                default: guard isTrue() else { return nil }  // fetched, replay, stored
+                }
+            }
+            guard index == bytes.count, createdAt, let messages, let output else { return nil }
+            return (TurnRequest(model: nil, input: messages).newestUserMessage?.content, output)
+        }
+
+        /// A string as ``string()`` reads it, not built.
+        mutating func skipString() -> Bool {
+            guard take(UInt8(ascii: "\"")) else { return false }
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") { return true }
+                guard byte == UInt8(ascii: "\\") else { continue }
+                guard let escaped = next else { return false }
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): continue
+                case UInt8(ascii: "u"):
+                    guard index + 4 <= bytes.count, bytes[index] == UInt8(ascii: "0"), bytes[index + 1] == UInt8(ascii: "0"),
+                        Self.hexValue(bytes[index + 2]).map({ $0 < 2 }) == true, Self.hexValue(bytes[index + 3]) != nil
+                    else { return false }
+                    index += 4
+                default: return false
+                }
+            }
+            return false
+        }
+
+        /// ``request()``'s walk, keeping the input messages.
+        mutating func requestMessages() -> [MessageRef]? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var input: [MessageRef]?
+            var position = -1
+            while true {
+                guard let found = member(Self.requestKeys, after: position, first: position == -1) else { return nil }
+                if found == -1 { break }
+                position = found
+                switch found {
+                case 0:
+                    guard take(UInt8(ascii: "[")) else { return nil }
+                    var messages = [MessageRef]()
+                    while !take(UInt8(ascii: "]")) {
+                        if !messages.isEmpty { guard take(UInt8(ascii: ",")) else { return nil } }
+                        guard take(UInt8(ascii: "{")), member(Self.messageKeys, after: -1, first: true) == 0, let content = id(),
+                            member(Self.messageKeys, after: 0, first: false) == 1, let role = string(), take(UInt8(ascii: "}"))
+                        else { return nil }
+                        messages.append(MessageRef(role: role, content: content))
+                    }
+                    input = messages
+                case 1: guard id() != nil else { return nil }
+                case 3: guard skipObject() != nil else { return nil }
+                default: guard skipString() else { return nil }  // model, previous_response_id
+                }
+            }
+            return input
+        }
+
+        /// ``response()``'s walk, keeping the output items' texts.
+        mutating func responseTexts() -> [ObjectID]? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var output: [ObjectID]?, status = false
+            var position = -1
+            while true {
+                guard let found = member(Self.responseKeys, after: position, first: position == -1) else { return nil }
+                if found == -1 { break }
+                position = found
+                switch found {
+                case 3:
+                    guard take(UInt8(ascii: "[")) else { return nil }
+                    var texts = [ObjectID](), count = 0
+                    while !take(UInt8(ascii: "]")) {
+                        if count > 0 { guard take(UInt8(ascii: ",")) else { return nil } }
+                        guard let item = outputItemText() else { return nil }
+                        if let text = item { texts.append(text) }
+                        count += 1
+                    }
+                    output = texts
+                case 4: guard id() != nil else { return nil }
+                case 5: guard skipString() else { return nil }; status = true
+                case 6: guard usage() != nil else { return nil }
+                default: guard skipString() else { return nil }  // error, id, model
+                }
+            }
+            guard let output, status else { return nil }
+            return output
+        }
+
+        /// ``outputItem()``'s walk: the item's text, if it has one (nil when the bytes are not an item).
+        mutating func outputItemText() -> ObjectID?? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var content: ObjectID?, type = false
+            var position = -1
+            while true {
+                guard let found = member(Self.itemKeys, after: position, first: position == -1) else { return nil }
+                if found == -1 { break }
+                position = found
+                if found == 0 {
+                    guard let value = id() else { return nil }
+                    content = value
+                } else {
+                    guard skipString() else { return nil }
+                    type = type || found == 3
+                }
+            }
+            guard type else { return nil }
+            return .some(content)
         }
 
         mutating func request() -> TurnRequest? {

@@ -111,36 +111,70 @@ extension StoreReader {
     /// they printed when the index kept every line whole.
     public func wholeLines(_ summary: TurnSummary) throws -> TurnSummary {
         guard !summary.hasWholeLines else { return summary }
-        let texts = try searchTexts(of: try turn(summary.id))
-        var whole = summary
-        if whole.inputLineIsPrefix {
-            whole.inputLine = Summary.firstLine(texts.input)
-            whole.inputLineIsPrefix = false
-        }
-        if whole.outputLineIsPrefix {
-            whole.outputLine = Summary.firstLine(texts.output)
-            whole.outputLineIsPrefix = false
-        }
-        return whole
+        return try wholeLines([summary])[0]
     }
 
-    /// ``wholeLines(_:)`` of many summaries, in their order, reading the turns in the order they are stored, so that
-    /// turns (and their texts, written beside them) in one pack inflate it once: `branch --json` on 10,000 branches
-    /// read the tips in name order, a 256 KiB pack or two for each (issue 11).
+    /// ``wholeLines(_:)`` of many summaries, in their order. The turns are read in the order they are stored, then
+    /// their texts in the order those are stored (turns and texts live in separate packs), so that each pack
+    /// inflates once: `branch --json` on 10,000 branches read the tips in name order, a 256 KiB pack or two for
+    /// each (issue 11). Objects are found through ``place(of:)`` and read in their pack, and a turn's texts are
+    /// found without decoding it (``TurnCoding/lineTexts(_:)``): per object, GRDB's row and the turn's decoding
+    /// cost more than the inflating.
     public func wholeLines(_ summaries: [TurnSummary]) throws -> [TurnSummary] {
-        let pending = summaries.indices.filter { !summaries[$0].hasWholeLines }
-        guard pending.count > 1 else { return try summaries.map(wholeLines) }
-        let locate = try db.cachedStatement(sql: "SELECT pack, offset FROM object WHERE id = ?")
-        var located = [(pack: Int64, offset: Int64, index: Int)]()
-        for index in pending {
-            let row = try Row.fetchOne(locate, arguments: [Data(summaries[index].id.bytes)])
-            // A loose object (no pack) sorts after the packed ones.
-            located.append(((row?[0] as Int64?) ?? .max, (row?[1] as Int64?) ?? 0, index))
+        var turns = [(place: ObjectPlace, index: Int)]()
+        for index in summaries.indices where !summaries[index].hasWholeLines {
+            let id = summaries[index].id
+            guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+            guard place.kind == .turn else { throw StoreError.notATurn(id.hex, kind: place.kind) }
+            turns.append((place, index))
         }
+        guard !turns.isEmpty else { return summaries }
+        turns.sort { $0.place.order < $1.place.order }
+
+        // The texts each line needs: the newest user message's, or the answer's items' (joined, in item order).
+        // A text shared by two lines is found and read twice (rare: the pack is kept by then).
+        var needs = [(place: ObjectPlace, id: ObjectID, index: Int, item: Int)]()  // item -1: the input
+        var items = [Int: [String]]()  // the texts of answers of several items, by summary
+        for (place, index) in turns {
+            let summary = summaries[index]
+            let (input, output) = try withBytes(of: place, id: summary.id) { bytes in
+                if let found = TurnCoding.lineTexts(bytes) { return found }
+                let turn = try Turn(canonicalBytes: Array(bytes))
+                return (turn.request.newestUserMessage?.content, turn.response.output.compactMap(\.content))
+            }
+            if summary.inputLineIsPrefix, let input { needs.append((try textPlace(input), input, index, -1)) }
+            if summary.outputLineIsPrefix {
+                for (item, id) in output.enumerated() { needs.append((try textPlace(id), id, index, item)) }
+                if output.count > 1 { items[index] = Array(repeating: "", count: output.count) }
+            }
+        }
+        needs.sort { $0.place.order < $1.place.order }
+
         var result = summaries
-        for item in located.sorted(by: { ($0.pack, $0.offset) < ($1.pack, $1.offset) }) {
-            result[item.index] = try wholeLines(summaries[item.index])
+        for (_, index) in turns {
+            if result[index].inputLineIsPrefix { result[index].inputLine = "" }
+            if result[index].outputLineIsPrefix { result[index].outputLine = "" }
+            result[index].inputLineIsPrefix = false
+            result[index].outputLineIsPrefix = false
         }
+        for (place, id, index, item) in needs {
+            let text = try withBytes(of: place, id: id) { String(decoding: $0, as: UTF8.self) }
+            if item == -1 {
+                result[index].inputLine = Summary.firstLine(text)
+            } else if items[index] != nil {
+                items[index]![item] = text
+            } else {
+                result[index].outputLine = Summary.firstLine(text)
+            }
+        }
+        for (index, texts) in items { result[index].outputLine = Summary.firstLine(texts.joined()) }
         return result
+    }
+
+    /// Where text `id` is stored, with the errors ``text(_:)`` throws.
+    private func textPlace(_ id: ObjectID) throws -> ObjectPlace {
+        guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+        guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
+        return place
     }
 }

@@ -52,6 +52,61 @@ import Testing
         #expect(many.first?.inputLine == long(8).trimmingCharacters(in: .whitespaces))
     }
 
+    /// Turns in several packs and loose ones, answers of several items (whose texts join before the first line
+    /// is taken), texts shared by turns, a text in a pack of its own: read in stored order, each line is the first
+    /// line of the texts, as reading each turn alone gives it.
+    @Test func wholeLinesOfPackedAndLooseTurnsAreTheFirstLinesOfTheirTexts() throws {
+        let repository = try Repository.inMemory()
+        func long(_ index: Int) -> String { "question \(index) " + String(repeating: "that goes on and on \(index % 7) ", count: 40) }
+        func draft(_ index: Int, parent: ObjectID?) -> TurnDraft {
+            var draft = TurnDraft.simple(
+                " \(long(index))\nsecond", index % 3 == 0 ? "short \(index)" : "\n" + long(index + 1_000), parent: parent,
+                at: 1_764_000_000 + Int64(index))
+            if index % 4 == 1 {
+                // The first item has no line break: its line goes on in the second item.
+                draft.output = [
+                    DraftOutputItem(type: "reasoning", role: nil, text: nil),
+                    DraftOutputItem(type: "message", role: "assistant", text: "  \n" + long(index)),
+                    DraftOutputItem(type: "message", role: "assistant", text: " and more\nlast"),
+                ]
+            }
+            if index % 10 == 5 { draft.input.append(DraftMessage(role: "user", text: long(index - 1))) }  // shared text
+            return draft
+        }
+        var ids = try repository.write(packing: true) { writer in
+            var ids = [ObjectID]()
+            for index in 0..<1_200 { ids.append(try writer.insert(draft(index, parent: ids.last))) }
+            return ids
+        }
+        for index in 1_200..<1_204 { ids.append(try repository.write { try $0.insert(draft(index, parent: ids.last)) }) }
+        let packs = try repository.queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT pack) FROM object WHERE kind = 'turn'") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT pack) FROM object WHERE kind = 'blob'") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM object WHERE pack IS NULL") ?? 0)
+        }
+        #expect(packs.0 >= 2 && packs.1 >= 3 && packs.2 > 0, "\(packs)")
+        let summaries = try repository.read { reader in try ids.reversed().map { try #require(try reader.summary($0)) } }
+        #expect(summaries.allSatisfy { !$0.hasWholeLines })
+        let expected = try repository.read { reader in
+            try summaries.map { summary in
+                let turn = try reader.turn(summary.id)
+                var whole = summary
+                whole.inputLine = Summary.firstLine(try reader.text(try #require(turn.request.newestUserMessage).content))
+                whole.outputLine = Summary.firstLine(try reader.answer(of: turn))
+                whole.inputLineIsPrefix = false
+                whole.outputLineIsPrefix = false
+                return whole
+            }
+        }
+        #expect(try repository.read { try $0.wholeLines(summaries) } == expected)
+        #expect(try repository.read { reader in try summaries.map { try reader.wholeLines($0) } } == expected)
+        #expect(expected[expected.count - 2].outputLine == long(1) + " and more")  // ids[1], an answer of three items
+        // Out of stored order, with whole summaries among them, each handed back in its place.
+        let shuffled = summaries.enumerated().sorted { ($0.offset * 7_919) % summaries.count < ($1.offset * 7_919) % summaries.count }
+        let mixed = shuffled.map { $0.offset % 5 == 0 ? expected[$0.offset] : $0.element }
+        #expect(try repository.read { try $0.wholeLines(mixed) } == shuffled.map { expected[$0.offset] })
+    }
+
     @Test func aBulkWriteKeepsTurnsAndTextsInPacksOfTheirOwn() throws {
         let repository = try Repository.inMemory()
         let ids = try repository.write(packing: true) { writer in

@@ -59,6 +59,18 @@ import Testing
         }
     }
 
+    /// The texts' ids `wholeLines` reads without decoding a turn are the decoded turn's.
+    @Test func theLineTextsAreTheDecodedTurnsTexts() throws {
+        for turn in Self.turns {
+            let bytes = turn.canonicalJSON.canonicalBytes
+            let found = try #require(bytes.withUnsafeBufferPointer { TurnCoding.lineTexts($0) }, "\(turn.canonicalJSON.canonicalString)")
+            #expect(found.input == turn.request.newestUserMessage?.content)
+            #expect(found.output == turn.response.output.compactMap(\.content))
+        }
+        let truncated = Array(GoldenBytesTests.expected[0].1.utf8.dropLast())
+        #expect(truncated.withUnsafeBufferPointer { TurnCoding.lineTexts($0) } == nil)
+    }
+
     /// Bytes convo never wrote: the typed decoder declines them, and the generic path reads them as before,
     /// marked not canonical (fsck reports them), or rejects them.
     @Test func bytesTheTypedDecoderDoesNotModelGoToTheGenericPath() throws {

@@ -25,7 +25,8 @@ struct Diff: ConvoCommand {
     @Flag(help: "Print one JSON object: from, to, base, removed, added, answer_diff.") var json = false
 
     func run(_ context: CommandContext) async throws {
-        let comparison = try History.diff(context.workspace(.read), revision1, revision2)
+        // Text output shows shortened first lines: only JSON needs them whole.
+        let comparison = try History.diff(context.workspace(.read), revision1, revision2, wholeLines: json)
         if json {
             try context.json(comparison)
         } else if !comparison.isSame {

@@ -74,7 +74,7 @@ struct Log: ConvoCommand {
         // A short log of one line of history reads only refs and the index: a plain connection (issue 11).
         let workspace = try context.workspace(all || showsRemote || options.usage || options.wholeLines ? .read : .readIndex)
         if json {
-            try History.log(workspace, options: options) { try $0.forEach { try context.json(LogItem($0)) } }
+            try History.log(workspace, options: options) { try $0.forEach { context.json(LogItem($0)) } }
             return
         }
         let style = context.style(colors.color)

@@ -26,8 +26,10 @@ public struct Comparison: Sendable {
 }
 
 extension History {
-    /// Compares two turns; `REV1` is the old side. Unknown revisions throw (exit 4).
-    public static func compare(_ workspace: Workspace, _ first: String, _ second: String) throws -> Comparison {
+    /// Compares two turns; `REV1` is the old side. Unknown revisions throw (exit 4). Without `wholeLines` a long
+    /// first line of the listed turns is only its start, enough for the shortened lines text output shows (reading
+    /// them whole from the turns' texts was half of `diff` across 10,000 turns, issue 11).
+    public static func compare(_ workspace: Workspace, _ first: String, _ second: String, wholeLines: Bool = true) throws -> Comparison {
         try workspace.repository.read { reader in
             let a = try reader.resolve(first), b = try reader.resolve(second)
             let lineA = try reader.ancestry(of: a), lineB = try reader.ancestry(of: b)
@@ -40,8 +42,11 @@ extension History {
             let shown = onlyA + onlyB + (baseIndexB.map { [lineB[$0]] } ?? [])
             let short = try reader.abbreviations(of: Set(shown.map(\.id) + [a, b]))
             let decorations = try Decorations(reader, for: Set(shown.map(\.id)))
+            // Read at once, so that each pack inflates once (``StoreReader/wholeLines(_:)``).
+            var whole = [ObjectID: TurnSummary]()
+            if wholeLines { for summary in try reader.wholeLines(shown) { whole[summary.id] = summary } }
             func entry(_ summary: TurnSummary) throws -> LogEntry {
-                let summary = try reader.wholeLines(summary)
+                let summary = whole[summary.id] ?? summary
                 return LogEntry(summary: summary, shortID: short[summary.id] ?? summary.id.abbreviated(), refs: decorations[summary.id])
             }
             let from = try TurnDetails(reader, id: a, turn: reader.turn(a), refs: decorations[a])

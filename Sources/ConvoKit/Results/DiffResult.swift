@@ -92,8 +92,8 @@ public struct DiffResult: Sendable, Encodable {
 }
 
 extension History {
-    /// `convo diff REV1 [REV2]` (see ``compare(_:_:_:)``).
-    public static func diff(_ workspace: Workspace, _ first: String, _ second: String) throws -> DiffResult {
-        DiffResult(comparison: try compare(workspace, first, second))
+    /// `convo diff REV1 [REV2]` (see ``compare(_:_:_:wholeLines:)``).
+    public static func diff(_ workspace: Workspace, _ first: String, _ second: String, wholeLines: Bool = true) throws -> DiffResult {
+        DiffResult(comparison: try compare(workspace, first, second, wholeLines: wholeLines))
     }
 }
