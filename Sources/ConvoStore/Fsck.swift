@@ -5,7 +5,7 @@ import GRDBSQLite
 /// One problem `fsck` found.
 public struct FsckProblem: Equatable, Sendable, CustomStringConvertible {
     /// What kind of problem: `hash-mismatch`, `unreadable`, `missing`, `wrong-kind`, `bad-ref`, `stale-index`
-    /// (a derived table — `turn_index`, `turn_blobs`, `search_doc`, `turn_search` — disagrees with the objects).
+    /// (a derived table — `turn_index` and its blob references, `search_doc`, `turn_search` — disagrees with the objects).
     public var kind: String
     /// The object or ref concerned.
     public var subject: String
