@@ -55,7 +55,10 @@ extension StoreReader {
     /// Every turn's parent, from the index.
     func parentLinks() throws -> [Data: Data] {
         var parents = [Data: Data]()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, parent FROM turn_index WHERE parent IS NOT NULL")
+        // From format 13 the children index holds row numbers, not ids: a scan of the rows reads each once, where the
+        // index would look each row up (large corpus: 0.03 s against 0.2–0.3 s in the sqlite3 shell).
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT id, parent FROM turn_index \(format >= TurnBlobs.columnFormat ? "NOT INDEXED " : "")WHERE parent IS NOT NULL")
         while let row = try cursor.next() { parents[try row.required("id", in: "turn_index")] = try row.required("parent", in: "turn_index") }
         return parents
     }

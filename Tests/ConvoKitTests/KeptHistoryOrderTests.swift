@@ -246,6 +246,9 @@ import Testing
         }
         let limited = try History.log(workspace, options: LogOptions(limit: 30, all: true, remote: false))
         #expect(limited == Array(entries.prefix(30)))
+        // A limit past the first 2,000 lines: the rest is read again from the order index after the first ones.
+        let past = try History.log(workspace, options: LogOptions(limit: 2_050, all: true, remote: false))
+        #expect(past == Array(entries.prefix(2_050)))
     }
 
     @Test func aBulkWriteAboveTheThresholdFillsTheOrder() throws {
