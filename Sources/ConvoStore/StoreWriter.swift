@@ -130,15 +130,16 @@ public struct StoreWriter {
     private static let orderColumns = ["least_at", "least_id", "least_depth", "leaf"]
 
     /// An insert of an index row that keeps the row's number (`n`, which search documents name) when the turn is
-    /// indexed already: an `INSERT OR REPLACE` would delete the row and number it anew.
-    private static func upsert(_ columns: [String]) -> String {
+    /// indexed already: an `INSERT OR REPLACE` would delete the row and number it anew. Like the replace it stood
+    /// for, it sets every other column: `cleared` to NULL.
+    private static func upsert(_ columns: [String], clearing cleared: [String] = []) -> String {
         """
         INSERT INTO turn_index(\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
-        ON CONFLICT(id) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+        ON CONFLICT(id) DO UPDATE SET \((columns.dropFirst().map { "\($0) = excluded.\($0)" } + cleared.map { "\($0) = NULL" }).joined(separator: ", "))
         """
     }
 
-    private static let insertSQL = upsert(indexColumns)
+    private static let insertSQL = upsert(indexColumns, clearing: orderColumns)
     private static let insertWithOrderSQL = upsert(indexColumns + orderColumns)
 
     static func insertIndexRow(_ db: Database, _ arguments: StatementArguments) throws {
