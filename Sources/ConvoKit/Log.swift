@@ -172,29 +172,44 @@ public struct LogStream {
         guard let reader, let short, let decorations else { return }
         guard var source else { return try forEach(listed, reader: reader, short: short, decorations: decorations, body) }
         // Streamed: the first lines with their short ids looked up one by one; past them, the rest of the ids
-        // are read at once, so that their short ids come from one sorted scan, as a listed log's do.
-        var first = [ObjectID]()
-        while first.count < Abbreviations.scanned, let id = try source.next() { first.append(id) }
-        for id in first { try forEach([id], reader: reader, short: short, decorations: decorations, body) }
-        guard first.count == Abbreviations.scanned else { return }
+        // are read at once, so that their short ids come from one sorted scan, as a listed log's do, and then
+        // their rows again from the order index (each row one lookup, not two through its id; issue 11).
+        var first = 0
+        while first < Abbreviations.scanned, let summary = try source.nextSummary() {
+            first += 1
+            try entry(summary, reader: reader, short: short, decorations: decorations, body)
+        }
+        guard first == Abbreviations.scanned else { return }
         var rest = [ObjectID]()
         while let id = try source.next() { rest.append(id) }
-        try forEach(rest, reader: reader, short: try Abbreviations(reader, for: rest), decorations: decorations, body)
+        let restShort = try Abbreviations(reader, for: rest)
+        try source.rewind(skipping: first)
+        while let summary = try source.nextSummary() {
+            try entry(summary, reader: reader, short: restShort, decorations: decorations, body)
+        }
     }
 
     private func forEach(
         _ ids: [ObjectID], reader: StoreReader, short: Abbreviations, decorations: Decorations, _ body: (LogEntry) throws -> Void
     ) throws {
         for id in ids {
-            guard var summary = try summaries[id] ?? reader.summary(id) else {
+            guard let summary = try summaries[id] ?? reader.summary(id) else {
                 throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")
             }
-            if wholeLines { summary = try reader.wholeLines(summary) }
-            var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
-            if let remote { entry.remote = remote[summary] }
-            if usage { entry.usage = try reader.turn(id).response.usage }
-            try body(entry)
+            try entry(summary, reader: reader, short: short, decorations: decorations, body)
         }
+    }
+
+    private func entry(
+        _ summary: TurnSummary, reader: StoreReader, short: Abbreviations, decorations: Decorations, _ body: (LogEntry) throws -> Void
+    ) throws {
+        let id = summary.id
+        var summary = summary
+        if wholeLines { summary = try reader.wholeLines(summary) }
+        var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
+        if let remote { entry.remote = remote[summary] }
+        if usage { entry.usage = try reader.turn(id).response.usage }
+        try body(entry)
     }
 }
 

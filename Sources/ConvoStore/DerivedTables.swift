@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-/// The derived tables beside `turn_index`: `turn_blobs` (which texts a turn references) and the search index
-/// (`search_doc` and the FTS5 table `turn_search`). Every path that writes a turn writes them in the same
+/// The derived tables beside `turn_index` (whose `blobs` column, `turn_blobs` before format 13, says which texts a
+/// turn references): the search index (`search_doc` and the FTS5 table `turn_search`). Every path that writes a turn writes them in the same
 /// transaction (``StoreWriter/insert(_:)``), the v2 migration fills them for older repositories, `prune`
 /// removes a pruned turn's rows, and ``StoreWriter/rebuildIndex()`` recreates them from the turn objects.
 enum SearchDocument {
@@ -30,22 +30,36 @@ enum SearchDocument {
     }
 
     /// How a repository numbers its documents: in time buckets, or (before format 6, still read as it is by
-    /// reading commands) `created_at · 2^24` plus a counter, where the docid alone gives the time.
+    /// reading commands) `created_at · 2^24` plus a counter, where the docid alone gives the time; and how a
+    /// document names its turn: by the number of its `turn_index` row (`rows`, from format 13) or by its id.
     enum Layout {
+        case rows
         case buckets
         case seconds
 
-        /// The layout of the open database: whether `search_doc` keeps times.
+        /// The layout of the open database: whether `search_doc` keeps times, and its `turn` column's type.
         static func of(_ db: Database) throws -> Layout {
-            try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM pragma_table_info('search_doc') WHERE name = 'created_at'") == true
-                ? .buckets : .seconds
+            let columns = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info('search_doc')")
+            guard columns.contains(where: { ($0["name"] as String?) == "created_at" }) else { return .seconds }
+            return columns.contains { ($0["name"] as String?) == "turn" && ($0["type"] as String?)?.uppercased() == "INTEGER" }
+                ? .rows : .buckets
+        }
+
+        /// Whether `search_doc` keeps each document's time.
+        var keepsTimes: Bool { self != .seconds }
+
+        /// The query of a document's turn id by its docid.
+        var turnOfDocument: String {
+            self == .rows
+                ? "SELECT t.id FROM search_doc d JOIN turn_index t ON t.n = d.turn WHERE d.docid = ?"
+                : "SELECT turn FROM search_doc WHERE docid = ?"
         }
 
         /// Every document with a docid up to `docid` was created before this time (unix seconds): the end of
         /// the bucket (or second) whose range holds `docid`.
         func createdBefore(docid: Int64) -> Int64 {
             switch self {
-            case .buckets: ((docid >> SearchDocument.counterBits) + 1) << SearchDocument.bucketBits
+            case .buckets, .rows: ((docid >> SearchDocument.counterBits) + 1) << SearchDocument.bucketBits
             case .seconds: (docid >> 24) + 1
             }
         }
@@ -146,19 +160,26 @@ extension StoreReader {
     }
 
     /// The search document of turn `id` (created at `createdAt`), if it has one.
-    func searchDocID(of id: ObjectID, createdAt: Int64, layout: SearchDocument.Layout = .buckets) throws -> Int64? {
-        if layout == .seconds {
+    func searchDocID(of id: ObjectID, createdAt: Int64, layout: SearchDocument.Layout = .rows) throws -> Int64? {
+        switch layout {
+        case .rows:
+            return try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT docid FROM search_doc WHERE created_at = ? AND turn = (SELECT n FROM turn_index WHERE id = ?)"),
+                arguments: [createdAt, Data(id.bytes)])
+        case .seconds:
             return try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT docid FROM search_doc WHERE docid BETWEEN ? AND ? AND turn = ?"),
                 arguments: [SearchDocument.base(createdAt) << 24, (SearchDocument.base(createdAt) << 24) + (1 << 24) - 1, Data(id.bytes)])
+        case .buckets:
+            break
         }
         return try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT docid FROM search_doc WHERE created_at = ? AND turn = ?"),
             arguments: [createdAt, Data(id.bytes)])
     }
 
-    /// Whether `turn_index` and `turn_blobs` cover exactly the stored turns, so that gc may trust them. Cheap
-    /// checks only: counts, and a look at the turns that have no `turn_blobs` row (a turn may reference no text).
+    /// Whether `turn_index` and its blob references cover exactly the stored turns, so that gc may trust them. Cheap
+    /// checks only: counts, and a look at the turns that have no blob references (a turn may reference no text).
     func derivedTablesCoverEveryTurn() throws -> Bool {
         let objects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM object WHERE kind = 'turn'") ?? 0
         let indexed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turn_index") ?? 0
@@ -167,7 +188,7 @@ extension StoreReader {
             SELECT COUNT(*) FROM turn_index t WHERE NOT EXISTS (SELECT 1 FROM object o WHERE o.id = t.id AND o.kind = 'turn')
             """) ?? 0
         guard strays == 0 else { return false }
-        let withoutBlobs = try Data.fetchAll(db, sql: """
+        let withoutBlobs = try Data.fetchAll(db, sql: format >= TurnBlobs.columnFormat ? "SELECT id FROM turn_index WHERE blobs IS NULL" : """
             SELECT id FROM turn_index t WHERE NOT EXISTS (SELECT 1 FROM \(format < TurnBlobs.format ? "turn_blob" : "turn_blobs") b WHERE b.turn = t.id)
             """)
         for key in withoutBlobs {
@@ -178,17 +199,10 @@ extension StoreReader {
 }
 
 extension StoreWriter {
-    /// Writes the `turn_blobs` row and the search document of a stored turn (unless it has them already).
+    /// Writes the search document of a stored turn (unless it has one already); its index row is written first.
     func indexDerived(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
         let key = Data(id.bytes)
         let compact = CompactID(id)
-        if let blobs = TurnBlobs.value(turn.blobReferences) {
-            if let packer {
-                packer.pendingBlobs.append((compact, blobs))
-            } else {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO turn_blobs(turn, blobs) VALUES (?, ?)").execute(arguments: [key, blobs])
-            }
-        }
         // A turn `put` just appended without a lookup is new to the repository (whose object table began this
         // write empty), so it has no document yet: the lookup below was one query for each of an import's turns.
         let new = packer?.appendedUnlookedUp == compact
@@ -200,7 +214,8 @@ extension StoreWriter {
         let docid = try allocateDocID(createdAt: turn.createdAt)
         if let packer {
             packer.pendingSearchTurns.insert(compact)
-            packer.pendingSearch.append((docid, key, turn.createdAt, inputText, outputText))
+            packer.pendingDocuments.append((docid, compact, turn.createdAt))
+            packer.pendingSearch.append((docid, inputText, outputText))
             packer.pendingSearchBytes += inputText.utf8.count + outputText.utf8.count
             if packer.pendingSearchBytes >= Packer.searchBatchBytes { try packer.finishSearch(db) }
         } else {
@@ -228,18 +243,19 @@ extension StoreWriter {
         return next
     }
 
+    /// The insert of a search document, naming its turn's row by the turn's id (the row is written first).
+    static let insertDocumentSQL = "INSERT INTO search_doc(docid, turn, created_at) VALUES (?, (SELECT n FROM turn_index WHERE id = ?), ?)"
+
     static func insertSearchDocument(_ db: Database, docid: Int64, turn: Data, createdAt: Int64, input: String, output: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO search_doc(docid, turn, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [docid, turn, createdAt])
+        try db.cachedStatement(sql: insertDocumentSQL).execute(arguments: [docid, turn, createdAt])
         try db.cachedStatement(sql: "INSERT INTO turn_search(rowid, input, output) VALUES (?, ?, ?)")
             .execute(arguments: [docid, Summary.bytes(input), Summary.bytes(output)])
     }
 
-    /// Removes a turn's `turn_blobs` row and search document. A contentless FTS5 table forgets a document
-    /// only when given the texts it indexed, so they are read from the turn's blobs, which must still exist.
+    /// Removes a turn's search document (before its index row, which the document names). A contentless FTS5 table
+    /// forgets a document only when given the texts it indexed, so they are read from the turn's blobs, which must
+    /// still exist.
     func removeDerived(_ id: ObjectID) throws {
-        let key = Data(id.bytes)
-        try db.cachedStatement(sql: "DELETE FROM turn_blobs WHERE turn = ?").execute(arguments: [key])
         guard let turn = try? read.turn(id), let docid = try read.searchDocID(of: id, createdAt: turn.createdAt) else { return }
         let texts = try read.searchTexts(of: turn)
         try db.cachedStatement(sql: "INSERT INTO turn_search(turn_search, rowid, input, output) VALUES ('delete', ?, ?, ?)")
@@ -247,12 +263,11 @@ extension StoreWriter {
         try db.cachedStatement(sql: "DELETE FROM search_doc WHERE docid = ?").execute(arguments: [docid])
     }
 
-    /// Fills the derived tables from every turn object, in one pass that inflates each turn and its texts
-    /// once. With `turnIndex`, `turn_index` rows are written too (a rebuild); the v2 migration only adds the
-    /// tables it created. Rows are held back and inserted in key order, as bulk writes do. Returns the number
+    /// Fills the index and the other derived tables from every turn object, in one pass that inflates each turn
+    /// and its texts once. Rows are held back and inserted in key order, as bulk writes do. Returns the number
     /// of turns.
     @discardableResult
-    func fillDerivedTables(turnIndex: Bool = false) throws -> Int {
+    func fillDerivedTables() throws -> Int {
         let bulk = StoreWriter(db: db, now: now, packer: packer ?? Packer())
         // Object order groups packed objects by pack, so that each pack is inflated once.
         let ids = try Data.fetchAll(db, sql: "SELECT id FROM object WHERE kind = 'turn' ORDER BY pack, offset").compactMap { ObjectID(bytes: $0) }
@@ -260,37 +275,44 @@ extension StoreWriter {
         for id in ids {
             let turn = try reader.turn(id)
             let texts = try reader.searchTexts(of: turn)
-            if turnIndex {
-                try bulk.index(turn, id: id, inputText: texts.input, outputText: texts.output)
-            } else {
-                try bulk.indexDerived(turn, id: id, inputText: texts.input, outputText: texts.output)
-            }
+            try bulk.index(turn, id: id, inputText: texts.input, outputText: texts.output)
         }
         try bulk.packer?.finish(db)
         return ids.count
     }
 }
 
-/// A turn's row of `turn_blobs`: the ids of the blobs it references, 32 bytes each, ascending, without repeats, in
-/// one value (a row per reference cost 80 bytes of the table, issue 11).
+/// A turn's blob references as the index keeps them: the ids of the blobs it references, 32 bytes each, ascending,
+/// without repeats, in one value (a row per reference cost 80 bytes of the table, issue 11): the `blobs` column of its
+/// `turn_index` row (from format 13), before that a row of `turn_blobs` (from format 11).
 enum TurnBlobs {
     /// The format from which `turn_blobs` replaces `turn_blob` (a row per reference): its migration's place.
     static let format = Schema.migrations.firstIndex { $0.name.hasSuffix("one turn_blobs row a turn") }.map { $0 + 1 } ?? Schema.formatVersion
+    /// The format from which the references are `turn_index.blobs` instead of `turn_blobs` rows.
+    static let columnFormat = Schema.migrations.firstIndex { $0.name.hasSuffix("rows by number with their blobs") }.map { $0 + 1 } ?? Schema.formatVersion
 
-    /// Hands `body` every turn's blob references as stored: `turn_blobs` rows, or in a repository of an older format
-    /// opened to read, its `turn_blob` rows (one reference each). A `blobs` value that is not whole ids is nil.
+    /// Where a format keeps the references, for messages: the table (or column) fsck --rebuild-index refills.
+    static func place(format: Int) -> String {
+        format >= columnFormat ? "turn_index.blobs" : format >= Self.format ? "turn_blobs" : "turn_blob"
+    }
+
+    /// Hands `body` every turn's blob references as stored: `turn_index.blobs`, or in a repository of an older format
+    /// opened to read, its `turn_blobs` rows or `turn_blob` rows (one reference each). A `blobs` value that is not
+    /// whole ids is nil.
     static func forEachRow(_ db: Database, format: Int, _ body: (_ turn: Data, _ blobs: [Data]?) throws -> Void) throws {
         if format < Self.format {
             let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blob FROM turn_blob")
             while let row = try cursor.next() { try body(try row.required("turn", in: "turn_blob"), [try row.required("blob", in: "turn_blob")]) }
             return
         }
-        let cursor = try Row.fetchCursor(db, sql: "SELECT turn, blobs FROM turn_blobs")
+        let table = format >= columnFormat ? "turn_index" : "turn_blobs"
+        let cursor = try Row.fetchCursor(
+            db, sql: format >= columnFormat ? "SELECT id AS turn, blobs FROM turn_index WHERE blobs IS NOT NULL" : "SELECT turn, blobs FROM turn_blobs")
         while let row = try cursor.next() {
-            let value: Data = try row.required("blobs", in: "turn_blobs")
+            let value: Data = try row.required("blobs", in: table)
             // Not whole ids, or not ascending without repeats: not what the writer writes.
             let ids = ids(value).flatMap { ids in Self.value(ids.compactMap { ObjectID(bytes: $0) }) == value ? ids : nil }
-            try body(try row.required("turn", in: "turn_blobs"), ids)
+            try body(try row.required("turn", in: table), ids)
         }
     }
 

@@ -5,7 +5,7 @@ import GRDBSQLite
 /// One problem `fsck` found.
 public struct FsckProblem: Equatable, Sendable, CustomStringConvertible {
     /// What kind of problem: `hash-mismatch`, `unreadable`, `missing`, `wrong-kind`, `bad-ref`, `stale-index`
-    /// (a derived table — `turn_index`, `turn_blobs`, `search_doc`, `turn_search` — disagrees with the objects).
+    /// (a derived table — `turn_index` and its blob references, `search_doc`, `turn_search` — disagrees with the objects).
     public var kind: String
     /// The object or ref concerned.
     public var subject: String
@@ -198,7 +198,7 @@ extension StoreReader {
             detail: "its turn_index row disagrees with the turn object in \(columns.joined(separator: ", ")); run 'convo fsck --rebuild-index'")
     }
 
-    /// Compares `turn_blobs` and the search index with the turn objects.
+    /// Compares the turns' blob references (`turn_index.blobs`) and the search index with the turn objects.
     private func checkDerivedTables(_ turns: [(ObjectID, Turn)], into report: inout FsckReport) throws {
         func stale(_ table: String, missing: Int, extra: Int) {
             guard missing + extra > 0 else { return }
@@ -206,7 +206,7 @@ extension StoreReader {
                 kind: "stale-index", subject: table,
                 detail: "\(missing) rows missing and \(extra) rows too many for the turn objects; run 'convo fsck --rebuild-index'"))
         }
-        // turn_blobs (turn_blob before TurnBlobs.format): every (turn, blob) pair the rows hold against the references
+        // turn_index.blobs (turn_blobs, turn_blob in older formats): every (turn, blob) pair the rows hold against the references
         // the turn objects hold, both as sorted pairs of inline ids (sets of Data keyed by Data hashed every id).
         var expected = [(turn: CompactID, blob: CompactID)]()
         var createdAt = [CompactID: Int64]()
@@ -227,7 +227,7 @@ extension StoreReader {
         let (absent, surplus) = Self.differences(Self.sortedUnique(expected), Self.sortedUnique(actual))
         missing += absent
         extra += surplus
-        stale(format < TurnBlobs.format ? "turn_blob" : "turn_blobs", missing: missing, extra: extra)
+        stale(TurnBlobs.place(format: format), missing: missing, extra: extra)
 
         // The search index: one document per turn, with the turn's time, in its time bucket's range or after it
         // (a full bucket's documents go after every other), known to FTS5.
@@ -235,15 +235,25 @@ extension StoreReader {
         missing = 0
         extra = 0
         let layout = try SearchDocument.Layout.of(db)
-        try forEachRow(layout == .buckets ? "SELECT docid, turn, created_at FROM search_doc" : "SELECT docid, turn FROM search_doc") { handle in
+        // From format 13 a document names its turn's row; one naming no row is no turn's document.
+        let documentRows = switch layout {
+        case .rows: "SELECT d.docid, t.id, d.created_at FROM search_doc d LEFT JOIN turn_index t ON t.n = d.turn"
+        case .buckets: "SELECT docid, turn, created_at FROM search_doc"
+        case .seconds: "SELECT docid, turn FROM search_doc"
+        }
+        try forEachRow(documentRows) { handle in
             let docid = try Self.integerColumn(handle, 0, "docid", in: "search_doc")
+            if layout == .rows, sqlite3_column_type(handle, 1) == SQLITE_NULL {
+                extra += 1  // names no row of turn_index
+                return
+            }
             guard let turn = try Self.idColumn(handle, 1, "turn", in: "search_doc"), let time = createdAt[turn] else {
                 extra += 1
                 return
             }
             documents[turn, default: 0] += 1
             switch layout {
-            case .buckets:
+            case .buckets, .rows:
                 let stored = try Self.integerColumn(handle, 2, "created_at", in: "search_doc")
                 if stored == time && docid >= SearchDocument.range(time).lowerBound { return }
             case .seconds:

@@ -217,36 +217,56 @@ extension StoreReader {
 
 /// The turns of the order index one at a time, newest first in `log --all`'s order, so that `log` prints the
 /// first before the rest are read; valid inside the read transaction of the ``StoreReader`` it was made from.
+/// Each step reads the turn's whole index row: from format 13 the index names the row by its number, so reading
+/// the row here costs one lookup where reading the id here and the row by id later cost two (issue 11).
 public struct KeptOrderCursor {
     private let statement: Statement
+    private var rows: RowCursor
+    private let limit: Int
 
     /// A cursor over at most `limit` turns (``StoreReader/keptOrderHolds(from:)`` must hold).
     public init(_ reader: StoreReader, limit: Int = .max) throws {
         statement = try reader.db.makeStatement(sql: """
-            SELECT id FROM turn_index INDEXED BY turn_index_order
-            ORDER BY least_at DESC, least_id DESC, least_depth ASC LIMIT ?
+            SELECT \(TurnSummary.columns) FROM turn_index INDEXED BY turn_index_order
+            ORDER BY least_at DESC, least_id DESC, least_depth ASC LIMIT ? OFFSET ?
             """)
-        try statement.setArguments([limit == .max ? -1 : Int64(max(limit, 0))])
+        self.limit = limit
+        rows = try Row.fetchCursor(statement, arguments: Self.arguments(limit: limit, skipping: 0))
+    }
+
+    private static func arguments(limit: Int, skipping count: Int) -> StatementArguments {
+        [limit == .max ? -1 : Int64(max(limit - count, 0)), Int64(count)]
+    }
+
+    /// Starts again after the first `count` turns of the order.
+    public mutating func rewind(skipping count: Int) throws {
+        rows = try Row.fetchCursor(statement, arguments: Self.arguments(limit: limit, skipping: max(count, 0)))
+    }
+
+    /// Steps to the next row, nil after the last.
+    private mutating func step() throws -> Row? {
+        do {
+            return try rows.next()
+        } catch let error as DatabaseError {
+            throw StoreError.corruptDatabase(
+                path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(error.extendedResultCode.rawValue)))")
+        }
     }
 
     /// The next turn, nil after the last.
     public mutating func next() throws -> ObjectID? {
+        guard try step() != nil else { return nil }
         let handle = statement.sqliteStatement
-        let step = sqlite3_step(handle)
-        if step == SQLITE_DONE {
-            sqlite3_reset(handle)
-            return nil
-        }
-        guard step == SQLITE_ROW else {
-            sqlite3_reset(handle)
-            throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
-        }
         guard sqlite3_column_bytes(handle, 0) == 32, let bytes = sqlite3_column_blob(handle, 0),
             let id = ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32))
         else {
-            sqlite3_reset(handle)
             throw HistoryGraph.damaged("id")
         }
         return id
+    }
+
+    /// The next turn's index row, nil after the last.
+    public mutating func nextSummary() throws -> TurnSummary? {
+        try step().map { try TurnSummary(row: $0) }
     }
 }

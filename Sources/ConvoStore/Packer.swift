@@ -23,10 +23,11 @@ final class Packer {
     var pendingGenerations: [Data: Int64?] = [:]
     /// The id, parent and time of each row in `pendingIndex`, for their order in `log --all` (HistoryOrder).
     var pendingGraph: [(id: CompactID, parent: CompactID?, createdAt: Int64)] = []
-    /// `turn_blobs` rows not yet inserted.
-    var pendingBlobs: [(turn: CompactID, blobs: Data)] = []
-    /// Search documents not yet inserted, and the turns they belong to.
-    var pendingSearch: [(docid: Int64, turn: Data, createdAt: Int64, input: String, output: String)] = []
+    /// The texts of search documents not yet given to the full-text index.
+    var pendingSearch: [(docid: Int64, input: String, output: String)] = []
+    /// `search_doc` rows not yet inserted: they name their turn's index row (`n`), so they go in after the held-back
+    /// index rows. And the turns they belong to.
+    var pendingDocuments: [(docid: Int64, turn: CompactID, createdAt: Int64)] = []
     var pendingSearchTurns: Set<CompactID> = []
     /// The bytes of text held back in `pendingSearch`: past `searchBatchBytes` they are indexed, so that an
     /// import of any size holds a bounded amount of text.
@@ -135,12 +136,12 @@ final class Packer {
         nextDocID.removeAll()
     }
 
-    /// Inserts the held-back rows of the object table, the turn index and `turn_blobs`, each in key order.
+    /// Inserts the held-back rows of the object table, the turn index and `search_doc`, each in key order.
     /// An object's row may precede its pack's data: both are written in this transaction. The keys sorted are
     /// ids held inline (``CompactID``): sorting tuples that held `Data` went through the runtime's generic tuple
     /// copies and reference counting, a third of an import's main thread in `perf` (issue 11).
     private func insertHeldBackRows(_ db: Database) throws {
-        // Object and turn_blob rows are bound through SQLite's C interface: through GRDB each of the 700,000 rows
+        // Object and search_doc rows are bound through SQLite's C interface: through GRDB each of the 700,000 rows
         // of the large corpus built an argument array of boxed values and a `Data` per id.
         let insertObject = try BulkInsert(db, sql: "INSERT INTO object(id, kind, size, written_at, pack, offset) VALUES (?, ?, ?, ?, ?, ?)")
         for (id, row) in pendingObjects.sorted(by: { $0.key < $1.key }) {
@@ -179,14 +180,17 @@ final class Packer {
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
         pendingGraph.removeAll()
-        let insertBlobs = try BulkInsert(db, sql: "INSERT OR IGNORE INTO turn_blobs(turn, blobs) VALUES (?, ?)")
-        for row in pendingBlobs.sorted(by: { $0.turn < $1.turn }) {
-            try insertBlobs.insert { bind in
-                bind.id(row.turn)
-                bind.blob(row.blobs)
+        // Every held-back document's turn is indexed now (a turn's row is held back before its document).
+        let insertDocument = try BulkInsert(db, sql: StoreWriter.insertDocumentSQL)
+        for document in pendingDocuments.sorted(by: { $0.docid < $1.docid }) {
+            try insertDocument.insert { bind in
+                bind.integer(document.docid)
+                bind.id(document.turn)
+                bind.integer(document.createdAt)
             }
         }
-        pendingBlobs.removeAll()
+        pendingDocuments.removeAll()
+        pendingSearchTurns.removeAll()
     }
 
     /// Indexes the search documents held back, in docid order: FTS5 writes out its in-memory segment
@@ -194,14 +198,8 @@ final class Packer {
     func finishSearch(_ db: Database) throws {
         guard !pendingSearch.isEmpty else { return }
         // Bound through SQLite's C interface, the texts straight from their strings (no `Data` copy of each).
-        let insertDocument = try BulkInsert(db, sql: "INSERT INTO search_doc(docid, turn, created_at) VALUES (?, ?, ?)")
         let insertText = try BulkInsert(db, sql: "INSERT INTO turn_search(rowid, input, output) VALUES (?, ?, ?)")
         for document in pendingSearch.sorted(by: { $0.docid < $1.docid }) {
-            try insertDocument.insert { bind in
-                bind.integer(document.docid)
-                bind.blob(document.turn)
-                bind.integer(document.createdAt)
-            }
             try insertText.insert { bind in
                 bind.integer(document.docid)
                 bind.blob(document.input)
@@ -209,7 +207,6 @@ final class Packer {
             }
         }
         pendingSearch.removeAll()
-        pendingSearchTurns.removeAll()
         pendingSearchBytes = 0
     }
 }

@@ -36,7 +36,7 @@ extension StoreReader {
 
     /// The keys of every turn reachable from `roots` and of every text those turns reference: what `gc` keeps.
     ///
-    /// Read from the derived tables (parent links from `turn_index`, texts from `turn_blobs`), so that nothing is
+    /// Read from the derived tables (parent links from `turn_index`, texts from `turn_index.blobs`), so that nothing is
     /// inflated; when they do not cover every stored turn (a damaged index; see `convo fsck`), from the turn
     /// objects instead.
     func objectsKept(from roots: Set<Data>, parents: [Data: Data]? = nil) throws -> Set<Data> {
@@ -45,7 +45,7 @@ extension StoreReader {
         try TurnBlobs.forEachRow(db, format: format) { turn, blobs in
             guard keep.contains(turn) else { return }
             guard let blobs else {
-                throw StoreError.corruptDatabase(path: "turn_blobs", detail: "a row's blobs are not 32-byte ids; run 'convo fsck --rebuild-index'")
+                throw StoreError.corruptDatabase(path: TurnBlobs.place(format: format), detail: "a row's blobs are not 32-byte ids; run 'convo fsck --rebuild-index'")
             }
             keep.formUnion(blobs)
         }
@@ -55,7 +55,10 @@ extension StoreReader {
     /// Every turn's parent, from the index.
     func parentLinks() throws -> [Data: Data] {
         var parents = [Data: Data]()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, parent FROM turn_index WHERE parent IS NOT NULL")
+        // From format 13 the children index holds row numbers, not ids: a scan of the rows reads each once, where the
+        // index would look each row up (large corpus: 0.03 s against 0.2–0.3 s in the sqlite3 shell).
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT id, parent FROM turn_index \(format >= TurnBlobs.columnFormat ? "NOT INDEXED " : "")WHERE parent IS NOT NULL")
         while let row = try cursor.next() { parents[try row.required("id", in: "turn_index")] = try row.required("parent", in: "turn_index") }
         return parents
     }

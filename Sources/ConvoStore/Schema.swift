@@ -214,6 +214,52 @@ enum Schema {
             DROP INDEX IF EXISTS turn_index_children;
             CREATE INDEX turn_index_children ON turn_index(parent) WHERE parent IS NOT NULL; -- a turn's children
             """),
+        // Issue 11, "Store size" (deep: 0.833 of the raw text): the index keyed by random 32-byte ids was a WITHOUT ROWID
+        // table, so its pages were about 70% full after random inserts and every secondary index repeated the id. Rows
+        // now have an internal integer key `n` (never shown, never leaves the database): new rows append to full pages
+        // and the secondary indexes and search documents carry `n` instead of the id. A turn's blob references
+        // (turn_blobs, one row a turn) become a column of its row. Derived tables only: emptied here, refilled by the
+        // migrating command; objects, packs and ids are unchanged.
+        Migration(name: "v13 turn index rows by number with their blobs", sql: """
+            DROP TABLE IF EXISTS turn_blobs;
+            DROP TABLE turn_index;
+            CREATE TABLE turn_index (
+                n INTEGER PRIMARY KEY,        -- internal row number: search_doc.turn names it; never shown, never leaves the database
+                id BLOB NOT NULL UNIQUE,      -- the turn's object id
+                parent BLOB,                  -- the parent turn's id, NULL for a first turn
+                created_at INTEGER NOT NULL,  -- unix seconds
+                model TEXT,                   -- the model that answered (or was asked)
+                response_id TEXT,             -- the server's response id
+                status TEXT NOT NULL,         -- response status
+                origin TEXT,                  -- API base URL the response id belongs to
+                stored INTEGER NOT NULL,      -- 1 when the server was asked to store it
+                replay INTEGER NOT NULL,      -- 1 when sent as a replay
+                input_tokens INTEGER,
+                output_tokens INTEGER,
+                input_line TEXT NOT NULL,     -- first line of the newest user message, or its prefix ending in a newline (Summary.storedLine)
+                output_line TEXT NOT NULL,    -- first line of the answer, the same way
+                generation INTEGER,           -- turns from the first to this one (1 for a first turn); NULL when an ancestor is not indexed
+                least_at INTEGER,             -- time of the turn with the smallest (time, id) among this one and its descendants
+                least_id BLOB,                -- that turn's id
+                least_depth INTEGER,          -- how many parents up from that turn this one is (0: itself)
+                leaf INTEGER,                 -- 1 when no indexed turn has this one as parent
+                blobs BLOB                    -- the ids of the blobs it references, 32 bytes each, ascending, no repeats; NULL for none
+            );
+            CREATE INDEX turn_index_response ON turn_index(response_id) WHERE response_id IS NOT NULL;
+            -- log --all: scanned backwards, (least_at, least_id) descending, nearer the least turn first.
+            CREATE INDEX turn_index_order ON turn_index(least_at, least_id, least_depth DESC);
+            CREATE INDEX turn_index_children ON turn_index(parent) WHERE parent IS NOT NULL; -- a turn's children
+            -- The leaves: the order holds when every one of them is a tip log --all starts from.
+            CREATE INDEX turn_index_leaves ON turn_index(leaf, id) WHERE leaf = 1; -- id too, so that the index covers the query
+            DROP TABLE search_doc;
+            CREATE TABLE search_doc (
+                docid INTEGER PRIMARY KEY,    -- the rowid of the turn's document in turn_search (SearchDocument)
+                turn INTEGER NOT NULL,        -- the turn's row: turn_index.n
+                created_at INTEGER NOT NULL   -- the turn's time, which orders documents within a bucket
+            );
+            CREATE INDEX search_doc_by_time ON search_doc(created_at);
+            INSERT INTO turn_search(turn_search) VALUES ('delete-all');
+            """, refillsDerivedTables: true),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the

@@ -61,10 +61,10 @@ extension StoreReader {
                 docids = { iterator.next() }
             }
         }
-        let reading = try db.cachedStatement(sql: layout == .buckets ? "SELECT created_at FROM search_doc WHERE docid = ?" : "SELECT NULL")
+        let reading = try db.cachedStatement(sql: layout.keepsTimes ? "SELECT created_at FROM search_doc WHERE docid = ?" : "SELECT NULL")
         var order = NewestFirst(layout: layout, next: docids) { docid in
             if let time = known[docid]?.createdAt { return time }
-            if layout == .buckets, let time = try Int64.fetchOne(reading, arguments: [docid]) { return time }
+            if layout.keepsTimes, let time = try Int64.fetchOne(reading, arguments: [docid]) { return time }
             // The old layout's docid is its time; a document search_doc lacks (a stale index) sorts last in its range.
             return layout == .seconds ? docid >> 24 : layout.createdBefore(docid: docid) - 1
         }
@@ -88,7 +88,7 @@ extension StoreReader {
                         break
                     }
                     checked += 1
-                    if let turn = try known[docid]?.turn ?? searchDocTurn(docid) { batch.append((docid, turn)) }
+                    if let turn = try known[docid]?.turn ?? searchDocTurn(docid, layout: layout) { batch.append((docid, turn)) }
                 }
                 let matching = try snippets(batch, expression: query.ftsExpression, in: scratch)
                 found += matching.count
@@ -103,8 +103,8 @@ extension StoreReader {
     }
 
     /// The turn of a search document.
-    private func searchDocTurn(_ docid: Int64) throws -> ObjectID? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT turn FROM search_doc WHERE docid = ?"), arguments: [docid])
+    private func searchDocTurn(_ docid: Int64, layout: SearchDocument.Layout) throws -> ObjectID? {
+        try Data.fetchOne(db.cachedStatement(sql: layout.turnOfDocument), arguments: [docid])
             .flatMap { ObjectID(bytes: $0) }
     }
 

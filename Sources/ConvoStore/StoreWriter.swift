@@ -109,7 +109,7 @@ public struct StoreWriter {
             Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
             row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.storedBytes(row.inputLine, isPrefix: row.inputLineIsPrefix),
             Summary.storedBytes(row.outputLine, isPrefix: row.outputLineIsPrefix),
-            generation,
+            generation, TurnBlobs.value(turn.blobReferences),
         ]
         if let packer {
             packer.pendingIndex.append((Data(id.bytes), arguments))
@@ -122,23 +122,36 @@ public struct StoreWriter {
         try indexDerived(turn, id: id, inputText: inputText, outputText: outputText)
     }
 
+    /// The columns of an index row as ``index(_:id:inputText:outputText:)`` binds them, then the order columns.
+    private static let indexColumns = [
+        "id", "parent", "created_at", "model", "response_id", "status", "origin", "stored", "replay",
+        "input_tokens", "output_tokens", "input_line", "output_line", "generation", "blobs",
+    ]
+    private static let orderColumns = ["least_at", "least_id", "least_depth", "leaf"]
+
+    /// An insert of an index row that keeps the row's number (`n`, which search documents name) when the turn is
+    /// indexed already: an `INSERT OR REPLACE` would delete the row and number it anew. Like the replace it stood
+    /// for, it sets every other column: `cleared` to NULL.
+    private static func upsert(_ columns: [String], clearing cleared: [String] = []) -> String {
+        """
+        INSERT INTO turn_index(\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
+        ON CONFLICT(id) DO UPDATE SET \((columns.dropFirst().map { "\($0) = excluded.\($0)" } + cleared.map { "\($0) = NULL" }).joined(separator: ", "))
+        """
+    }
+
+    private static let insertSQL = upsert(indexColumns, clearing: orderColumns)
+    private static let insertWithOrderSQL = upsert(indexColumns + orderColumns)
+
     static func insertIndexRow(_ db: Database, _ arguments: StatementArguments) throws {
-        try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO turn_index(id, parent, created_at, model, response_id, status, origin, stored, replay,
-                    input_tokens, output_tokens, input_line, output_line, generation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: arguments)
+        try db.cachedStatement(sql: insertSQL).execute(arguments: arguments)
     }
 
     /// ``insertIndexRow(_:_:)`` with the row's order in `log --all` (HistoryOrder) already known; without it the
     /// order columns stay NULL for ``HistoryOrder/added(_:_:)`` to set.
     static func insertIndexRow(_ db: Database, _ arguments: StatementArguments, order: HistoryOrder.Order?) throws {
         guard let order else { return try insertIndexRow(db, arguments) }
-        try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO turn_index(id, parent, created_at, model, response_id, status, origin, stored, replay,
-                    input_tokens, output_tokens, input_line, output_line, generation, least_at, least_id, least_depth, leaf)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: arguments + [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0])
+        try db.cachedStatement(sql: insertWithOrderSQL)
+            .execute(arguments: arguments + [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0])
     }
 
     /// The generation of a new child of `parent`: one more than the parent's (held back in a bulk write, or
@@ -156,12 +169,11 @@ public struct StoreWriter {
     @discardableResult
     public func rebuildIndex() throws -> Int {
         try db.execute(sql: """
-            DELETE FROM turn_index;
-            DELETE FROM turn_blobs;
             DELETE FROM search_doc;
+            DELETE FROM turn_index;
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """)
-        let count = try fillDerivedTables(turnIndex: true)
+        let count = try fillDerivedTables()
         // Turns are refilled in storage order, where a loose child can come before its packed parent.
         try db.execute(sql: Schema.fillGenerations)
         try HistoryOrder.fill(db)

@@ -73,10 +73,12 @@ import Testing
         "UPDATE ref SET name = X'FF' WHERE name = 'refs/heads/main'",
         "UPDATE config SET value = X'FF'",
         "INSERT INTO remote_state VALUES ('r', '', 'expired', 'soon', 'gc', NULL, 0)",
-        "UPDATE turn_blobs SET turn = 5",
-        "UPDATE turn_blobs SET blobs = x'0102'",
+        "UPDATE turn_index SET blobs = 5",
+        "UPDATE turn_index SET blobs = x'0102'",
         "UPDATE turn_index SET input_line = x'0a', output_line = x'ff0a'",
         "UPDATE search_doc SET turn = 5",
+        "UPDATE search_doc SET turn = x'0102'",
+        "UPDATE turn_index SET n = n + 1000",
         "UPDATE turn_index SET parent = 5",
     ])
     func rowsOfOtherTypesAreDamageNotACrash(_ sql: String) async throws {

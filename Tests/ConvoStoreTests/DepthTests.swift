@@ -95,7 +95,7 @@ import Testing
             ids.append(try repository.write { try $0.insert(.simple("fork", "answer", parent: ids[1])) })
             // Format 5, as convo wrote it before the generation column.
             try repository.queue.write { db in
-                try db.execute(sql: """
+                try db.execute(sql: Repository.format12AsBefore + """
                     DROP INDEX turn_index_order; DROP INDEX turn_index_children; DROP INDEX turn_index_leaves;
                     ALTER TABLE turn_index DROP COLUMN least_at; ALTER TABLE turn_index DROP COLUMN least_id;
                     ALTER TABLE turn_index DROP COLUMN least_depth; ALTER TABLE turn_index DROP COLUMN leaf;

@@ -94,7 +94,7 @@ import Testing
 
         // Format 3 (before the search index): reading commands ask for an upgrade; a writing open migrates.
         try repository.queue.writeWithoutTransaction { db in
-            try db.execute(sql: """
+            try db.execute(sql: Repository.format12AsBefore + """
                 PRAGMA user_version = 0;
                 DROP TABLE turn_blobs; DROP TABLE search_doc; DROP TABLE turn_search;
                 DROP INDEX turn_index_order; DROP INDEX turn_index_children; DROP INDEX turn_index_leaves;
@@ -173,7 +173,7 @@ import Testing
             ids = try repository.appendChain(3)
             ids.append(try repository.write { try $0.insert(.simple("fork", "answer", parent: ids[0])) })
             try repository.queue.write { db in
-                try db.execute(sql: """
+                try db.execute(sql: Repository.format12AsBefore + """
                     DROP INDEX turn_index_order; DROP INDEX turn_index_children; DROP INDEX turn_index_leaves;
                     ALTER TABLE turn_index DROP COLUMN least_at; ALTER TABLE turn_index DROP COLUMN least_id;
                     ALTER TABLE turn_index DROP COLUMN least_depth; ALTER TABLE turn_index DROP COLUMN leaf;

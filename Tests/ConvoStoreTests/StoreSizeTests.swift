@@ -141,7 +141,7 @@ import Testing
                 return id
             })
             try repository.queue.write { db in
-                try db.execute(sql: Repository.turnBlobAsBefore)
+                try db.execute(sql: Repository.format12AsBefore + Repository.turnBlobAsBefore)
                 try db.execute(sql: "UPDATE turn_index SET input_line = ?, output_line = ? WHERE id = ?", arguments: [Data(long.trimmingCharacters(in: .whitespaces).utf8), Data(long.trimmingCharacters(in: .whitespaces).utf8), Data(ids[2].bytes)])
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [Schema.migrations[before].name])
                 try db.execute(sql: "PRAGMA user_version = \(before)")
@@ -158,7 +158,7 @@ import Testing
 
         let migrated = try Repository.open(at: directory, mode: .readWrite)
         #expect(try migrated.queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == Schema.formatVersion)
-        #expect(try migrated.queue.read { try $0.tableExists("turn_blobs") && !$0.tableExists("turn_blob") })
+        #expect(try migrated.queue.read { try !$0.tableExists("turn_blobs") && !$0.tableExists("turn_blob") })
         let new = try #require(try migrated.read { try $0.summary(ids[2]) })
         #expect(new.inputLineIsPrefix && new.outputLineIsPrefix)
         #expect(try migrated.read { try $0.wholeLines(new) } == old)
