@@ -128,6 +128,14 @@ enum TurnCoding {
         return turn
     }
 
+    /// The turn `bytes` hold when they are in the canonical form, read as ``decode(_:)`` reads them but not encoded
+    /// again to compare: for a walk that follows a turn's references (a replay's prediction), not for its id or
+    /// bytes. Nil when ``decode(_:)`` would give up before comparing.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Turn? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.turn()
+    }
+
     /// The blobs a turn's first lines come from (its newest user message's, its output items'), read from its
     /// canonical bytes as ``decode(_:)`` reads them but without building the turn or encoding it again to compare:
     /// a tenth of the instructions (`log --json` reads them for every turn, issue 11). Nil when the bytes are not

@@ -62,6 +62,7 @@ import Testing
     func expectSameEstimates(_ repository: Repository, _ ids: [ObjectID]) throws {
         try repository.read { reader in
             for tip in ids {
+                #expect(try reader.referencesOfTurn(tip) == reader.turn(tip), "the walk reads the turn the replay reads")
                 let whole = try loaded(reader, tip, past: .max)
                 let total = whole.0.reduce(0) { $0 + $1.tokens }
                 for limit in [0, 1, 50, 300, 1_000, 5_000, total - 1, total, .max] {

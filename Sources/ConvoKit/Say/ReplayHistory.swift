@@ -21,7 +21,7 @@ public enum ReplayHistory {
     /// ones (oldest first). A prediction needs no more than that to know the history does not fit, and reading
     /// every turn of a 10,000-turn conversation took `status` 3 G instructions (BENCHMARKS.md).
     static func loadNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int?) throws -> (turns: [HistoryTurn], complete: Bool) {
-        try walk(reader, tip: tip, past: limit, unit: { $0 }, tokens: { TokenEstimate.of(messages([$0])) }) { turn, id in
+        try walk(reader, tip: tip, past: limit, read: reader.turn, unit: { $0 }, tokens: { TokenEstimate.of(messages([$0])) }) { turn, id in
             var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
             history.id = id
             return history
@@ -71,14 +71,17 @@ public enum ReplayHistory {
     /// ``loadNewest(_:tip:past:)`` as estimates, for `status`: the same walk, but the texts of ordinary turns are
     /// measured, not read.
     static func estimateNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int) throws -> (turns: [Estimate], complete: Bool) {
-        try walk(reader, tip: tip, past: limit, unit: Estimate.init, tokens: \.tokens) { turn, _ in try Estimate(ordinary: turn, reader) }
+        try walk(reader, tip: tip, past: limit, read: reader.referencesOfTurn, unit: Estimate.init, tokens: \.tokens) { turn, _ in
+            try Estimate(ordinary: turn, reader)
+        }
     }
 
-    /// The walk of ``loadNewest(_:tip:past:)``: `ordinary` makes the unit of an ordinary turn, `unit` that of a
+    /// The walk of ``loadNewest(_:tip:past:)``: `read` reads a turn, `ordinary` makes the unit of an ordinary turn, `unit` that of a
     /// compaction turn's window or a turn the server compacted (read in full: they are rare), and `tokens` tells a
     /// unit's estimate for `limit`.
     private static func walk<Unit>(
-        _ reader: StoreReader, tip: ObjectID?, past limit: Int?, unit: (HistoryTurn) -> Unit, tokens size: (Unit) -> Int,
+        _ reader: StoreReader, tip: ObjectID?, past limit: Int?, read: (ObjectID) throws -> Turn, unit: (HistoryTurn) -> Unit,
+        tokens size: (Unit) -> Int,
         ordinary: (Turn, ObjectID) throws -> Unit
     ) throws -> (turns: [Unit], complete: Bool) {
         guard let tip else { return ([], true) }
@@ -94,7 +97,7 @@ public enum ReplayHistory {
         var next: ObjectID? = tip
         while let id = next {
             if remaining == 0 { break }
-            let turn = try reader.turn(id)
+            let turn = try read(id)
             next = turn.parent
             if let compaction = Compaction.Record(turn) {
                 // An older compaction turn among the kept ones is already inside the newer window.
