@@ -231,6 +231,14 @@ public struct StoreReader {
         return try turn(id)
     }
 
+    /// What a replay reads of turn `id` when it is a plain turn (``TurnReferences``), found in its pack without
+    /// decoding it; nil when it is not plain or not in the canonical form (then read it with ``referencesOfTurn(_:)``).
+    public func plainTurn(_ id: ObjectID) throws -> TurnReferences? {
+        guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+        guard place.kind == .turn else { throw StoreError.notATurn(id.hex, kind: place.kind) }
+        return try withBytes(of: place, id: id) { TurnCoding.plainReferences($0) }
+    }
+
     /// The text of blob `id`.
     public func text(_ id: ObjectID) throws -> String {
         guard let (kind, bytes) = try object(id) else { throw StoreError.objectNotFound(id) }

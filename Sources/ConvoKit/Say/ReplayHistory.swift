@@ -49,8 +49,8 @@ public enum ReplayHistory {
         /// lengths of its texts: each blob's size is its text's UTF-8 length, so no pack of texts is inflated
         /// (reading the texts was most of `status`'s instructions on a long conversation, issue 11). It equals
         /// `Estimate(HistoryTurn)` of the turn ``loadNewest(_:tip:past:)`` reads.
-        init(ordinary turn: Turn, _ reader: StoreReader) throws {
-            let users = turn.request.input.filter { $0.role == "user" }
+        init(ordinary turn: TurnReferences, _ reader: StoreReader) throws {
+            let users = turn.input.filter { $0.role == "user" }
             var tokens = 0
             for message in turn.replay ? Array(users.suffix(1)) : users {
                 tokens += TokenEstimate.of(length: try reader.textSize(message.content))
@@ -59,9 +59,7 @@ public enum ReplayHistory {
                 }
             }
             var answer = 0
-            for item in turn.response.output {
-                if let content = item.content { answer += try reader.textSize(content) }
-            }
+            for text in turn.texts { answer += try reader.textSize(text) }
             self.tokens = tokens + TokenEstimate.of(length: answer)
             covers = 1
             isWindow = false
@@ -71,16 +69,22 @@ public enum ReplayHistory {
     /// ``loadNewest(_:tip:past:)`` as estimates, for `status`: the same walk, but the texts of ordinary turns are
     /// measured, not read.
     static func estimateNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int) throws -> (turns: [Estimate], complete: Bool) {
-        try walk(reader, tip: tip, past: limit, read: reader.referencesOfTurn, unit: Estimate.init, tokens: \.tokens) { turn, _ in
-            try Estimate(ordinary: turn, reader)
+        try walk(
+            reader, tip: tip, past: limit, plain: { id in try reader.plainTurn(id).map { ($0.parent, try Estimate(ordinary: $0, reader)) } },
+            read: reader.referencesOfTurn, unit: Estimate.init, tokens: \.tokens
+        ) { turn, _ in
+            try Estimate(ordinary: TurnReferences(turn), reader)
         }
     }
 
-    /// The walk of ``loadNewest(_:tip:past:)``: `read` reads a turn, `ordinary` makes the unit of an ordinary turn, `unit` that of a
+    /// The walk of ``loadNewest(_:tip:past:)``: `plain` makes the unit of a turn that is neither a compaction turn
+    /// nor one the server compacted (no output item is a compaction) and gives its parent, or says nil to have the
+    /// turn read; `read` reads a turn, `ordinary` makes the unit of an ordinary turn, `unit` that of a
     /// compaction turn's window or a turn the server compacted (read in full: they are rare), and `tokens` tells a
     /// unit's estimate for `limit`.
     private static func walk<Unit>(
-        _ reader: StoreReader, tip: ObjectID?, past limit: Int?, read: (ObjectID) throws -> Turn, unit: (HistoryTurn) -> Unit,
+        _ reader: StoreReader, tip: ObjectID?, past limit: Int?, plain: (ObjectID) throws -> (parent: ObjectID?, unit: Unit)? = { _ in nil },
+        read: (ObjectID) throws -> Turn, unit: (HistoryTurn) -> Unit,
         tokens size: (Unit) -> Int,
         ordinary: (Turn, ObjectID) throws -> Unit
     ) throws -> (turns: [Unit], complete: Bool) {
@@ -97,6 +101,16 @@ public enum ReplayHistory {
         var next: ObjectID? = tip
         while let id = next {
             if remaining == 0 { break }
+            if let (parent, made) = try plain(id) {
+                next = parent
+                remaining = remaining.map { $0 - 1 }
+                turns.append(made)
+                if let limit {
+                    tokens += size(made)
+                    if tokens > limit { return (turns.reversed(), false) }
+                }
+                continue
+            }
             let turn = try read(id)
             next = turn.parent
             if let compaction = Compaction.Record(turn) {
