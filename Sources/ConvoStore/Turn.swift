@@ -8,6 +8,32 @@ public enum ObjectKind: String, Sendable, CaseIterable {
     case turn
 }
 
+/// What a replay reads of a plain turn (no attachments, no compaction item): its parent, whether it was a replay,
+/// its input messages and its output items' texts, in order.
+public struct TurnReferences: Hashable, Sendable {
+    /// The parent turn.
+    public var parent: ObjectID?
+    /// Whether the turn was itself a replay.
+    public var replay: Bool
+    /// The input messages.
+    public var input: [MessageRef]
+    /// The texts of the output items that have one, in order.
+    public var texts: [ObjectID]
+
+    /// The references of `turn` (whatever it holds).
+    public init(_ turn: Turn) {
+        self.init(parent: turn.parent, replay: turn.replay, input: turn.request.input, texts: turn.response.output.compactMap(\.content))
+    }
+
+    /// Creates them.
+    public init(parent: ObjectID?, replay: Bool, input: [MessageRef], texts: [ObjectID]) {
+        self.parent = parent
+        self.replay = replay
+        self.input = input
+        self.texts = texts
+    }
+}
+
 /// One message of a request, its text held in a blob.
 public struct MessageRef: Hashable, Sendable {
     /// `user`, `assistant`, `system` or `developer`.

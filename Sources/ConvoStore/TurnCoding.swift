@@ -128,6 +128,22 @@ enum TurnCoding {
         return turn
     }
 
+    /// The turn `bytes` hold when they are in the canonical form, read as ``decode(_:)`` reads them but not encoded
+    /// again to compare: for a walk that follows a turn's references (a replay's prediction), not for its id or
+    /// bytes. Nil when ``decode(_:)`` would give up before comparing.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Turn? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.turn()
+    }
+
+    /// What a replay reads of a plain turn (``TurnReferences``), from its canonical bytes without building the turn
+    /// or encoding it again. Nil when the bytes are not in the canonical form, or the turn is not plain: a message
+    /// has attachments, or an output item is a compaction (then decode the turn).
+    static func plainReferences(_ bytes: UnsafeBufferPointer<UInt8>) -> TurnReferences? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.plainReferences()
+    }
+
     /// The blobs a turn's first lines come from (its newest user message's, its output items'), read from its
     /// canonical bytes as ``decode(_:)`` reads them but without building the turn or encoding it again to compare:
     /// a tenth of the instructions (`log --json` reads them for every turn, issue 11). Nil when the bytes are not
@@ -141,6 +157,9 @@ enum TurnCoding {
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Whether the type of the output item ``outputItemText()`` read last is `compaction`.
+        var lastTypeWasCompaction = false
+        static let compactionType = Array("\"compaction\"".utf8)
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -346,6 +365,30 @@ enum TurnCoding {
             return (TurnRequest(model: nil, input: messages).newestUserMessage?.content, output)
         }
 
+        /// ``lineTexts()``'s walk, keeping the parent, the replay flag, the input messages and the output's texts;
+        /// nil as well for an output item of type `compaction`.
+        mutating func plainReferences() -> TurnReferences? {
+            guard take(UInt8(ascii: "{")) else { return nil }
+            var createdAt = false, parent: ObjectID?, replay = false, messages: [MessageRef]?, output: [ObjectID]?
+            var position = -1
+            while true {
+                guard let found = member(Self.turnKeys, after: position, first: position == -1) else { return nil }
+                if found == -1 { break }
+                position = found
+                switch found {
+                case 0: guard int() != nil else { return nil }; createdAt = true
+                case 2: guard skipString() else { return nil }
+                case 3: guard let value = id() else { return nil }; parent = value
+                case 4: guard isTrue() else { return nil }; replay = true
+                case 5: guard let value = requestMessages() else { return nil }; messages = value
+                case 6: guard let value = responseTexts(compaction: false) else { return nil }; output = value
+                default: guard isTrue() else { return nil }  // fetched, stored
+                }
+            }
+            guard index == bytes.count, createdAt, let messages, let output else { return nil }
+            return TurnReferences(parent: parent, replay: replay, input: messages, texts: output)
+        }
+
         /// A string as ``string()`` reads it, not built.
         mutating func skipString() -> Bool {
             guard take(UInt8(ascii: "\"")) else { return false }
@@ -398,8 +441,9 @@ enum TurnCoding {
             return input
         }
 
-        /// ``response()``'s walk, keeping the output items' texts.
-        mutating func responseTexts() -> [ObjectID]? {
+        /// ``response()``'s walk, keeping the output items' texts; nil for an item of type `compaction` unless
+        /// `compaction` allows one.
+        mutating func responseTexts(compaction: Bool = true) -> [ObjectID]? {
             guard take(UInt8(ascii: "{")) else { return nil }
             var output: [ObjectID]?, status = false
             var position = -1
@@ -413,7 +457,7 @@ enum TurnCoding {
                     var texts = [ObjectID](), count = 0
                     while !take(UInt8(ascii: "]")) {
                         if count > 0 { guard take(UInt8(ascii: ",")) else { return nil } }
-                        guard let item = outputItemText() else { return nil }
+                        guard let item = outputItemText(), compaction || !lastTypeWasCompaction else { return nil }
                         if let text = item { texts.append(text) }
                         count += 1
                     }
@@ -432,6 +476,7 @@ enum TurnCoding {
         mutating func outputItemText() -> ObjectID?? {
             guard take(UInt8(ascii: "{")) else { return nil }
             var content: ObjectID?, type = false
+            lastTypeWasCompaction = false
             var position = -1
             while true {
                 guard let found = member(Self.itemKeys, after: position, first: position == -1) else { return nil }
@@ -441,8 +486,12 @@ enum TurnCoding {
                     guard let value = id() else { return nil }
                     content = value
                 } else {
+                    let start = index
                     guard skipString() else { return nil }
-                    type = type || found == 3
+                    if found == 3 {
+                        type = true
+                        lastTypeWasCompaction = UnsafeBufferPointer(rebasing: bytes[start..<index]).elementsEqual(Self.compactionType)
+                    }
                 }
             }
             guard type else { return nil }

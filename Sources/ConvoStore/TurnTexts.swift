@@ -24,6 +24,23 @@ extension StoreReader {
         }
     }
 
+    /// The UTF-8 length of the text of blob `id` (`text(id).utf8.count`), read from its object row without
+    /// inflating its pack: convo stores a text as its UTF-8 bytes (``StoreWriter/putBlob(_:)``), so the blob's
+    /// size is the text's length. `status` predicts a replay from these lengths (issue 11).
+    public func textSize(_ id: ObjectID) throws -> Int {
+        guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+        guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
+        // A damaged row read the slow way holds its bytes already.
+        return place.inflated ? String(decoding: place.loose, as: UTF8.self).utf8.count : place.size
+    }
+
+    /// The byte count of blob `id` (`bytes(id).count`), read from its object row without inflating its pack.
+    public func blobSize(_ id: ObjectID) throws -> Int {
+        guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+        guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
+        return place.inflated ? place.loose.count : place.size
+    }
+
     /// The answer of `turn`: the texts of its output items, joined.
     public func answer(of turn: Turn) throws -> String {
         try turn.response.output.compactMap(\.content).map { try text($0) }.joined()

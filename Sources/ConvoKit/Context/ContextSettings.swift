@@ -35,11 +35,12 @@ struct ContextSettings: Sendable {
         // Only the newest turns up to past the window are read: beyond that the history cannot fit, and what the
         // strategy keeps verbatim is among them. Then the count of turns is the depth and the size a lower bound
         // (the first turn that truncate keeps is estimated by the oldest turn read).
-        let (history, complete) = try ReplayHistory.loadNewest(reader, tip: tip, past: window)
+        // The texts are measured, not read: each estimate is the one the loaded history would give.
+        let (history, complete) = try ReplayHistory.estimateNewest(reader, tip: tip, past: window)
         let budget = ReplayFit.budget(window: window, maxOutputTokens: nil)
         let fixed = TokenEstimate.of(instructions ?? "")
         let turns = complete ? history.reduce(0) { $0 + $1.covers } : try reader.depth(of: tip)
-        let tokens = fixed + TokenEstimate.of(ReplayHistory.messages(history))
+        let tokens = fixed + history.reduce(0) { $0 + $1.tokens }
         do {
             switch try ReplayFit.decide(history, fixed: fixed, budget: budget, window: window, strategy: settings.strategy) {
             case .all:

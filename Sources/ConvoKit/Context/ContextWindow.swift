@@ -47,7 +47,10 @@ public enum ContextWindow {
 /// (so a replay that is estimated to fit rarely overflows) and costs nothing to compute.
 public enum TokenEstimate {
     /// The estimated tokens of `text`.
-    public static func of(_ text: String) -> Int { (text.utf8.count + 3) / 4 + 1 }
+    public static func of(_ text: String) -> Int { of(length: text.utf8.count) }
+
+    /// The estimated tokens of a text of `length` UTF-8 bytes.
+    static func of(length: Int) -> Int { (length + 3) / 4 + 1 }
 
     /// The estimated tokens of messages.
     static func of(_ messages: [DraftMessage]) -> Int {

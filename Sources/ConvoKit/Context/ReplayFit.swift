@@ -37,7 +37,16 @@ enum ReplayFit {
     static func decide(
         _ history: [HistoryTurn], fixed: Int, budget: Int, window: Int, strategy: ReplayStrategy, always: Bool = false
     ) throws -> Decision {
-        let sizes = history.map { TokenEstimate.of(ReplayHistory.messages([$0])) }
+        try decide(
+            history.map { ReplayHistory.Estimate($0) }, fixed: fixed, budget: budget, window: window, strategy: strategy, always: always)
+    }
+
+    /// ``decide(_:fixed:budget:window:strategy:always:)`` from each unit's estimated tokens alone, as `status` predicts
+    /// it without reading the texts.
+    static func decide(
+        _ history: [ReplayHistory.Estimate], fixed: Int, budget: Int, window: Int, strategy: ReplayStrategy, always: Bool = false
+    ) throws -> Decision {
+        let sizes = history.map(\.tokens)
         let total = fixed + sizes.reduce(0, +)
         guard total > budget || (always && strategy == .compact) else { return .all }
         let turns = history.reduce(0) { $0 + $1.covers }
@@ -62,7 +71,7 @@ enum ReplayFit {
         case .compact:
             let recent = newest(fitting: budget / 2 - fixed, from: 0)
             // At the threshold, a history already compacted down to one window has nothing left to compact.
-            if always, recent >= history.count - (history.first?.window != nil ? 1 : 0) { return .all }
+            if always, recent >= history.count - (history.first?.isWindow == true ? 1 : 0) { return .all }
             guard recent < history.count else { throw tooBig }
             return .compact(recent: recent)
         }

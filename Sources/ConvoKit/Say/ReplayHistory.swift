@@ -21,8 +21,75 @@ public enum ReplayHistory {
     /// ones (oldest first). A prediction needs no more than that to know the history does not fit, and reading
     /// every turn of a 10,000-turn conversation took `status` 3 G instructions (BENCHMARKS.md).
     static func loadNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int?) throws -> (turns: [HistoryTurn], complete: Bool) {
+        try walk(reader, tip: tip, past: limit, read: reader.turn, unit: { $0 }, tokens: { TokenEstimate.of(messages([$0])) }) { turn, id in
+            var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
+            history.id = id
+            return history
+        }
+    }
+
+    /// One unit of a history as a prediction needs it: what ``messages(_:)`` of it would estimate, and how many
+    /// turns it stands for.
+    struct Estimate: Equatable {
+        /// `TokenEstimate.of(messages([unit]))`.
+        var tokens: Int
+        /// The unit's ``HistoryTurn/covers``.
+        var covers: Int
+        /// Whether the unit is a compaction's window.
+        var isWindow: Bool
+
+        /// The estimate of a loaded unit.
+        init(_ turn: HistoryTurn) {
+            tokens = TokenEstimate.of(messages([turn]))
+            covers = turn.covers
+            isWindow = turn.window != nil
+        }
+
+        /// The estimate of an ordinary turn (neither a compaction turn nor one the server compacted), from the
+        /// lengths of its texts: each blob's size is its text's UTF-8 length, so no pack of texts is inflated
+        /// (reading the texts was most of `status`'s instructions on a long conversation, issue 11). It equals
+        /// `Estimate(HistoryTurn)` of the turn ``loadNewest(_:tip:past:)`` reads.
+        init(ordinary turn: TurnReferences, _ reader: StoreReader) throws {
+            let users = turn.input.filter { $0.role == "user" }
+            var tokens = 0
+            for message in turn.replay ? Array(users.suffix(1)) : users {
+                tokens += TokenEstimate.of(length: try reader.textSize(message.content))
+                for attachment in message.attachments {
+                    tokens += try attachment.content.map { try reader.blobSize($0) / 4 } ?? 0
+                }
+            }
+            var answer = 0
+            for text in turn.texts { answer += try reader.textSize(text) }
+            self.tokens = tokens + TokenEstimate.of(length: answer)
+            covers = 1
+            isWindow = false
+        }
+    }
+
+    /// ``loadNewest(_:tip:past:)`` as estimates, for `status`: the same walk, but the texts of ordinary turns are
+    /// measured, not read.
+    static func estimateNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int) throws -> (turns: [Estimate], complete: Bool) {
+        try walk(
+            reader, tip: tip, past: limit, plain: { id in try reader.plainTurn(id).map { ($0.parent, try Estimate(ordinary: $0, reader)) } },
+            read: reader.referencesOfTurn, unit: Estimate.init, tokens: \.tokens
+        ) { turn, _ in
+            try Estimate(ordinary: TurnReferences(turn), reader)
+        }
+    }
+
+    /// The walk of ``loadNewest(_:tip:past:)``: `plain` makes the unit of a turn that is neither a compaction turn
+    /// nor one the server compacted (no output item is a compaction) and gives its parent, or says nil to have the
+    /// turn read; `read` reads a turn, `ordinary` makes the unit of an ordinary turn, `unit` that of a
+    /// compaction turn's window or a turn the server compacted (read in full: they are rare), and `tokens` tells a
+    /// unit's estimate for `limit`.
+    private static func walk<Unit>(
+        _ reader: StoreReader, tip: ObjectID?, past limit: Int?, plain: (ObjectID) throws -> (parent: ObjectID?, unit: Unit)? = { _ in nil },
+        read: (ObjectID) throws -> Turn, unit: (HistoryTurn) -> Unit,
+        tokens size: (Unit) -> Int,
+        ordinary: (Turn, ObjectID) throws -> Unit
+    ) throws -> (turns: [Unit], complete: Bool) {
         guard let tip else { return ([], true) }
-        var turns: [HistoryTurn] = []
+        var turns: [Unit] = []
         var tokens = 0
         // The newest compaction turn met: its window stands for what is older than the turns it kept, so it goes
         // before them (oldest first), and the walk stops once they are read.
@@ -34,7 +101,17 @@ public enum ReplayHistory {
         var next: ObjectID? = tip
         while let id = next {
             if remaining == 0 { break }
-            let turn = try reader.turn(id)
+            if let (parent, made) = try plain(id) {
+                next = parent
+                remaining = remaining.map { $0 - 1 }
+                turns.append(made)
+                if let limit {
+                    tokens += size(made)
+                    if tokens > limit { return (turns.reversed(), false) }
+                }
+                continue
+            }
+            let turn = try read(id)
             next = turn.parent
             if let compaction = Compaction.Record(turn) {
                 // An older compaction turn among the kept ones is already inside the newer window.
@@ -48,25 +125,26 @@ public enum ReplayHistory {
                 continue
             }
             remaining = remaining.map { $0 - 1 }
-            var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
-            history.id = id
             if let item = try Compaction.serverItem(of: turn, reader) {
                 // OpenAI compacted on the server (compact_threshold): its item stands for everything before this
                 // turn's message, so a replay sends the item, the message and the answer, and nothing older.
+                var history = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
+                history.id = id
                 history.window = [DraftMessage(role: compactionRole, text: item)] + history.input.filter { $0.role == "user" }.suffix(1)
                     + [DraftMessage(role: "assistant", text: history.answer)]
                 history.covers = try reader.depth(of: id)
-                turns.append(history)
+                turns.append(unit(history))
                 compacted = nil
                 break
             }
-            turns.append(history)
+            let made = try ordinary(turn, id)
+            turns.append(made)
             if let limit {
-                tokens += TokenEstimate.of(messages([history]))
+                tokens += size(made)
                 if tokens > limit { return (turns.reversed(), false) }
             }
         }
-        if let compacted { turns.append(compacted) }
+        if let compacted { turns.append(unit(compacted)) }
         return (turns.reversed(), true)
     }
 
