@@ -316,27 +316,61 @@ enum TurnCoding {
         static let itemKeys: [[UInt8]] = ["content", "id", "role", "type"].map { Array($0.utf8) }
         static let usageKeys: [[UInt8]] = ["cached_tokens", "input_tokens", "output_tokens", "reasoning_tokens"].map { Array($0.utf8) }
 
-        mutating func turn() -> Turn? {
-            guard take(UInt8(ascii: "{")) else { return nil }
-            var createdAt: Int64?, fetched = false, origin: String?, parent: ObjectID?, replay = false, stored = false
-            var request: TurnRequest?, response: TurnResponse?
+        /// Walks an object whose members' keys are among `keys`, in their order: `value` reads the value of the member
+        /// whose key is `keys[found]`. False when the bytes are not such an object or `value` returns false.
+        mutating func object(_ keys: [[UInt8]], _ value: (inout Scanner, _ found: Int) -> Bool) -> Bool {
+            guard take(UInt8(ascii: "{")) else { return false }
             var position = -1
             while true {
-                guard let found = member(Self.turnKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
+                guard let found = member(keys, after: position, first: position == -1) else { return false }
+                if found == -1 { return true }
                 position = found
+                guard value(&self, found) else { return false }
+            }
+        }
+
+        /// Walks an array: `element` reads each element. False when the bytes are not an array or `element` returns false.
+        mutating func array(_ element: (inout Scanner) -> Bool) -> Bool {
+            guard take(UInt8(ascii: "[")) else { return false }
+            var count = 0
+            while !take(UInt8(ascii: "]")) {
+                if count > 0 { guard take(UInt8(ascii: ",")) else { return false } }
+                guard element(&self) else { return false }
+                count += 1
+            }
+            return true
+        }
+
+        /// A request's input messages.
+        mutating func messages() -> [MessageRef]? {
+            var messages = [MessageRef]()
+            let read = array { scanner in
+                guard scanner.take(UInt8(ascii: "{")), scanner.member(Self.messageKeys, after: -1, first: true) == 0,
+                    let content = scanner.id(), scanner.member(Self.messageKeys, after: 0, first: false) == 1,
+                    let role = scanner.string(), scanner.take(UInt8(ascii: "}"))
+                else { return false }
+                messages.append(MessageRef(role: role, content: content))
+                return true
+            }
+            return read ? messages : nil
+        }
+
+        mutating func turn() -> Turn? {
+            var createdAt: Int64?, fetched = false, origin: String?, parent: ObjectID?, replay = false, stored = false
+            var request: TurnRequest?, response: TurnResponse?
+            let read = object(Self.turnKeys) { scanner, found in
                 switch found {
-                case 0: guard let value = int() else { return nil }; createdAt = value
-                case 1: guard isTrue() else { return nil }; fetched = true
-                case 2: guard let value = string() else { return nil }; origin = value
-                case 3: guard let value = id() else { return nil }; parent = value
-                case 4: guard isTrue() else { return nil }; replay = true
-                case 5: guard let value = self.request() else { return nil }; request = value
-                case 6: guard let value = self.response() else { return nil }; response = value
-                default: guard isTrue() else { return nil }; stored = true
+                case 0: createdAt = scanner.int(); return createdAt != nil
+                case 1: fetched = scanner.isTrue(); return fetched
+                case 2: origin = scanner.string(); return origin != nil
+                case 3: parent = scanner.id(); return parent != nil
+                case 4: replay = scanner.isTrue(); return replay
+                case 5: request = scanner.request(); return request != nil
+                case 6: response = scanner.response(); return response != nil
+                default: stored = scanner.isTrue(); return stored
                 }
             }
-            guard index == bytes.count, let createdAt, let request, let response else { return nil }
+            guard read, index == bytes.count, let createdAt, let request, let response else { return nil }
             return Turn(
                 parent: parent, request: request, response: response, origin: origin, stored: stored, replay: replay,
                 fetched: fetched, createdAt: createdAt)
@@ -345,47 +379,30 @@ enum TurnCoding {
         /// ``turn()``'s walk, keeping only the texts' ids: strings other than roles are checked, not built, and the
         /// request's parameters are skipped, not parsed.
         mutating func lineTexts() -> (input: ObjectID?, output: [ObjectID])? {
-            guard take(UInt8(ascii: "{")) else { return nil }
-            var createdAt = false, messages: [MessageRef]?, output: [ObjectID]?
-            var position = -1
-            while true {
-                guard let found = member(Self.turnKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
-                switch found {
-                case 0: guard int() != nil else { return nil }; createdAt = true
-                case 2: guard skipString() else { return nil }
-                case 3: guard id() != nil else { return nil }
-                case 5: guard let value = requestMessages() else { return nil }; messages = value
-                case 6: guard let value = responseTexts() else { return nil }; output = value
-                default: guard isTrue() else { return nil }  // fetched, replay, stored
-                }
-            }
-            guard index == bytes.count, createdAt, let messages, let output else { return nil }
-            return (TurnRequest(model: nil, input: messages).newestUserMessage?.content, output)
+            guard let references = references(compaction: true) else { return nil }
+            return (TurnRequest(model: nil, input: references.input).newestUserMessage?.content, references.texts)
         }
 
         /// ``lineTexts()``'s walk, keeping the parent, the replay flag, the input messages and the output's texts;
         /// nil as well for an output item of type `compaction`.
-        mutating func plainReferences() -> TurnReferences? {
-            guard take(UInt8(ascii: "{")) else { return nil }
+        mutating func plainReferences() -> TurnReferences? { references(compaction: false) }
+
+        /// ``turn()``'s walk, keeping the parent, the replay flag, the input messages and the output's texts; nil for
+        /// an output item of type `compaction` unless `compaction` allows one.
+        mutating func references(compaction: Bool) -> TurnReferences? {
             var createdAt = false, parent: ObjectID?, replay = false, messages: [MessageRef]?, output: [ObjectID]?
-            var position = -1
-            while true {
-                guard let found = member(Self.turnKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
+            let read = object(Self.turnKeys) { scanner, found in
                 switch found {
-                case 0: guard int() != nil else { return nil }; createdAt = true
-                case 2: guard skipString() else { return nil }
-                case 3: guard let value = id() else { return nil }; parent = value
-                case 4: guard isTrue() else { return nil }; replay = true
-                case 5: guard let value = requestMessages() else { return nil }; messages = value
-                case 6: guard let value = responseTexts(compaction: false) else { return nil }; output = value
-                default: guard isTrue() else { return nil }  // fetched, stored
+                case 0: createdAt = scanner.int() != nil; return createdAt
+                case 2: return scanner.skipString()
+                case 3: parent = scanner.id(); return parent != nil
+                case 4: replay = scanner.isTrue(); return replay
+                case 5: messages = scanner.requestMessages(); return messages != nil
+                case 6: output = scanner.responseTexts(compaction: compaction); return output != nil
+                default: return scanner.isTrue()  // fetched, stored
                 }
             }
-            guard index == bytes.count, createdAt, let messages, let output else { return nil }
+            guard read, index == bytes.count, createdAt, let messages, let output else { return nil }
             return TurnReferences(parent: parent, replay: replay, input: messages, texts: output)
         }
 
@@ -414,185 +431,130 @@ enum TurnCoding {
 
         /// ``request()``'s walk, keeping the input messages.
         mutating func requestMessages() -> [MessageRef]? {
-            guard take(UInt8(ascii: "{")) else { return nil }
             var input: [MessageRef]?
-            var position = -1
-            while true {
-                guard let found = member(Self.requestKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
+            let read = object(Self.requestKeys) { scanner, found in
                 switch found {
-                case 0:
-                    guard take(UInt8(ascii: "[")) else { return nil }
-                    var messages = [MessageRef]()
-                    while !take(UInt8(ascii: "]")) {
-                        if !messages.isEmpty { guard take(UInt8(ascii: ",")) else { return nil } }
-                        guard take(UInt8(ascii: "{")), member(Self.messageKeys, after: -1, first: true) == 0, let content = id(),
-                            member(Self.messageKeys, after: 0, first: false) == 1, let role = string(), take(UInt8(ascii: "}"))
-                        else { return nil }
-                        messages.append(MessageRef(role: role, content: content))
-                    }
-                    input = messages
-                case 1: guard id() != nil else { return nil }
-                case 3: guard skipObject() != nil else { return nil }
-                default: guard skipString() else { return nil }  // model, previous_response_id
+                case 0: input = scanner.messages(); return input != nil
+                case 1: return scanner.id() != nil
+                case 3: return scanner.skipObject() != nil
+                default: return scanner.skipString()  // model, previous_response_id
                 }
             }
-            return input
+            return read ? input : nil
         }
 
         /// ``response()``'s walk, keeping the output items' texts; nil for an item of type `compaction` unless
         /// `compaction` allows one.
         mutating func responseTexts(compaction: Bool = true) -> [ObjectID]? {
-            guard take(UInt8(ascii: "{")) else { return nil }
             var output: [ObjectID]?, status = false
-            var position = -1
-            while true {
-                guard let found = member(Self.responseKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
+            let read = object(Self.responseKeys) { scanner, found in
                 switch found {
                 case 3:
-                    guard take(UInt8(ascii: "[")) else { return nil }
-                    var texts = [ObjectID](), count = 0
-                    while !take(UInt8(ascii: "]")) {
-                        if count > 0 { guard take(UInt8(ascii: ",")) else { return nil } }
-                        guard let item = outputItemText(), compaction || !lastTypeWasCompaction else { return nil }
+                    var texts = [ObjectID]()
+                    let items = scanner.array { scanner in
+                        guard let item = scanner.outputItemText(), compaction || !scanner.lastTypeWasCompaction else { return false }
                         if let text = item { texts.append(text) }
-                        count += 1
+                        return true
                     }
                     output = texts
-                case 4: guard id() != nil else { return nil }
-                case 5: guard skipString() else { return nil }; status = true
-                case 6: guard usage() != nil else { return nil }
-                default: guard skipString() else { return nil }  // error, id, model
+                    return items
+                case 4: return scanner.id() != nil
+                case 5: status = scanner.skipString(); return status
+                case 6: return scanner.usage() != nil
+                default: return scanner.skipString()  // error, id, model
                 }
             }
-            guard let output, status else { return nil }
+            guard read, let output, status else { return nil }
             return output
         }
 
         /// ``outputItem()``'s walk: the item's text, if it has one (nil when the bytes are not an item).
         mutating func outputItemText() -> ObjectID?? {
-            guard take(UInt8(ascii: "{")) else { return nil }
             var content: ObjectID?, type = false
             lastTypeWasCompaction = false
-            var position = -1
-            while true {
-                guard let found = member(Self.itemKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
+            let read = object(Self.itemKeys) { scanner, found in
                 if found == 0 {
-                    guard let value = id() else { return nil }
-                    content = value
-                } else {
-                    let start = index
-                    guard skipString() else { return nil }
-                    if found == 3 {
-                        type = true
-                        lastTypeWasCompaction = UnsafeBufferPointer(rebasing: bytes[start..<index]).elementsEqual(Self.compactionType)
-                    }
+                    content = scanner.id()
+                    return content != nil
                 }
+                let start = scanner.index
+                guard scanner.skipString() else { return false }
+                if found == 3 {
+                    type = true
+                    scanner.lastTypeWasCompaction = UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.index]).elementsEqual(Self.compactionType)
+                }
+                return true
             }
-            guard type else { return nil }
+            guard read, type else { return nil }
             return .some(content)
         }
 
         mutating func request() -> TurnRequest? {
-            guard take(UInt8(ascii: "{")) else { return nil }
             var input: [MessageRef]?, instructions: ObjectID?, model: String?, parameters = [String: JSONValue](), previous: String?
-            var position = -1
-            while true {
-                guard let found = member(Self.requestKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
+            let read = object(Self.requestKeys) { scanner, found in
                 switch found {
-                case 0:
-                    guard take(UInt8(ascii: "[")) else { return nil }
-                    var messages = [MessageRef]()
-                    while !take(UInt8(ascii: "]")) {
-                        if !messages.isEmpty { guard take(UInt8(ascii: ",")) else { return nil } }
-                        guard take(UInt8(ascii: "{")), member(Self.messageKeys, after: -1, first: true) == 0, let content = id(),
-                            member(Self.messageKeys, after: 0, first: false) == 1, let role = string(), take(UInt8(ascii: "}"))
-                        else { return nil }
-                        messages.append(MessageRef(role: role, content: content))
-                    }
-                    input = messages
-                case 1: guard let value = id() else { return nil }; instructions = value
-                case 2: guard let value = string() else { return nil }; model = value
+                case 0: input = scanner.messages(); return input != nil
+                case 1: instructions = scanner.id(); return instructions != nil
+                case 2: model = scanner.string(); return model != nil
                 case 3:
-                    guard let range = skipObject(),
-                        let object = try? JSONValue.parse(UnsafeBufferPointer(rebasing: bytes[range])).objectValue
-                    else { return nil }
+                    guard let range = scanner.skipObject(),
+                        let object = try? JSONValue.parse(UnsafeBufferPointer(rebasing: scanner.bytes[range])).objectValue
+                    else { return false }
                     parameters = object
-                default: guard let value = string() else { return nil }; previous = value
+                    return true
+                default: previous = scanner.string(); return previous != nil
                 }
             }
-            guard let input else { return nil }
+            guard read, let input else { return nil }
             return TurnRequest(model: model, instructions: instructions, input: input, parameters: parameters, previousResponseID: previous)
         }
 
         mutating func response() -> TurnResponse? {
-            guard take(UInt8(ascii: "{")) else { return nil }
             var error: String?, id: String?, model: String?, output: [OutputItemRef]?, raw: ObjectID?, status: String?, usage: TokenUsage?
-            var position = -1
-            while true {
-                guard let found = member(Self.responseKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
+            let read = object(Self.responseKeys) { scanner, found in
                 switch found {
-                case 0: guard let value = string() else { return nil }; error = value
-                case 1: guard let value = string() else { return nil }; id = value
-                case 2: guard let value = string() else { return nil }; model = value
+                case 0: error = scanner.string(); return error != nil
+                case 1: id = scanner.string(); return id != nil
+                case 2: model = scanner.string(); return model != nil
                 case 3:
-                    guard take(UInt8(ascii: "[")) else { return nil }
                     var items = [OutputItemRef]()
-                    while !take(UInt8(ascii: "]")) {
-                        if !items.isEmpty { guard take(UInt8(ascii: ",")) else { return nil } }
-                        guard let item = outputItem() else { return nil }
+                    let read = scanner.array { scanner in
+                        guard let item = scanner.outputItem() else { return false }
                         items.append(item)
+                        return true
                     }
                     output = items
-                case 4: guard let value = self.id() else { return nil }; raw = value
-                case 5: guard let value = string() else { return nil }; status = value
-                default: guard let value = self.usage() else { return nil }; usage = value
+                    return read
+                case 4: raw = scanner.id(); return raw != nil
+                case 5: status = scanner.string(); return status != nil
+                default: usage = scanner.usage(); return usage != nil
                 }
             }
-            guard let output, let status else { return nil }
+            guard read, let output, let status else { return nil }
             return TurnResponse(id: id, status: status, model: model, output: output, usage: usage, raw: raw, error: error)
         }
 
         mutating func outputItem() -> OutputItemRef? {
-            guard take(UInt8(ascii: "{")) else { return nil }
             var content: ObjectID?, id: String?, role: String?, type: String?
-            var position = -1
-            while true {
-                guard let found = member(Self.itemKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
+            let read = object(Self.itemKeys) { scanner, found in
                 switch found {
-                case 0: guard let value = self.id() else { return nil }; content = value
-                case 1: guard let value = string() else { return nil }; id = value
-                case 2: guard let value = string() else { return nil }; role = value
-                default: guard let value = string() else { return nil }; type = value
+                case 0: content = scanner.id(); return content != nil
+                case 1: id = scanner.string(); return id != nil
+                case 2: role = scanner.string(); return role != nil
+                default: type = scanner.string(); return type != nil
                 }
             }
-            guard let type else { return nil }
+            guard read, let type else { return nil }
             return OutputItemRef(type: type, id: id, role: role, content: content)
         }
 
         mutating func usage() -> TokenUsage? {
-            guard take(UInt8(ascii: "{")) else { return nil }
             var counts: [Int64?] = [nil, nil, nil, nil]
-            var position = -1
-            while true {
-                guard let found = member(Self.usageKeys, after: position, first: position == -1) else { return nil }
-                if found == -1 { break }
-                position = found
-                guard let value = int() else { return nil }
-                counts[found] = value
+            let read = object(Self.usageKeys) { scanner, found in
+                counts[found] = scanner.int()
+                return counts[found] != nil
             }
-            guard let input = counts[1], let output = counts[2] else { return nil }
+            guard read, let input = counts[1], let output = counts[2] else { return nil }
             return TokenUsage(inputTokens: input, outputTokens: output, cachedTokens: counts[0], reasoningTokens: counts[3])
         }
     }
