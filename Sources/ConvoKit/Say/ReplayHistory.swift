@@ -38,6 +38,13 @@ public enum ReplayHistory {
         /// Whether the unit is a compaction's window.
         var isWindow: Bool
 
+        /// Creates one.
+        init(tokens: Int, covers: Int, isWindow: Bool) {
+            self.tokens = tokens
+            self.covers = covers
+            self.isWindow = isWindow
+        }
+
         /// The estimate of a loaded unit.
         init(_ turn: HistoryTurn) {
             tokens = TokenEstimate.of(messages([turn]))
@@ -70,7 +77,12 @@ public enum ReplayHistory {
     /// measured, not read.
     static func estimateNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int) throws -> (turns: [Estimate], complete: Bool) {
         try walk(
-            reader, tip: tip, past: limit, plain: { id in try reader.plainTurn(id).map { ($0.parent, try Estimate(ordinary: $0, reader)) } },
+            reader, tip: tip, past: limit,
+            plain: { id in
+                // The row's estimate (ReplayTokens) when the repository keeps it, else the turn's references and its texts' sizes.
+                if let (parent, tokens) = try reader.replayTokens(id) { return (parent, Estimate(tokens: tokens, covers: 1, isWindow: false)) }
+                return try reader.plainTurn(id).map { ($0.parent, try Estimate(ordinary: $0, reader)) }
+            },
             read: reader.referencesOfTurn, unit: Estimate.init, tokens: \.tokens
         ) { turn, _ in
             try Estimate(ordinary: TurnReferences(turn), reader)
