@@ -51,27 +51,80 @@ public enum ReplayTokens {
 }
 
 extension StoreReader {
-    /// The parent of turn `id` and its replay estimate (``ReplayTokens``), read from its index row through SQLite's C
-    /// interface; nil when the turn is not plain, has no row, the repository's format does not keep the column, or
-    /// the row is not as convo writes it (then read the turn).
-    public func replayTokens(_ id: ObjectID) throws -> (parent: ObjectID?, tokens: Int)? {
+    /// A reader of index rows with their replay estimates (``ReplayTokens``), or nil when the repository's format does
+    /// not keep them.
+    public func replayTokenRows() throws -> ReplayTokenRows? {
         guard format >= ReplayTokens.format else { return nil }
-        let statement = try db.cachedStatement(sql: "SELECT parent, replay_tokens FROM turn_index WHERE id = ?")
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 1, $0.baseAddress, 32, replayTransient) }
+        // A statement of its own (not the cached one), so that two readers never step one statement.
+        return ReplayTokenRows(try db.makeStatement(sql: ReplayTokenRows.sql))
+    }
+
+    /// The parent of turn `id` and its replay estimate, read from its index row; nil as ``ReplayTokenRows/row(_:)`` says.
+    /// A walk over many turns asks one ``replayTokenRows()``.
+    public func replayTokens(_ id: ObjectID) throws -> (parent: ObjectID?, tokens: Int)? {
+        try replayTokenRows()?.row(id)
+    }
+}
+
+/// Reads the index rows of a chain of turns with their replay estimates, from a turn up through its parents, through one
+/// statement prepared once and stepped through SQLite's C interface. The id bound is a buffer of its own, read in
+/// place, into which each row's parent is copied for the next step: no `ObjectID` is made for a turn the walk passes.
+/// GRDB's `cachedStatement` (hashing the SQL), a copied binding and an id made per row were a quarter of a row's
+/// 10,800 instructions (issue 11). A recursive query walking the chain in SQLite cost more (its queue copies each row).
+public final class ReplayTokenRows {
+    static let sql = "SELECT parent, replay_tokens FROM turn_index WHERE id = ?"
+    private let statement: Statement
+    private let handle: OpaquePointer
+    /// The id of the current turn, bound in place: SQLite reads it until the next binding.
+    private let key = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 8)
+    /// Whether there is a current turn (false past a first turn).
+    private var atTurn = false
+
+    init(_ statement: Statement) {
+        self.statement = statement
+        handle = statement.sqliteStatement
+    }
+
+    deinit {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        key.deallocate()
+    }
+
+    /// Makes turn `id` the current turn.
+    public func start(at id: ObjectID) {
+        key.copyBytes(from: id.bytes)
+        atTurn = true
+    }
+
+    /// The current turn: where ``step()`` stopped, or nil past a first turn.
+    public var current: ObjectID? { atTurn ? ObjectID(bytes: UnsafeRawBufferPointer(key)) : nil }
+
+    /// The replay estimate of the current turn, and its parent becomes the current turn; nil, staying at the turn, when
+    /// there is none or the turn is not plain, has no row, or its row is not as convo writes it (then read the turn).
+    public func step() -> Int? {
+        guard atTurn else { return nil }
+        sqlite3_reset(handle)
+        _ = sqlite3_bind_blob(handle, 1, key.baseAddress, 32, nil)
         guard sqlite3_step(handle) == SQLITE_ROW, sqlite3_column_type(handle, 1) == SQLITE_INTEGER else { return nil }
         let tokens = sqlite3_column_int64(handle, 1)
         guard tokens >= 0, tokens <= Int64(Int32.max) else { return nil }
         switch sqlite3_column_type(handle, 0) {
-        case SQLITE_NULL: return (nil, Int(tokens))
+        case SQLITE_NULL:
+            atTurn = false
         case SQLITE_BLOB where sqlite3_column_bytes(handle, 0) == 32:
-            guard let bytes = sqlite3_column_blob(handle, 0) else { return nil }
-            return (ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32)), Int(tokens))
-        default: return nil
+            guard let parent = sqlite3_column_blob(handle, 0) else { return nil }
+            key.baseAddress!.copyMemory(from: parent, byteCount: 32)
+        default:
+            return nil
         }
+        return Int(tokens)
+    }
+
+    /// The parent of turn `id` and its replay estimate; nil as ``step()`` says.
+    public func row(_ id: ObjectID) -> (parent: ObjectID?, tokens: Int)? {
+        start(at: id)
+        guard let tokens = step() else { return nil }
+        return (current, tokens)
     }
 }
-
-/// SQLite copies a bound value given this destructor.
-private let replayTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

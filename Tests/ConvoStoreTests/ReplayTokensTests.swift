@@ -85,7 +85,23 @@ import Testing
                 if expected != nil { plain += 1 }
             }
             #expect(plain == 10)
-        }
+            // Stepping from the tip gives the plain turns' estimates up to the first that is not plain, and stops there.
+            let walk = try #require(try reader.replayTokenRows())
+            walk.start(at: ids[13])
+            var stepped: [Int] = []
+            while let tokens = walk.step() { stepped.append(tokens) }
+            #expect(stepped == [try Self.expected(reader, ids[13]).map(Int.init)].compactMap { $0 } && walk.current == ids[12])
+            walk.start(at: ids[2])
+            stepped = []
+            while let tokens = walk.step() { stepped.append(tokens) }
+            #expect(stepped == (try [ids[2], ids[1], ids[0]].map { try #require(try Self.expected(reader, $0)).self }.map(Int.init)))
+            #expect(walk.current == nil && walk.step() == nil, "past the first turn")
+            // One reader asked from the tip turn after turn (past turns that are not plain), then out of order.
+            let rows = try #require(try reader.replayTokenRows())
+            for id in ids.reversed() + [ids[2], ids[9], ids[8], ids[0], ids[13]] {
+                let expected = try Self.expected(reader, id).map(Int.init)
+                #expect(rows.row(id)?.tokens == expected, "turn \(ids.firstIndex(of: id)!)")
+            }
         }
         // "question 0 héllo wörld ✓ 😀 " is 34 bytes of UTF-8, its answer 32: 9 + 1 and 8 + 1 tokens.
         #expect(try repository.read { try $0.replayTokens(ids[0])?.tokens } == 19)
