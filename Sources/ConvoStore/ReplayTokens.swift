@@ -34,19 +34,38 @@ public enum ReplayTokens {
         return Int64(tokens + Self.tokens(length: answer))
     }
 
-    /// Sets the column of every row from its turn (migration v14 on a repository whose rows are otherwise current):
-    /// turns in storage order, so that each pack is inflated once; the texts' sizes from their object rows.
+    /// Sets the column of every row from its turn (migration v14 on a repository whose rows are otherwise current): turns
+    /// in storage order, so that each pack is inflated once; the texts' sizes from their object rows. The rows are then
+    /// written again in their order with their values: updated in place, each full page of rows split (large: the file
+    /// grew by 5.7 MB, 0.022 of the raw text, against 0.8 MB for a fresh import's). Their numbers are kept, which
+    /// search documents name. Runs after every migration: the column list is format 14's.
     static func fill(_ db: Database) throws {
         let reader = StoreReader(db: db)
-        let ids = try Data.fetchAll(db, sql: """
-            SELECT o.id FROM object o JOIN turn_index t ON t.id = o.id WHERE o.kind = 'turn' ORDER BY o.pack, o.offset
-            """).compactMap { ObjectID(bytes: $0) }
-        let update = try db.cachedStatement(sql: "UPDATE turn_index SET replay_tokens = ? WHERE id = ?")
-        for id in ids {
-            let turn = try reader.referencesOfTurn(id)
-            let value = try estimate(turn) { try reader.textSize($0) }
-            if let value { try update.execute(arguments: [value, Data(id.bytes)]) }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT o.id, t.n FROM object o JOIN turn_index t ON t.id = o.id WHERE o.kind = 'turn' ORDER BY o.pack, o.offset
+            """)
+        try db.execute(sql: "CREATE TEMP TABLE replay_fill(n INTEGER PRIMARY KEY, tokens INTEGER NOT NULL)")
+        let insert = try db.makeStatement(sql: "INSERT INTO replay_fill(n, tokens) VALUES (?, ?)")
+        for row in rows {
+            let key: Data = try row.required("id", in: "object")
+            guard let id = ObjectID(bytes: key) else { continue }
+            let n: Int64 = try row.required("n", in: "turn_index")
+            if let tokens = try estimate(try reader.referencesOfTurn(id), size: { try reader.textSize($0) }) {
+                try insert.execute(arguments: [n, tokens])
+            }
         }
+        let columns = """
+            n, id, parent, created_at, model, response_id, status, origin, stored, replay, input_tokens, output_tokens, \
+            input_line, output_line, generation, least_at, least_id, least_depth, leaf, blobs
+            """
+        try db.execute(sql: """
+            CREATE TEMP TABLE replay_rows AS SELECT \(columns) FROM turn_index;
+            DELETE FROM turn_index;
+            INSERT INTO turn_index(\(columns), replay_tokens)
+                SELECT r.*, f.tokens FROM replay_rows r LEFT JOIN replay_fill f ON f.n = r.n ORDER BY r.n;
+            DROP TABLE replay_rows;
+            DROP TABLE replay_fill;
+            """)
     }
 }
 
