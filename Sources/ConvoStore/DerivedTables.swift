@@ -275,7 +275,8 @@ extension StoreWriter {
         for id in ids {
             let turn = try reader.turn(id)
             let texts = try reader.searchTexts(of: turn)
-            try bulk.index(turn, id: id, inputText: texts.input, outputText: texts.output)
+            let tokens = try ReplayTokens.estimate(turn) { try reader.textSize($0) }
+            try bulk.index(turn, id: id, inputText: texts.input, outputText: texts.output, replayTokens: tokens)
         }
         try bulk.packer?.finish(db)
         return ids.count

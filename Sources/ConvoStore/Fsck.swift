@@ -191,7 +191,13 @@ extension StoreReader {
         if expected.outputLineIsPrefix, !actual.outputLineIsPrefix, actual.outputLine == Summary.firstLine(texts.output) {
             (expected.outputLine, expected.outputLineIsPrefix) = (actual.outputLine, false)
         }
-        let columns = expected.differingColumns(from: actual)
+        var columns = expected.differingColumns(from: actual)
+        if format >= ReplayTokens.format {
+            let stored = try Int64?.fetchOne(db.cachedStatement(sql: "SELECT replay_tokens FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap { $0 }
+            do {
+                if try ReplayTokens.estimate(turn, size: textSize) != stored { columns.append("replay_tokens") }
+            } catch {}  // a missing text is reported as missing
+        }
         if columns.isEmpty { return nil }
         return .init(
             kind: "stale-index", subject: id.hex,

@@ -68,7 +68,8 @@ extension StoreWriter {
         // What StoreReader.searchTexts reads, from the received bytes where it has them.
         let input = try turn.request.newestUserMessage.map { try text($0.content) } ?? ""
         let output = try turn.response.output.compactMap(\.content).map { try text($0) }.joined()
-        try index(turn, id: expected, inputText: input, outputText: output)
+        let tokens = try ReplayTokens.estimate(turn) { id in try received[id].map(\.count) ?? read.textSize(id) }
+        try index(turn, id: expected, inputText: input, outputText: output, replayTokens: tokens)
         return true
     }
 

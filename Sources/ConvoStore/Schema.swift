@@ -22,6 +22,8 @@ enum Schema {
         var refillsDerivedTables = false
         /// Whether the order columns of `turn_index` must be computed after it (``HistoryOrder/fill(_:)``).
         var fillsHistoryOrder = false
+        /// Whether `turn_index.replay_tokens` must be computed after it (``ReplayTokens/fill(_:)``).
+        var fillsReplayTokens = false
     }
 
     /// The format this convo writes: every migration applied.
@@ -260,6 +262,12 @@ enum Schema {
             CREATE INDEX search_doc_by_time ON search_doc(created_at);
             INSERT INTO turn_search(turn_search) VALUES ('delete-all');
             """, refillsDerivedTables: true),
+        // Issue 11, "Start-up": `status` predicts a replay by walking back from the tip through a few hundred turns; each
+        // plain turn's estimate (ReplayTokens) becomes a column of its row, so that the walk reads rows, not turn objects
+        // and their texts' sizes. NULL for a turn that is not plain. Derived: filled by the migrating command.
+        Migration(name: "v14 replay token estimates", sql: """
+            ALTER TABLE turn_index ADD COLUMN replay_tokens INTEGER; -- ReplayTokens: a plain turn's share of a replay's estimate
+            """, fillsReplayTokens: true),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the
@@ -296,18 +304,21 @@ enum Schema {
         try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
         var refill = false
         var fillOrder = false
+        var fillTokens = false
         for migration in migrations[found...] {
             try db.execute(sql: migration.sql)
             try db.execute(sql: "INSERT OR IGNORE INTO grdb_migrations(identifier) VALUES (?)", arguments: [migration.name])
             refill = refill || migration.refillsDerivedTables
             fillOrder = fillOrder || migration.fillsHistoryOrder
+            fillTokens = fillTokens || migration.fillsReplayTokens
         }
         try db.execute(sql: "PRAGMA user_version = \(formatVersion)")
-        // rebuildIndex fills the order too.
+        // rebuildIndex fills the order and the replay estimates too.
         if refill {
             try StoreWriter(db: db, now: now, packer: nil).rebuildIndex()
-        } else if fillOrder {
-            try HistoryOrder.fill(db)
+            return
         }
+        if fillOrder { try HistoryOrder.fill(db) }
+        if fillTokens { try ReplayTokens.fill(db) }
     }
 }

@@ -76,16 +76,23 @@ public struct StoreWriter {
     /// Stores a turn's blobs, the turn and its index entry; returns the turn id.
     @discardableResult
     public func insert(_ draft: TurnDraft) throws -> ObjectID {
+        // The UTF-8 lengths of the texts, for the row's replay estimate (ReplayTokens).
+        var sizes = [ObjectID: Int]()
+        func text(_ text: String) throws -> ObjectID {
+            let id = try putBlob(text)
+            sizes[id] = text.utf8.count
+            return id
+        }
         var output = [OutputItemRef]()
         for item in draft.output {
-            output.append(OutputItemRef(type: item.type, id: item.id, role: item.role, content: try item.text.map(putBlob)))
+            output.append(OutputItemRef(type: item.type, id: item.id, role: item.role, content: try item.text.map(text)))
         }
         let turn = Turn(
             parent: draft.parent,
             request: TurnRequest(
                 model: draft.model, instructions: try draft.instructions.map(putBlob),
                 input: try draft.input.map {
-                    MessageRef(role: $0.role, content: try putBlob($0.text), attachments: try put($0.attachments))
+                    MessageRef(role: $0.role, content: try text($0.text), attachments: try put($0.attachments))
                 },
                 parameters: draft.parameters, previousResponseID: draft.previousResponseID),
             response: TurnResponse(
@@ -97,19 +104,21 @@ public struct StoreWriter {
             throw StoreError.objectNotFound(parent)
         }
         let id = try put(kind: .turn, bytes: turn.canonicalBytes)
-        try index(turn, id: id, inputText: draft.userText, outputText: draft.outputText)
+        let tokens = ReplayTokens.estimate(turn) { sizes[$0] ?? 0 }
+        try index(turn, id: id, inputText: draft.userText, outputText: draft.outputText, replayTokens: tokens)
         return id
     }
 
-    /// Writes (or replaces) the index entry of a stored turn, and its rows in the other derived tables.
-    func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) throws {
+    /// Writes (or replaces) the index entry of a stored turn, and its rows in the other derived tables;
+    /// `replayTokens` is the turn's ``ReplayTokens/estimate(_:size:)``.
+    func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String, replayTokens: Int64?) throws {
         let row = TurnSummary(turn, id: id, inputText: inputText, outputText: outputText)
         let generation = try generation(ofChildOf: row.parent)
         let arguments: StatementArguments = [
             Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
             row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.storedBytes(row.inputLine, isPrefix: row.inputLineIsPrefix),
             Summary.storedBytes(row.outputLine, isPrefix: row.outputLineIsPrefix),
-            generation, TurnBlobs.value(turn.blobReferences),
+            generation, TurnBlobs.value(turn.blobReferences), replayTokens,
         ]
         if let packer {
             packer.pendingIndex.append((Data(id.bytes), arguments))
@@ -125,7 +134,7 @@ public struct StoreWriter {
     /// The columns of an index row as ``index(_:id:inputText:outputText:)`` binds them, then the order columns.
     private static let indexColumns = [
         "id", "parent", "created_at", "model", "response_id", "status", "origin", "stored", "replay",
-        "input_tokens", "output_tokens", "input_line", "output_line", "generation", "blobs",
+        "input_tokens", "output_tokens", "input_line", "output_line", "generation", "blobs", "replay_tokens",
     ]
     private static let orderColumns = ["least_at", "least_id", "least_depth", "leaf"]
 

@@ -67,6 +67,16 @@ import Testing
                 // A plain turn's references are read without decoding it; a turn with attachments or a compaction item is decoded.
                 let plain = !turn.response.output.contains { $0.type == "compaction" } && !turn.request.input.contains { !$0.attachments.isEmpty }
                 #expect(try reader.plainTurn(tip) == (plain ? TurnReferences(turn) : nil), "tip \(ids.firstIndex(of: tip)!)")
+                // The index row keeps a plain turn's estimate (format 14): the loaded turn's, and the one its references
+                // and its texts' sizes give (what the walk reads in a repository of an older format).
+                let row = try reader.replayTokens(tip)
+                if plain {
+                    let one = HistoryTurn(input: try reader.inputMessages(of: turn), answer: try reader.answer(of: turn), replay: turn.replay)
+                    #expect(row?.tokens == ReplayHistory.Estimate(one).tokens && row?.parent == turn.parent, "tip \(ids.firstIndex(of: tip)!)")
+                    #expect(row?.tokens == (try ReplayHistory.Estimate(ordinary: TurnReferences(turn), reader)).tokens)
+                } else {
+                    #expect(row == nil, "tip \(ids.firstIndex(of: tip)!)")
+                }
                 let whole = try loaded(reader, tip, past: .max)
                 let total = whole.0.reduce(0) { $0 + $1.tokens }
                 for limit in [0, 1, 50, 300, 1_000, 5_000, total - 1, total, .max] {

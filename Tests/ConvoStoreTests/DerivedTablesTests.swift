@@ -104,6 +104,7 @@ import Testing
         for sql in [
             "SELECT id, kind, size, typeof(id), typeof(kind), typeof(size) FROM object ORDER BY id",
             "SELECT id, blobs, typeof(id), typeof(blobs) FROM turn_index ORDER BY id",
+            "SELECT id, replay_tokens, typeof(replay_tokens) FROM turn_index ORDER BY id",
             // A document names its turn's row, numbered in the order rows were written: the turn it names is compared.
             "SELECT docid, t.id, d.created_at, typeof(d.turn), typeof(d.created_at) FROM search_doc d JOIN turn_index t ON t.n = d.turn ORDER BY docid",
             "SELECT id, sz FROM turn_search_docsize ORDER BY id",

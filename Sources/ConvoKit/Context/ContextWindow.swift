@@ -50,7 +50,8 @@ public enum TokenEstimate {
     public static func of(_ text: String) -> Int { of(length: text.utf8.count) }
 
     /// The estimated tokens of a text of `length` UTF-8 bytes.
-    static func of(length: Int) -> Int { (length + 3) / 4 + 1 }
+    /// The store keeps each plain turn's estimate by this rule (``ReplayTokens``).
+    static func of(length: Int) -> Int { ReplayTokens.tokens(length: length) }
 
     /// The estimated tokens of messages.
     static func of(_ messages: [DraftMessage]) -> Int {

@@ -38,6 +38,13 @@ public enum ReplayHistory {
         /// Whether the unit is a compaction's window.
         var isWindow: Bool
 
+        /// Creates one.
+        init(tokens: Int, covers: Int, isWindow: Bool) {
+            self.tokens = tokens
+            self.covers = covers
+            self.isWindow = isWindow
+        }
+
         /// The estimate of a loaded unit.
         init(_ turn: HistoryTurn) {
             tokens = TokenEstimate.of(messages([turn]))
@@ -69,12 +76,34 @@ public enum ReplayHistory {
     /// ``loadNewest(_:tip:past:)`` as estimates, for `status`: the same walk, but the texts of ordinary turns are
     /// measured, not read.
     static func estimateNewest(_ reader: StoreReader, tip: ObjectID?, past limit: Int) throws -> (turns: [Estimate], complete: Bool) {
-        try walk(
-            reader, tip: tip, past: limit, plain: { id in try reader.plainTurn(id).map { ($0.parent, try Estimate(ordinary: $0, reader)) } },
+        // The rows' estimates (ReplayTokens) when the repository keeps them, else the turns' references and their texts' sizes.
+        let rows = try reader.replayTokenRows()
+        // The plain turns nearest the tip (usually all a prediction reads) in a loop of their own: the generic walk cost
+        // a few hundred instructions a turn more. Until a turn that is not plain, the walk's state is these turns and
+        // their tokens, so it goes on from there with what remains of the limit.
+        var newest: [Estimate] = []
+        var tokens = 0
+        var next = tip
+        if let rows, let tip {
+            rows.start(at: tip)
+            while let made = rows.step() {
+                newest.append(Estimate(tokens: made, covers: 1, isWindow: false))
+                tokens += made
+                if tokens > limit { return (newest.reversed(), false) }
+            }
+            next = rows.current  // a turn that is not plain, or nil past the first turn
+        }
+        let older = try walk(
+            reader, tip: next, past: limit - tokens,
+            plain: { id in
+                if let (parent, tokens) = rows?.row(id) { return (parent, Estimate(tokens: tokens, covers: 1, isWindow: false)) }
+                return try reader.plainTurn(id).map { ($0.parent, try Estimate(ordinary: $0, reader)) }
+            },
             read: reader.referencesOfTurn, unit: Estimate.init, tokens: \.tokens
         ) { turn, _ in
             try Estimate(ordinary: TurnReferences(turn), reader)
         }
+        return (older.turns + newest.reversed(), older.complete)
     }
 
     /// The walk of ``loadNewest(_:tip:past:)``: `plain` makes the unit of a turn that is neither a compaction turn
