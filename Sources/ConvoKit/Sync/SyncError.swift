@@ -66,9 +66,12 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         let lines = message.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("hint:") }
         let detail = lines.first { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") } ?? lines.first ?? "exit \(output.status)"
         let lower = message.lowercased()
+        // An HTTP status counts only as curl reports it through git ("The requested URL returned error: 403",
+        // "RPC failed; HTTP 401"): the same digits in a remote's path or host name say nothing.
         let authentication = [
             "authentication failed", "permission denied", "could not read username", "could not read password",
-            "terminal prompts disabled", "invalid username or password", "403", "401",
+            "terminal prompts disabled", "invalid username or password",
+            "returned error: 401", "returned error: 403", "http 401", "http 403",
         ]
         if authentication.contains(where: lower.contains) { return .authenticationFailed(remote: remote, detail: detail) }
         return .unreachable(remote: remote, detail: detail)
