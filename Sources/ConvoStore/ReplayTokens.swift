@@ -24,14 +24,27 @@ public enum ReplayTokens {
         guard !turn.request.input.contains(where: { !$0.attachments.isEmpty }),
             !turn.response.output.contains(where: { $0.type == "compaction" })
         else { return nil }
-        let users = turn.request.input.filter { $0.role == "user" }
+        return Int64(try estimate(TurnReferences(turn), size: size, attachmentSize: { _ in 0 }))
+    }
+
+    /// A replay's estimate of an ordinary turn (neither a compaction turn nor one the server compacted) from its
+    /// references: each user message it sends (only the newest when the turn was itself a replay) counts
+    /// ``tokens(length:)`` of its text's UTF-8 length (`size`) and a quarter of its attachments' bytes
+    /// (`attachmentSize`), and its answer (its texts, joined) counts ``tokens(length:)`` of their lengths.
+    public static func estimate(
+        _ turn: TurnReferences, size: (ObjectID) throws -> Int, attachmentSize: (ObjectID) throws -> Int
+    ) rethrows -> Int {
+        let users = turn.input.filter { $0.role == "user" }
         var tokens = 0
         for message in turn.replay ? Array(users.suffix(1)) : users {
             tokens += Self.tokens(length: try size(message.content))
+            for attachment in message.attachments {
+                tokens += try attachment.content.map { try attachmentSize($0) / 4 } ?? 0
+            }
         }
         var answer = 0
-        for text in turn.response.output.compactMap(\.content) { answer += try size(text) }
-        return Int64(tokens + Self.tokens(length: answer))
+        for text in turn.texts { answer += try size(text) }
+        return tokens + Self.tokens(length: answer)
     }
 
     /// Sets the column of every row from its turn (migration v14 on a repository whose rows are otherwise current): turns

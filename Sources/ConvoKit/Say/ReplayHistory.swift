@@ -57,17 +57,7 @@ public enum ReplayHistory {
         /// (reading the texts was most of `status`'s instructions on a long conversation, issue 11). It equals
         /// `Estimate(HistoryTurn)` of the turn ``loadNewest(_:tip:past:)`` reads.
         init(ordinary turn: TurnReferences, _ reader: StoreReader) throws {
-            let users = turn.input.filter { $0.role == "user" }
-            var tokens = 0
-            for message in turn.replay ? Array(users.suffix(1)) : users {
-                tokens += TokenEstimate.of(length: try reader.textSize(message.content))
-                for attachment in message.attachments {
-                    tokens += try attachment.content.map { try reader.blobSize($0) / 4 } ?? 0
-                }
-            }
-            var answer = 0
-            for text in turn.texts { answer += try reader.textSize(text) }
-            self.tokens = tokens + TokenEstimate.of(length: answer)
+            tokens = try ReplayTokens.estimate(turn, size: reader.textSize, attachmentSize: reader.blobSize)
             covers = 1
             isWindow = false
         }
