@@ -15,7 +15,8 @@ import GRDBSQLite
 ///
 /// Each row keeps e as `least_at`, `least_id`, its distance to that turn as `least_depth` (0: itself), and
 /// `leaf` (no indexed turn names it as parent). They are derived: every write of index rows recomputes them
-/// up the chain while they change (``StoreWriter/orderAdded(_:)``), gc after deleting rows, the migration and
+/// up the chain while they change (``StoreWriter/orderAdded(_:)``; a bulk write computes its rows' with
+/// ``ofNewRows(_:_:)``), gc after deleting rows, the migration and
 /// `rebuildIndex` by ``fill(_:)``, and fsck compares them with ``expected(_:)``.
 ///
 /// e is over the whole index, so the order holds only when every indexed turn is reachable from the tips
@@ -35,26 +36,29 @@ enum HistoryOrder {
 
     /// Every row's order columns as the index's parent links say, computed bottom-up in memory. A row in a
     /// parent cycle (only a damaged index has one) keeps its own key.
-    /// `extra` are rows about to be written (a bulk write's held-back rows): their order is computed with the
-    /// index's, so that they are inserted with it instead of being rewritten (and grown) after the insert.
-    static func expected(_ db: Database, extra: [(id: CompactID, parent: CompactID?, createdAt: Int64)] = []) throws -> [CompactID: Order] {
+    static func expected(_ db: Database) throws -> [CompactID: Order] {
         var rows = [(id: CompactID, parent: CompactID?, createdAt: Int64)]()
         try forEachRow(db, "SELECT id, parent, created_at FROM turn_index") { handle in
             guard let id = CompactID(column: 0, of: handle) else { throw HistoryGraph.damaged("id") }
             rows.append((id, CompactID(column: 1, of: handle), sqlite3_column_int64(handle, 2)))
         }
-        var position = [CompactID: Int](minimumCapacity: rows.count + extra.count)
+        var position = [CompactID: Int](minimumCapacity: rows.count)
         for (index, row) in rows.enumerated() { position[row.id] = index }
-        // A row written again (the same turn: the same parent and time) is counted once.
-        for row in extra where position[row.id] == nil {
-            position[row.id] = rows.count
-            rows.append(row)
-        }
-        let parents = rows.map { $0.parent.flatMap { position[$0] } ?? -1 }
-        var pending = [Int](repeating: 0, count: rows.count)
-        for parent in parents where parent >= 0 { pending[parent] += 1 }
         var orders = rows.map { Order(leastAt: $0.createdAt, leastID: $0.id, depth: 0, leaf: true) }
-        for (index, parent) in parents.enumerated() where parent >= 0 { orders[parent].leaf = false }
+        propagate(&orders, parents: rows.map { $0.parent.flatMap { position[$0] } ?? -1 })
+        var result = [CompactID: Order](minimumCapacity: rows.count)
+        for (index, row) in rows.enumerated() { result[row.id] = orders[index] }
+        return result
+    }
+
+    /// Carries each row's order to its parent, bottom-up (Kahn's algorithm, children first): `parents[i]` is the
+    /// position of row i's parent, -1 for none. A row in a parent cycle keeps what it has.
+    private static func propagate(_ orders: inout [Order], parents: [Int]) {
+        var pending = [Int](repeating: 0, count: orders.count)
+        for parent in parents where parent >= 0 {
+            pending[parent] += 1
+            orders[parent].leaf = false
+        }
         var ready = pending.indices.filter { pending[$0] == 0 }
         while let next = ready.popLast() {
             let parent = parents[next]
@@ -68,9 +72,80 @@ enum HistoryOrder {
             pending[parent] -= 1
             if pending[parent] == 0 { ready.append(parent) }
         }
-        var result = [CompactID: Order](minimumCapacity: rows.count)
-        for (index, row) in rows.enumerated() { result[row.id] = orders[index] }
+    }
+
+    /// A row about to be written by a bulk write, for ``ofNewRows(_:_:)``. `new`: its turn object was appended by
+    /// this write, so no indexed row names it as parent (a turn is indexed only once its parent is stored).
+    struct NewRow {
+        var id: CompactID
+        var parent: CompactID?
+        var createdAt: Int64
+        var new: Bool
+    }
+
+    /// The order columns of rows a bulk write is about to insert (its held-back rows), computed bottom-up from those
+    /// rows and, for a turn indexed before (written again), the least of its indexed children: the columns depend
+    /// only on a row's descendants, and a new turn's are all among the rows written after it. Memory follows the
+    /// batch, not the repository (issue 11, "Import": computing the whole index's order for each batch took an
+    /// import's peak from 130 to 205 MiB on 100,000 turns). After the insert, ``updateAbove(_:_:)`` brings up to
+    /// date the indexed rows whose order the new ones change.
+    static func ofNewRows(_ db: Database, _ rows: [NewRow]) throws -> [CompactID: Order] {
+        var position = [CompactID: Int](minimumCapacity: rows.count)
+        var unique = [NewRow]()
+        unique.reserveCapacity(rows.count)
+        // A row written twice (the same turn: the same parent and time) is counted once.
+        for row in rows where position[row.id] == nil {
+            position[row.id] = unique.count
+            unique.append(row)
+        }
+        var orders = unique.map { Order(leastAt: $0.createdAt, leastID: $0.id, depth: 0, leaf: true) }
+        if unique.contains(where: { !$0.new }) {
+            let statement = try db.cachedStatement(sql: """
+                SELECT least_at, least_id, least_depth FROM turn_index WHERE parent = ?
+                ORDER BY least_at IS NULL, least_at, least_id LIMIT 1
+                """)
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            for (index, row) in unique.enumerated() where !row.new {
+                sqlite3_reset(handle)
+                var key = (row.id.words.0.bigEndian, row.id.words.1.bigEndian, row.id.words.2.bigEndian, row.id.words.3.bigEndian)
+                let step = withUnsafeBytes(of: &key) { bytes in
+                    sqlite3_bind_blob(handle, 1, bytes.baseAddress, 32, unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self))
+                    return sqlite3_step(handle)
+                }
+                guard step != SQLITE_DONE else { continue }
+                guard step == SQLITE_ROW else {
+                    throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
+                }
+                orders[index].leaf = false
+                // A child written again in this batch has its order recomputed below; its stored one is no smaller.
+                if sqlite3_column_type(handle, 0) == SQLITE_INTEGER, let childID = CompactID(column: 1, of: handle),
+                    sqlite3_column_type(handle, 2) == SQLITE_INTEGER
+                {
+                    let childAt = sqlite3_column_int64(handle, 0)
+                    if (childAt, childID) < (orders[index].leastAt, orders[index].leastID) {
+                        orders[index].leastAt = childAt
+                        orders[index].leastID = childID
+                        orders[index].depth = sqlite3_column_int64(handle, 2) + 1
+                    }
+                }
+            }
+        }
+        propagate(&orders, parents: unique.map { $0.parent.flatMap { position[$0] } ?? -1 })
+        var result = [CompactID: Order](minimumCapacity: unique.count)
+        for (index, row) in unique.enumerated() { result[row.id] = orders[index] }
         return result
+    }
+
+    /// After `rows` were inserted with ``ofNewRows(_:_:)``'s orders: recomputes the indexed turns above them (each
+    /// row's parent that is not one of them, then up while the order changes).
+    static func updateAbove(_ db: Database, _ rows: [NewRow]) throws {
+        let written = Set(rows.map(\.id))
+        var seen = Set<CompactID>()
+        for row in rows {
+            guard let parent = row.parent, !written.contains(parent), seen.insert(parent).inserted else { continue }
+            try update(db, from: parent)
+        }
     }
 
     /// The stored order columns of every row; a row whose columns are missing or of the wrong type is absent.
@@ -93,22 +168,23 @@ enum HistoryOrder {
         return try expected(db).count { stored[$0.key] != $0.value }
     }
 
-    /// Sets every row's order columns (the migration, `rebuildIndex`, large bulk writes); rows already right
-    /// are not written.
-    /// `expected` is ``expected(_:extra:)`` when the caller computed it for these rows already.
-    static func fill(_ db: Database, expected known: [CompactID: Order]? = nil) throws {
+    /// Sets every row's order columns (the migration, `rebuildIndex`); rows already right are not written.
+    static func fill(_ db: Database) throws {
         let stored = try stored(db)
         let update = try db.cachedStatement(sql: "UPDATE turn_index SET least_at = ?, least_id = ?, least_depth = ?, leaf = ? WHERE id = ?")
-        for (id, order) in try known ?? expected(db) where stored[id] != order {
+        for (id, order) in try expected(db) where stored[id] != order {
             try update.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, id.data])
         }
     }
 
     /// Recomputes the order columns of `id` from its own key and its children's columns, then of its
     /// ancestors while they change. Children whose columns are not set yet (written in the same batch, not
-    /// reached yet) are skipped: they propagate when they are reached.
+    /// reached yet) are skipped: they propagate when they are reached. A row that stops being a leaf keeps only
+    /// the prefix of a long first line from then on (``Summary/leafLine(_:)``).
     static func update(_ db: Database, from id: CompactID) throws {
-        let read = try db.cachedStatement(sql: "SELECT parent, created_at, least_at, least_id, least_depth, leaf FROM turn_index WHERE id = ?")
+        let read = try db.cachedStatement(sql: """
+            SELECT parent, created_at, least_at, least_id, least_depth, leaf, input_line, output_line FROM turn_index WHERE id = ?
+            """)
         let children = try db.cachedStatement(sql: """
             SELECT least_at, least_id, least_depth FROM turn_index WHERE parent = ?
             ORDER BY least_at IS NULL, least_at, least_id LIMIT 1
@@ -136,8 +212,22 @@ enum HistoryOrder {
                 { Order(leastAt: at, leastID: leastID, depth: depth, leaf: leaf != 0) } else { nil }
             if old == order { return }
             try write.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, key])
+            if !order.leaf { try keepPrefixes(db, key, input: row[6], output: row[7]) }
             next = (row[0] as Data?).flatMap { CompactID($0) }
         }
+    }
+
+    /// Writes the prefixes of the row's first lines where it keeps a long line whole (a leaf's, ``Summary/leafLine(_:)``).
+    private static func keepPrefixes(_ db: Database, _ key: Data, input: DatabaseValue, output: DatabaseValue) throws {
+        func prefix(_ value: DatabaseValue) -> Data? {
+            guard let (line, isPrefix) = Summary.storedLine(value), !isPrefix else { return nil }
+            let stored = Summary.storedLine(line)
+            return stored.isPrefix ? Summary.storedBytes(stored.line, isPrefix: true) : nil
+        }
+        let (input, output) = (prefix(input), prefix(output))
+        guard input != nil || output != nil else { return }
+        try db.cachedStatement(sql: "UPDATE turn_index SET input_line = coalesce(?, input_line), output_line = coalesce(?, output_line) WHERE id = ?")
+            .execute(arguments: [input, output, key])
     }
 
     /// Steps `sql` through SQLite's C interface (GRDB's rows wrap each blob in a `Data`), handing each row to `body`.
@@ -152,21 +242,12 @@ enum HistoryOrder {
             try body(handle)
         }
     }
-
-    /// Above this many rows written at once, one ``fill(_:)`` costs less than walking up from each.
-    static let fillThreshold = 5_000
-
-    /// Brings the order columns up to date after `ids` were written or replaced, in any order.
-    static func added(_ db: Database, _ ids: [CompactID]) throws {
-        if ids.count > fillThreshold { return try fill(db) }
-        for id in ids { try update(db, from: id) }
-    }
 }
 
 extension StoreWriter {
-    /// Brings the order of `log --all` up to date after the index rows of `ids` were written (``HistoryOrder``).
-    func orderAdded(_ ids: [CompactID]) throws {
-        try HistoryOrder.added(db, ids)
+    /// Brings the order of `log --all` up to date after the index row of `id` was written (``HistoryOrder``).
+    func orderAdded(_ id: CompactID) throws {
+        try HistoryOrder.update(db, from: id)
     }
 
     /// Brings the order of `log --all` up to date after index rows were deleted: from their parents still indexed.

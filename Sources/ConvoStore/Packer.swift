@@ -17,12 +17,13 @@ final class Packer {
     /// than interleaved, since each fills the window with its own kind.
     private var open: [ObjectKind: (pack: Int64, buffer: [UInt8])] = [:]
     private var pendingObjects: [CompactID: (kind: ObjectKind, size: Int, writtenAt: Int64, pack: Int64, offset: Int)] = [:]
-    /// Turn index rows not yet inserted, with their keys.
-    var pendingIndex: [(key: Data, arguments: StatementArguments)] = []
+    /// Turn index rows not yet inserted, with their keys; `leafArguments` when the row keeps longer first lines as a
+    /// leaf (``Summary/leafLine(_:)``).
+    var pendingIndex: [(key: Data, arguments: StatementArguments, leafArguments: StatementArguments?)] = []
     /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write.
     var pendingGenerations: [Data: Int64?] = [:]
     /// The id, parent and time of each row in `pendingIndex`, for their order in `log --all` (HistoryOrder).
-    var pendingGraph: [(id: CompactID, parent: CompactID?, createdAt: Int64)] = []
+    var pendingGraph: [HistoryOrder.NewRow] = []
     /// The texts of search documents not yet given to the full-text index.
     var pendingSearch: [(docid: Int64, input: String, output: String)] = []
     /// `search_doc` rows not yet inserted: they name their turn's index row (`n`), so they go in after the held-back
@@ -39,6 +40,8 @@ final class Packer {
     /// The object the last `put` appended as certainly absent (see ``certainlyAbsent(_:db:)``), nil when the last
     /// `put` found or looked up its object: a turn new to the repository has no search document to look for.
     var appendedUnlookedUp: CompactID?
+    /// The object the last `put` appended (looked up or not), nil when it found its object stored.
+    var lastAppended: CompactID?
 
     /// Whether the object table was empty when this write began; nil until first asked.
     private var startedEmpty: Bool?
@@ -161,22 +164,16 @@ final class Packer {
             guard let key = CompactID(row.key) else { throw StoreError.corruptObject(detail: "an index key of \(row.key.count) bytes, not 32") }
             indexOrder.append((key, index))
         }
-        if indexOrder.count > HistoryOrder.fillThreshold {
-            // Many rows: their order columns are computed with the index's before they are inserted, so that each row
-            // is written once at its size (rows rewritten with 45 more bytes split a fifth of the table's pages), then
-            // the rows already indexed whose order they change are brought up to date (the same orders: the table
-            // now holds exactly the rows they were computed from).
-            let orders = try HistoryOrder.expected(db, extra: pendingGraph)
-            for (key, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
-                try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments, order: orders[key])
-            }
-            try HistoryOrder.fill(db, expected: orders)
-        } else {
-            for (_, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
-                try StoreWriter.insertIndexRow(db, pendingIndex[index].arguments)
-            }
-            try HistoryOrder.added(db, indexOrder.map(\.key))
+        // Each row is inserted with its order (rows rewritten with 45 more bytes split a fifth of the table's pages),
+        // computed from the batch and the indexed children of its turns written again; then the indexed rows above
+        // the batch whose order it changes are brought up to date.
+        let orders = try HistoryOrder.ofNewRows(db, pendingGraph)
+        for (key, index) in indexOrder.sorted(by: { $0.key < $1.key }) {
+            let row = pendingIndex[index]
+            let order = orders[key]
+            try StoreWriter.insertIndexRow(db, order?.leaf == true ? row.leafArguments ?? row.arguments : row.arguments, order: order)
         }
+        try HistoryOrder.updateAbove(db, pendingGraph)
         pendingIndex.removeAll()
         pendingGenerations.removeAll()
         pendingGraph.removeAll()

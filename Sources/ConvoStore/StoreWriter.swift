@@ -35,9 +35,11 @@ public struct StoreWriter {
     public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
         packer?.appendedUnlookedUp = nil
+        packer?.lastAppended = nil
         if let packer, try packer.certainlyAbsent(id, db: db) {
             try packer.append(id: id, kind: kind, bytes: bytes, writtenAt: now, db: db)
             packer.appendedUnlookedUp = CompactID(id)
+            packer.lastAppended = CompactID(id)
             return id
         }
         let key = Data(id.bytes)
@@ -50,6 +52,7 @@ public struct StoreWriter {
         }
         if let packer {
             try packer.append(id: id, kind: kind, bytes: bytes, writtenAt: now, db: db)
+            packer.lastAppended = CompactID(id)
         } else {
             try db.cachedStatement(sql: "INSERT INTO object(id, kind, size, written_at, data) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [key, kind.rawValue, bytes.count, now, Data(Zlib.compress(bytes))])
@@ -114,19 +117,32 @@ public struct StoreWriter {
     func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String, replayTokens: Int64?) throws {
         let row = TurnSummary(turn, id: id, inputText: inputText, outputText: outputText)
         let generation = try generation(ofChildOf: row.parent)
-        let arguments: StatementArguments = [
+        let head: StatementArguments = [
             Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
-            row.stored, row.replay, row.inputTokens, row.outputTokens, Summary.storedBytes(row.inputLine, isPrefix: row.inputLineIsPrefix),
-            Summary.storedBytes(row.outputLine, isPrefix: row.outputLineIsPrefix),
-            generation, TurnBlobs.value(turn.blobReferences), replayTokens,
+            row.stored, row.replay, row.inputTokens, row.outputTokens,
         ]
+        let tail: StatementArguments = [generation, TurnBlobs.value(turn.blobReferences), replayTokens]
+        let arguments =
+            head + [Summary.storedBytes(row.inputLine, isPrefix: row.inputLineIsPrefix), Summary.storedBytes(row.outputLine, isPrefix: row.outputLineIsPrefix)]
+            + tail
+        // A leaf keeps its long first lines whole (Summary.leafLine); the rows of the others keep prefixes.
+        var leafArguments: StatementArguments?
+        if !row.hasWholeLines {
+            let input = Summary.leafLine(Summary.firstLine(inputText)), output = Summary.leafLine(Summary.firstLine(outputText))
+            if !input.isPrefix || !output.isPrefix {
+                leafArguments =
+                    head + [Summary.storedBytes(input.line, isPrefix: input.isPrefix), Summary.storedBytes(output.line, isPrefix: output.isPrefix)] + tail
+            }
+        }
         if let packer {
-            packer.pendingIndex.append((Data(id.bytes), arguments))
+            packer.pendingIndex.append((Data(id.bytes), arguments, leafArguments))
             packer.pendingGenerations[Data(id.bytes)] = generation
-            packer.pendingGraph.append((CompactID(id), row.parent.map(CompactID.init), row.createdAt))
+            packer.pendingGraph.append(
+                .init(id: CompactID(id), parent: row.parent.map(CompactID.init), createdAt: row.createdAt, new: packer.lastAppended == CompactID(id)))
         } else {
-            try Self.insertIndexRow(db, arguments)
-            try orderAdded([CompactID(id)])
+            // Written as a leaf; the order's update keeps the prefixes if it has children.
+            try Self.insertIndexRow(db, leafArguments ?? arguments)
+            try orderAdded(CompactID(id))
         }
         try indexDerived(turn, id: id, inputText: inputText, outputText: outputText)
     }
@@ -156,7 +172,7 @@ public struct StoreWriter {
     }
 
     /// ``insertIndexRow(_:_:)`` with the row's order in `log --all` (HistoryOrder) already known; without it the
-    /// order columns stay NULL for ``HistoryOrder/added(_:_:)`` to set.
+    /// order columns stay NULL for ``HistoryOrder/update(_:from:)`` to set.
     static func insertIndexRow(_ db: Database, _ arguments: StatementArguments, order: HistoryOrder.Order?) throws {
         guard let order else { return try insertIndexRow(db, arguments) }
         try db.cachedStatement(sql: insertWithOrderSQL)

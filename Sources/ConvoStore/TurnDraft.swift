@@ -227,6 +227,19 @@ enum Summary {
         return (String(line[..<end]), true)
     }
 
+    /// The longest first line, in UTF-8 bytes, a leaf's row keeps whole (``leafLine(_:)``): rows stay well within a
+    /// page. Every tip's first lines in the large corpus are shorter (the longest is 939 bytes).
+    static let leafLineLimit = 1_024
+
+    /// A first line as a leaf's `turn_index` row keeps it (issue 11, "no figure got worse"): whole up to
+    /// ``leafLineLimit`` bytes, so that `branch --json` and `log --json` of the newest turns read their tips' lines
+    /// from the index instead of inflating the packs that hold their texts; longer ones as ``storedLine(_:)``. A
+    /// turn stops being a leaf when a child is indexed, and its row then keeps the prefix (``HistoryOrder``): the
+    /// store grows by the tips' lines only.
+    static func leafLine(_ line: String) -> (line: String, isPrefix: Bool) {
+        line.utf8.count <= leafLineLimit ? (line, false) : storedLine(line)
+    }
+
     /// The bytes `turn_index` stores for a first line (see ``storedLine(_:)``).
     static func storedBytes(_ line: String, isPrefix: Bool) -> Data { Data(line.utf8) + (isPrefix ? [0x0A] : []) }
 

@@ -122,6 +122,99 @@ import Testing
         try Self.check(repository, allReachable: true, "seed \(seed), after a rebuild")
     }
 
+    /// A first line of `length` bytes, ending with `tag` (so that lines differ past the index's prefix).
+    private static func line(_ tag: String, length: Int) -> String {
+        String(repeating: "w", count: max(0, length - tag.utf8.count)) + tag
+    }
+
+    /// Each row's order and first lines, as stored.
+    private static func orderRows(_ repository: Repository) throws -> [Row] {
+        try repository.queue.read {
+            try Row.fetchAll($0, sql: "SELECT id, least_at, least_id, least_depth, leaf, input_line, output_line FROM turn_index ORDER BY id")
+        }
+    }
+
+    /// Every leaf row keeps its first lines whole up to `Summary.leafLineLimit` bytes, every other row keeps the
+    /// prefix of a line longer than the index's (so the store grows by the tips' lines only). `lines` are the whole
+    /// first lines of each turn.
+    private static func checkLeafLines(_ repository: Repository, _ lines: [ObjectID: [String]], _ comment: String) throws {
+        for row in try orderRows(repository) {
+            let id = ObjectID(bytes: row["id"] as Data)!
+            let leaf = (row["leaf"] as Int64?) == 1
+            for (number, column) in ["input_line", "output_line"].enumerated() {
+                let whole = lines[id]![number]
+                let stored = Summary.storedLine(row[column] as DatabaseValue)
+                let expected = leaf ? Summary.leafLine(whole) : Summary.storedLine(whole)
+                #expect(stored?.line == expected.line && stored?.isPrefix == expected.isPrefix,
+                    "\(column) of \(leaf ? "a leaf" : "an inner turn"), \(whole.utf8.count) bytes: \(String(describing: stored?.line.utf8.count)), \(comment)")
+            }
+        }
+    }
+
+    /// Bulk writes whose held-back rows are inserted in small batches, that write turns again (with their indexed
+    /// children: an import of a file twice), and whose times go either way: the order each batch computes from its own
+    /// rows (``HistoryOrder/ofNewRows(_:_:)``), the indexed ancestors it brings up to date, and the first lines leaves
+    /// keep whole, are what loose writes of the same turns give, and what a recomputation over the whole index says.
+    @Test(arguments: 0..<40)
+    func bulkWritesInSmallBatchesOrderAsLooseWrites(seed: UInt64) throws {
+        var random = SplitMix(seed: seed)
+        let count = Int.random(in: 1...30, using: &random)
+        var drafts = [TurnDraft]()
+        var ids = [ObjectID]()
+        var lines = [ObjectID: [String]]()
+        let probe = try Repository.inMemory()
+        for index in 0..<count {
+            let parent: ObjectID? = ids.isEmpty || Int.random(in: 0..<5, using: &random) == 0 ? nil : ids[Int.random(in: 0..<ids.count, using: &random)]
+            let lengths = [10, 52, 53, 300, Summary.leafLineLimit, Summary.leafLineLimit + 1]
+            let input = Self.line("q\(seed)/\(index)", length: lengths[Int.random(in: 0..<lengths.count, using: &random)])
+            let output = Self.line("a\(seed)/\(index)", length: lengths[Int.random(in: 0..<lengths.count, using: &random)]) + "\nmore"
+            let draft = TurnDraft(
+                parent: parent, model: "grok-4", input: [DraftMessage(role: "user", text: input)],
+                output: [DraftOutputItem(type: "message", role: "assistant", text: output)],
+                createdAt: Self.base + Int64.random(in: -3...3, using: &random))
+            drafts.append(draft)
+            ids.append(try probe.write { try $0.insert(draft) })
+            lines[ids.last!] = [input, Summary.firstLine(output)]
+        }
+        // The writes: groups of the sequence, each loose or bulk in batches of 1 to 9 objects; some turns twice.
+        var writes = [(range: Range<Int>, bulk: Bool, batch: Int)]()
+        var start = 0
+        while start < count {
+            let end = min(count, start + Int.random(in: 1...8, using: &random))
+            writes.append((start..<end, Bool.random(using: &random), Int.random(in: 1...9, using: &random)))
+            if start > 0, Int.random(in: 0..<3, using: &random) == 0 {
+                // Again, from an earlier turn: its children are indexed.
+                let again = Int.random(in: 0..<start, using: &random)
+                writes.append((again..<end, true, Int.random(in: 1...9, using: &random)))
+            }
+            start = end
+        }
+        let loose = try Repository.inMemory()
+        let bulk = try Repository.inMemory()
+        for write in writes {
+            try loose.write { writer in for index in write.range { try writer.insert(drafts[index]) } }
+            if write.bulk {
+                try bulk.queue.write { db in
+                    let packer = Packer(heldBackObjects: write.batch)
+                    let writer = StoreWriter(db: db, now: Self.base, packer: packer)
+                    for index in write.range { try writer.insert(drafts[index]) }
+                    try packer.finish(db)
+                }
+            } else {
+                try bulk.write { writer in for index in write.range { try writer.insert(drafts[index]) } }
+            }
+        }
+        let comment = "seed \(seed)"
+        #expect(try Self.orderRows(bulk) == (try Self.orderRows(loose)), "\(comment)")
+        let leaves = Set(ids).subtracting(drafts.compactMap(\.parent))
+        try bulk.write { writer in
+            for (number, leaf) in leaves.enumerated() { try writer.updateRef("refs/heads/b\(number)", to: leaf, expecting: nil, message: "branch") }
+        }
+        try Self.check(bulk, allReachable: true, "\(comment)")
+        try Self.checkLeafLines(bulk, lines, comment)
+        try Self.checkLeafLines(loose, lines, comment)
+    }
+
     @Test func fsckReportsAWrongOrderAndTheRebuildMendsIt() throws {
         let repository = try Repository.inMemory()
         let first = try repository.write { try $0.insert(Self.draft("first", parent: nil, at: Self.base + 5)) }
@@ -228,12 +321,13 @@ import Testing
         #expect(past == Array(entries.prefix(2_050)))
     }
 
-    @Test func aBulkWriteAboveTheThresholdFillsTheOrder() throws {
+    /// A long chain in one bulk write, each turn older than its parent: every row's order comes from the last one.
+    @Test func aLongChainInOneBulkWriteIsOrdered() throws {
         let repository = try Repository.inMemory()
         let tip = try repository.write(packing: true) { writer in
             var parent: ObjectID?
             // Older and older along the chain: every turn's order comes from the last one.
-            for index in 0..<(HistoryOrder.fillThreshold + 10) {
+            for index in 0..<5_010 {
                 parent = try writer.insert(Self.draft("chain \(index)", parent: parent, at: Self.base - Int64(index)))
             }
             return parent!
@@ -245,8 +339,8 @@ import Testing
         }
     }
 
-    /// A bulk write above the threshold computes its rows' order with the rows already indexed, inserts them with it,
-    /// and brings up to date the indexed ancestors whose order it changes.
+    /// A bulk write computes its rows' order from its own rows, inserts them with it, and brings up to date the indexed
+    /// ancestors whose order it changes.
     @Test func aLargeBulkWriteOnTopOfIndexedTurnsOrdersBoth() throws {
         let repository = try Repository.inMemory()
         let first = try repository.write(packing: true) { writer in
@@ -258,7 +352,7 @@ import Testing
             // Continues the first chain with turns older than all of it, and forks it in the middle with newer ones.
             var parent: ObjectID? = first.last
             var fork: ObjectID? = first[50]
-            for index in 0..<(HistoryOrder.fillThreshold / 2 + 10) {
+            for index in 0..<2_510 {
                 parent = try writer.insert(Self.draft("older \(index)", parent: parent, at: Self.base - 1 - Int64(index)))
                 fork = try writer.insert(Self.draft("fork \(index)", parent: fork, at: Self.base + 1_000 + Int64(index % 7)))
             }

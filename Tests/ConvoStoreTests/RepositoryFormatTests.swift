@@ -50,7 +50,8 @@ import Testing
         #expect(nul.inputLine == "abc\0def")
         #expect(nul.outputLine == "first\0second")
         let long = try #require(new["c2cb4d3a757778103c8ad054c0e47c9fa530cc15c7e97f424d5818c7b24759cd"])
-        #expect(long.inputLine == "A first line that is much longer than fifty charact" && long.inputLineIsPrefix, "the index keeps its start")
+        // A branch tip, so a leaf: its row keeps the line whole (Summary.leafLine).
+        #expect(long.inputLine == "A first line that is much longer than fifty characters, so the index used to cut it" && !long.inputLineIsPrefix)
         #expect(long.shortInputLine == "A first line that is much longer than fifty chara…")
         let whole = try migrated.read { try $0.wholeLines(long) }
         #expect(whole.inputLine == "A first line that is much longer than fifty characters, so the index used to cut it")
@@ -118,6 +119,11 @@ import Testing
         let repository = try Repository.inMemory()
         let long = String(repeating: "word ", count: 40).trimmingCharacters(in: .whitespaces)
         let id = try repository.write { try $0.insert(.simple("abc\0def\nsecond line", "  \(long)  \nmore")) }
+        // A leaf's row keeps a long first line whole (Summary.leafLine); once the turn has a child, only its start.
+        let leaf = try #require(try repository.read { try $0.summary(id) })
+        #expect(leaf.inputLine == "abc\0def" && !leaf.inputLineIsPrefix)
+        #expect(leaf.outputLine == long && !leaf.outputLineIsPrefix)
+        try repository.write { _ = try $0.insert(.simple("next", "answer", parent: id)) }
         let summary = try #require(try repository.read { try $0.summary(id) })
         #expect(summary.inputLine == "abc\0def" && !summary.inputLineIsPrefix)
         #expect(summary.outputLine == String(long.prefix(51)) && summary.outputLineIsPrefix, "the index keeps the start of a long line")

@@ -86,7 +86,8 @@ import Testing
         }
         #expect(packs.0 >= 2 && packs.1 >= 3 && packs.2 > 0, "\(packs)")
         let summaries = try repository.read { reader in try ids.reversed().map { try #require(try reader.summary($0)) } }
-        #expect(summaries.allSatisfy { !$0.hasWholeLines })
+        // The tip is a leaf, whose row keeps its lines whole (Summary.leafLine); every other row keeps prefixes.
+        #expect(summaries[0].hasWholeLines && summaries.dropFirst().allSatisfy { !$0.hasWholeLines })
         let expected = try repository.read { reader in
             try summaries.map { summary in
                 let turn = try reader.turn(summary.id)
@@ -160,7 +161,8 @@ import Testing
         #expect(try migrated.queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == Schema.formatVersion)
         #expect(try migrated.queue.read { try !$0.tableExists("turn_blobs") && !$0.tableExists("turn_blob") })
         let new = try #require(try migrated.read { try $0.summary(ids[2]) })
-        #expect(new.inputLineIsPrefix && new.outputLineIsPrefix)
+        // The tip is a leaf: the refilled row keeps its lines whole (Summary.leafLine), as the old row did.
+        #expect(new.hasWholeLines && new == old)
         #expect(try migrated.read { try $0.wholeLines(new) } == old)
         #expect(try migrated.read { try $0.branches().map(\.tip) } == [ids[2]])
         #expect(try migrated.read { try $0.fsck().problems }.isEmpty)

@@ -34,7 +34,8 @@ import Testing
             let graph = try HistoryGraph(reader)
             let tips = try reader.branches().map(\.tip)
             return Reading(
-                summaries: try reader.allSummaries().sorted { $0.id.hex < $1.id.hex },
+                // As shown: a leaf's row may keep a long line whole where an older one kept its start (Summary.leafLine).
+                summaries: try reader.wholeLines(try reader.allSummaries().sorted { $0.id.hex < $1.id.hex }),
                 hits: try hits("tatri"),
                 phraseHits: try hits(#""tatri this""#),
                 graphIDs: graph.ids, graphParents: graph.parents, graphTimes: graph.createdAt,
