@@ -20,8 +20,10 @@ final class Packer {
     /// Turn index rows not yet inserted, with their keys; `leafArguments` when the row keeps longer first lines as a
     /// leaf (``Summary/leafLine(_:)``).
     var pendingIndex: [(key: Data, arguments: StatementArguments, leafArguments: StatementArguments?)] = []
-    /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write.
-    var pendingGenerations: [Data: Int64?] = [:]
+    /// The generations of the turns in `pendingIndex`, for their children written in the same bulk write, and where
+    /// their rows are in it (a row that gets a child drops its `leafArguments`: only the batch's leaves keep whole lines
+    /// in memory).
+    var pendingGenerations: [Data: (generation: Int64?, position: Int)] = [:]
     /// The id, parent and time of each row in `pendingIndex`, for their order in `log --all` (HistoryOrder).
     var pendingGraph: [HistoryOrder.NewRow] = []
     /// The texts of search documents not yet given to the full-text index.

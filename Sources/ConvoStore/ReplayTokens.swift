@@ -51,7 +51,7 @@ public enum ReplayTokens {
     /// in storage order, so that each pack is inflated once; the texts' sizes from their object rows. The rows are then
     /// written again in their order with their values: updated in place, each full page of rows split (large: the file
     /// grew by 5.7 MB, 0.022 of the raw text, against 0.8 MB for a fresh import's). Their numbers are kept, which
-    /// search documents name. Runs after every migration: the column list is format 14's.
+    /// search documents name. Runs after every migration but v15 (``Schema/rewriteIndexRows(_:replacing:joining:)``).
     static func fill(_ db: Database) throws {
         let reader = StoreReader(db: db)
         let rows = try Row.fetchAll(db, sql: """
@@ -67,18 +67,8 @@ public enum ReplayTokens {
                 try insert.execute(arguments: [n, tokens])
             }
         }
-        let columns = """
-            n, id, parent, created_at, model, response_id, status, origin, stored, replay, input_tokens, output_tokens, \
-            input_line, output_line, generation, least_at, least_id, least_depth, leaf, blobs
-            """
-        try db.execute(sql: """
-            CREATE TEMP TABLE replay_rows AS SELECT \(columns) FROM turn_index;
-            DELETE FROM turn_index;
-            INSERT INTO turn_index(\(columns), replay_tokens)
-                SELECT r.*, f.tokens FROM replay_rows r LEFT JOIN replay_fill f ON f.n = r.n ORDER BY r.n;
-            DROP TABLE replay_rows;
-            DROP TABLE replay_fill;
-            """)
+        try Schema.rewriteIndexRows(db, replacing: ["replay_tokens": "f.tokens"], joining: "LEFT JOIN replay_fill f ON f.n = r.n")
+        try db.execute(sql: "DROP TABLE replay_fill")
     }
 }
 

@@ -24,6 +24,8 @@ enum Schema {
         var fillsHistoryOrder = false
         /// Whether `turn_index.replay_tokens` must be computed after it (``ReplayTokens/fill(_:)``).
         var fillsReplayTokens = false
+        /// Whether leaves' rows must get their whole first lines after it (``LeafLines/fill(_:)``).
+        var fillsLeafLines = false
     }
 
     /// The format this convo writes: every migration applied.
@@ -268,6 +270,10 @@ enum Schema {
         Migration(name: "v14 replay token estimates", sql: """
             ALTER TABLE turn_index ADD COLUMN replay_tokens INTEGER; -- ReplayTokens: a plain turn's share of a replay's estimate
             """, fillsReplayTokens: true),
+        // Issue 11, "no figure got worse": a leaf's row keeps its first lines whole (Summary.leafLine), so that
+        // branch --json reads its tips' lines from the index; a row keeps prefixes once it has a child (LeafLines). No
+        // table changes: an older convo would keep a whole line where a turn gets a child, so the format changes.
+        Migration(name: "v15 whole first lines of leaves", sql: "", fillsLeafLines: true),
     ]
 
     /// Sets every `turn_index` row's generation by walking down from the first turns; a row whose chain the
@@ -305,12 +311,14 @@ enum Schema {
         var refill = false
         var fillOrder = false
         var fillTokens = false
+        var fillLeafLines = false
         for migration in migrations[found...] {
             try db.execute(sql: migration.sql)
             try db.execute(sql: "INSERT OR IGNORE INTO grdb_migrations(identifier) VALUES (?)", arguments: [migration.name])
             refill = refill || migration.refillsDerivedTables
             fillOrder = fillOrder || migration.fillsHistoryOrder
             fillTokens = fillTokens || migration.fillsReplayTokens
+            fillLeafLines = fillLeafLines || migration.fillsLeafLines
         }
         try db.execute(sql: "PRAGMA user_version = \(formatVersion)")
         // rebuildIndex fills the order and the replay estimates too.
@@ -320,5 +328,20 @@ enum Schema {
         }
         if fillOrder { try HistoryOrder.fill(db) }
         if fillTokens { try ReplayTokens.fill(db) }
+        if fillLeafLines { try LeafLines.fill(db) }
+    }
+
+    /// Writes every `turn_index` row again in its order (`n`), the columns `replacing` names set to its expressions
+    /// over the old row `r` and what `joining` joins to it: a fresh import writes rows in order, and rows grown in
+    /// place split their pages (issue 11, "Store size"). Inside the caller's transaction.
+    static func rewriteIndexRows(_ db: Database, replacing: [String: String], joining: String) throws {
+        let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('turn_index') ORDER BY cid")
+        try db.execute(sql: """
+            CREATE TEMP TABLE index_rows AS SELECT * FROM turn_index;
+            DELETE FROM turn_index;
+            INSERT INTO turn_index(\(columns.joined(separator: ", ")))
+                SELECT \(columns.map { replacing[$0] ?? "r.\($0)" }.joined(separator: ", ")) FROM index_rows r \(joining) ORDER BY r.n;
+            DROP TABLE index_rows;
+            """)
     }
 }

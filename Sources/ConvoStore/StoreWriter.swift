@@ -135,8 +135,11 @@ public struct StoreWriter {
             }
         }
         if let packer {
+            if let parent = row.parent, let position = packer.pendingGenerations[Data(parent.bytes)]?.position {
+                packer.pendingIndex[position].leafArguments = nil
+            }
+            packer.pendingGenerations[Data(id.bytes)] = (generation, packer.pendingIndex.count)
             packer.pendingIndex.append((Data(id.bytes), arguments, leafArguments))
-            packer.pendingGenerations[Data(id.bytes)] = generation
             packer.pendingGraph.append(
                 .init(id: CompactID(id), parent: row.parent.map(CompactID.init), createdAt: row.createdAt, new: packer.lastAppended == CompactID(id)))
         } else {
@@ -184,7 +187,7 @@ public struct StoreWriter {
     private func generation(ofChildOf parent: ObjectID?) throws -> Int64? {
         guard let parent else { return 1 }
         let key = Data(parent.bytes)
-        if let pending = packer?.pendingGenerations[key] { return pending.map { $0 + 1 } }
+        if let pending = packer?.pendingGenerations[key] { return pending.generation.map { $0 + 1 } }
         let known = try Int64?.fetchOne(db.cachedStatement(sql: "SELECT generation FROM turn_index WHERE id = ?"), arguments: [key])
         return known.flatMap { $0 }.map { $0 + 1 }
     }
