@@ -291,7 +291,9 @@ public struct StoreReader {
         // One walk of the sorted ids beside the sorted wanted ones, read through SQLite's C interface: a `Data`, an
         // `ObjectID` and a hash per stored object were most of the scan (issue 11: `log --json` on 10,000 turns
         // scans 300,000 ids).
-        let wanted = Set(ids).sorted()
+        // Sorted, then repeats dropped: a set of them hashed every id first (a fifth of the scan).
+        var wanted = ids.sorted()
+        wanted.removeRepeats()
         var next = 0
         let statement = try db.cachedStatement(sql: "SELECT id FROM object ORDER BY id")
         let handle = statement.sqliteStatement
@@ -360,9 +362,28 @@ public struct StoreReader {
     // MARK: Index
 
     /// The index entry of turn `id`, or nil when the index lacks it.
+    /// Read through SQLite's C interface (``TurnSummary/init(columnsOf:)``); a row not as convo writes it is read
+    /// again through GRDB's row, whose checks name the damage.
     public func summary(_ id: ObjectID) throws -> TurnSummary? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).map { try TurnSummary(row: $0) }
+        let statement = try db.cachedStatement(sql: Self.summarySQL)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 1, $0.baseAddress, 32, transientBytes) }
+        switch sqlite3_step(handle) {
+        case SQLITE_DONE: return nil
+        case SQLITE_ROW: break
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        if let summary = TurnSummary(columnsOf: handle) { return summary }
+        // The rare path: a damaged row, through a statement of its own.
+        sqlite3_reset(handle)
+        return try Row.fetchOne(db, sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ? LIMIT 1", arguments: [Data(id.bytes)])
+            .map { try TurnSummary(row: $0) }
     }
+
+    /// The statement of ``summary(_:)``.
+    static let summarySQL = "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"
 
     /// Turn `start` and its ancestors, newest first, at most `limit`.
     public func ancestry(of start: ObjectID, limit: Int = .max) throws -> [TurnSummary] {
@@ -433,5 +454,18 @@ public struct StoreReader {
             }
         }
         return counts
+    }
+}
+
+extension Array where Element: Equatable {
+    /// Drops each element equal to the one before it (of a sorted array: every repeat), keeping the order.
+    mutating func removeRepeats() {
+        guard count > 1 else { return }
+        var kept = 1
+        for index in 1..<count where self[index] != self[kept - 1] {
+            self[kept] = self[index]
+            kept += 1
+        }
+        removeLast(count - kept)
     }
 }
