@@ -231,11 +231,16 @@ public struct LogStream {
             for summary in known { try entry(summary, reader: reader, short: short, decorations: decorations, body) }
             return
         }
+        // A long log finds its turns and texts in one scan of the object table when that costs less than a lookup each.
+        let reads = known.reduce(0) { count, summary in
+            count + (lines.input && summary.inputLineIsPrefix ? 2 : 0) + (lines.output && summary.outputLineIsPrefix ? 2 : 0)
+        }
+        let places = try reader.placeTable(forLookups: reads)
         var start = known.startIndex
         while start < known.endIndex {
             let end = min(start + Self.run, known.endIndex)
             let run = Array(known[start..<end])
-            if let whole = try? reader.wholeLines(run, input: lines.input, output: lines.output) {
+            if let whole = try? reader.wholeLines(run, input: lines.input, output: lines.output, places: places) {
                 for summary in whole { try entry(summary, whole: true, reader: reader, short: short, decorations: decorations, body) }
             } else {
                 for summary in run { try entry(summary, reader: reader, short: short, decorations: decorations, body) }

@@ -107,7 +107,7 @@ public struct StoreReader {
     }
 
     /// The kind named by a `kind` column's text, nil for any other text.
-    private static func kind(_ text: UnsafePointer<UInt8>?, count: Int32) -> ObjectKind? {
+    static func kind(_ text: UnsafePointer<UInt8>?, count: Int32) -> ObjectKind? {
         guard let text else { return nil }
         let bytes = UnsafeBufferPointer(start: text, count: Int(count))
         if bytes.elementsEqual("turn".utf8) { return .turn }
@@ -291,8 +291,10 @@ public struct StoreReader {
         // One walk of the sorted ids beside the sorted wanted ones, read through SQLite's C interface: a `Data`, an
         // `ObjectID` and a hash per stored object were most of the scan (issue 11: `log --json` on 10,000 turns
         // scans 300,000 ids).
-        // Sorted, then repeats dropped: a set of them hashed every id first (a fifth of the scan).
-        var wanted = ids.sorted()
+        // Sorted as an array of ids (the generic sort of any collection was not specialized: 170 M instructions
+        // for 10,000 ids), then repeats dropped: a set of them hashed every id first.
+        var wanted = [ObjectID](ids)
+        wanted.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         wanted.removeRepeats()
         var next = 0
         let statement = try db.cachedStatement(sql: "SELECT id FROM object ORDER BY id")

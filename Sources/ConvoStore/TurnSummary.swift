@@ -120,14 +120,15 @@ extension StoreReader {
     /// pack inflates once: `branch --json` on 10,000 branches read the tips in name order, a 256 KiB pack or two for
     /// each (issue 11). Both go backwards when the list does (its first turn stored after its last: a log, newest
     /// first), so that a walk reading its lines a run of turns at a time finds the packs where one run ends and the
-    /// next begins still kept (``PackCache``), as when it read them one turn at a time. Objects are found through ``place(of:)`` and read in their pack, and a turn's texts are
-    /// found without decoding it (``TurnCoding/lineTexts(_:)``): per object, GRDB's row and the turn's decoding
+    /// next begins still kept (``PackCache``), as when it read them one turn at a time. Objects are found in `places`
+    /// when given (``placeTable(forLookups:)``), else through ``place(of:)``, and read in their pack; a turn's texts
+    /// are found without decoding it (``TurnCoding/lineTexts(_:)``): per object, GRDB's row and the turn's decoding
     /// cost more than the inflating.
-    public func wholeLines(_ summaries: [TurnSummary], input: Bool = true, output: Bool = true) throws -> [TurnSummary] {
+    public func wholeLines(_ summaries: [TurnSummary], input: Bool = true, output: Bool = true, places: PlaceTable? = nil) throws -> [TurnSummary] {
         var turns = [(place: ObjectPlace, index: Int)]()
         for index in summaries.indices where (input && summaries[index].inputLineIsPrefix) || (output && summaries[index].outputLineIsPrefix) {
             let id = summaries[index].id
-            guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+            guard let place = try places?.place(of: id) ?? place(of: id) else { throw StoreError.objectNotFound(id) }
             guard place.kind == .turn else { throw StoreError.notATurn(id.hex, kind: place.kind) }
             turns.append((place, index))
         }
@@ -148,9 +149,9 @@ extension StoreReader {
                 let turn = try Turn(canonicalBytes: Array(bytes))
                 return (turn.request.newestUserMessage?.content, turn.response.output.compactMap(\.content))
             }
-            if input, summary.inputLineIsPrefix, let inputText { needs.append((try textPlace(inputText), inputText, index, -1)) }
+            if input, summary.inputLineIsPrefix, let inputText { needs.append((try textPlace(inputText, places), inputText, index, -1)) }
             if output, summary.outputLineIsPrefix {
-                for (item, id) in outputTexts.enumerated() { needs.append((try textPlace(id), id, index, item)) }
+                for (item, id) in outputTexts.enumerated() { needs.append((try textPlace(id, places), id, index, item)) }
                 if outputTexts.count > 1 { items[index] = Array(repeating: "", count: outputTexts.count) }
             }
         }
@@ -181,8 +182,8 @@ extension StoreReader {
     }
 
     /// Where text `id` is stored, with the errors ``text(_:)`` throws.
-    private func textPlace(_ id: ObjectID) throws -> ObjectPlace {
-        guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+    private func textPlace(_ id: ObjectID, _ places: PlaceTable?) throws -> ObjectPlace {
+        guard let place = try places?.place(of: id) ?? place(of: id) else { throw StoreError.objectNotFound(id) }
         guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
         return place
     }

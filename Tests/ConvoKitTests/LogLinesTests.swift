@@ -7,7 +7,7 @@ import Testing
 /// `log` of one line of history reads whole first lines a run of entries at a time, and only the lines asked for
 /// (`%s` the input's, `%a` the answer's; issue 11). Every entry must be the one reading each turn alone gave.
 @Suite struct LogLinesTests {
-    static let count = 300
+    static let count = 600
 
     static func long(_ index: Int) -> String { "line \(index) " + String(repeating: "that goes on past the kept prefix ", count: 3) }
 
@@ -44,7 +44,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let workspace = try Workspace.open(environment, for: .read)
         for (input, output) in [(true, true), (true, false), (false, true), (false, false)] {
-            for limit in [nil, 1, 127, 128, 129, 257] {
+            for limit in [nil, 1, 127, 128, 129, 257, 599] {
                 for reverse in [false, true] {
                     var options = LogOptions(limit: limit, reverse: reverse, remote: false)
                     (options.wholeInputLines, options.wholeOutputLines) = (input, output)

@@ -109,6 +109,46 @@ import Testing
         #expect(both.map(\.outputLine) == expected.map(\.1))
     }
 
+    /// The table of places read in one scan holds exactly the packed objects, each where ``StoreReader/place(of:)``
+    /// finds it, and lines read through it are the lines read without it; a row not as convo writes it is left out
+    /// (found, or reported, by the lookup as before).
+    @Test func aPlaceTableFindsWhatTheLookupFinds() throws {
+        let (repository, ids) = try Self.repository()
+        let damaged = ids[11]
+        try repository.queue.write { db in
+            try db.execute(sql: "UPDATE object SET kind = 'tree' WHERE id = ?", arguments: [Data(damaged.bytes)])
+            try db.execute(sql: "UPDATE object SET offset = 1.5 WHERE id = ?", arguments: [Data(ids[12].bytes)])
+        }
+        let objects = try repository.queue.read { db in try Data.fetchAll(db, sql: "SELECT id FROM object").compactMap { ObjectID(bytes: $0) } }
+        let loose = try repository.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM object WHERE data IS NOT NULL") ?? 0 }
+        #expect(loose > 0)
+        try repository.read { reader in
+            #expect(try reader.placeTable(forLookups: 999) == nil)
+            #expect(objects.count < 1_000)
+            let table = try #require(try reader.placeTable(forLookups: 1_000))
+            #expect(table.count == objects.count - loose - 2)
+            for id in objects {
+                guard let found = table.place(of: id) else { continue }
+                let place = try #require(try reader.place(of: id))
+                #expect(found.kind == place.kind && found.size == place.size && found.pack == place.pack && found.offset == place.offset)
+            }
+            #expect(table.place(of: damaged) == nil && table.place(of: ids[12]) == nil)
+            #expect(table.place(of: ObjectID(bytes: Data(repeating: 0xFF, count: 32))!) == nil)
+            let summaries = try ids.reversed().filter { $0 != damaged && $0 != ids[12] }.map { try #require(try reader.summary($0)) }
+            #expect(try reader.wholeLines(summaries, places: table) == reader.wholeLines(summaries))
+            #expect(try reader.wholeLines(summaries, output: false, places: table) == reader.wholeLines(summaries, output: false))
+            let withDamaged = [try #require(try reader.summary(damaged))]
+            #expect(withDamaged[0].inputLineIsPrefix)
+            let expected = Result { try reader.wholeLines(withDamaged) }
+            let read = Result { try reader.wholeLines(withDamaged, places: table) }
+            guard case .failure(let expectedError) = expected, case .failure(let error) = read else {
+                Issue.record("\(read), \(expected)")
+                return
+            }
+            #expect("\(error)" == "\(expectedError)")
+        }
+    }
+
     static let texts: [[UInt8]] = {
         var texts: [[UInt8]] = [[], Array("short".utf8), Array("  \t\n\n  first line  \r\nsecond".utf8), Array("\u{00A0}\u{2003}x\u{3000}\u{2028}y".utf8)]
         texts += [Array("é漢🇫🇷 line\nnext".utf8), [0x61, 0xE2, 0x80], [0x61, 0xE2, 0x80, 0x0A, 0x62], [0xFF, 0x20, 0x61, 0x0A], [0x20, 0xC2], [0xC2, 0x85, 0x61]]
