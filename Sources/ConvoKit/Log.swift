@@ -117,7 +117,7 @@ public enum History {
             }
             try body(
                 LogStream(
-                    reader: reader, listed: listed, known: known, summaries: summaries, short: try Abbreviations(reader, for: listed),
+                    reader: reader, listed: listed, known: known, summaries: summaries, short: try Abbreviations(reader, for: listed, positional: known != nil),
                     decorations: try Decorations(reader, for: listed), remote: remote, usage: options.usage,
                     lines: (options.wholeInputLines, options.wholeOutputLines)))
         }
@@ -228,7 +228,9 @@ public struct LogStream {
         _ known: [TurnSummary], reader: StoreReader, short: Abbreviations, decorations: Decorations, _ body: (LogEntry) throws -> Void
     ) throws {
         guard lines.input || lines.output else {
-            for summary in known { try entry(summary, reader: reader, short: short, decorations: decorations, body) }
+            for (position, summary) in known.enumerated() {
+                try entry(summary, position: position, reader: reader, short: short, decorations: decorations, body)
+            }
             return
         }
         // A long log finds its turns and texts in one scan of the object table when that costs less than a lookup each.
@@ -241,9 +243,13 @@ public struct LogStream {
             let end = min(start + Self.run, known.endIndex)
             let run = Array(known[start..<end])
             if let whole = try? reader.wholeLines(run, input: lines.input, output: lines.output, places: places) {
-                for summary in whole { try entry(summary, whole: true, reader: reader, short: short, decorations: decorations, body) }
+                for (offset, summary) in whole.enumerated() {
+                    try entry(summary, whole: true, position: start + offset, reader: reader, short: short, decorations: decorations, body)
+                }
             } else {
-                for summary in run { try entry(summary, reader: reader, short: short, decorations: decorations, body) }
+                for (offset, summary) in run.enumerated() {
+                    try entry(summary, position: start + offset, reader: reader, short: short, decorations: decorations, body)
+                }
             }
             start = end
         }
@@ -253,13 +259,14 @@ public struct LogStream {
     static let run = 128
 
     private func entry(
-        _ summary: TurnSummary, whole: Bool = false, reader: StoreReader, short: Abbreviations, decorations: Decorations,
-        _ body: (LogEntry) throws -> Void
+        _ summary: TurnSummary, whole: Bool = false, position: Int? = nil, reader: StoreReader, short: Abbreviations,
+        decorations: Decorations, _ body: (LogEntry) throws -> Void
     ) throws {
         let id = summary.id
         var summary = summary
         if !whole, lines.input || lines.output { summary = try reader.wholeLines(summary, input: lines.input, output: lines.output) }
-        var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
+        let shortID = try position.map { try short.at($0, id) } ?? short[id]
+        var entry = LogEntry(summary: summary, shortID: shortID, refs: decorations[id])
         if let remote { entry.remote = remote[summary] }
         if usage { entry.usage = try reader.turn(id).response.usage }
         try body(entry)
@@ -271,23 +278,45 @@ public struct LogStream {
 struct Abbreviations {
     private let reader: StoreReader
     private let scanned: [ObjectID: String]?
+    /// With `positional`, the scanned ones in the order of `ids` instead (no id hashed).
+    private let ids: [ObjectID]
+    private let list: [String?]?
 
     /// From this many ids on, one scan of every object id costs less than two lookups per id.
     static let scanned = 2_000
 
-    init(_ reader: StoreReader, for ids: [ObjectID]) throws {
+    /// For `ids`; `positional` when they will be asked for by their position in `ids` (``at(_:_:)``).
+    init(_ reader: StoreReader, for ids: [ObjectID], positional: Bool = false) throws {
         self.reader = reader
-        scanned = ids.count < Self.scanned ? nil : try reader.abbreviations(of: ids)
+        let list = ids.count < Self.scanned ? nil : try reader.abbreviationList(of: ids)
+        if positional {
+            (self.ids, self.list, scanned) = (ids, list, nil)
+        } else {
+            (self.ids, self.list) = ([], nil)
+            scanned = list.map { list in
+                var scanned = [ObjectID: String](minimumCapacity: ids.count)
+                for (id, short) in zip(ids, list) { scanned[id] = short }
+                return scanned
+            }
+        }
     }
 
     subscript(id: ObjectID) -> String {
         get throws { try scanned.map { $0[id] ?? id.abbreviated() } ?? reader.abbreviation(of: id) }
+    }
+
+    /// The abbreviation of `id`, the one at `position` of the ids it was made for.
+    func at(_ position: Int, _ id: ObjectID) throws -> String {
+        guard let list, ids.indices.contains(position), ids[position] == id else { return try self[id] }
+        return list[position] ?? id.abbreviated()
     }
 }
 
 /// Which refs point at which turns, for `(HEAD -> main, travel)` decorations.
 public struct Decorations: Sendable {
     private var labels: [ObjectID: [String]] = [:]
+    /// The labels as a list when there are few: compared, not hashed, for every entry of a long log (issue 11).
+    private var few: [(id: ObjectID, labels: [String])]?
 
     /// Reads HEAD and the branches pointing at `ids`.
     public init(_ reader: StoreReader, for ids: some Collection<ObjectID>) throws {
@@ -309,10 +338,14 @@ public struct Decorations: Sendable {
             }
         }
         if case .detached(let id) = head { labels[id, default: []].insert("HEAD", at: 0) }
+        if labels.count <= 4 { few = labels.map { ($0.key, $0.value) } }
     }
 
     /// The labels of turn `id`, HEAD first.
-    public subscript(id: ObjectID) -> [String] { labels[id] ?? [] }
+    public subscript(id: ObjectID) -> [String] {
+        if let few { return few.first { $0.id == id }?.labels ?? [] }
+        return labels[id] ?? []
+    }
 }
 
 /// Orders a set of turns so that children come before parents, newest first among the ready ones.

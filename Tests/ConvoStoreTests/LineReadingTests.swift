@@ -149,6 +149,25 @@ import Testing
         }
     }
 
+    /// Abbreviations in the order asked for, repeats and ids no object has among them, are the single lookups'.
+    @Test func abbreviationsInTheirOrderAreTheSingleLookups() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.appendChain(2_100)
+        let absent = [ObjectID(bytes: Data(repeating: 0, count: 32))!, ObjectID(bytes: Data(repeating: 0xFF, count: 32))!, ObjectID(bytes: Data(ids[5].bytes.dropLast() + [ids[5].bytes.last! ^ 1]))!]
+        let asked = ids.reversed() + [ids[3], ids[3], ids[2_099]] + absent + ids.prefix(10)
+        try repository.read { reader in
+            let list = try reader.abbreviationList(of: asked)
+            #expect(list.count == asked.count)
+            for (id, short) in zip(asked, list) {
+                #expect(short == (absent.contains(id) ? nil : try reader.abbreviation(of: id)))
+            }
+            let bulk = try reader.abbreviations(of: asked)
+            #expect(bulk.count == Set(asked).count - absent.count)
+            for (id, short) in zip(asked, list) { #expect(bulk[id] == short) }
+            #expect(try reader.abbreviationList(of: Array(asked.prefix(30))) == asked.prefix(30).map { try reader.abbreviation(of: $0) })
+        }
+    }
+
     static let texts: [[UInt8]] = {
         var texts: [[UInt8]] = [[], Array("short".utf8), Array("  \t\n\n  first line  \r\nsecond".utf8), Array("\u{00A0}\u{2003}x\u{3000}\u{2028}y".utf8)]
         texts += [Array("é漢🇫🇷 line\nnext".utf8), [0x61, 0xE2, 0x80], [0x61, 0xE2, 0x80, 0x0A, 0x62], [0xFF, 0x20, 0x61, 0x0A], [0x20, 0xC2], [0xC2, 0x85, 0x61]]
