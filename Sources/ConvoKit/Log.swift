@@ -32,7 +32,15 @@ public struct LogOptions: Sendable {
     public var usage = false
     /// Whether entries carry whole first lines (`--json`, `%s`, `%a`); without it a long line is the prefix the
     /// index keeps, which the shortened lines of the built-in layouts need no more than (issue 11, "Store size").
-    public var wholeLines = true
+    /// Setting it sets both ``wholeInputLines`` and ``wholeOutputLines``.
+    public var wholeLines: Bool {
+        get { wholeInputLines || wholeOutputLines }
+        set { (wholeInputLines, wholeOutputLines) = (newValue, newValue) }
+    }
+    /// Whether entries carry the newest user message's first line whole (`--json`, `%s`).
+    public var wholeInputLines = true
+    /// Whether entries carry the answer's first line whole (`--json`, `%a`); `%s` alone reads no answer's text.
+    public var wholeOutputLines = true
 
     /// Creates log options.
     public init(revision: String? = nil, limit: Int? = nil, all: Bool = false, reverse: Bool = false, remote: Bool = true) {
@@ -66,6 +74,8 @@ public enum History {
             let limit = options.limit ?? .max
             var listed: [ObjectID]
             var summaries: [ObjectID: TurnSummary] = [:]
+            // The summaries of `listed`, in its order, when the walk read them all (one line of history).
+            var known: [TurnSummary]?
             if options.all {
                 var tips = try reader.branchTips()
                 if let head = try reader.head().tip { tips.append(head) }
@@ -78,7 +88,7 @@ public enum History {
                             LogStream(
                                 reader: reader, listed: [], source: try KeptOrderCursor(reader, limit: limit),
                                 summaries: [:], short: try Abbreviations(reader, for: []), decorations: try Decorations(everyBranch: reader),
-                                remote: nil, usage: options.usage, wholeLines: options.wholeLines))
+                                remote: nil, usage: options.usage, lines: (options.wholeInputLines, options.wholeOutputLines)))
                         return
                     }
                     listed = try reader.keptOrder(limit: limit)
@@ -88,24 +98,28 @@ public enum History {
             } else {
                 let chain = try reader.ancestry(of: try reader.resolve(options.revision ?? "HEAD"), limit: limit)
                 listed = chain.map(\.id)
-                for summary in chain { summaries[summary.id] = summary }
+                known = chain
             }
-            if options.reverse { listed.reverse() }
+            if options.reverse {
+                listed.reverse()
+                known?.reverse()
+            }
             var remote: RemoteStates?
             if options.remote {
                 let now = Int64(workspace.environment.now().timeIntervalSince1970)
                 if listed.count > 500 {
                     remote = try RemoteStates(reader, for: [], now: now, everyRecord: true)
                 } else {
+                    for summary in known ?? [] { summaries[summary.id] = summary }
                     for id in listed where summaries[id] == nil { summaries[id] = try reader.summary(id) }
                     remote = try RemoteStates(reader, for: Array(summaries.values), now: now)
                 }
             }
             try body(
                 LogStream(
-                    reader: reader, listed: listed, summaries: summaries, short: try Abbreviations(reader, for: listed),
+                    reader: reader, listed: listed, known: known, summaries: summaries, short: try Abbreviations(reader, for: listed, positional: known != nil),
                     decorations: try Decorations(reader, for: listed), remote: remote, usage: options.usage,
-                    wholeLines: options.wholeLines))
+                    lines: (options.wholeInputLines, options.wholeOutputLines)))
         }
     }
 }
@@ -135,6 +149,8 @@ extension History {
 public struct LogStream {
     fileprivate var reader: StoreReader?
     fileprivate var listed: [ObjectID]
+    /// The summaries of `listed`, in its order, when they were read before the stream was made.
+    fileprivate var known: [TurnSummary]?
     /// Where the turns come from when they are not `listed`: the order index, read as they are reached.
     fileprivate var source: KeptOrderCursor?
     fileprivate var summaries: [ObjectID: TurnSummary] = [:]
@@ -144,21 +160,24 @@ public struct LogStream {
     fileprivate var usage = false
     /// Entries read before the stream was made (``History/shortLog(_:options:)``).
     fileprivate var entries: [LogEntry]?
-    fileprivate var wholeLines = true
+    /// Which first lines entries carry whole: the newest user message's, the answer's.
+    fileprivate var lines = (input: true, output: true)
 
     fileprivate init(
-        reader: StoreReader, listed: [ObjectID], source: KeptOrderCursor? = nil, summaries: [ObjectID: TurnSummary], short: Abbreviations,
-        decorations: Decorations, remote: RemoteStates?, usage: Bool, wholeLines: Bool
+        reader: StoreReader, listed: [ObjectID], known: [TurnSummary]? = nil, source: KeptOrderCursor? = nil,
+        summaries: [ObjectID: TurnSummary], short: Abbreviations, decorations: Decorations, remote: RemoteStates?, usage: Bool,
+        lines: (input: Bool, output: Bool)
     ) {
         self.reader = reader
         self.listed = listed
+        self.known = known
         self.source = source
         self.summaries = summaries
         self.short = short
         self.decorations = decorations
         self.remote = remote
         self.usage = usage
-        self.wholeLines = wholeLines
+        self.lines = lines
     }
 
     fileprivate init(entries: [LogEntry]) {
@@ -170,6 +189,7 @@ public struct LogStream {
     public func forEach(_ body: (LogEntry) throws -> Void) throws {
         if let entries { return try entries.forEach(body) }
         guard let reader, let short, let decorations else { return }
+        if let known { return try forEach(known, reader: reader, short: short, decorations: decorations, body) }
         guard var source else { return try forEach(listed, reader: reader, short: short, decorations: decorations, body) }
         // Streamed: the first lines with their short ids looked up one by one; past them, the rest of the ids
         // are read at once, so that their short ids come from one sorted scan, as a listed log's do, and then
@@ -200,13 +220,53 @@ public struct LogStream {
         }
     }
 
+    /// The entries of summaries read in advance, their whole lines read a run of them at a time (each call of
+    /// ``StoreReader/wholeLines(_:input:output:)`` sorts and allocates its lists: a tenth of the reading per entry when
+    /// one turn at a time, issue 11). A run whose lines cannot be read is read again one entry at a time, so that the
+    /// entries before the one at fault are handed over first, as when each was read alone.
+    private func forEach(
+        _ known: [TurnSummary], reader: StoreReader, short: Abbreviations, decorations: Decorations, _ body: (LogEntry) throws -> Void
+    ) throws {
+        guard lines.input || lines.output else {
+            for (position, summary) in known.enumerated() {
+                try entry(summary, position: position, reader: reader, short: short, decorations: decorations, body)
+            }
+            return
+        }
+        // A long log finds its turns and texts in one scan of the object table when that costs less than a lookup each.
+        let reads = known.reduce(0) { count, summary in
+            count + (lines.input && summary.inputLineIsPrefix ? 2 : 0) + (lines.output && summary.outputLineIsPrefix ? 2 : 0)
+        }
+        let places = try reader.placeTable(forLookups: reads)
+        var start = known.startIndex
+        while start < known.endIndex {
+            let end = min(start + Self.run, known.endIndex)
+            let run = Array(known[start..<end])
+            if let whole = try? reader.wholeLines(run, input: lines.input, output: lines.output, places: places) {
+                for (offset, summary) in whole.enumerated() {
+                    try entry(summary, whole: true, position: start + offset, reader: reader, short: short, decorations: decorations, body)
+                }
+            } else {
+                for (offset, summary) in run.enumerated() {
+                    try entry(summary, position: start + offset, reader: reader, short: short, decorations: decorations, body)
+                }
+            }
+            start = end
+        }
+    }
+
+    /// Entries whose whole lines are read at once by the stream of a walk read in advance.
+    static let run = 128
+
     private func entry(
-        _ summary: TurnSummary, reader: StoreReader, short: Abbreviations, decorations: Decorations, _ body: (LogEntry) throws -> Void
+        _ summary: TurnSummary, whole: Bool = false, position: Int? = nil, reader: StoreReader, short: Abbreviations,
+        decorations: Decorations, _ body: (LogEntry) throws -> Void
     ) throws {
         let id = summary.id
         var summary = summary
-        if wholeLines { summary = try reader.wholeLines(summary) }
-        var entry = LogEntry(summary: summary, shortID: try short[id], refs: decorations[id])
+        if !whole, lines.input || lines.output { summary = try reader.wholeLines(summary, input: lines.input, output: lines.output) }
+        let shortID = try position.map { try short.at($0, id) } ?? short[id]
+        var entry = LogEntry(summary: summary, shortID: shortID, refs: decorations[id])
         if let remote { entry.remote = remote[summary] }
         if usage { entry.usage = try reader.turn(id).response.usage }
         try body(entry)
@@ -218,23 +278,45 @@ public struct LogStream {
 struct Abbreviations {
     private let reader: StoreReader
     private let scanned: [ObjectID: String]?
+    /// With `positional`, the scanned ones in the order of `ids` instead (no id hashed).
+    private let ids: [ObjectID]
+    private let list: [String?]?
 
     /// From this many ids on, one scan of every object id costs less than two lookups per id.
     static let scanned = 2_000
 
-    init(_ reader: StoreReader, for ids: [ObjectID]) throws {
+    /// For `ids`; `positional` when they will be asked for by their position in `ids` (``at(_:_:)``).
+    init(_ reader: StoreReader, for ids: [ObjectID], positional: Bool = false) throws {
         self.reader = reader
-        scanned = ids.count < Self.scanned ? nil : try reader.abbreviations(of: ids)
+        let list = ids.count < Self.scanned ? nil : try reader.abbreviationList(of: ids)
+        if positional {
+            (self.ids, self.list, scanned) = (ids, list, nil)
+        } else {
+            (self.ids, self.list) = ([], nil)
+            scanned = list.map { list in
+                var scanned = [ObjectID: String](minimumCapacity: ids.count)
+                for (id, short) in zip(ids, list) { scanned[id] = short }
+                return scanned
+            }
+        }
     }
 
     subscript(id: ObjectID) -> String {
         get throws { try scanned.map { $0[id] ?? id.abbreviated() } ?? reader.abbreviation(of: id) }
+    }
+
+    /// The abbreviation of `id`, the one at `position` of the ids it was made for.
+    func at(_ position: Int, _ id: ObjectID) throws -> String {
+        guard let list, ids.indices.contains(position), ids[position] == id else { return try self[id] }
+        return list[position] ?? id.abbreviated()
     }
 }
 
 /// Which refs point at which turns, for `(HEAD -> main, travel)` decorations.
 public struct Decorations: Sendable {
     private var labels: [ObjectID: [String]] = [:]
+    /// The labels as a list when there are few: compared, not hashed, for every entry of a long log (issue 11).
+    private var few: [(id: ObjectID, labels: [String])]?
 
     /// Reads HEAD and the branches pointing at `ids`.
     public init(_ reader: StoreReader, for ids: some Collection<ObjectID>) throws {
@@ -256,10 +338,14 @@ public struct Decorations: Sendable {
             }
         }
         if case .detached(let id) = head { labels[id, default: []].insert("HEAD", at: 0) }
+        if labels.count <= 4 { few = labels.map { ($0.key, $0.value) } }
     }
 
     /// The labels of turn `id`, HEAD first.
-    public subscript(id: ObjectID) -> [String] { labels[id] ?? [] }
+    public subscript(id: ObjectID) -> [String] {
+        if let few { return few.first { $0.id == id }?.labels ?? [] }
+        return labels[id] ?? []
+    }
 }
 
 /// Orders a set of turns so that children come before parents, newest first among the ready ones.

@@ -139,39 +139,14 @@ public struct IndexReader {
 
     /// A 32-byte blob column as an id; nil for NULL; ``Unsure`` for anything else.
     private func id(_ statement: OpaquePointer, _ column: Int32) throws -> ObjectID? {
-        switch sqlite3_column_type(statement, column) {
-        case SQLITE_NULL: return nil
-        case SQLITE_BLOB where sqlite3_column_bytes(statement, column) == 32:
-            guard let bytes = sqlite3_column_blob(statement, column) else { throw Unsure() }
-            return ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32))
-        default: throw Unsure()
-        }
+        guard let value = RowColumns.id(statement, column) else { throw Unsure() }
+        return value
     }
 
-    /// A text column as GRDB reads it (TEXT up to its first NUL, as `String(cString:)`; a BLOB as UTF-8 with
-    /// repairs, as ``Summary/text(_:)``); nil for NULL; ``Unsure`` for a number.
+    /// A text column as GRDB reads it (``RowColumns/text(_:_:)``); ``Unsure`` for a number.
     private func text(_ statement: OpaquePointer, _ column: Int32) throws -> String? {
-        switch sqlite3_column_type(statement, column) {
-        case SQLITE_NULL: return nil
-        case SQLITE_TEXT:
-            guard let text = sqlite3_column_text(statement, column) else { throw Unsure() }
-            return String(cString: text)
-        case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(statement, column))
-            guard count > 0 else { return "" }
-            guard let bytes = sqlite3_column_blob(statement, column) else { throw Unsure() }
-            return String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self)
-        default: throw Unsure()
-        }
-    }
-
-    /// An integer column; nil for NULL; ``Unsure`` for anything else.
-    private func integer(_ statement: OpaquePointer, _ column: Int32) throws -> Int64? {
-        switch sqlite3_column_type(statement, column) {
-        case SQLITE_NULL: return nil
-        case SQLITE_INTEGER: return sqlite3_column_int64(statement, column)
-        default: throw Unsure()
-        }
+        guard let value = RowColumns.text(statement, column) else { throw Unsure() }
+        return value
     }
 
     /// Where HEAD points (``StoreReader/head()``).
@@ -204,21 +179,7 @@ public struct IndexReader {
         defer { sqlite3_reset(statement) }
         bind(statement, id)
         guard try step(statement) else { return nil }
-        guard let found = try self.id(statement, 0), let createdAt = try integer(statement, 2), let status = try text(statement, 5),
-            let stored = try integer(statement, 7), let replay = try integer(statement, 8),
-            let inputLine = try text(statement, 11), let outputLine = try text(statement, 12)
-        else { throw Unsure() }
-        // As Summary.storedLine(_:) reads them: a line ending with the newline mark is the prefix of a longer one.
-        func kept(_ line: String) -> (line: String, isPrefix: Bool) {
-            line.utf8.last == 0x0A ? (String(decoding: line.utf8.dropLast(), as: UTF8.self), true) : (line, false)
-        }
-        let (input, output) = (kept(inputLine), kept(outputLine))
-        var summary = TurnSummary(
-            id: found, parent: try self.id(statement, 1), createdAt: createdAt, model: try text(statement, 3),
-            responseID: try text(statement, 4), status: status, origin: try text(statement, 6), stored: stored != 0,
-            replay: replay != 0, inputTokens: try integer(statement, 9), outputTokens: try integer(statement, 10),
-            inputLine: input.line, outputLine: output.line)
-        (summary.inputLineIsPrefix, summary.outputLineIsPrefix) = (input.isPrefix, output.isPrefix)
+        guard let summary = TurnSummary(columnsOf: statement) else { throw Unsure() }
         return summary
     }
 
@@ -302,5 +263,73 @@ public struct IndexReader {
             result.append((branch, tip))
         }
         return result
+    }
+}
+
+/// Columns of a row read through SQLite's C interface as GRDB's typed reads read them; nil where GRDB's read could
+/// differ or fail (the caller then reads the row through GRDB, whose errors name the damage).
+enum RowColumns {
+    /// A 32-byte blob column as an id; `.some(nil)` for NULL; nil for anything else.
+    static func id(_ statement: OpaquePointer, _ column: Int32) -> ObjectID?? {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return .some(nil)
+        case SQLITE_BLOB where sqlite3_column_bytes(statement, column) == 32:
+            guard let bytes = sqlite3_column_blob(statement, column) else { return nil }
+            return ObjectID(bytes: UnsafeRawBufferPointer(start: bytes, count: 32))
+        default: return nil
+        }
+    }
+
+    /// A text column as GRDB reads it (TEXT up to its first NUL, as `String(cString:)`; a BLOB as UTF-8 with
+    /// repairs, as ``Summary/text(_:)``); `.some(nil)` for NULL; nil for a number.
+    static func text(_ statement: OpaquePointer, _ column: Int32) -> String?? {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return .some(nil)
+        case SQLITE_TEXT:
+            guard let text = sqlite3_column_text(statement, column) else { return nil }
+            return String(cString: text)
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(statement, column))
+            guard count > 0 else { return "" }
+            guard let bytes = sqlite3_column_blob(statement, column) else { return nil }
+            return String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self)
+        default: return nil
+        }
+    }
+
+    /// An integer column; `.some(nil)` for NULL; nil for anything else.
+    static func integer(_ statement: OpaquePointer, _ column: Int32) -> Int64?? {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return .some(nil)
+        case SQLITE_INTEGER: return sqlite3_column_int64(statement, column)
+        default: return nil
+        }
+    }
+}
+
+extension TurnSummary {
+    /// The current row of a statement selecting ``columns``, read through SQLite's C interface: what
+    /// ``init(row:)`` reads from the same row, or nil when the row is not as convo writes it (a column of another
+    /// type), which GRDB's row then reads or reports. GRDB's row cost 72,000 instructions a turn, most of `log`'s
+    /// walk down a long conversation (issue 11).
+    init?(columnsOf statement: OpaquePointer) {
+        guard case let found?? = RowColumns.id(statement, 0), case let parent? = RowColumns.id(statement, 1),
+            case let createdAt?? = RowColumns.integer(statement, 2), case let model? = RowColumns.text(statement, 3),
+            case let responseID? = RowColumns.text(statement, 4), case let status?? = RowColumns.text(statement, 5),
+            case let origin? = RowColumns.text(statement, 6), case let stored?? = RowColumns.integer(statement, 7),
+            case let replay?? = RowColumns.integer(statement, 8), case let inputTokens? = RowColumns.integer(statement, 9),
+            case let outputTokens? = RowColumns.integer(statement, 10), case let inputLine?? = RowColumns.text(statement, 11),
+            case let outputLine?? = RowColumns.text(statement, 12)
+        else { return nil }
+        // As Summary.storedLine(_:) reads them: a line ending with the newline mark is the prefix of a longer one.
+        func kept(_ line: String) -> (line: String, isPrefix: Bool) {
+            line.utf8.last == 0x0A ? (String(decoding: line.utf8.dropLast(), as: UTF8.self), true) : (line, false)
+        }
+        let (input, output) = (kept(inputLine), kept(outputLine))
+        self.init(
+            id: found, parent: parent, createdAt: createdAt, model: model, responseID: responseID, status: status, origin: origin,
+            stored: stored != 0, replay: replay != 0, inputTokens: inputTokens, outputTokens: outputTokens, inputLine: input.line,
+            outputLine: output.line)
+        (inputLineIsPrefix, outputLineIsPrefix) = (input.isPrefix, output.isPrefix)
     }
 }

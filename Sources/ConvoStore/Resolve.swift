@@ -67,7 +67,7 @@ extension StoreReader {
             if turns.count == 1 { return turns[0] }
             if turns.count > 1 {
                 throw StoreError.ambiguousRevision(name, candidates: try turns.map { id in
-                    let line = try summary(id).map(wholeLines)?.inputLine ?? ""
+                    let line = try summary(id).map { try wholeLines($0, output: false) }?.inputLine ?? ""
                     return "\(id.abbreviated(max(12, name.count + 2))) turn \(line)"
                 })
             }

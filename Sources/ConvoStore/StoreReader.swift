@@ -107,7 +107,7 @@ public struct StoreReader {
     }
 
     /// The kind named by a `kind` column's text, nil for any other text.
-    private static func kind(_ text: UnsafePointer<UInt8>?, count: Int32) -> ObjectKind? {
+    static func kind(_ text: UnsafePointer<UInt8>?, count: Int32) -> ObjectKind? {
         guard let text else { return nil }
         let bytes = UnsafeBufferPointer(start: text, count: Int(count))
         if bytes.elementsEqual("turn".utf8) { return .turn }
@@ -283,22 +283,34 @@ public struct StoreReader {
 
     /// Abbreviations for many ids at once: one sorted scan instead of two lookups per id when the list is long.
     public func abbreviations(of ids: some Collection<ObjectID>, minimum: Int = 7) throws -> [ObjectID: String] {
-        var result = [ObjectID: String]()
-        if ids.count < 2_000 {
-            for id in ids { result[id] = try abbreviation(of: id, minimum: minimum) }
-            return result
-        }
+        let ids = [ObjectID](ids)
+        var result = [ObjectID: String](minimumCapacity: ids.count)
+        for (id, short) in zip(ids, try abbreviationList(of: ids, minimum: minimum)) { result[id] = short }
+        return result
+    }
+
+    /// ``abbreviations(of:minimum:)`` in the order of `ids`, nil for an id no object has: a long log takes each
+    /// entry's by its position, without hashing every id twice (issue 11).
+    public func abbreviationList(of ids: [ObjectID], minimum: Int = 7) throws -> [String?] {
+        if ids.count < 2_000 { return try ids.map { try abbreviation(of: $0, minimum: minimum) } }
         // One walk of the sorted ids beside the sorted wanted ones, read through SQLite's C interface: a `Data`, an
         // `ObjectID` and a hash per stored object were most of the scan (issue 11: `log --json` on 10,000 turns
-        // scans 300,000 ids).
-        let wanted = Set(ids).sorted()
+        // scans 300,000 ids). The wanted ones are sorted as positions in `ids` (the generic sort of any collection
+        // was not specialized: 170 M instructions for 10,000 ids); repeats lie side by side.
+        var order = [Int](ids.indices)
+        order.sort { ids[$0].bytes.lexicographicallyPrecedes(ids[$1].bytes) }
+        var result = [String?](repeating: nil, count: ids.count)
         var next = 0
         let statement = try db.cachedStatement(sql: "SELECT id FROM object ORDER BY id")
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         var previous = [UInt8](repeating: 0, count: 32), hasPrevious = false
-        var pending: ObjectID?  // a wanted id still waiting for its successor
+        var pending: Range<Int>?  // positions in `order` of a wanted id still waiting for its successor
         var pendingShared = 0
+        func settle(_ waiting: Range<Int>, shared: Int) {
+            let short = ids[order[waiting.lowerBound]].abbreviated(max(minimum, shared + 1))
+            for position in waiting { result[order[position]] = short }
+        }
         while case let step = sqlite3_step(handle), step != SQLITE_DONE {
             guard step == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
@@ -307,19 +319,20 @@ public struct StoreReader {
             let id = UnsafeBufferPointer(start: blob.assumingMemoryBound(to: UInt8.self), count: 32)
             let shared = hasPrevious ? previous.withUnsafeBufferPointer { Self.sharedHexDigits($0, id) } : 0
             if let waiting = pending {
-                result[waiting] = waiting.abbreviated(max(minimum, max(pendingShared, shared) + 1))
+                settle(waiting, shared: max(pendingShared, shared))
                 pending = nil
             }
-            while next < wanted.count, wanted[next].bytes.lexicographicallyPrecedes(id) { next += 1 }
-            if next < wanted.count, wanted[next].bytes.elementsEqual(id) {
-                pending = wanted[next]
+            while next < order.count, ids[order[next]].bytes.lexicographicallyPrecedes(id) { next += 1 }
+            if next < order.count, ids[order[next]].bytes.elementsEqual(id) {
+                let first = next
+                repeat { next += 1 } while next < order.count && ids[order[next]] == ids[order[first]]
+                pending = first..<next
                 pendingShared = shared
-                next += 1
             }
             for index in 0..<32 { previous[index] = id[index] }
             hasPrevious = true
         }
-        if let waiting = pending { result[waiting] = waiting.abbreviated(max(minimum, pendingShared + 1)) }
+        if let waiting = pending { settle(waiting, shared: pendingShared) }
         return result
     }
 
@@ -360,16 +373,40 @@ public struct StoreReader {
     // MARK: Index
 
     /// The index entry of turn `id`, or nil when the index lacks it.
+    /// Read through SQLite's C interface (``TurnSummary/init(columnsOf:)``); a row not as convo writes it is read
+    /// again through GRDB's row, whose checks name the damage.
     public func summary(_ id: ObjectID) throws -> TurnSummary? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"), arguments: [Data(id.bytes)]).map { try TurnSummary(row: $0) }
+        try summary(id, handle: db.cachedStatement(sql: Self.summarySQL).sqliteStatement)
     }
+
+    /// ``summary(_:)`` through `handle`, the statement of ``summarySQL``, which a walk finds once (GRDB's cache
+    /// hashes the SQL text on every call).
+    private func summary(_ id: ObjectID, handle: OpaquePointer) throws -> TurnSummary? {
+        defer { sqlite3_reset(handle) }
+        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 1, $0.baseAddress, 32, transientBytes) }
+        switch sqlite3_step(handle) {
+        case SQLITE_DONE: return nil
+        case SQLITE_ROW: break
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        if let summary = TurnSummary(columnsOf: handle) { return summary }
+        // The rare path: a damaged row, through a statement of its own.
+        sqlite3_reset(handle)
+        return try Row.fetchOne(db, sql: "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ? LIMIT 1", arguments: [Data(id.bytes)])
+            .map { try TurnSummary(row: $0) }
+    }
+
+    /// The statement of ``summary(_:)``.
+    static let summarySQL = "SELECT \(TurnSummary.columns) FROM turn_index WHERE id = ?"
 
     /// Turn `start` and its ancestors, newest first, at most `limit`.
     public func ancestry(of start: ObjectID, limit: Int = .max) throws -> [TurnSummary] {
         var result = [TurnSummary]()
         var next: ObjectID? = start
+        let handle = try db.cachedStatement(sql: Self.summarySQL).sqliteStatement
         while let id = next, result.count < limit {
-            guard let summary = try summary(id) else {
+            guard let summary = try summary(id, handle: handle) else {
                 throw StoreError.corruptObject(detail: "turn \(id.hex) is not in the index; run 'convo fsck --rebuild-index'")
             }
             result.append(summary)
@@ -435,3 +472,4 @@ public struct StoreReader {
         return counts
     }
 }
+

@@ -136,6 +136,31 @@ enum Summary {
         }
     }
 
+    /// ``firstLine(_:)`` of the text whose UTF-8 bytes are `bytes` (repaired as `String(decoding:as:)` repairs
+    /// them). Bytes all below 0x80 are valid UTF-8 as they are: the line is cut from them in place, and no string of
+    /// the whole text is made (a text read for a whole first line, issue 11); any other text goes through its string.
+    static func firstLine(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard isASCII(bytes) else { return firstLine(String(decoding: bytes, as: UTF8.self)) }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[firstLineRange(bytes)]), as: UTF8.self)
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var seen: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            seen |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            seen |= UInt64(bytes[index])
+            index += 1
+        }
+        return seen & 0x8080_8080_8080_8080 == 0
+    }
+
     /// The bytes of the first non-blank line of valid UTF-8, trimmed of ``isBlank(_:)`` scalars (empty when every
     /// line is blank). In valid UTF-8 a lead byte never occurs inside another scalar's bytes, so the newline and
     /// blank scalars are exactly these byte sequences.

@@ -108,63 +108,73 @@ public struct TurnSummary: Equatable, Sendable {
 extension StoreReader {
     /// `summary` with both first lines whole: a line the index keeps only the start of is read from the turn's
     /// texts (the same texts the index's lines come from), so `log --json`, `%s` and `branch --json` print what
-    /// they printed when the index kept every line whole.
-    public func wholeLines(_ summary: TurnSummary) throws -> TurnSummary {
-        guard !summary.hasWholeLines else { return summary }
-        return try wholeLines([summary])[0]
+    /// they printed when the index kept every line whole. Without `input` (or `output`) that line is left as the
+    /// index keeps it, still marked a prefix: `%s` needs no answer's text (issue 11).
+    public func wholeLines(_ summary: TurnSummary, input: Bool = true, output: Bool = true) throws -> TurnSummary {
+        guard (input && summary.inputLineIsPrefix) || (output && summary.outputLineIsPrefix) else { return summary }
+        return try wholeLines([summary], input: input, output: output)[0]
     }
 
-    /// ``wholeLines(_:)`` of many summaries, in their order. The turns are read in the order they are stored, then
-    /// their texts in the order those are stored (turns and texts live in separate packs), so that each pack
-    /// inflates once: `branch --json` on 10,000 branches read the tips in name order, a 256 KiB pack or two for
-    /// each (issue 11). Objects are found through ``place(of:)`` and read in their pack, and a turn's texts are
-    /// found without decoding it (``TurnCoding/lineTexts(_:)``): per object, GRDB's row and the turn's decoding
+    /// ``wholeLines(_:input:output:)`` of many summaries, in their order. The turns are read in the order they are
+    /// stored, then their texts in the order those are stored (turns and texts live in separate packs), so that each
+    /// pack inflates once: `branch --json` on 10,000 branches read the tips in name order, a 256 KiB pack or two for
+    /// each (issue 11). Both go backwards when the list does (its first turn stored after its last: a log, newest
+    /// first), so that a walk reading its lines a run of turns at a time finds the packs where one run ends and the
+    /// next begins still kept (``PackCache``), as when it read them one turn at a time. Objects are found in `places`
+    /// when given (``placeTable(forLookups:)``), else through ``place(of:)``, and read in their pack; a turn's texts
+    /// are found without decoding it (``TurnCoding/lineTexts(_:)``): per object, GRDB's row and the turn's decoding
     /// cost more than the inflating.
-    public func wholeLines(_ summaries: [TurnSummary]) throws -> [TurnSummary] {
+    public func wholeLines(_ summaries: [TurnSummary], input: Bool = true, output: Bool = true, places: PlaceTable? = nil) throws -> [TurnSummary] {
         var turns = [(place: ObjectPlace, index: Int)]()
-        for index in summaries.indices where !summaries[index].hasWholeLines {
+        for index in summaries.indices where (input && summaries[index].inputLineIsPrefix) || (output && summaries[index].outputLineIsPrefix) {
             let id = summaries[index].id
-            guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+            guard let place = try places?.place(of: id) ?? place(of: id) else { throw StoreError.objectNotFound(id) }
             guard place.kind == .turn else { throw StoreError.notATurn(id.hex, kind: place.kind) }
             turns.append((place, index))
         }
         guard !turns.isEmpty else { return summaries }
-        turns.sort { $0.place.order < $1.place.order }
+        let backwards = turns[turns.count - 1].place.order < turns[0].place.order
+        func inOrder(_ a: ObjectPlace, _ b: ObjectPlace) -> Bool { backwards ? b.order < a.order : a.order < b.order }
+        if turns.count > 1 { turns.sort { inOrder($0.place, $1.place) } }
 
         // The texts each line needs: the newest user message's, or the answer's items' (joined, in item order).
         // A text shared by two lines is found and read twice (rare: the pack is kept by then).
         var needs = [(place: ObjectPlace, id: ObjectID, index: Int, item: Int)]()  // item -1: the input
+        needs.reserveCapacity(turns.count)
         var items = [Int: [String]]()  // the texts of answers of several items, by summary
         for (place, index) in turns {
             let summary = summaries[index]
-            let (input, output) = try withBytes(of: place, id: summary.id) { bytes in
+            let (inputText, outputTexts) = try withBytes(of: place, id: summary.id) { bytes in
                 if let found = TurnCoding.lineTexts(bytes) { return found }
                 let turn = try Turn(canonicalBytes: Array(bytes))
                 return (turn.request.newestUserMessage?.content, turn.response.output.compactMap(\.content))
             }
-            if summary.inputLineIsPrefix, let input { needs.append((try textPlace(input), input, index, -1)) }
-            if summary.outputLineIsPrefix {
-                for (item, id) in output.enumerated() { needs.append((try textPlace(id), id, index, item)) }
-                if output.count > 1 { items[index] = Array(repeating: "", count: output.count) }
+            if input, summary.inputLineIsPrefix, let inputText { needs.append((try textPlace(inputText, places), inputText, index, -1)) }
+            if output, summary.outputLineIsPrefix {
+                for (item, id) in outputTexts.enumerated() { needs.append((try textPlace(id, places), id, index, item)) }
+                if outputTexts.count > 1 { items[index] = Array(repeating: "", count: outputTexts.count) }
             }
         }
-        needs.sort { $0.place.order < $1.place.order }
+        if needs.count > 1 { needs.sort { inOrder($0.place, $1.place) } }
 
         var result = summaries
         for (_, index) in turns {
-            if result[index].inputLineIsPrefix { result[index].inputLine = "" }
-            if result[index].outputLineIsPrefix { result[index].outputLine = "" }
-            result[index].inputLineIsPrefix = false
-            result[index].outputLineIsPrefix = false
+            if input, result[index].inputLineIsPrefix {
+                result[index].inputLine = ""
+                result[index].inputLineIsPrefix = false
+            }
+            if output, result[index].outputLineIsPrefix {
+                result[index].outputLine = ""
+                result[index].outputLineIsPrefix = false
+            }
         }
         for (place, id, index, item) in needs {
-            let text = try withBytes(of: place, id: id) { String(decoding: $0, as: UTF8.self) }
             if item == -1 {
-                result[index].inputLine = Summary.firstLine(text)
+                result[index].inputLine = try withBytes(of: place, id: id) { Summary.firstLine($0) }
             } else if items[index] != nil {
-                items[index]![item] = text
+                items[index]![item] = try withBytes(of: place, id: id) { String(decoding: $0, as: UTF8.self) }
             } else {
-                result[index].outputLine = Summary.firstLine(text)
+                result[index].outputLine = try withBytes(of: place, id: id) { Summary.firstLine($0) }
             }
         }
         for (index, texts) in items { result[index].outputLine = Summary.firstLine(texts.joined()) }
@@ -172,8 +182,8 @@ extension StoreReader {
     }
 
     /// Where text `id` is stored, with the errors ``text(_:)`` throws.
-    private func textPlace(_ id: ObjectID) throws -> ObjectPlace {
-        guard let place = try place(of: id) else { throw StoreError.objectNotFound(id) }
+    private func textPlace(_ id: ObjectID, _ places: PlaceTable?) throws -> ObjectPlace {
+        guard let place = try places?.place(of: id) ?? place(of: id) else { throw StoreError.objectNotFound(id) }
         guard place.kind == .blob else { throw StoreError.corruptObject(detail: "\(id.hex) is a \(place.kind.rawValue), expected a blob") }
         return place
     }

@@ -70,7 +70,8 @@ struct Log: ConvoCommand {
         // Cached tokens are not in the index: each turn is read only when the template shows them.
         if case .template(let format) = layout { options.usage = format.pieces.contains(.field(.cachedTokens)) }
         // Long first lines are read whole from the turns only when something prints them whole.
-        options.wholeLines = json || layout.printsWholeLines
+        options.wholeInputLines = json || layout.printsWholeInputLines
+        options.wholeOutputLines = json || layout.printsWholeOutputLines
         // A short log of one line of history reads only refs and the index: a plain connection (issue 11).
         let workspace = try context.workspace(all || showsRemote || options.usage || options.wholeLines ? .read : .readIndex)
         if json {

@@ -17,13 +17,17 @@ enum LogStyle: Equatable {
         }
     }
 
-    /// Whether it prints a first line whole (a user's `%s` or `%a`), which the index keeps only the start of when
-    /// the line is long; the built-in layouts print shortened lines.
-    var printsWholeLines: Bool {
+    /// Whether it prints the newest user message's first line whole (a user's `%s`), which the index keeps only the
+    /// start of when the line is long; the built-in layouts print shortened lines.
+    var printsWholeInputLines: Bool { prints(.subject) }
+
+    /// Whether it prints the answer's first line whole (`%a`).
+    var printsWholeOutputLines: Bool { prints(.answer) }
+
+    private func prints(_ field: LogFormat.Field) -> Bool {
         switch self {
         case .medium: false
-        case .template(let format):
-            !format.shortensLines && format.pieces.contains { $0 == .field(.subject) || $0 == .field(.answer) }
+        case .template(let format): !format.shortensLines && format.pieces.contains(.field(field))
         }
     }
 
