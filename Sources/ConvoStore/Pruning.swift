@@ -183,10 +183,18 @@ extension StoreWriter {
 
     private func move(_ objects: [MovingObject]) throws -> Int {
         guard !objects.isEmpty else { return 0 }
+        // The texts of the moving turns' request messages go to packs of their own, as a bulk write puts them
+        // (Packer.Group); a text whose turn stays where it is goes with the other texts.
+        var messages = Set<CompactID>()
+        for object in objects where object.kind == .turn {
+            let references = object.bytes.withUnsafeBufferPointer { TurnCoding.messageTexts($0) }
+            for id in references ?? [] { messages.insert(CompactID(id)) }
+        }
         let packer = Packer()
         for object in objects {
             try db.execute(sql: "DELETE FROM object WHERE id = ?", arguments: [object.id])
-            try packer.append(id: object.id, kind: object.kind, bytes: object.bytes, writtenAt: object.writtenAt, db: db)
+            let message = object.kind == .blob && CompactID(object.id).map { messages.contains($0) } == true
+            try packer.append(id: object.id, kind: object.kind, message: message, bytes: object.bytes, writtenAt: object.writtenAt, db: db)
         }
         try packer.finish(db)
         return objects.count

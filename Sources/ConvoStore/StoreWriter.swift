@@ -30,14 +30,15 @@ public struct StoreWriter {
     ///
     /// An object already stored is freshened (its `written_at` set to now), as git freshens a loose object's
     /// mtime: a concurrent `gc` that planned to delete it as old and unreachable then keeps it, because this
-    /// writer is about to reference it.
+    /// writer is about to reference it. `message`: the bytes are a text a request message holds, which a bulk write
+    /// packs apart (``Packer/Group``).
     @discardableResult
-    public func put(kind: ObjectKind, bytes: [UInt8]) throws -> ObjectID {
+    public func put(kind: ObjectKind, bytes: [UInt8], message: Bool = false) throws -> ObjectID {
         let id = ObjectID.hashing(kind: kind, payload: bytes)
         packer?.appendedUnlookedUp = nil
         packer?.lastAppended = nil
         if let packer, try packer.certainlyAbsent(id, db: db) {
-            try packer.append(id: id, kind: kind, bytes: bytes, writtenAt: now, db: db)
+            try packer.append(id: id, kind: kind, message: message, bytes: bytes, writtenAt: now, db: db)
             packer.appendedUnlookedUp = CompactID(id)
             packer.lastAppended = CompactID(id)
             return id
@@ -51,7 +52,7 @@ public struct StoreWriter {
             return id
         }
         if let packer {
-            try packer.append(id: id, kind: kind, bytes: bytes, writtenAt: now, db: db)
+            try packer.append(id: id, kind: kind, message: message, bytes: bytes, writtenAt: now, db: db)
             packer.lastAppended = CompactID(id)
         } else {
             try db.cachedStatement(sql: "INSERT INTO object(id, kind, size, written_at, data) VALUES (?, ?, ?, ?, ?)")
@@ -74,33 +75,33 @@ public struct StoreWriter {
 
     /// Stores a text as a blob.
     @discardableResult
-    public func putBlob(_ text: String) throws -> ObjectID { try put(kind: .blob, bytes: Array(text.utf8)) }
+    public func putBlob(_ text: String, message: Bool = false) throws -> ObjectID { try put(kind: .blob, bytes: Array(text.utf8), message: message) }
 
     /// Stores a turn's blobs, the turn and its index entry; returns the turn id.
     @discardableResult
     public func insert(_ draft: TurnDraft) throws -> ObjectID {
         // The UTF-8 lengths of the texts, for the row's replay estimate (ReplayTokens).
         var sizes = [ObjectID: Int]()
-        func text(_ text: String) throws -> ObjectID {
-            let id = try putBlob(text)
+        func text(_ text: String, message: Bool = false) throws -> ObjectID {
+            let id = try putBlob(text, message: message)
             sizes[id] = text.utf8.count
             return id
         }
         var output = [OutputItemRef]()
         for item in draft.output {
-            output.append(OutputItemRef(type: item.type, id: item.id, role: item.role, content: try item.text.map(text)))
+            output.append(OutputItemRef(type: item.type, id: item.id, role: item.role, content: try item.text.map { try text($0) }))
         }
         let turn = Turn(
             parent: draft.parent,
             request: TurnRequest(
-                model: draft.model, instructions: try draft.instructions.map(putBlob),
+                model: draft.model, instructions: try draft.instructions.map { try putBlob($0) },
                 input: try draft.input.map {
-                    MessageRef(role: $0.role, content: try text($0.text), attachments: try put($0.attachments))
+                    MessageRef(role: $0.role, content: try text($0.text, message: true), attachments: try put($0.attachments))
                 },
                 parameters: draft.parameters, previousResponseID: draft.previousResponseID),
             response: TurnResponse(
                 id: draft.responseID, status: draft.status, model: draft.responseModel, output: output,
-                usage: draft.usage, raw: try draft.raw.map(putBlob), error: draft.error),
+                usage: draft.usage, raw: try draft.raw.map { try putBlob($0) }, error: draft.error),
             origin: draft.origin, stored: draft.stored, replay: draft.replay, fetched: draft.fetched,
             createdAt: draft.createdAt)
         if let parent = draft.parent, try kind(of: parent) != .turn {

@@ -144,6 +144,14 @@ enum TurnCoding {
         return scanner.plainReferences()
     }
 
+    /// The texts of a turn's request messages, in order, from its canonical bytes (gc packs them apart, as a bulk
+    /// write does: ``Packer/Group``); bytes not in the canonical form are decoded; nil when they are not a turn.
+    static func messageTexts(_ bytes: UnsafeBufferPointer<UInt8>) -> [ObjectID]? {
+        var scanner = Scanner(bytes: bytes)
+        if let references = scanner.references(compaction: true) { return references.input.map(\.content) }
+        return (try? Turn(canonicalBytes: Array(bytes)))?.request.input.map(\.content)
+    }
+
     /// The blobs a turn's first lines come from (its newest user message's, its output items'), read from its
     /// canonical bytes as ``decode(_:)`` reads them but without building the turn or encoding it again to compare:
     /// a tenth of the instructions (`log --json` reads them for every turn, issue 11). Nil when the bytes are not
