@@ -69,6 +69,17 @@ public struct StoreReader {
         return (place.kind, try withBytes(of: place, id: id) { Array($0) })
     }
 
+    /// Binds `id` as the first parameter of `handle` and steps it: whether it found a row.
+    private func step(_ handle: OpaquePointer, id: ObjectID) throws -> Bool {
+        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 1, $0.baseAddress, 32, transientBytes) }
+        switch sqlite3_step(handle) {
+        case SQLITE_DONE: return false
+        case SQLITE_ROW: return true
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+    }
+
     /// Where object `id` is stored, or nil when absent. Read through SQLite's C interface: GRDB's row (a copy of
     /// every column, a `Data` per blob, each column found by its lowercased name) cost 33,000 instructions per
     /// object, most of `log --json`'s reading of whole lines (issue 11). A row whose columns do not have their
@@ -77,13 +88,7 @@ public struct StoreReader {
         let statement = try db.cachedStatement(sql: "SELECT kind, size, pack, offset, data FROM object WHERE id = ?")
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
-        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 1, $0.baseAddress, 32, transientBytes) }
-        switch sqlite3_step(handle) {
-        case SQLITE_DONE: return nil
-        case SQLITE_ROW: break
-        case let code:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
+        guard try step(handle, id: id) else { return nil }
         if sqlite3_column_type(handle, 0) == SQLITE_TEXT, sqlite3_column_type(handle, 1) == SQLITE_INTEGER,
             let kind = Self.kind(sqlite3_column_text(handle, 0), count: sqlite3_column_bytes(handle, 0))
         {
@@ -385,13 +390,7 @@ public struct StoreReader {
     /// hashes the SQL text on every call).
     private func summary(_ id: ObjectID, handle: OpaquePointer) throws -> TurnSummary? {
         defer { sqlite3_reset(handle) }
-        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 1, $0.baseAddress, 32, transientBytes) }
-        switch sqlite3_step(handle) {
-        case SQLITE_DONE: return nil
-        case SQLITE_ROW: break
-        case let code:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
+        guard try step(handle, id: id) else { return nil }
         if let summary = TurnSummary(columnsOf: handle) { return summary }
         // The rare path: a damaged row, through a statement of its own.
         sqlite3_reset(handle)
