@@ -74,8 +74,8 @@ enum HistoryOrder {
         }
     }
 
-    /// A row about to be written by a bulk write, for ``ofNewRows(_:_:)``. `new`: its turn object was appended by
-    /// this write, so no indexed row names it as parent (a turn is indexed only once its parent is stored).
+    /// A row about to be written by a bulk write, for ``ofNewRows(_:_:)``. `new`: no indexed row names it as parent
+    /// (``Packer/appendedTurnHasNoIndexedChildren(_:)``), so its children need not be looked up.
     struct NewRow {
         var id: CompactID
         var parent: CompactID?
@@ -84,8 +84,8 @@ enum HistoryOrder {
     }
 
     /// The order columns of rows a bulk write is about to insert (its held-back rows), computed bottom-up from those
-    /// rows and, for a turn indexed before (written again), the least of its indexed children: the columns depend
-    /// only on a row's descendants, and a new turn's are all among the rows written after it. Memory follows the
+    /// rows and, for a turn that may have indexed children (written again, or brought back after gc deleted it and
+    /// kept a child), the least of those: the columns depend only on a row's descendants. Memory follows the
     /// batch, not the repository (issue 11, "Import": computing the whole index's order for each batch took an
     /// import's peak from 130 to 205 MiB on 100,000 turns). After the insert, ``updateAbove(_:_:)`` brings up to
     /// date the indexed rows whose order the new ones change.

@@ -16,7 +16,10 @@ enum LeafLines {
         guard !leaves.isEmpty else { return }
         try db.execute(sql: "CREATE TEMP TABLE leaf_lines(id BLOB PRIMARY KEY NOT NULL, input_line BLOB NOT NULL, output_line BLOB NOT NULL)")
         let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO leaf_lines(id, input_line, output_line) VALUES (?, ?, ?)")
-        for (kept, whole) in zip(leaves, try reader.wholeLines(leaves)) {
+        // A leaf whose text is missing (damage fsck reports) keeps its prefix: the migration must not fail, or every
+        // writing command would, the import that could restore the text among them.
+        let wholes = (try? reader.wholeLines(leaves)) ?? leaves.map { (try? reader.wholeLines($0)) ?? $0 }
+        for (kept, whole) in zip(leaves, wholes) where whole.hasWholeLines {
             let input = kept.inputLineIsPrefix ? Summary.leafLine(whole.inputLine) : (line: kept.inputLine, isPrefix: false)
             let output = kept.outputLineIsPrefix ? Summary.leafLine(whole.outputLine) : (line: kept.outputLine, isPrefix: false)
             try insert.execute(arguments: [

@@ -60,6 +60,14 @@ final class Packer {
     /// The object the last `put` appended (looked up or not), nil when it found its object stored.
     var lastAppended: CompactID?
 
+    /// Whether the turn `put` just appended is certainly not named as parent by an indexed row: only when the object
+    /// table was empty when this write began (every indexed row is then this write's, written after its parent). In a
+    /// repository with history, gc may have deleted a turn whose unreachable child it keeps for the grace period, and
+    /// writing that turn again must find the child (``HistoryOrder/ofNewRows(_:_:)``).
+    func appendedTurnHasNoIndexedChildren(_ id: ObjectID) -> Bool {
+        startedEmpty == true && lastAppended == CompactID(id)
+    }
+
     /// Whether the object table was empty when this write began; nil until first asked.
     private var startedEmpty: Bool?
     /// The ids this write appended, as a Bloom filter of fixed size: 2^23 bits (1 MiB) and four probes, which are

@@ -142,7 +142,7 @@ public struct StoreWriter {
             packer.pendingGenerations[Data(id.bytes)] = (generation, packer.pendingIndex.count)
             packer.pendingIndex.append((Data(id.bytes), arguments, leafArguments))
             packer.pendingGraph.append(
-                .init(id: CompactID(id), parent: row.parent.map(CompactID.init), createdAt: row.createdAt, new: packer.lastAppended == CompactID(id)))
+                .init(id: CompactID(id), parent: row.parent.map(CompactID.init), createdAt: row.createdAt, new: packer.appendedTurnHasNoIndexedChildren(id)))
         } else {
             // Written as a leaf; the order's update keeps the prefixes if it has children.
             try Self.insertIndexRow(db, leafArguments ?? arguments)

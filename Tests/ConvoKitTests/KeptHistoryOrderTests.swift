@@ -215,6 +215,38 @@ import Testing
         try Self.checkLeafLines(loose, lines, comment)
     }
 
+    /// gc deletes an old unreachable turn and keeps its recent child for the grace period; an import that brings
+    /// the turn back must find that child: the row is not a leaf, keeps its prefix, and its order counts the child.
+    @Test func aTurnBroughtBackAfterGcFindsTheChildGcKept() throws {
+        let clock = TestClockForOrder()
+        let repository = try Repository.inMemory(clock: { clock.now })
+        let long = Self.line("the parent's long first line", length: 200)
+        let parentDraft = TurnDraft(
+            parent: nil, model: "grok-4", input: [DraftMessage(role: "user", text: long)],
+            output: [DraftOutputItem(type: "message", role: "assistant", text: "answer")], createdAt: Self.base + 10)
+        let parent = try repository.write(packing: true) { try $0.insert(parentDraft) }
+        clock.advance(seconds: 86_400)
+        // Older than its parent, so the parent's order comes from it.
+        let child = try repository.write { try $0.insert(Self.draft("the child", parent: parent, at: Self.base)) }
+        let now = Int64(clock.now.timeIntervalSince1970)
+        let plan = try repository.read {
+            try $0.planPrune(PruneRules(pruneBefore: now - 3_600, reflogExpireBefore: now, reflogUnreachableExpireBefore: now))
+        }
+        try repository.write { _ = try $0.prune(plan) }
+        try repository.read { (reader: StoreReader) throws -> Void in
+            #expect(try reader.summary(parent) == nil, "gc deleted the parent")
+            #expect(try reader.summary(child) != nil, "and kept the child for the grace period")
+        }
+        #expect(try repository.write(packing: true) { try $0.insert(parentDraft) } == parent)
+        try repository.read { (reader: StoreReader) throws -> Void in
+            #expect(try HistoryOrder.staleRows(reader.db) == 0)
+            let summary = try #require(try reader.summary(parent))
+            #expect(summary.inputLineIsPrefix, "a turn with a child keeps the prefix")
+        }
+        let leaf = try repository.queue.read { try Int64.fetchOne($0, sql: "SELECT leaf FROM turn_index WHERE id = ?", arguments: [Data(parent.bytes)]) }
+        #expect(leaf == 0)
+    }
+
     @Test func fsckReportsAWrongOrderAndTheRebuildMendsIt() throws {
         let repository = try Repository.inMemory()
         let first = try repository.write { try $0.insert(Self.draft("first", parent: nil, at: Self.base + 5)) }

@@ -32,6 +32,12 @@ import Testing
         return tips
     }
 
+    /// The bytes a format-14 row keeps for `line`.
+    static func prefixBytes(_ line: String) -> Data {
+        let stored = Summary.storedLine(line)
+        return Summary.storedBytes(stored.line, isPrefix: stored.isPrefix)
+    }
+
     static func rows(_ repository: Repository) throws -> [Row] {
         try repository.queue.read { try Row.fetchAll($0, sql: "SELECT * FROM turn_index ORDER BY n") }
     }
@@ -86,6 +92,38 @@ import Testing
         #expect(try migrated.queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == Schema.formatVersion)
         #expect(try Self.rows(migrated) == written, "the rows a format-15 write gives, with their numbers")
         #expect(try migrated.read { try $0.fsck().problems }.isEmpty)
+    }
+
+    /// A format-14 repository that lost a leaf's text (damage fsck reports) still migrates: that leaf keeps its
+    /// prefix, the others get their lines, and writes go on (an import can bring the text back).
+    @Test func theMigrationLeavesALeafWhoseTextIsMissingAsItIs() throws {
+        let folder = try TemporaryFolder()
+        let directory = folder.url.appendingPathComponent(".convo")
+        let (made, _) = try Repository.create(at: directory)
+        let tips = try Self.history(in: made)
+        let damaged = tips["fork9"]!, whole = tips["fork10"]!
+        let lost = try made.read { try $0.turn(damaged).request.input[0].content }
+        try made.queue.write { db in
+            try db.execute(sql: "UPDATE turn_index SET input_line = ? WHERE id = ?", arguments: [
+                Self.prefixBytes(Self.line("q9", 200)), Data(damaged.bytes),
+            ])
+            try db.execute(sql: "UPDATE turn_index SET input_line = ? WHERE id = ?", arguments: [
+                Self.prefixBytes(Self.line("q10", Summary.leafLineLimit)), Data(whole.bytes),
+            ])
+            try db.execute(sql: "DELETE FROM object WHERE id = ?", arguments: [Data(lost.bytes)])
+            try db.execute(sql: """
+                DELETE FROM grdb_migrations WHERE identifier = 'v15 whole first lines of leaves';
+                PRAGMA user_version = 14;
+                """)
+        }
+        try made.queue.close()
+        let migrated = try Repository.open(at: directory, mode: .readWrite)
+        #expect(try migrated.queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == Schema.formatVersion)
+        try migrated.read { (reader: StoreReader) throws in
+            #expect(try reader.summary(damaged)?.inputLineIsPrefix == true)
+            #expect(try reader.summary(whole)?.inputLineIsPrefix == false)
+        }
+        try migrated.write { _ = try $0.insert(.simple("after", "the migration", parent: whole)) }
     }
 
     /// gc deleting a branch leaves its fork point a leaf again, keeping its prefix: still read whole, and fsck is clean.
