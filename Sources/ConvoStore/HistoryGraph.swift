@@ -42,9 +42,17 @@ public struct CompactID: Hashable, Comparable, Sendable {
     }
 
     /// The id's 32 bytes, as SQLite stores them.
-    var data: Data {
+    var data: Data { withBytes { Data($0) } }
+
+    /// `body` given the id's 32 bytes, as SQLite stores them.
+    func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         var bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
-        return withUnsafeBytes(of: &bigEndian) { Data($0) }
+        return try withUnsafeBytes(of: &bigEndian, body)
+    }
+
+    /// Binds the id's 32 bytes as parameter `index` of `handle` (SQLite copies them).
+    func bind(to handle: OpaquePointer, at index: Int32) {
+        withBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, 32, unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)) }
     }
 
     public static func == (lhs: CompactID, rhs: CompactID) -> Bool { lhs.words == rhs.words }

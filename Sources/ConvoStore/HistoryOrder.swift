@@ -108,11 +108,8 @@ enum HistoryOrder {
             defer { sqlite3_reset(handle) }
             for (index, row) in unique.enumerated() where !row.new {
                 sqlite3_reset(handle)
-                var key = (row.id.words.0.bigEndian, row.id.words.1.bigEndian, row.id.words.2.bigEndian, row.id.words.3.bigEndian)
-                let step = withUnsafeBytes(of: &key) { bytes in
-                    sqlite3_bind_blob(handle, 1, bytes.baseAddress, 32, unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self))
-                    return sqlite3_step(handle)
-                }
+                row.id.bind(to: handle, at: 1)
+                let step = sqlite3_step(handle)
                 guard step != SQLITE_DONE else { continue }
                 guard step == SQLITE_ROW else {
                     throw StoreError.corruptDatabase(path: "turn_index", detail: "reading the history failed: \(String(cString: sqlite3_errstr(step)))")
@@ -189,7 +186,11 @@ enum HistoryOrder {
             SELECT least_at, least_id, least_depth FROM turn_index WHERE parent = ?
             ORDER BY least_at IS NULL, least_at, least_id LIMIT 1
             """)
-        let write = try db.cachedStatement(sql: "UPDATE turn_index SET least_at = ?, least_id = ?, least_depth = ?, leaf = ? WHERE id = ?")
+        // A line is written only where a row that stops being a leaf cuts it to its prefix (NULL keeps it).
+        let write = try db.cachedStatement(sql: """
+            UPDATE turn_index SET least_at = ?, least_id = ?, least_depth = ?, leaf = ?,
+                input_line = coalesce(?, input_line), output_line = coalesce(?, output_line) WHERE id = ?
+            """)
         var next: CompactID? = id
         while let current = next {
             let key = current.data
@@ -211,23 +212,18 @@ enum HistoryOrder {
                     let leaf = row[5] as Int64?
                 { Order(leastAt: at, leastID: leastID, depth: depth, leaf: leaf != 0) } else { nil }
             if old == order { return }
-            try write.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, key])
-            if !order.leaf { try keepPrefixes(db, key, input: row[6], output: row[7]) }
+            let (input, output) = order.leaf ? (nil, nil) : (prefix(row[6]), prefix(row[7]))
+            try write.execute(arguments: [order.leastAt, order.leastID.data, order.depth, order.leaf ? 1 : 0, input, output, key])
             next = (row[0] as Data?).flatMap { CompactID($0) }
         }
     }
 
-    /// Writes the prefixes of the row's first lines where it keeps a long line whole (a leaf's, ``Summary/leafLine(_:)``).
-    private static func keepPrefixes(_ db: Database, _ key: Data, input: DatabaseValue, output: DatabaseValue) throws {
-        func prefix(_ value: DatabaseValue) -> Data? {
-            guard let (line, isPrefix) = Summary.storedLine(value), !isPrefix else { return nil }
-            let stored = Summary.storedLine(line)
-            return stored.isPrefix ? Summary.storedBytes(stored.line, isPrefix: true) : nil
-        }
-        let (input, output) = (prefix(input), prefix(output))
-        guard input != nil || output != nil else { return }
-        try db.cachedStatement(sql: "UPDATE turn_index SET input_line = coalesce(?, input_line), output_line = coalesce(?, output_line) WHERE id = ?")
-            .execute(arguments: [input, output, key])
+    /// The stored prefix of a stored first line that a leaf kept whole and the index keeps only the start of
+    /// (``Summary/leafLine(_:)``); nil when the line is to stay as it is.
+    private static func prefix(_ value: DatabaseValue) -> Data? {
+        guard let (line, isPrefix) = Summary.storedLine(value), !isPrefix else { return nil }
+        let stored = Summary.storedLine(line)
+        return stored.isPrefix ? Summary.storedBytes(stored.line, isPrefix: true) : nil
     }
 
     /// Steps `sql` through SQLite's C interface (GRDB's rows wrap each blob in a `Data`), handing each row to `body`.

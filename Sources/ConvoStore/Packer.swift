@@ -264,8 +264,7 @@ struct BulkInsert {
 
         mutating func id(_ id: CompactID) {
             index += 1
-            var bigEndian = (id.words.0.bigEndian, id.words.1.bigEndian, id.words.2.bigEndian, id.words.3.bigEndian)
-            withUnsafeBytes(of: &bigEndian) { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, 32, Self.transient) }
+            id.bind(to: handle, at: index)
         }
 
         /// A text's UTF-8 bytes as a blob, as ``Summary/bytes(_:)`` gives them to GRDB (an empty text binds as GRDB
