@@ -32,6 +32,12 @@ import Testing
         return tips
     }
 
+    /// SQL that marks a repository of the current format as format 14 (its rows are the caller's to make so).
+    static let asFormat14 = """
+        DELETE FROM grdb_migrations WHERE identifier = 'v15 whole first lines of leaves';
+        PRAGMA user_version = 14;
+        """
+
     /// The bytes a format-14 row keeps for `line`.
     static func prefixBytes(_ line: String) -> Data {
         let stored = Summary.storedLine(line)
@@ -70,10 +76,7 @@ import Testing
                 try db.execute(
                     sql: "UPDATE turn_index SET input_line = ?, output_line = ? WHERE n = ?", arguments: [prefix("input_line"), prefix("output_line"), row["n"] as Int64])
             }
-            try db.execute(sql: """
-                DELETE FROM grdb_migrations WHERE identifier = 'v15 whole first lines of leaves';
-                PRAGMA user_version = 14;
-                """)
+            try db.execute(sql: Self.asFormat14)
         }
         try made.queue.close()
 
@@ -111,10 +114,7 @@ import Testing
                 Self.prefixBytes(Self.line("q10", Summary.leafLineLimit)), Data(whole.bytes),
             ])
             try db.execute(sql: "DELETE FROM object WHERE id = ?", arguments: [Data(lost.bytes)])
-            try db.execute(sql: """
-                DELETE FROM grdb_migrations WHERE identifier = 'v15 whole first lines of leaves';
-                PRAGMA user_version = 14;
-                """)
+            try db.execute(sql: Self.asFormat14)
         }
         try made.queue.close()
         let migrated = try Repository.open(at: directory, mode: .readWrite)
