@@ -110,13 +110,18 @@ extension TurnSummary {
     /// The `turn_index` row a stored turn gets, from the turn and its texts: what ``StoreWriter/index`` writes
     /// and what fsck expects.
     init(_ turn: Turn, id: ObjectID, inputText: String, outputText: String) {
+        self.init(turn, id: id, firstLines: (Summary.firstLine(inputText), Summary.firstLine(outputText)))
+    }
+
+    /// The row from the turn and the first lines of its texts (``Summary/firstLine(_:)``), kept as the index keeps them.
+    init(_ turn: Turn, id: ObjectID, firstLines: (input: String, output: String)) {
         self.init(
             id: id, parent: turn.parent, createdAt: turn.createdAt, model: turn.response.model ?? turn.request.model,
             responseID: turn.response.id, status: turn.response.status, origin: turn.origin, stored: turn.stored, replay: turn.replay,
             inputTokens: turn.response.usage?.inputTokens, outputTokens: turn.response.usage?.outputTokens,
             inputLine: "", outputLine: "")
-        (inputLine, inputLineIsPrefix) = Summary.storedLine(Summary.firstLine(inputText))
-        (outputLine, outputLineIsPrefix) = Summary.storedLine(Summary.firstLine(outputText))
+        (inputLine, inputLineIsPrefix) = Summary.storedLine(firstLines.input)
+        (outputLine, outputLineIsPrefix) = Summary.storedLine(firstLines.output)
     }
 
     /// The index columns in which `other` differs from this row.

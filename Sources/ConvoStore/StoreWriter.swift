@@ -116,7 +116,8 @@ public struct StoreWriter {
     /// Writes (or replaces) the index entry of a stored turn, and its rows in the other derived tables;
     /// `replayTokens` is the turn's ``ReplayTokens/estimate(_:size:)``.
     func index(_ turn: Turn, id: ObjectID, inputText: String, outputText: String, replayTokens: Int64?) throws {
-        let row = TurnSummary(turn, id: id, inputText: inputText, outputText: outputText)
+        let firstLines = (input: Summary.firstLine(inputText), output: Summary.firstLine(outputText))
+        let row = TurnSummary(turn, id: id, firstLines: firstLines)
         let generation = try generation(ofChildOf: row.parent)
         let head: StatementArguments = [
             Data(id.bytes), row.parent.map { Data($0.bytes) }, row.createdAt, row.model, row.responseID, row.status, row.origin,
@@ -129,7 +130,7 @@ public struct StoreWriter {
         // A leaf keeps its long first lines whole (Summary.leafLine); the rows of the others keep prefixes.
         var leafArguments: StatementArguments?
         if !row.hasWholeLines {
-            let input = Summary.leafLine(Summary.firstLine(inputText)), output = Summary.leafLine(Summary.firstLine(outputText))
+            let input = Summary.leafLine(firstLines.input), output = Summary.leafLine(firstLines.output)
             if !input.isPrefix || !output.isPrefix {
                 leafArguments =
                     head + [Summary.storedBytes(input.line, isPrefix: input.isPrefix), Summary.storedBytes(output.line, isPrefix: output.isPrefix)] + tail
