@@ -213,9 +213,11 @@ func inputTexts(_ body: [String: Any]) -> [String] {
     }
 
     @Test func aServerThatIsDownExitsEight() async throws {
-        let emulator = try await Emulator.start(EmulatorConfiguration(flavor: .xai))
-        let harness = try await sayHarness(emulator)
-        await emulator.stop()
+        let down = try RefusingPort()
+        defer { withExtendedLifetime(down) {} }
+        let harness = try Harness()
+        harness.variables = ["CONVO_BASE_URL": down.baseURL, "CONVO_API_KEY": "test-key"]
+        #expect(await harness.run("init", "--provider", "xai").status == 0)
         let result = await harness.run("say", "Hello")
         #expect(result.status == 8, "\(result.err)")
         #expect(result.err.contains("could not connect"))

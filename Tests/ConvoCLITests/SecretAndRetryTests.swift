@@ -84,8 +84,11 @@ func spellings(of secret: String, user: String = "convo") throws -> [String] {
             await emulator.stop()
             throw error
         }
-        // Nobody listens any more: connection refused.
+        // Nobody listens any more: connection refused. The port stays held, so no other test's server can take it and
+        // answer the say, or gc's deletes at the turns' origin.
         await emulator.stop()
+        let down = try RefusingPort(port: emulator.port)
+        defer { withExtendedLifetime(down) {} }
         harness.variables["CONVO_API_KEY"] = nil
         #expect(await run("say", "Anyone?").status == 8)
         #expect(await run("gc", "--remote").status == 1)
