@@ -151,9 +151,22 @@ final class Packer {
     static let defaultHeldBackObjects = 1 << 16
     private let heldBackObjects: Int
 
+    /// Held-back index rows are bounded on their own, at a third of `heldBackObjects`: the number of turns that many
+    /// objects hold when each turn brings its two texts. A row weighs about 2 KB in memory (its arguments, lines and
+    /// order), an object's about 80 bytes; turns that share their texts (a file imported twice, repeated messages)
+    /// bring one object each, and held back three times as many rows before (BENCHMARKS.md).
+    private let heldBackRows: Int
+
     /// A packer that inserts held-back rows every `heldBackObjects` objects (tests use a small number).
     init(heldBackObjects: Int = Packer.defaultHeldBackObjects) {
         self.heldBackObjects = max(1, heldBackObjects)
+        self.heldBackRows = max(1, heldBackObjects / 3)
+    }
+
+    /// Inserts the held-back rows once the index rows held back reach their bound; called after a turn's index row
+    /// and its derived rows are held back.
+    func indexRowHeldBack(_ db: Database) throws {
+        if pendingIndex.count >= heldBackRows { try insertHeldBackRows(db) }
     }
 
     /// Writes everything held back.

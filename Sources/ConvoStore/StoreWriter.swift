@@ -150,6 +150,7 @@ public struct StoreWriter {
             try orderAdded(CompactID(id))
         }
         try indexDerived(turn, id: id, inputText: inputText, outputText: outputText)
+        try packer?.indexRowHeldBack(db)
     }
 
     /// The columns of an index row as ``index(_:id:inputText:outputText:)`` binds them, then the order columns.
