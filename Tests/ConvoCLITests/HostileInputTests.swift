@@ -209,4 +209,18 @@ import Testing
         let fsck = await harness.run("fsck")
         #expect(fsck.status == 0, "\(fsck.out)\(fsck.err)")
     }
+
+    /// Hostile sweep: a branch may be named with a turn's full 64-digit id, and then that id names the branch's
+    /// tip instead of the turn: `rev-parse`, `show`, `checkout` and an import line's `"parent": "<id>"` all
+    /// reach another turn (the import chains the new turn onto it, a different id). git ignores a ref named
+    /// with a full object id when the id is given. Either refuse such a name or let the full id win.
+    /// FAILS on 657afd1.
+    @Test func aBranchNamedWithAFullIDDoesNotShadowThatTurn() async throws {
+        let harness = try await Harness.withHistory()
+        let first = await harness.run("rev-parse", "main~1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(first.count == 64)
+        if await harness.run("branch", first, "main").status != 0 { return }
+        let resolved = await harness.run("rev-parse", first).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(resolved == first, "the full id \(first.prefix(7)) resolved to \(resolved.prefix(7))")
+    }
 }
