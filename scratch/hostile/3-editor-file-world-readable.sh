@@ -1,7 +1,7 @@
 #!/bin/bash
 # say's editor file (template quoting the previous turn) is created 0644 in the shared temp folder;
 # and an editor that removes the file gives Foundation's raw NSError.
-. "$(dirname "$0")/common.sh"
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/common.sh"
 start_emulator
 "$CONVO" init >/dev/null 2>&1
 "$CONVO" say --no-stream "my secret is 42" >/dev/null 2>&1

@@ -1,7 +1,7 @@
 #!/bin/bash
 # An imported model/response_id holding U+0000 is cut at the NUL in turn_index: fsck exits 1 (stale-index)
 # on a repository convo wrote, and fsck --rebuild-index does not clear it.
-. "$(dirname "$0")/common.sh"
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/common.sh"
 "$CONVO" init >/dev/null 2>&1
 printf '{"input":"i","output":"o","model":"a\\u0000b"}\n' > nul.jsonl
 "$CONVO" import nul.jsonl; echo "import rc=$?"

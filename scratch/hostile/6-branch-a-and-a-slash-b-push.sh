@@ -1,6 +1,6 @@
 #!/bin/bash
 # Branches 'a' and 'a/b' can both be made, and then push fails with git's raw D/F error (exit 1).
-. "$(dirname "$0")/common.sh"
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/common.sh"
 start_emulator
 "$CONVO" init >/dev/null 2>&1
 "$CONVO" say --no-stream hi >/dev/null 2>&1

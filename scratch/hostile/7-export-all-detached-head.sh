@@ -1,7 +1,7 @@
 #!/bin/bash
 # export --all includes a turn only a detached HEAD reaches, without a conversation; import leaves it
 # unreachable (not in log --all) and gc prunes it.
-. "$(dirname "$0")/common.sh"
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/common.sh"
 start_emulator
 mkdir src dst; cd src
 "$CONVO" init >/dev/null 2>&1

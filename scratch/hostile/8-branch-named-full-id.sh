@@ -1,7 +1,7 @@
 #!/bin/bash
 # A branch named with a turn's full id shadows that turn: rev-parse/show/checkout and import's "parent": "<id>"
 # reach the branch's tip instead.
-. "$(dirname "$0")/common.sh"
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/common.sh"
 "$CONVO" init >/dev/null 2>&1
 printf '{"input":"one","output":"1"}\n{"input":"two","output":"2"}\n' > a.jsonl; "$CONVO" import a.jsonl 2>/dev/null
 FULL=$("$CONVO" rev-parse HEAD~1)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # HIGH: bash completion (compgen -W) expands candidates; a branch name from an imported transcript runs code on Tab.
-. "$(dirname "$0")/common.sh"
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/common.sh"
 "$CONVO" init >/dev/null 2>&1
 printf '{"input":"hi","output":"there","conversation":"notes/$(touch${IFS}%s/PWNED)"}\n' "$WORK" > t.jsonl
 "$CONVO" import t.jsonl
