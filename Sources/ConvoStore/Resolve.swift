@@ -15,7 +15,8 @@ extension StoreReader {
         case .reflog(let ref, let index):
             let refName = try reflogRefName(ref)
             let entries = try reflog(refName)
-            let shown = ref ?? "@"
+            // A bare `@{N}` reads the current branch's reflog (HEAD's when detached): name that one.
+            let shown = ref ?? (refName.hasPrefix("refs/heads/") ? String(refName.dropFirst("refs/heads/".count)) : "HEAD")
             guard index < entries.count else {
                 throw StoreError.reflogEntryNotFound(ref: shown, index: index, count: entries.count)
             }

@@ -179,4 +179,48 @@ import Testing
         let listed = await harness.run("branch", "--json")
         #expect(listed.lines.count == 4, "both are still listed: \(listed.out)")
     }
+
+    /// Hostile sweep: `@{N}` past the end of the current branch's reflog said "@@{9}: the reflog of @ has only
+    /// 1 entry" with the hint "see 'convo reflog @'", a command that is itself refused (exit 2: '@' is not a
+    /// branch name). It should name the branch whose reflog `@{N}` reads. FAILS on 657afd1.
+    @Test func aReflogPositionPastTheEndOfTheCurrentBranchNamesTheBranch() async throws {
+        let harness = try await Harness.withHistory()
+        let result = await harness.run("rev-parse", "@{9}")
+        #expect(result.status == 4, "\(result.err)")
+        #expect(!result.err.contains("@@{"), "\(result.err)")
+        #expect(!result.err.contains("convo reflog @'"), "the hint names a command that fails: \(result.err)")
+        #expect(result.err.contains("main@{9}"), "\(result.err)")
+    }
+
+    /// Hostile sweep: an import line whose model or response_id holds U+0000 is accepted, but the index row keeps
+    /// the text only up to the NUL (SQLite text bound as a C string), so `fsck` reports `stale-index` (exit 1) on
+    /// a repository convo itself wrote, and `fsck --rebuild-index`, which it suggests, does not clear it;
+    /// `log --format=%m` prints the cut value. Either refusing the line (exit 5) or keeping the whole value is
+    /// right; an import that succeeds must leave a repository fsck finds clean. FAILS on 657afd1.
+    @Test(arguments: ["model", "response_id"])
+    func aNULInAnIndexedFieldIsRefusedOrKeptWhole(field: String) async throws {
+        let harness = try Harness()
+        #expect(await harness.run("init").status == 0)
+        let name = try harness.file("nul.jsonl", [#"{"input":"i","output":"o","\#(field)":"a\u0000b"}"#])
+        let imported = await harness.run("import", name)
+        if imported.status == 5 { return }
+        #expect(imported.status == 0, "\(imported.err)")
+        _ = await harness.run("fsck", "--rebuild-index")
+        let fsck = await harness.run("fsck")
+        #expect(fsck.status == 0, "\(fsck.out)\(fsck.err)")
+    }
+
+    /// Hostile sweep: a branch may be named with a turn's full 64-digit id, and then that id names the branch's
+    /// tip instead of the turn: `rev-parse`, `show`, `checkout` and an import line's `"parent": "<id>"` all
+    /// reach another turn (the import chains the new turn onto it, a different id). git ignores a ref named
+    /// with a full object id when the id is given. Either refuse such a name or let the full id win.
+    /// FAILS on 657afd1.
+    @Test func aBranchNamedWithAFullIDDoesNotShadowThatTurn() async throws {
+        let harness = try await Harness.withHistory()
+        let first = await harness.run("rev-parse", "main~1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(first.count == 64)
+        if await harness.run("branch", first, "main").status != 0 { return }
+        let resolved = await harness.run("rev-parse", first).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(resolved == first, "the full id \(first.prefix(7)) resolved to \(resolved.prefix(7))")
+    }
 }

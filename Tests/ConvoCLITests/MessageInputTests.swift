@@ -106,6 +106,41 @@ private func lastSent(_ emulator: RunningEmulator) throws -> String {
         }
     }
 
+    /// Hostile sweep: the editor's file (the previous turn's message and answer, then the draft) was created
+    /// in the shared temporary folder with the umask's mode (0644: readable by every user of the machine),
+    /// where the repository itself is the owner's only. FAILS on 657afd1.
+    @Test func theEditorsFileIsReadableByTheOwnerOnly() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "my secret is 42").status == 0)
+            let mode = harness.folder.appendingPathComponent("mode.txt")
+            let editor = try harness.file("editor.sh", ["#!/bin/sh", "stat -c %a \"$1\" > '\(mode.path)'", "printf 'hi\\n' > \"$1\""])
+            harness.inputIsTerminal = true
+            harness.variables["EDITOR"] = "/bin/sh " + harness.folder.appendingPathComponent(editor).path
+            let result = await harness.run("say")
+            #expect(result.status == 0, "\(result.err)")
+            let seen = try String(contentsOf: mode, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(seen == "600", "the message file had mode \(seen)")
+        }
+    }
+
+    /// Hostile sweep: an editor that removed the message file gave Foundation's raw error
+    /// ('Error Domain=NSCocoaErrorDomain Code=260 … UserInfo={…}') instead of a message naming the editor.
+    /// FAILS on 657afd1.
+    @Test func anEditorThatRemovesTheFileIsAnEditorFailureNamingTheEditor() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            let editor = try harness.file("editor.sh", ["#!/bin/sh", "rm -f \"$1\""])
+            harness.inputIsTerminal = true
+            harness.variables["EDITOR"] = "/bin/sh " + harness.folder.appendingPathComponent(editor).path
+            let result = await harness.run("say")
+            #expect(result.status == 1, "\(result.err)")
+            #expect(!result.err.contains("NSCocoaErrorDomain"), "\(result.err)")
+            #expect(result.err.contains("editor.sh"), "\(result.err)")
+            #expect(emulator.requestLog().isEmpty)
+        }
+    }
+
     @Test func anEditorThatLeavesOnlyTheTemplateAbortsWithFive() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
             let harness = try await sayHarness(emulator)

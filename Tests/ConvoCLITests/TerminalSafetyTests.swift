@@ -141,6 +141,34 @@ private enum Hostile {
         #expect(branches.contains(Hostile.branch))
     }
 
+    /// Hostile sweep: `export --format markdown` on a terminal printed the stored texts raw (OSC 52, screen
+    /// clear, U+202E), though the README says every command shows them visibly when stdout is a terminal.
+    /// FAILS on 657afd1.
+    @Test func exportAsMarkdownOnATerminalShowsControlCharactersVisibly() async throws {
+        let harness = try await Hostile.harness()
+        harness.outputIsTerminal = true
+        harness.variables["NO_COLOR"] = "1"
+        let result = await harness.run("export", "--format", "markdown")
+        #expect(result.status == 0, "\(result.err)")
+        Hostile.expectNoRaw(result.out + result.paged, ["export", "--format", "markdown"])
+        #expect((result.out + result.paged).contains(Hostile.visibleOSC))
+    }
+
+    /// Hostile sweep: the messages of `branch`, `checkout` (and `branch -m` quoting the current branch's
+    /// stored name) went to stderr with the name's control characters raw, though the README says messages on
+    /// stderr always show them visibly. FAILS on 657afd1.
+    @Test func branchAndCheckoutMessagesShowControlCharactersVisibly() async throws {
+        let harness = try await Hostile.harness()
+        let name = "n\u{202E}\u{9B}2Jz"
+        for command in [["branch", name], ["checkout", name], ["branch", "-m", "renamed"], ["checkout", "main"],
+                        ["branch", "-m", "renamed", name], ["branch", "-D", name], ["checkout", "-b", name]] {
+            let result = await harness.run(arguments: command)
+            #expect(result.status == 0, "\(command): \(result.err)")
+            Hostile.expectNoRaw(result.err, command)
+            #expect(!result.err.contains("\u{9B}"), "\(command) printed U+009B raw: \(result.err.debugDescription)")
+        }
+    }
+
     @Test func errorMessagesShowControlCharactersVisibly() async throws {
         let harness = try await Hostile.harness()
         let result = await harness.run("show", "no\u{1B}[2Jsuch")

@@ -29,6 +29,30 @@ import Testing
         #expect(try jsonObject(again.out)["new_turns"] as? Int == 0)
     }
 
+    /// Hostile sweep: `export --all` includes a turn that only a detached HEAD reaches, but with no
+    /// `conversation`, so `import` into an empty repository counts it as new and leaves it unreachable: not in
+    /// `log --all`, and `gc` prunes it (at once with --prune=now, else after the grace period). An export
+    /// imported into an empty repository should keep every turn `--all` exported reachable. FAILS on 657afd1.
+    @Test func aTurnOnlyADetachedHeadReachesSurvivesExportAllAndImport() async throws {
+        let source = try await Harness.withHistory()
+        #expect(await source.run("checkout", "-b", "tmp").status == 0)
+        let line = try source.file("more.jsonl", [#"{"input":"only HEAD reaches this","output":"ok"}"#])
+        #expect(await source.run("import", line).status == 0)
+        let tip = await source.run("rev-parse", "tmp").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(await source.run("checkout", tip).status == 0)
+        #expect(await source.run("branch", "-D", "tmp").status == 0)
+        let export = await source.run("export", "--all")
+        #expect(export.out.contains("only HEAD reaches this"))
+
+        let target = try Harness()
+        await target.run("init")
+        let imported = await target.run("import", "-", stdin: Data(export.out.utf8))
+        #expect(imported.status == 0, "\(imported.err)")
+        _ = await target.run("gc", "--prune=now")
+        let targetIDs = Set(await target.run("log", "--all", "--json").lines.compactMap { try? jsonObject($0)["id"] as? String })
+        #expect(targetIDs.contains(tip), "the turn only the detached HEAD reached was imported unreachable and pruned")
+    }
+
     @Test func markdownExportReadsLikeATranscript() async throws {
         let harness = try await Harness.withHistory()
         let markdown = await harness.run("export", "travel", "--format", "markdown").out

@@ -99,6 +99,26 @@ import Glibc
         #expect(transcript.out.contains("What's my name?") && transcript.out.contains("Your name is Alice."), "\(transcript.out)")
     }
 
+    /// Hostile sweep: convo lets branches `a` and `a/b` both exist (git refuses that pair: a ref cannot be
+    /// both a name and a folder), and then `convo push` fails whole with git's raw "error: git fast-import
+    /// failed (exit 1): error: cannot lock ref 'refs/convo/local/a/b': 'refs/convo/local/a' exists" (exit 1),
+    /// for `push` and `push origin a/b` alike, until a branch is renamed. Either the second name is refused
+    /// when it is made, or push carries both. FAILS on 657afd1.
+    @Test func aBranchAndABranchUnderItAreRefusedOrBothPush() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
+        defer { emulator.stop() }
+        let laptop = try BinaryRunner.repository(talkingTo: emulator)
+        defer { laptop.cleanUp() }
+        let remote = try Self.bareRemote(laptop)
+        #expect(try laptop.run("config", "sync.name", "laptop").status == 0)
+        try Self.say(laptop, "Hello")
+        #expect(try laptop.run("remote", "add", "origin", "file://" + remote.path).status == 0)
+        #expect(try laptop.run("branch", "a").status == 0)
+        if try laptop.run("branch", "a/b").status != 0 { return }
+        let pushed = try laptop.run("push")
+        #expect(pushed.status == 0, "\(pushed.err)")
+    }
+
     @Test func twoRepositoriesHoldingTheSameTurnsMakeTheSameCommits() throws {
         let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key"])
         defer { emulator.stop() }

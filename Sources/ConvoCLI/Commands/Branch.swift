@@ -46,18 +46,18 @@ struct Branch: ConvoCommand {
         let workspace = try context.workspace(delete || forceDelete || move || preset != nil || !names.isEmpty ? .write : .read)
         if let preset {
             let (branch, chosen) = try Presets.setOnBranch(workspace, branch: names.first, preset: preset)
-            context.err.line("Branch \(branch) uses preset \(chosen.name).")
+            context.note("Branch \(branch) uses preset \(chosen.name).")
         } else if delete || forceDelete {
             for name in names {
                 let tip = try Navigation.deleteBranch(workspace, named: name, force: forceDelete)
-                context.err.line("Deleted branch \(name) (was \(tip)).")
+                context.note("Deleted branch \(name) (was \(tip)).")
             }
         } else if move {
             let (old, new) = try Navigation.renameBranch(workspace, from: names.count == 2 ? names[0] : nil, to: names.last!)
-            context.err.line("Renamed branch \(old) to \(new).")
+            context.note("Renamed branch \(old) to \(new).")
         } else if let name = names.first {
             let tip = try Navigation.createBranch(workspace, named: name, at: names.count > 1 ? names[1] : nil)
-            context.err.line("Created branch \(name) at \(tip).")
+            context.note("Created branch \(name) at \(tip).")
         } else {
             let style = context.style(colors.color)
             let branches = try Navigation.branchItems(workspace, wholeLines: json)

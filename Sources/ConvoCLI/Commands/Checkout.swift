@@ -43,7 +43,7 @@ struct Checkout: ConvoCommand {
         }
         switch report.position {
         case .branch(let name, let created):
-            context.err.line(created ? "Switched to a new branch '\(name)'" : "Switched to branch '\(name)'")
+            context.note(created ? "Switched to a new branch '\(name)'" : "Switched to branch '\(name)'")
         case .detached(let shortID, let input):
             context.note("HEAD is now at \(shortID) \(VisibleText.line(input))")
             context.err.line("hint: you are in 'detached HEAD' state; 'convo say' continues from here, and 'convo checkout -b <name>' names it")

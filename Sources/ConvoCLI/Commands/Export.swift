@@ -27,14 +27,18 @@ struct Export: ConvoCommand {
     }
 
     func run(_ context: CommandContext) async throws {
+        let chosen = ExportFormat(rawValue: format)!
+        // Markdown read on a terminal shows the stored texts' control characters instead of obeying them, as
+        // every command does; JSON Lines escapes them itself, and a pipe or a file gets the exact bytes.
+        let visible = chosen == .markdown && context.style.escapes ? VisibleStream() : nil
         var buffer = ""
-        try Transcript.export(context.workspace(.read), revision: revision, all: all, format: ExportFormat(rawValue: format)!) { text in
+        try Transcript.export(context.workspace(.read), revision: revision, all: all, format: chosen) { text in
             buffer += text
             if buffer.utf8.count > 1 << 16 {
-                context.out.write(buffer)
+                context.out.write(visible?.next(buffer) ?? buffer)
                 buffer = ""
             }
         }
-        context.out.write(buffer)
+        context.out.write(visible.map { $0.next(buffer) + $0.finish() } ?? buffer)
     }
 }

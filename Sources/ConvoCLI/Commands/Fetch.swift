@@ -41,7 +41,7 @@ struct FetchCommand: ConvoCommand {
         if result.fetchedCount == 0 {
             context.note("response '\(responseID)' is already turn \(result.shortID); nothing was fetched")
             if case .branch(let name) = result.position {
-                context.err.line("Switched to a new branch '\(name)' at \(result.shortID)")
+                context.note("Switched to a new branch '\(name)' at \(result.shortID)")
             } else {
                 context.err.line("hint: convo show \(result.shortID), or convo checkout \(result.shortID)")
             }
@@ -51,7 +51,7 @@ struct FetchCommand: ConvoCommand {
         case .unchanged:
             break
         case .branch(let name):
-            context.err.line("fetched \(Self.turns(result.fetchedCount)); Switched to a new branch '\(name)' at \(result.shortID)")
+            context.note("fetched \(Self.turns(result.fetchedCount)); Switched to a new branch '\(name)' at \(result.shortID)")
         case .detached:
             context.err.line("fetched \(Self.turns(result.fetchedCount)); HEAD is now detached at \(result.shortID)")
             context.err.line("hint: to keep it on a branch: convo checkout -b <name>")

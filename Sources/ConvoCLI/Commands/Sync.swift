@@ -178,7 +178,7 @@ struct CloneCommand: ConvoCommand {
         if json { return try context.json(report) }
         context.err.line("Cloned into '\(report.folder)'")
         PullCommand.render(report.pull, context)
-        if let branch = report.branch { context.err.line("On branch \(branch)") }
+        if let branch = report.branch { context.note("On branch \(branch)") }
     }
 }
 

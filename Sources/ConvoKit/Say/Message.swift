@@ -126,7 +126,11 @@ public enum MessageSource {
         }
         let file = environment.files.temporaryDirectory().appendingPathComponent("CONVO_MESSAGE-\(UUID().uuidString).md")
         defer { environment.files.removeItem(file) }
-        try Data(template(previous: previous).utf8).write(to: file)
+        // Readable by the owner only, as the repository is: the template quotes the previous turn, and the
+        // temporary folder is shared with every user of the machine.
+        guard writePrivately(Array(template(previous: previous).utf8), to: file.path) else {
+            throw SayError.editorFailed(editor: editor, reason: "could not be started: cannot write \(file.path)")
+        }
         let status: Int32
         do {
             status = try environment.commands.edit(editor, file.path, variables, environment.workingDirectory)
@@ -136,8 +140,28 @@ public enum MessageSource {
         guard status == 0 else {
             throw SayError.editorFailed(editor: editor, reason: "exited with status \(status)")
         }
-        let edited = try Data(contentsOf: file)
+        let edited: Data
+        do {
+            edited = try Data(contentsOf: file)
+        } catch {
+            throw SayError.editorFailed(editor: editor, reason: "left no readable message file (\(file.path) was removed or replaced)")
+        }
         return message(inEdited: try decodeStandardInput(edited, source: "written in the editor"))
+    }
+
+    /// Creates `path` with mode 0600 (it must not exist) holding `bytes`; false when that fails.
+    private static func writePrivately(_ bytes: [UInt8], to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            written += count
+        }
+        return true
     }
 }
 
