@@ -243,6 +243,14 @@ enum Summary {
     /// a longer line whole from the turn's text (``StoreReader/wholeLines(_:)``).
     static let keptCharacters = maximumLength + 1
 
+    /// A short text column of `turn_index` (model, response id, status, origin) as the index keeps it: a U+0000 is
+    /// kept as U+FFFD. SQLite's text binding through GRDB ends a string at its first NUL, so the row would hold a cut
+    /// value that fsck finds stale and `--rebuild-index` cuts again; the turn object keeps the exact value.
+    static func indexedField(_ value: String?) -> String? {
+        guard let value, value.utf8.contains(0) else { return value }
+        return String(value.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : Character($0) })
+    }
+
     /// A first line as `turn_index` keeps it: whole when it has at most ``keptCharacters`` characters, else its
     /// first ``keptCharacters`` followed by a newline, which no first line holds, to mark the prefix.
     static func storedLine(_ line: String) -> (line: String, isPrefix: Bool) {

@@ -205,9 +205,16 @@ import Testing
         let imported = await harness.run("import", name)
         if imported.status == 5 { return }
         #expect(imported.status == 0, "\(imported.err)")
-        _ = await harness.run("fsck", "--rebuild-index")
         let fsck = await harness.run("fsck")
         #expect(fsck.status == 0, "\(fsck.out)\(fsck.err)")
+        #expect(await harness.run("fsck", "--rebuild-index").status == 0)
+        #expect(await harness.run("fsck").status == 0)
+        // The turn keeps the exact value; the index shows it whole, the NUL as U+FFFD, not cut at the NUL.
+        let shown = try jsonObject(await harness.run("show", "--json").out)
+        #expect(shown[field] as? String == "a\u{0}b")
+        if field == "model" {
+            #expect(await harness.run("log", "--format=%m").out == "a\u{FFFD}b\n")
+        }
     }
 
     /// Hostile sweep: a branch may be named with a turn's full 64-digit id, and then that id names the branch's
