@@ -241,6 +241,13 @@ extension Harness {
             #expect(gc.err.contains("\r\u{1B}[Kmark 0 responses expired"))
             let local = await harness.run("gc", "--dry-run")
             #expect(local.err.contains("planning: finding reachable turns") && !local.err.contains("compacting"))
+            // A dumb terminal gets no escape sequence: each line is overwritten with spaces, as git's progress does.
+            harness.variables["TERM"] = "dumb"
+            let dumb = await harness.run("gc", "--remote", "--check-remote")
+            #expect(dumb.status == 0, "\(dumb.err)")
+            #expect(!dumb.err.contains("\u{1B}"), "\(dumb.err.debugDescription)")
+            #expect(dumb.err.contains("\rplanning: finding reachable turns"))
+            harness.variables["TERM"] = nil
             harness.outputIsTerminal = false
             #expect(!(await harness.run("gc", "--remote", "--check-remote").err.contains("\r")))
         }

@@ -42,11 +42,12 @@ struct Gc: ConvoCommand {
 
     func run(_ context: CommandContext) async throws {
         let showProgress = context.environment.outputIsTerminal && !json
+        let line = ProgressLine(variables: context.environment.variables)
         let result = try await Maintenance.gcResult(
             context.workspace(), GCOptions(prune: prune, dryRun: dryRun),
             remote: RemoteGCOptions(deleteUnreachable: remote, all: all, check: checkRemote),
-            progress: { if showProgress { context.err.write("\r\u{1B}[K\($0)") } })
-        if showProgress { context.err.write("\r\u{1B}[K") }
+            progress: { if showProgress { context.err.write(line.show($0)) } })
+        if showProgress { context.err.write(line.clear()) }
         for failure in result.failures {
             context.err.line(
                 "error: response '\(failure.responseID)' at \(failure.origin): \(failure.message)"
