@@ -85,7 +85,10 @@ enum CommonLines {
             case "--json", "--no-store", "--replay":
                 guard flags.insert(word).inserted else { return nil }
             case "--model":
-                guard model == nil, let next = words.popFirst(), let first = next.first, first != "-" else { return nil }
+                // A blank name is ArgumentParser's too: `validate()` refuses it.
+                guard model == nil, let next = words.popFirst(), let first = next.first, first != "-", !next.allSatisfy(\.isWhitespace) else {
+                    return nil
+                }
                 model = next
             default:
                 // A word of the message; `-` (stdin), `--` and anything like an option are ArgumentParser's.

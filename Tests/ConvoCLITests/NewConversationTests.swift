@@ -111,6 +111,9 @@ import Testing
         (["say", "--new", "--regenerate"], 2, "--new starts a conversation with no parent"),
         (["say", "--on", "main", "-b", "x", "Hi"], 2, "--on main answers on an existing branch"),
         (["say", "--new", "-b", "travel", "Hi"], 1, "a branch named 'travel' already exists"),
+        // As `config model ''` is refused, an empty --model is, before any request.
+        (["say", "--model", "", "Hi"], 2, "--model is empty"),
+        (["say", "--model", " ", "Hi"], 2, "--model is empty"),
     ])
     func badCombinationsWriteNothing(arguments: [String], status: Int32, message: String) async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in

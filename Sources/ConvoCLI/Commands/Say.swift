@@ -107,6 +107,9 @@ struct SayCommand: ConvoCommand {
     var attach: [String] = []
 
     func validate() throws {
+        if let model, model.allSatisfy(\.isWhitespace) {
+            throw ValidationError("--model is empty: give a model's name ('convo models' lists the server's)")
+        }
         if regenerate && at != nil { throw ValidationError("give --regenerate or --at, not both") }
         if new && (at != nil || regenerate) {
             throw ValidationError("--new starts a conversation with no parent; it takes no --at or --regenerate (to answer from an earlier turn: convo say --at REV MESSAGE)")
