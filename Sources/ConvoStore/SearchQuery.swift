@@ -59,7 +59,10 @@ public struct SearchQuery: Equatable, Sendable, CustomStringConvertible {
                 if term.phrase && term.text.allSatisfy(\.isWhitespace) { throw fail("the phrase \"\(term.text)\" is empty") }
                 throw fail("'\(term.text)' has no letters or digits to search for")
             }
-            terms.append(term)
+            // Every term is required, so a repeated one adds nothing but work: FTS5 took 95 s for one word typed 800
+            // times on 10,000 turns.
+            // (A one-word phrase is that word: both are the same FTS5 term.)
+            if !terms.contains(where: { $0.text == term.text && $0.prefix == term.prefix }) { terms.append(term) }
         }
         guard !terms.isEmpty else { throw fail("it is empty; give at least one word") }
         self.terms = terms

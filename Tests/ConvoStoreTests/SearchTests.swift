@@ -13,6 +13,14 @@ import Testing
         #expect(try SearchQuery("cats OR NOT dogs:").ftsExpression == #""cats" "OR" "NOT" "dogs:""#)
     }
 
+    /// A term typed again adds nothing (every term is required) but FTS5's work: one word typed 800 times took 95 s on
+    /// 10,000 turns. Terms that differ (a prefix, a longer phrase, another case) are kept.
+    @Test func aRepeatedTermIsSearchedOnce() throws {
+        let repeated = Array(repeating: "rome", count: 800).joined(separator: " ")
+        #expect(try SearchQuery(repeated + " trip rome").ftsExpression == #""rome" "trip""#)
+        #expect(try SearchQuery(#"rome rome* "rome" Rome "rome trip""#).ftsExpression == #""rome" "rome"* "Rome" "rome trip""#)
+    }
+
     @Test func malformedQueriesAreRefusedWithTheReason() {
         let cases: [(String, String)] = [
             (#""my name"#, "the quote is not closed"),
