@@ -51,6 +51,69 @@ import Testing
         _ = await target.run("gc", "--prune=now")
         let targetIDs = Set(await target.run("log", "--all", "--json").lines.compactMap { try? jsonObject($0)["id"] as? String })
         #expect(targetIDs.contains(tip), "the turn only the detached HEAD reached was imported unreachable and pruned")
+        // It is on a branch of its own, named on stderr; the other branches come over unchanged.
+        #expect(await target.run("rev-parse", "imported").out.trimmingCharacters(in: .whitespacesAndNewlines) == tip)
+        #expect(imported.err.contains("so it is on branch 'imported'"), "\(imported.err)")
+        for branch in ["main", "travel"] {
+            #expect(await source.run("rev-parse", branch).out == (await target.run("rev-parse", branch).out), "\(branch)")
+        }
+        // Importing the file again adds no second branch: the chain is reachable now.
+        let again = await target.run("import", "-", "--json", stdin: Data(export.out.utf8))
+        #expect(again.status == 0, "\(again.err)")
+        #expect(try jsonObject(again.out)["branches"] as? [String: String] == [:])
+        #expect(!(await target.run("branch").out.contains("imported-2")))
+    }
+
+    @Test func chainsNoConversationNamesGetFreeBranchesInFileOrder() async throws {
+        let harness = try await Harness.withHistory()
+        let first = await harness.run("rev-parse", "main~1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(await harness.run("branch", "imported", "main").status == 0)
+        // Two forks by `parent` without a conversation: each chain's tip gets the next free `imported-N`.
+        let file = try harness.file("forks.jsonl", [
+            #"{"input":"fork a","output":"a","parent":"\#(first)"}"#,
+            #"{"input":"fork a, more","output":"a2","parent":0}"#,
+            #"{"input":"fork b","output":"b","parent":null}"#,
+        ])
+        let result = await harness.run("import", file, "--json")
+        #expect(result.status == 0, "\(result.err)")
+        let branches = try jsonObject(result.out)["branches"] as? [String: String] ?? [:]
+        #expect(Set(branches.keys) == ["imported-2", "imported-3"], "\(result.out)")
+        #expect(await harness.run("log", "--oneline", "imported-2").lines.first?.contains("fork a, more") == true)
+        #expect(await harness.run("log", "--oneline", "imported-3").lines.first?.contains("fork b") == true)
+        #expect(await harness.run("rev-parse", "imported").out == (await harness.run("rev-parse", "main").out))
+        _ = await harness.run("gc", "--prune=now")
+        #expect(await harness.run("log", "--all", "--oneline").lines.count == 6)
+    }
+
+    @Test func linesWithoutConversationOnADetachedHeadGetABranch() async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("checkout", "main~1").status == 0)
+        let file = try harness.file("plain.jsonl", [#"{"input":"one","output":"1"}"#])
+        let result = await harness.run("import", file)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.err.contains("branch 'imported'"), "\(result.err)")
+        #expect(await harness.run("log", "--oneline", "imported").lines.first?.contains("one") == true)
+    }
+
+    @Test func usageANegativeCountOrAHugeOneRoundTrips() async throws {
+        let harness = try Harness()
+        await harness.run("init")
+        let file = try harness.file("usage.jsonl", [
+            #"{"input":"a","output":"b","usage":{"input_tokens":-5,"output_tokens":-7,"cached_tokens":9223372036854775807,"reasoning_tokens":-9223372036854775808}}"#,
+        ])
+        let imported = await harness.run("import", file)
+        #expect(imported.status == 0, "\(imported.err)")
+        let export = await harness.run("export", "--all").out
+        #expect(export.contains(#""input_tokens":-5"#), "\(export)")
+        let target = try Harness()
+        await target.run("init")
+        #expect(await target.run("import", "-", stdin: Data(export.utf8)).status == 0)
+        #expect(await target.run("export", "--all").out == export)
+        // What the store cannot hold is still refused, naming the field.
+        let bad = try harness.file("bad.jsonl", [#"{"input":"a","output":"b","usage":{"input_tokens":1.5}}"#])
+        let refused = await harness.run("import", bad)
+        #expect(refused.status == 5)
+        #expect(refused.err.contains("'usage.input_tokens' must be a whole number"), "\(refused.err)")
     }
 
     @Test func markdownExportReadsLikeATranscript() async throws {

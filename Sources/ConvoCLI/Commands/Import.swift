@@ -65,6 +65,9 @@ struct Import: ConvoCommand {
                 context.note("  \(branch) -> \(tip.prefix(7))")
             }
             if moved.count > 10 { context.err.line("  … and \(moved.count - 10) more branches ('convo branch' lists them)") }
+            for name in result.unnamed {
+                context.err.line("no conversation named the chain ending at \(result.branches[name]?.prefix(7) ?? ""), so it is on branch '\(name)' (rename it with 'convo branch -m \(name) NEW')")
+            }
         }
     }
 

@@ -11,6 +11,8 @@ public struct TranscriptImportReport: Sendable, Encodable {
     public var newTurns: Int { result.newTurns }
     /// Branches created or moved, with their new tips (full ids).
     public var branches: [String: String] { result.branches }
+    /// Branches (among ``branches``) the import made for chains no conversation named, so none is left unreachable.
+    public var unnamed: [String] { result.unnamed }
 
     /// `{"lines", "new_turns", "branches"}`.
     public func encode(to encoder: Encoder) throws {

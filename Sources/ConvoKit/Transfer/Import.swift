@@ -19,6 +19,9 @@ public enum Transcript {
         public var newTurns: Int
         /// Branches created or moved, with their new tips.
         public var branches: [String: String]
+        /// Branches (also in ``branches``) made for chains that no conversation named and no ref reached, so that
+        /// no imported turn is left for `gc` to prune; named `imported`, `imported-2`, … in file order.
+        public var unnamed: [String] = []
     }
 
     /// Imports a whole transcript in one transaction: either every line lands or nothing does. Lines are
@@ -28,6 +31,7 @@ public enum Transcript {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         return try workspace.repository.write(packing: true) { writer in
             var ids = [ObjectID]()
+            var parentOf = [ObjectID: ObjectID]()
             var lastOfConversation = [String: ObjectID]()
             var branchTips = [String: ObjectID]()
             var continuesHead = false
@@ -53,6 +57,7 @@ public enum Transcript {
                 }
                 let id = try writer.insert(draft)
                 ids.append(id)
+                if let parent = draft.parent { parentOf[id] = parent }
                 lastOfConversation[line.conversation ?? ""] = id
                 for name in [line.conversation].compactMap({ $0 }) + line.branches {
                     // Swift compares strings by canonical equivalence, so `café` in NFC and in NFD are one key
@@ -96,8 +101,35 @@ public enum Transcript {
                 try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)")
                 moved[name] = tip.hex
             }
-            return ImportResult(lines: ids.count, newTurns: newTurns, branches: moved)
+            let unnamed = try branchUnreachableChains(writer, ids: ids, parentOf: parentOf, source: source)
+            for (name, tip) in unnamed { moved[name] = tip.hex }
+            return ImportResult(lines: ids.count, newTurns: newTurns, branches: moved, unnamed: unnamed.map(\.name))
         }
+    }
+
+    /// Puts every chain of the file that no ref or HEAD reaches after the import on a branch of its own, so
+    /// that nothing an import wrote is left for `gc` to prune: a turn only a detached HEAD reached in the
+    /// exporting repository (`export --all`), lines chained by `parent` without a conversation, or lines
+    /// without one while HEAD is detached. Each tip, in file order, gets the first free name of `imported`,
+    /// `imported-2`, … (git's detached HEAD in a bundle lands on a ref the same way).
+    private static func branchUnreachableChains(
+        _ writer: StoreWriter, ids: [ObjectID], parentOf: [ObjectID: ObjectID], source: String
+    ) throws -> [(name: String, tip: ObjectID)] {
+        guard !ids.isEmpty else { return [] }
+        let reachable = try writer.read.reachableTurns(from: try writer.read.roots(includingReflog: false))
+        var unreachable = [ObjectID]()
+        var seen = Set<ObjectID>()
+        for id in ids where !reachable.contains(id) && seen.insert(id).inserted { unreachable.append(id) }
+        guard !unreachable.isEmpty else { return [] }
+        // A tip is an unreachable turn of the file that no other one continues; every other unreachable turn of
+        // the file is an ancestor of one, so a branch at each tip keeps them all.
+        let continued = Set(unreachable.compactMap { parentOf[$0] })
+        var made = [(name: String, tip: ObjectID)]()
+        for tip in unreachable where !continued.contains(tip) {
+            let branch = try writer.branchAside(tip, after: "imported", firstTryingStem: true, message: "import: \(source)")
+            made.append((branch.rawValue, tip))
+        }
+        return made
     }
 
     /// How a line names its parent.
@@ -189,7 +221,9 @@ public enum Transcript {
         if let value = json["usage"], value != .null {
             func count(_ key: String) throws -> Int64? {
                 guard let field = value[key], field != .null else { return nil }
-                guard let number = field.intValue, number >= 0 else { throw fail("'usage.\(key)' must be a whole number") }
+                // Any integer the store holds, negative too: a server that reported one had its answer committed
+                // with it, and the repository's own export must import back to the same ids.
+                guard let number = field.intValue else { throw fail("'usage.\(key)' must be a whole number") }
                 return number
             }
             guard value.objectValue != nil else { throw fail("'usage' must be an object") }
