@@ -31,7 +31,8 @@ public enum Transcript {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         return try workspace.repository.write(packing: true) { writer in
             var ids = [ObjectID]()
-            var parentOf = [ObjectID: ObjectID]()
+            // The turns the file's lines continue: the others are the file's tips.
+            var continued = Set<CompactID>()
             var lastOfConversation = [String: ObjectID]()
             var branchTips = [String: ObjectID]()
             var continuesHead = false
@@ -57,7 +58,7 @@ public enum Transcript {
                 }
                 let id = try writer.insert(draft)
                 ids.append(id)
-                if let parent = draft.parent { parentOf[id] = parent }
+                if let parent = draft.parent { continued.insert(CompactID(parent)) }
                 lastOfConversation[line.conversation ?? ""] = id
                 for name in [line.conversation].compactMap({ $0 }) + line.branches {
                     // Swift compares strings by canonical equivalence, so `café` in NFC and in NFD are one key
@@ -101,7 +102,7 @@ public enum Transcript {
                 try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)")
                 moved[name] = tip.hex
             }
-            let unnamed = try branchUnreachableChains(writer, ids: ids, parentOf: parentOf, source: source)
+            let unnamed = try branchUnreachableChains(writer, ids: ids, continued: continued, source: source)
             for (name, tip) in unnamed { moved[name] = tip.hex }
             return ImportResult(lines: ids.count, newTurns: newTurns, branches: moved, unnamed: unnamed.map(\.name))
         }
@@ -113,19 +114,22 @@ public enum Transcript {
     /// without one while HEAD is detached. Each tip, in file order, gets the first free name of `imported`,
     /// `imported-2`, … (git's detached HEAD in a bundle lands on a ref the same way).
     private static func branchUnreachableChains(
-        _ writer: StoreWriter, ids: [ObjectID], parentOf: [ObjectID: ObjectID], source: String
+        _ writer: StoreWriter, ids: [ObjectID], continued: Set<CompactID>, source: String
     ) throws -> [(name: String, tip: ObjectID)] {
         guard !ids.isEmpty else { return [] }
-        let reachable = try writer.read.reachableTurns(from: try writer.read.roots(includingReflog: false))
+        // Every turn of the file is one of its tips or an ancestor of one, so when every tip is a ref's or HEAD's
+        // target (an import of conversations: each tip is its branch's), all are reachable without walking the store.
+        let roots = try writer.read.roots(includingReflog: false)
+        if ids.allSatisfy({ roots.contains($0) || continued.contains(CompactID($0)) }) { return [] }
+        let reachable = try writer.read.reachableTurns(from: roots)
         var unreachable = [ObjectID]()
         var seen = Set<ObjectID>()
         for id in ids where !reachable.contains(id) && seen.insert(id).inserted { unreachable.append(id) }
         guard !unreachable.isEmpty else { return [] }
         // A tip is an unreachable turn of the file that no other one continues; every other unreachable turn of
         // the file is an ancestor of one, so a branch at each tip keeps them all.
-        let continued = Set(unreachable.compactMap { parentOf[$0] })
         var made = [(name: String, tip: ObjectID)]()
-        for tip in unreachable where !continued.contains(tip) {
+        for tip in unreachable where !continued.contains(CompactID(tip)) {
             let branch = try writer.branchAside(tip, after: "imported", firstTryingStem: true, message: "import: \(source)")
             made.append((branch.rawValue, tip))
         }
