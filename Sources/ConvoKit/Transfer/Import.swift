@@ -31,9 +31,10 @@ public enum Transcript {
         let now = Int64(workspace.environment.now().timeIntervalSince1970)
         return try workspace.repository.write(packing: true) { writer in
             var ids = [ObjectID]()
-            // The turns the file's lines continue: the others are the file's tips.
-            var continued = Set<CompactID>()
-            var lastOfConversation = [String: ObjectID]()
+            // Whether a later line continues each line (a byte a line): the others are the file's tips.
+            var continued = [Bool]()
+            // The last line of each conversation, by its position in `ids`.
+            var lastOfConversation = [String: Int]()
             var branchTips = [String: ObjectID]()
             var continuesHead = false
             // The 1-based file line that last named each branch, for messages about the branch.
@@ -46,20 +47,25 @@ public enum Transcript {
             let headTip = try headBranch.flatMap { try writer.read.target(of: $0.refName) }
             try forEachLine(input, source: source, defaultTime: now, earlierLines: { ids.count }) { line in
                 var draft = line.draft
+                var parentLine: Int?
                 switch line.parent {
-                case .line(let index): draft.parent = ids[index]
+                case .line(let index):
+                    draft.parent = ids[index]
+                    parentLine = index
                 case .turn(let revision):
                     do { draft.parent = try writer.read.resolve(revision) } catch {
                         throw ConvoError.invalidTranscript(source: source, line: line.number, reason: "parent '\(revision)': \(error)")
                     }
                 case .root: draft.parent = nil
                 case .implicit:
-                    draft.parent = lastOfConversation[line.conversation ?? ""] ?? (line.conversation == nil ? headTip : nil)
+                    parentLine = lastOfConversation[line.conversation ?? ""]
+                    draft.parent = parentLine.map { ids[$0] } ?? (line.conversation == nil ? headTip : nil)
                 }
                 let id = try writer.insert(draft)
                 ids.append(id)
-                if let parent = draft.parent { continued.insert(CompactID(parent)) }
-                lastOfConversation[line.conversation ?? ""] = id
+                if let parentLine { continued[parentLine] = true }
+                continued.append(false)
+                lastOfConversation[line.conversation ?? ""] = ids.count - 1
                 for name in [line.conversation].compactMap({ $0 }) + line.branches {
                     // Swift compares strings by canonical equivalence, so `café` in NFC and in NFD are one key
                     // here; a file that spells one name both ways came from a repository holding two branches,
@@ -82,7 +88,7 @@ public enum Transcript {
             try writer.flush()
             let newTurns = (try writer.read.objectCounts()[.turn] ?? 0) - before
             // Lines with no conversation at all, chained implicitly, continue HEAD's branch.
-            if continuesHead, let tip = lastOfConversation[""], let branch = headBranch {
+            if continuesHead, let tip = lastOfConversation[""].map({ ids[$0] }), let branch = headBranch {
                 branchTips[branch.rawValue] = tip
                 branchLine[branch.rawValue] = headLine
             }
@@ -114,13 +120,15 @@ public enum Transcript {
     /// without one while HEAD is detached. Each tip, in file order, gets the first free name of `imported`,
     /// `imported-2`, … (git's detached HEAD in a bundle lands on a ref the same way).
     private static func branchUnreachableChains(
-        _ writer: StoreWriter, ids: [ObjectID], continued: Set<CompactID>, source: String
+        _ writer: StoreWriter, ids: [ObjectID], continued lines: [Bool], source: String
     ) throws -> [(name: String, tip: ObjectID)] {
         guard !ids.isEmpty else { return [] }
         // Every turn of the file is one of its tips or an ancestor of one, so when every tip is a ref's or HEAD's
         // target (an import of conversations: each tip is its branch's), all are reachable without walking the store.
         let roots = try writer.read.roots(includingReflog: false)
-        if ids.allSatisfy({ roots.contains($0) || continued.contains(CompactID($0)) }) { return [] }
+        // (A line whose parent is named by id counts as a tip here; the walk below then decides.)
+        if ids.indices.allSatisfy({ lines[$0] || roots.contains(ids[$0]) }) { return [] }
+        let continued = Set(ids.indices.filter { lines[$0] }.map { ids[$0] })
         let reachable = try writer.read.reachableTurns(from: roots)
         var unreachable = [ObjectID]()
         var seen = Set<ObjectID>()
@@ -129,7 +137,7 @@ public enum Transcript {
         // A tip is an unreachable turn of the file that no other one continues; every other unreachable turn of
         // the file is an ancestor of one, so a branch at each tip keeps them all.
         var made = [(name: String, tip: ObjectID)]()
-        for tip in unreachable where !continued.contains(CompactID(tip)) {
+        for tip in unreachable where !continued.contains(tip) {
             let branch = try writer.branchAside(tip, after: "imported", firstTryingStem: true, message: "import: \(source)")
             made.append((branch.rawValue, tip))
         }
