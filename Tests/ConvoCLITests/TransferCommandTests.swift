@@ -207,7 +207,12 @@ import Testing
         let harness = try await Harness.withHistory()
         let result = await harness.run("import", "nope.jsonl")
         #expect(result.status == 5)
-        #expect(result.err.contains("cannot read nope.jsonl"))
+        #expect(result.err.contains("cannot read nope.jsonl: No such file or directory"), "\(result.err)")
+        // A folder is named as one, not with Foundation's "NSCocoaErrorDomain error 256".
+        let folder = await harness.run("import", ".")
+        #expect(folder.status == 5)
+        #expect(folder.err.contains("cannot read .: it is a folder"), "\(folder.err)")
+        #expect(!folder.err.contains("NSCocoaErrorDomain") && !result.err.contains("could not be completed"))
     }
 }
 

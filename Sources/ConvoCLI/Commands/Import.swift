@@ -37,6 +37,18 @@ struct Import: ConvoCommand {
         if fromLLM && file == "-" { throw ValidationError("--from-llm reads a SQLite file, not standard input; give its path") }
     }
 
+    /// The system's reason for a failed open or read (`No such file or directory`), not Foundation's wrapper
+    /// ("The operation could not be completed").
+    static func reason(_ error: Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if error.domain == NSCocoaErrorDomain, error.code == NSFileReadNoSuchFileError { return "No such file or directory" }
+        if error.domain == NSCocoaErrorDomain, error.code == NSFileReadNoPermissionError { return "Permission denied" }
+        return error.localizedDescription
+    }
+
     func run(_ context: CommandContext) async throws {
         let workspace = try context.workspace()
         if fromLLM { return try importLLM(context, workspace) }
@@ -46,12 +58,17 @@ struct Import: ConvoCommand {
             lines = LineReader(read: context.environment.input.read)
         } else {
             let handle: FileHandle
-            do { handle = try FileHandle(forReadingFrom: context.environment.path(file)) } catch {
-                throw ConvoError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
+            let url = context.environment.path(file)
+            var folder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &folder), folder.boolValue {
+                throw ConvoError.unreadableFile(path: file, reason: "it is a folder; give a transcript file (JSON Lines), or - for stdin")
+            }
+            do { handle = try FileHandle(forReadingFrom: url) } catch {
+                throw ConvoError.unreadableFile(path: file, reason: Self.reason(error))
             }
             lines = LineReader { count in
                 do { return try handle.read(upToCount: count) ?? Data() } catch {
-                    throw ConvoError.unreadableFile(path: file, reason: (error as NSError).localizedDescription)
+                    throw ConvoError.unreadableFile(path: file, reason: Self.reason(error))
                 }
             }
         }
