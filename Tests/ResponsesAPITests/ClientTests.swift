@@ -289,6 +289,33 @@ struct ClientTests {
         }
     }
 
+    /// A non-streamed POST that gets no answer in time is not sent again: the server may be working on it.
+    @Test func aCreateWithNoReplyWithinTheTimeoutIsTimeoutAndNotSentAgain() async throws {
+        try await withHarness([.silent], timeout: .milliseconds(300)) { h in
+            await #expect(throws: ResponsesAPIError.timeout) {
+                try await h.client.create(request)
+            }
+            #expect(h.server.requests.count == 1)
+        }
+    }
+
+    /// 600 s by default, as OpenAI's SDK allows a request; the HTTP client may be silent as long (a non-streamed
+    /// answer sends nothing until it is whole), and lookups wait at most 120 s of it.
+    @Test func theDefaultTimeoutIsTenMinutesAndLookupsWaitAtMostTwo() async throws {
+        #expect(ResponsesClient.defaultTimeout == .seconds(600))
+        #expect(ResponsesClient.recommendedHTTPConfiguration().timeout.read == .seconds(600))
+        #expect(ResponsesClient.recommendedHTTPConfiguration(timeout: .seconds(1200)).timeout.read == .seconds(1200))
+        #expect(ResponsesClient.recommendedHTTPConfiguration().timeout.connect == .seconds(10))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ResponsesClient.recommendedHTTPConfiguration())
+        let url = URL(string: "http://127.0.0.1:9/v1")!
+        let client = ResponsesClient(baseURL: url, apiKey: apiKey, httpClient: http)
+        #expect(client.timeout == .seconds(600))
+        #expect(client.lookupTimeout == .seconds(120))
+        let quick = ResponsesClient(baseURL: url, apiKey: apiKey, httpClient: http, timeout: .milliseconds(500))
+        #expect(quick.lookupTimeout == .milliseconds(500))
+        try await http.shutdown()
+    }
+
     @Test func httpsToAPlainServerIsTLSError() async throws {
         try await withHarness([.silent]) { h in
             let url = URL(string: "https://127.0.0.1:\(h.server.port)/v1")!
