@@ -224,6 +224,10 @@ final class RunnerRecord: @unchecked Sendable {
         #expect(configured.contains("--stream"))
         let fromVariable = "\(SayError.requestTimedOut(RequestTimeout(seconds: 0.5, source: "CONVO_REQUEST_TIMEOUT"), streamed: true))"
         #expect(fromVariable.hasPrefix("the server did not answer within 500ms (CONVO_REQUEST_TIMEOUT=0.5); nothing was committed\n"))
+        let silent = "\(SayError.requestTimedOut(RequestTimeout(seconds: 600, source: nil), streamed: true, responseID: "resp_1"))"
+        #expect(silent.hasPrefix("the stream of response 'resp_1' went silent for 600s (the default request_timeout); nothing was committed\n"))
+        #expect(silent.contains("convo fetch resp_1"))
+        #expect(silent.contains("convo config request_timeout SECONDS"))
         let lookup = "\(SayError.requestTimedOut(RequestTimeout(seconds: 600, source: nil), streamed: nil))"
         #expect(lookup.hasPrefix("the server did not answer within 600s (the default request_timeout)\nhint: allow it longer"))
         #expect(ExitStatus.of(SayError.requestTimedOut(RequestTimeout(seconds: 1, source: nil), streamed: false)) == .networkError)

@@ -23,7 +23,8 @@ private func withHarness(
 ) async throws {
     let server = try await ScriptedServer(replies: replies)
     var configuration = ResponsesClient.recommendedHTTPConfiguration()
-    configuration.timeout = .init(connect: .seconds(2), read: .seconds(5))
+    // The read timeout (the silence a stream may keep) follows the client's, as in `withClient`.
+    configuration.timeout = .init(connect: .seconds(2), read: .milliseconds(Int64(min(timeout, .seconds(5)) / .milliseconds(1))))
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     let sleeps = Locked<[Duration]>([])
     let sent = Locked<[SentRequest]>([])
@@ -365,6 +366,19 @@ struct ClientTests {
             #expect(events.isEmpty)
             #expect(h.server.requests.count == 1)
             #expect(h.sleeps.value.isEmpty)
+        }
+    }
+
+    /// A stream that goes silent for the whole timeout after `response.created` is a timeout naming the response
+    /// (not a broken connection), and the POST is not repeated.
+    @Test func aStreamSilentForTheTimeoutIsStreamTimedOutNamingTheResponse() async throws {
+        let sse = String(decoding: try Fixtures.data(streamFile), as: UTF8.self)
+        let created = String(sse[..<sse.range(of: "event: response.in_progress")!.lowerBound])
+        try await withHarness([.sse(body: created, hang: true), .sse(body: sse)], timeout: .milliseconds(300)) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == .streamTimedOut(responseID: streamID))
+            #expect(events.count == 1)
+            #expect(h.server.requests.count == 1)
         }
     }
 

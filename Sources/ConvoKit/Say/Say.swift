@@ -198,8 +198,8 @@ public enum Say {
             }
         } catch {
             if Task.isCancelled { throw SayError.interrupted(responseID: seen.id) }
-            if case SayError.requestTimedOut(let timeout, nil) = error {
-                throw SayError.requestTimedOut(timeout, streamed: options.stream)
+            if case SayError.requestTimedOut(let timeout, nil, nil) = error {
+                throw SayError.requestTimedOut(timeout, streamed: options.stream, responseID: seen.id)
             }
             if case ResponsesAPIError.streamInterrupted(let responseID, _) = error {
                 throw SayError.streamBroken(responseID: responseID ?? seen.id, detail: "\(error)")

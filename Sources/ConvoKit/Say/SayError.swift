@@ -14,9 +14,10 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidAPIKey(source: String, character: String)
     /// `api_key_command` did not finish in time and was killed with everything it started.
     case apiKeyCommandTimedOut(command: String, seconds: Double)
-    /// The server did not answer within the request timeout. `streamed` says how `say` asked (nil for the
-    /// other commands): a non-streamed say gets no response id to fetch the answer by.
-    case requestTimedOut(RequestTimeout, streamed: Bool?)
+    /// The server did not answer within the request timeout, or a stream went silent for as long. `streamed`
+    /// says how `say` asked (nil for the other commands): a non-streamed say gets no response id to fetch the
+    /// answer by; a stream names its response (`responseID`) once `response.created` arrived.
+    case requestTimedOut(RequestTimeout, streamed: Bool?, responseID: String? = nil)
     /// The provider is `custom` but no base URL is configured.
     case missingBaseURL
     /// The base URL is malformed or would send the key over plain http.
@@ -56,7 +57,11 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
         case .apiKeyCommandTimedOut(let command, let seconds):
             "api_key_command '\(command)' did not finish within \(secondsText(seconds)) and was stopped"
                 + "\nhint: run it yourself to check; allow it longer with: convo config api_key_command_timeout SECONDS"
-        case .requestTimedOut(let timeout, let streamed):
+        case .requestTimedOut(let timeout, _, let responseID?):
+            "the stream of response '\(responseID)' went silent for \(secondsText(timeout.seconds)) (\(timeout.described)); nothing was committed"
+                + "\nhint: the server may still finish it: convo fetch \(responseID); allow it longer with: convo config request_timeout SECONDS"
+                + " (or \(RequestTimeout.variable)=SECONDS for one command)"
+        case .requestTimedOut(let timeout, let streamed, nil):
             "the server did not answer within \(secondsText(timeout.seconds)) (\(timeout.described))"
                 + (streamed == nil ? "" : "; nothing was committed")
                 + (streamed == false
@@ -134,7 +139,7 @@ public enum APIFailure {
         guard let error = error as? ResponsesAPIError else { return nil }
         switch error {
         case .authentication, .missingAPIKey: return .authentication
-        case .timeout, .connectionFailed, .tls, .streamInterrupted: return .network
+        case .timeout, .streamTimedOut, .connectionFailed, .tls, .streamInterrupted: return .network
         case .notFound, .endpointNotFound, .previousResponseNotFound, .rateLimited, .badRequest, .server, .streamError, .invalidResponse:
             return .server
         }

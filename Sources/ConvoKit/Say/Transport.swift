@@ -97,6 +97,8 @@ extension ConvoEnvironment {
             return try await services.withService(baseURL: baseURL, apiKey: apiKey, transport: transport, notices: errors, body)
         } catch ResponsesAPIError.timeout {
             throw SayError.requestTimedOut(timeout, streamed: nil)
+        } catch ResponsesAPIError.streamTimedOut(let responseID) {
+            throw SayError.requestTimedOut(timeout, streamed: true, responseID: responseID)
         }
     }
 }
