@@ -74,22 +74,6 @@ import Testing
         }
     }
 
-    /// The timeout bounds the silence between a stream's events, not the whole stream: an answer that trickles
-    /// in for longer than the timeout is committed.
-    @Test func aStreamIsNotCutWhileEventsKeepComing() async throws {
-        try await withEmulator(
-            EmulatorConfiguration(flavor: .xai, apiKey: "test-key", faults: FaultPlan(slowStreamMilliseconds: 300))
-        ) { emulator in
-            let harness = try await sayHarness(emulator)
-            #expect(await harness.run("config", "request_timeout", "2").status == 0)
-            let message = "one two three four five six seven eight nine ten eleven twelve"
-            let result = await harness.run("say", "--stream", message)
-            #expect(result.status == 0, "\(result.err)")
-            #expect(result.out.contains(message), "\(result.out)")
-            #expect(try await harness.depth() == 1)
-        }
-    }
-
     /// Lookups (`fetch` here) use the setting too, and name it when it runs out.
     @Test func aFetchPastTheTimeoutNamesTheSetting() async throws {
         try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: "test-key", faults: Self.slow)) { emulator in
