@@ -51,7 +51,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             "the API server refused the request, or the response failed, or the base URL answers 404 (no such endpoint); a replay that does not fit the context window with `replay_strategy fail`, or a compaction the server refused (nothing was committed)"
         case .authError:
             "the API key is missing, was rejected, holds a control character, or `api_key_command` failed or ran past `api_key_command_timeout`"
-        case .networkError: "network: the server could not be reached, or the connection or stream broke; nothing was committed"
+        case .networkError:
+            "network: the server could not be reached, did not answer within `request_timeout` (or `CONVO_REQUEST_TIMEOUT`), or the connection or stream broke; nothing was committed"
         case .answerNotSaved:
             "`say`: the answer arrived but could not be committed (the repository stayed busy for `CONVO_SAVE_TIMEOUT` seconds, or the write failed); it was written to a rescue file, and stderr names it with `convo import <file>` and `convo fetch <id>`"
         case .remoteUnreachable:
@@ -93,7 +94,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .emptyMessage, .invalidMessageEncoding: .invalidInput
             case .editorFailed, .branchExists: .failure
             case .interrupted: .interrupted
-            case .streamBroken: .networkError
+            case .streamBroken, .requestTimedOut: .networkError
             case .responseFailed: .apiError
             case .answerNotSaved: .answerNotSaved
             }

@@ -47,7 +47,10 @@ public enum Models {
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: allowInsecureHTTP)
         let choices = Presets.plainSay(branch: branchPreset, endpoint: endpoint, configuredModel: config[.model])
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
-        let models = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { try await $0.models() }
+        let timeout = try RequestTimeout.resolve(config: config, variables: environment.variables)
+        let models = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key, timeout: timeout) {
+            try await $0.models()
+        }
         return ModelsResult(
             models: models.sorted { $0.id < $1.id }.map {
                 ModelEntry(id: $0.id, created: $0.created, ownedBy: $0.ownedBy, isDefault: $0.id == choices.model)

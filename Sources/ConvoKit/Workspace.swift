@@ -53,6 +53,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case apiKeyCommand = "api_key_command"
     /// Seconds `api_key_command` may run before it is stopped (default 30).
     case apiKeyCommandTimeout = "api_key_command_timeout"
+    /// Seconds a request may wait for the server (default 600; `CONVO_REQUEST_TIMEOUT` overrides it).
+    case requestTimeout = "request_timeout"
     /// Days a reflog entry is kept (default 90).
     case reflogExpireDays = "reflog_expire_days"
     /// Days a reflog entry naming an unreachable turn is kept (default 30).
@@ -96,6 +98,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             }
         case .apiKeyCommandTimeout:
             _ = try APIKey.commandTimeout(value)
+        case .requestTimeout:
+            _ = try RequestTimeout.seconds(value)
         case .syncName:
             guard (try? BranchName(value)) != nil, !value.contains("/"), !value.contains("@"), !value.hasPrefix("-") else {
                 throw ConvoError.invalidConfigValue(

@@ -93,6 +93,7 @@ extension ResponsesAPIError {
         case .tls(let d): return .tls(clean(d))
         case .streamError(let c, let m): return .streamError(code: c.map(clean), message: clean(m))
         case .streamInterrupted(let id, let after): return .streamInterrupted(responseID: id.map(clean), afterOutput: after)
+        case .streamTimedOut(let id): return .streamTimedOut(responseID: id.map(clean))
         case .invalidResponse(let d): return .invalidResponse(clean(d))
         case .timeout, .missingAPIKey: return self
         }

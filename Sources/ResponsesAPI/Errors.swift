@@ -31,6 +31,9 @@ public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertib
     case streamError(code: String?, message: String)
     /// A stream ended before its terminal event.
     case streamInterrupted(responseID: String?, afterOutput: Bool)
+    /// A stream that had begun sent nothing for the whole timeout; `responseID` names it once
+    /// `response.created` had arrived.
+    case streamTimedOut(responseID: String?)
     /// The server sent something this client cannot read.
     case invalidResponse(String)
     /// The environment variable that should hold the API key is unset or empty.
@@ -65,6 +68,8 @@ public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertib
             "secure connection failed: \(detail)"
         case .streamError(let code, let message):
             "the server reported an error mid-stream\(code.map { " (\($0))" } ?? ""): \(message)"
+        case .streamTimedOut(let responseID):
+            "the stream went silent for longer than the timeout" + (responseID.map { " (response '\($0)')" } ?? "")
         case .streamInterrupted(let responseID, let afterOutput):
             "the stream broke off \(afterOutput ? "after output began" : "before any output")"
                 + (responseID.map { " (response '\($0)')" } ?? "")
@@ -87,7 +92,7 @@ public enum ResponsesAPIError: Error, Sendable, Equatable, CustomStringConvertib
         case .rateLimited(let retryAfter, _): "try again \(retryAfter.map { waitPhrase($0) } ?? "later")"
         case .badRequest: "fix the request settings and try again"
         case .server, .streamError: "try again later"
-        case .timeout: "try again, or allow a longer timeout"
+        case .timeout, .streamTimedOut: "try again, or allow a longer timeout"
         case .connectionFailed: "check the base URL and the network"
         case .tls: "check the base URL and the system's certificates"
         case .streamInterrupted: "the answer is incomplete; ask again"

@@ -49,7 +49,7 @@ extension ResponsesClient {
     /// `GET /models`: the models the key may use.
     public func models() async throws(ResponsesAPIError) -> [ModelInfo] {
         let data = try await withRetries(.idempotent, method: "GET", path: "/models") { attempt throws(AttemptFailure) in
-            try await collect(send(.GET, "/models", attempt: attempt))
+            try await collect(send(.GET, "/models", attempt: attempt, waiting: lookupTimeout))
         }
         return try ModelList(data: data).data
     }

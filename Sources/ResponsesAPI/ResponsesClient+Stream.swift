@@ -106,6 +106,10 @@ extension ResponsesClient {
             throw AttemptFailure(error)
         } catch is CancellationError {
             throw AttemptFailure(.streamInterrupted(responseID: responseID, afterOutput: afterOutput))
+        } catch let error as HTTPClientError where error == .readTimeout && !finished {
+            // Silent for the whole read timeout: the caller's timeout ran out (its message names the setting),
+            // not a broken connection.
+            throw AttemptFailure(.streamTimedOut(responseID: responseID))
         } catch {
             if finished { return }
             throw AttemptFailure(.streamInterrupted(responseID: responseID, afterOutput: afterOutput))

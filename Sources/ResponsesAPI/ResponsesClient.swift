@@ -24,9 +24,14 @@ public struct ResponsesClient: Sendable {
     public let baseURL: URL
     /// When to retry.
     public let retry: RetryPolicy
-    /// How long to wait for the response head (the body of a stream may take longer;
-    /// the HTTP client's read timeout bounds the gaps in it).
+    /// How long a request that makes a model answer (`create`, `stream`, `compact`) may wait for the response
+    /// head: for a non-streamed request that is the whole answer. The body of a stream may take longer; the
+    /// HTTP client's read timeout (``recommendedHTTPConfiguration(timeout:)``) bounds the gaps in it.
     public let timeout: Duration
+    /// How long a lookup (`retrieve`, `delete`, `inputItems`, `models`) may wait: the shorter of `timeout` and
+    /// ``lookupTimeoutLimit``, as a server answers those at once and a hung one should not hold `gc --remote`
+    /// or `fetch` for the minutes a model may need.
+    public var lookupTimeout: Duration { min(timeout, Self.lookupTimeoutLimit) }
     private let apiKey: String
     /// Strips the key, in any spelling, from every error this client throws.
     private let redactor: Redactor
@@ -43,7 +48,7 @@ public struct ResponsesClient: Sendable {
     public init(
         baseURL: URL, apiKey: String, httpClient: HTTPClient, retry: RetryPolicy = RetryPolicy(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        timeout: Duration = .seconds(120),
+        timeout: Duration = ResponsesClient.defaultTimeout,
         onRequest: @escaping @Sendable (SentRequest) -> Void = { _ in },
         onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) {
@@ -58,13 +63,22 @@ public struct ResponsesClient: Sendable {
         self.onRequest = onRequest
     }
 
+    /// How long a request may wait for the server unless the caller says otherwise: 600 s, as the providers'
+    /// own SDKs allow (OpenAI's default request timeout), since a reasoning model may think for minutes before
+    /// a non-streamed answer's first byte.
+    public static let defaultTimeout: Duration = .seconds(600)
+
+    /// The most a lookup (``lookupTimeout``) waits: 120 s.
+    public static let lookupTimeoutLimit: Duration = .seconds(120)
+
     /// An HTTP client configuration suited to this client: a refused connection fails at
     /// once (instead of AsyncHTTPClient retrying it until the deadline, which would hide it
-    /// from the retry policy), connecting may take 10 s, a stream may be silent for 90 s,
-    /// and redirects are not followed, so the key is never sent on to another host.
-    public static func recommendedHTTPConfiguration() -> HTTPClient.Configuration {
+    /// from the retry policy), connecting may take 10 s, the connection may be silent for
+    /// `timeout` (a non-streamed answer sends nothing until it is whole; a stream, nothing
+    /// between its events), and redirects are not followed, so the key is never sent on to another host.
+    public static func recommendedHTTPConfiguration(timeout: Duration = defaultTimeout) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(90))
+        configuration.timeout = .init(connect: .seconds(10), read: timeAmount(timeout))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         return configuration
@@ -89,7 +103,7 @@ public struct ResponsesClient: Sendable {
     public func retrieve(_ id: String) async throws(ResponsesAPIError) -> ResponseObject {
         let path = "/responses/\(escape(id))"
         let data = try await withRetries(.idempotent, method: "GET", path: path) { attempt throws(AttemptFailure) in
-            try await collect(send(.GET, path, attempt: attempt, requestedID: id))
+            try await collect(send(.GET, path, attempt: attempt, requestedID: id, waiting: lookupTimeout))
         }
         return try ResponseObject(data: data)
     }
@@ -98,7 +112,7 @@ public struct ResponsesClient: Sendable {
     public func delete(_ id: String) async throws(ResponsesAPIError) -> DeletedResponse {
         let path = "/responses/\(escape(id))"
         let data = try await withRetries(.idempotent, method: "DELETE", path: path) { attempt throws(AttemptFailure) in
-            try await collect(send(.DELETE, path, attempt: attempt, requestedID: id))
+            try await collect(send(.DELETE, path, attempt: attempt, requestedID: id, waiting: lookupTimeout))
         }
         do {
             return try JSONDecoder().decode(DeletedResponse.self, from: data)
@@ -126,7 +140,7 @@ public struct ResponsesClient: Sendable {
         var path = "/responses/\(escape(id))/input_items?limit=100&order=asc"
         if let after { path += "&after=\(escape(after))" }
         let data = try await withRetries(.idempotent, method: "GET", path: path) { attempt throws(AttemptFailure) in
-            try await collect(send(.GET, path, attempt: attempt, requestedID: id))
+            try await collect(send(.GET, path, attempt: attempt, requestedID: id, waiting: lookupTimeout))
         }
         return try InputItemList(data: data)
     }
@@ -139,10 +153,11 @@ public struct ResponsesClient: Sendable {
         }
     }
 
-    /// Sends one attempt and returns the response head of a 2xx reply; maps anything else.
+    /// Sends one attempt and returns the response head of a 2xx reply, waiting for it at most `waiting`
+    /// (default ``timeout``); maps anything else.
     func send(
         _ method: HTTPMethod, _ path: String, body: Data? = nil, accept: String = "application/json",
-        attempt: Int, requestedID: String? = nil, previousResponseID: String? = nil
+        attempt: Int, requestedID: String? = nil, previousResponseID: String? = nil, waiting: Duration? = nil
     ) async throws(AttemptFailure) -> HTTPClientResponse {
         var base = baseURL.absoluteString
         if base.hasSuffix("/") { base.removeLast() }
@@ -160,7 +175,7 @@ public struct ResponsesClient: Sendable {
 
         let response: HTTPClientResponse
         do {
-            response = try await httpClient.execute(request, timeout: timeAmount(timeout))
+            response = try await httpClient.execute(request, timeout: Self.timeAmount(waiting ?? timeout))
         } catch {
             throw AttemptFailure(transport(error), provesNothingCreated: failedBeforeSending(error))
         }
@@ -194,7 +209,7 @@ public struct ResponsesClient: Sendable {
         return component.addingPercentEncoding(withAllowedCharacters: allowed) ?? component
     }
 
-    private func timeAmount(_ duration: Duration) -> TimeAmount {
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
         let parts = duration.components
         return .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
     }

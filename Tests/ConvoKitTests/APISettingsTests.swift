@@ -183,3 +183,53 @@ final class RunnerRecord: @unchecked Sendable {
         #expect(MessageSource.message(inEdited: template).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 }
+
+@Suite struct RequestTimeoutTests {
+    func resolve(_ config: [ConfigKey: String], _ variables: [String: String] = [:]) throws -> RequestTimeout {
+        try RequestTimeout.resolve(config: config, variables: variables)
+    }
+
+    /// 600 s, as the providers' SDKs allow, unless `request_timeout` or `CONVO_REQUEST_TIMEOUT` says otherwise.
+    @Test func defaultsToTenMinutesAndTheVariableWinsOverTheSetting() throws {
+        #expect(try resolve([:]) == RequestTimeout(seconds: 600, source: nil))
+        #expect(try resolve([:]).duration == .seconds(600))
+        #expect(try resolve([.requestTimeout: "1200"]) == RequestTimeout(seconds: 1200, source: "request_timeout"))
+        #expect(
+            try resolve([.requestTimeout: "1200"], ["CONVO_REQUEST_TIMEOUT": "0.5"])
+                == RequestTimeout(seconds: 0.5, source: "CONVO_REQUEST_TIMEOUT"))
+        #expect(try resolve([.requestTimeout: "0.5"]).duration == .milliseconds(500))
+        // An empty variable is unset, as CONVO_BASE_URL's is.
+        #expect(try resolve([.requestTimeout: "30"], ["CONVO_REQUEST_TIMEOUT": ""]).seconds == 30)
+    }
+
+    @Test(arguments: ["0", "-1", "soon", "nan", "inf", "86401", "", " 5"])
+    func aBadValueIsRefusedNamingWhereItCameFrom(bad: String) throws {
+        #expect(throws: ConvoError.invalidConfigValue(
+            key: "request_timeout", value: bad, reason: "expected a number of seconds greater than 0 and at most 86400"))
+        { try ConfigKey.requestTimeout.validate(bad) }
+        if !bad.isEmpty {
+            #expect(throws: ConvoError.invalidConfigValue(
+                key: "CONVO_REQUEST_TIMEOUT", value: bad, reason: "expected a number of seconds greater than 0 and at most 86400"))
+            { try resolve([:], ["CONVO_REQUEST_TIMEOUT": bad]) }
+        }
+    }
+
+    /// The message names the value, where it came from, and what to do; a non-streamed say says honestly that
+    /// there is no id to fetch.
+    @Test func theTimeoutMessageNamesTheSettingAndTheWayOut() {
+        let configured = "\(SayError.requestTimedOut(RequestTimeout(seconds: 5, source: "request_timeout"), streamed: false))"
+        #expect(configured.hasPrefix("the server did not answer within 5s (request_timeout 5); nothing was committed"))
+        #expect(configured.contains("no response id arrived, so there is none to fetch"))
+        #expect(configured.contains("convo config request_timeout SECONDS"))
+        #expect(configured.contains("--stream"))
+        let fromVariable = "\(SayError.requestTimedOut(RequestTimeout(seconds: 0.5, source: "CONVO_REQUEST_TIMEOUT"), streamed: true))"
+        #expect(fromVariable.hasPrefix("the server did not answer within 500ms (CONVO_REQUEST_TIMEOUT=0.5); nothing was committed\n"))
+        let silent = "\(SayError.requestTimedOut(RequestTimeout(seconds: 600, source: nil), streamed: true, responseID: "resp_1"))"
+        #expect(silent.hasPrefix("the stream of response 'resp_1' went silent for 600s (the default request_timeout); nothing was committed\n"))
+        #expect(silent.contains("convo fetch resp_1"))
+        #expect(silent.contains("convo config request_timeout SECONDS"))
+        let lookup = "\(SayError.requestTimedOut(RequestTimeout(seconds: 600, source: nil), streamed: nil))"
+        #expect(lookup.hasPrefix("the server did not answer within 600s (the default request_timeout)\nhint: allow it longer"))
+        #expect(ExitStatus.of(SayError.requestTimedOut(RequestTimeout(seconds: 1, source: nil), streamed: false)) == .networkError)
+    }
+}

@@ -18,3 +18,37 @@ import Testing
         #expect(said.out.contains("Review this long diff"), "\(said.out)")
     }
 }
+
+/// `request_timeout` against the built emulator in a process of its own (so that no test sharing this
+/// process's threads can delay its answers): the margins are wide, and nothing is measured.
+@Suite struct RequestTimeoutBinaryTests {
+    /// A non-streamed say past a small `request_timeout` exits 8 naming the setting; nothing is committed.
+    @Test func aSmallTimeoutAgainstASlowerServerExits8AndCommitsNothing() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key", "--latency-ms", "8000"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
+        defer { shell.cleanUp() }
+        #expect(try shell.run("config", "request_timeout", "1").status == 0)
+        let said = try shell.run("say", "--no-stream", "Review this long diff")
+        #expect(said.status == 8, "\(said.err)")
+        #expect(said.out.isEmpty)
+        #expect(said.err.contains("within 1s (request_timeout 1); nothing was committed"), "\(said.err)")
+        #expect(said.err.contains("convo config request_timeout SECONDS"), "\(said.err)")
+        #expect(try shell.run("log", "--all", "--oneline").out.isEmpty)
+    }
+
+    /// The timeout bounds the silence before and between a stream's events, not the whole stream: an answer
+    /// that trickles in for several times the timeout (about 26 events, 300 ms apart) is committed.
+    @Test func aStreamIsNotCutWhileEventsKeepComing() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key", "--slow-stream-ms", "300"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
+        defer { shell.cleanUp() }
+        #expect(try shell.run("config", "request_timeout", "3").status == 0)
+        let message = "one two three four five six seven eight nine ten eleven twelve"
+        let said = try shell.run("say", "--stream", message)
+        #expect(said.status == 0, "\(said.err)")
+        #expect(said.out.contains(message), "\(said.out)")
+        #expect(try shell.run("log", "--oneline").lines.count == 1)
+    }
+}

@@ -23,7 +23,8 @@ private func withHarness(
 ) async throws {
     let server = try await ScriptedServer(replies: replies)
     var configuration = ResponsesClient.recommendedHTTPConfiguration()
-    configuration.timeout = .init(connect: .seconds(2), read: .seconds(5))
+    // The read timeout (the silence a stream may keep) follows the client's, as in `withClient`.
+    configuration.timeout = .init(connect: .seconds(2), read: .milliseconds(Int64(min(timeout, .seconds(5)) / .milliseconds(1))))
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     let sleeps = Locked<[Duration]>([])
     let sent = Locked<[SentRequest]>([])
@@ -289,6 +290,33 @@ struct ClientTests {
         }
     }
 
+    /// A non-streamed POST that gets no answer in time is not sent again: the server may be working on it.
+    @Test func aCreateWithNoReplyWithinTheTimeoutIsTimeoutAndNotSentAgain() async throws {
+        try await withHarness([.silent], timeout: .milliseconds(300)) { h in
+            await #expect(throws: ResponsesAPIError.timeout) {
+                try await h.client.create(request)
+            }
+            #expect(h.server.requests.count == 1)
+        }
+    }
+
+    /// 600 s by default, as OpenAI's SDK allows a request; the HTTP client may be silent as long (a non-streamed
+    /// answer sends nothing until it is whole), and lookups wait at most 120 s of it.
+    @Test func theDefaultTimeoutIsTenMinutesAndLookupsWaitAtMostTwo() async throws {
+        #expect(ResponsesClient.defaultTimeout == .seconds(600))
+        #expect(ResponsesClient.recommendedHTTPConfiguration().timeout.read == .seconds(600))
+        #expect(ResponsesClient.recommendedHTTPConfiguration(timeout: .seconds(1200)).timeout.read == .seconds(1200))
+        #expect(ResponsesClient.recommendedHTTPConfiguration().timeout.connect == .seconds(10))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ResponsesClient.recommendedHTTPConfiguration())
+        let url = URL(string: "http://127.0.0.1:9/v1")!
+        let client = ResponsesClient(baseURL: url, apiKey: apiKey, httpClient: http)
+        #expect(client.timeout == .seconds(600))
+        #expect(client.lookupTimeout == .seconds(120))
+        let quick = ResponsesClient(baseURL: url, apiKey: apiKey, httpClient: http, timeout: .milliseconds(500))
+        #expect(quick.lookupTimeout == .milliseconds(500))
+        try await http.shutdown()
+    }
+
     @Test func httpsToAPlainServerIsTLSError() async throws {
         try await withHarness([.silent]) { h in
             let url = URL(string: "https://127.0.0.1:\(h.server.port)/v1")!
@@ -338,6 +366,19 @@ struct ClientTests {
             #expect(events.isEmpty)
             #expect(h.server.requests.count == 1)
             #expect(h.sleeps.value.isEmpty)
+        }
+    }
+
+    /// A stream that goes silent for the whole timeout after `response.created` is a timeout naming the response
+    /// (not a broken connection), and the POST is not repeated.
+    @Test func aStreamSilentForTheTimeoutIsStreamTimedOutNamingTheResponse() async throws {
+        let sse = String(decoding: try Fixtures.data(streamFile), as: UTF8.self)
+        let created = String(sse[..<sse.range(of: "event: response.in_progress")!.lowerBound])
+        try await withHarness([.sse(body: created, hang: true), .sse(body: sse)], timeout: .milliseconds(300)) { h in
+            let (events, error) = await drain(h.client.stream(request))
+            #expect(error == .streamTimedOut(responseID: streamID))
+            #expect(events.count == 1)
+            #expect(h.server.requests.count == 1)
         }
     }
 

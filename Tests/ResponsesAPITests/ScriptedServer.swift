@@ -19,8 +19,8 @@ final class ScriptedServer: Sendable {
         /// A complete reply with a `Content-Length`.
         case json(status: Int, headers: [String: String] = [:], body: String)
         /// A chunked `text/event-stream` reply; with `cut`, the connection is closed
-        /// after the body instead of ending the response.
-        case sse(body: String, cut: Bool = false)
+        /// after the body instead of ending the response; with `hang`, it stays open and silent.
+        case sse(body: String, cut: Bool = false, hang: Bool = false)
         /// No reply at all; the connection stays open.
         case silent
     }
@@ -115,12 +115,14 @@ final class ScriptedServer: Sendable {
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            case .sse(let text, let cut):
+            case .sse(let text, let cut, let hang):
                 let headers = HTTPHeaders([("Content-Type", "text/event-stream; charset=utf-8"), ("Transfer-Encoding", "chunked")])
                 let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
-                if cut {
+                if hang {
+                    context.flush()
+                } else if cut {
                     context.flush()
                     context.close(promise: nil)
                 } else {

@@ -7,7 +7,8 @@ struct Config: ConvoCommand {
         abstract: "Read or change repository settings.",
         discussion: """
             Keys: model, provider (xai, openai, custom), base_url, instructions, retention_days, api_key_command, \
-            api_key_command_timeout (seconds, default 30), reflog_expire_days, reflog_expire_unreachable_days, \
+            api_key_command_timeout (seconds, default 30), request_timeout (seconds a request waits for the \
+            server, default 600; CONVO_REQUEST_TIMEOUT overrides it), reflog_expire_days, reflog_expire_unreachable_days, \
             replay_strategy (compact, truncate or fail: what a replay too big for the context window does; \
             default compact), model.NAME.context_window (tokens; learned from an overflow error that names it), \
             compact_threshold (tokens past which a conversation is compacted: OpenAI does it on the server, \
@@ -26,6 +27,7 @@ struct Config: ConvoCommand {
               convo config --list --json | jq -r .model
               convo config model
               convo config model grok-4
+              convo config request_timeout 1200
               convo config --unset instructions
               convo config preset.reviewer.instructions "Review the diff: bugs first, then style."
               convo config preset.reviewer.model grok-4

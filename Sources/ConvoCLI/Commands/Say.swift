@@ -36,6 +36,12 @@ struct SayCommand: ConvoCommand {
             notice; if it still cannot commit, it writes the answer to .convo/rescue/<time>-<id>.jsonl and exits 9 \
             naming it: 'convo import <file>' stores it (or 'convo fetch <id>' while the server keeps it).
 
+            A request waits for the server up to request_timeout seconds (default 600; CONVO_REQUEST_TIMEOUT \
+            overrides it for one command): without --stream that is the whole answer; streamed, it is the wait \
+            for the stream to begin and between its events. When it runs out, say exits 8 and commits nothing; \
+            a non-streamed say has no response id to fetch the answer by, so ask a slow model with --stream or \
+            a longer request_timeout.
+
             -a PATH|URL (repeatable) attaches a file: an image (PNG, JPEG, GIF, WEBP, known by its bytes) goes \
             as input_image, a PDF or Office document as input_file, a text file is put into the message as a \
             fenced block headed with its name; an https:// URL is passed as is. Sizes and types are checked \

@@ -15,6 +15,7 @@ public final class KeptServices: ResponsesServiceFactory, @unchecked Sendable {
     private struct Key: Hashable {
         var baseURL: URL
         var apiKey: String
+        var timeout: Duration
     }
 
     /// One client held open: the service, and the task whose closure holds it until `release` is resumed.
@@ -29,12 +30,13 @@ public final class KeptServices: ResponsesServiceFactory, @unchecked Sendable {
         self.inner = inner
     }
 
-    /// Runs `body` with the session's client for `baseURL` and `apiKey`, opening it on first use.
+    /// Runs `body` with the session's client for `baseURL`, `apiKey` and the transport's timeout, opening it
+    /// on first use.
     public func withService<T: Sendable>(
         baseURL: URL, apiKey: String, transport: APITransport, notices: TextSink,
         _ body: (any ResponsesService) async throws -> T
     ) async throws -> T {
-        let service = try await lease(Key(baseURL: baseURL, apiKey: apiKey), transport: transport, notices: notices)
+        let service = try await lease(Key(baseURL: baseURL, apiKey: apiKey, timeout: transport.timeout), transport: transport, notices: notices)
         return try await body(service)
     }
 

@@ -44,7 +44,8 @@ public enum Compact {
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: allowInsecureHTTP)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
         let window = try ContextSettings.read(workspace).window(endpoint.model)
-        let draft = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
+        let timeout = try RequestTimeout.resolve(config: config, variables: environment.variables)
+        let draft = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key, timeout: timeout) { client in
             try await Compaction.compact(
                 older, kept: keep, parent: tip, client: client, model: endpoint.model,
                 budget: window.map { ReplayFit.budget(window: $0, maxOutputTokens: nil) }, origin: endpoint.origin, now: now)

@@ -67,7 +67,7 @@ enum Compaction {
             return try await client.compact(CompactRequest(model: model, input: input))
         } catch {
             switch error {
-            case .authentication, .missingAPIKey, .timeout, .connectionFailed, .tls, .streamInterrupted: throw error
+            case .authentication, .missingAPIKey, .timeout, .streamTimedOut, .connectionFailed, .tls, .streamInterrupted: throw error
             default: throw ContextError.compactionRefused(error.description)
             }
         }

@@ -87,12 +87,13 @@ public enum Fetch {
             return FetchOutcome(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: placement)
         }
         let key = try APIKey.resolve(profile: endpoint.profile, environment: workspace.environment, config: config)
+        let timeout = try RequestTimeout.resolve(config: config, variables: workspace.environment.variables)
 
         // Newest first, as the links point.
         var chain = [(response: ResponseObject, items: [InputItem])]()
         var attachedTo: ObjectID?
         var missingAncestor: String?
-        try await workspace.environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
+        try await workspace.environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key, timeout: timeout) { client in
             var next: String? = options.responseID
             var seen = Set<String>()
             while let id = next {

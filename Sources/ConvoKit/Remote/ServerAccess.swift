@@ -40,6 +40,7 @@ struct ServerAccess {
     func withClient<T: Sendable>(origin: String, _ body: (any ResponsesService) async throws -> T) async throws -> T {
         let profile = try profile(forOrigin: origin)
         let key = try APIKey.resolve(profile: profile, environment: workspace.environment, config: config)
-        return try await workspace.environment.withService(baseURL: profile.baseURL, apiKey: key, body)
+        let timeout = try RequestTimeout.resolve(config: config, variables: workspace.environment.variables)
+        return try await workspace.environment.withService(baseURL: profile.baseURL, apiKey: key, timeout: timeout, body)
     }
 }

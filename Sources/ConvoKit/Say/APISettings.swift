@@ -136,3 +136,59 @@ public enum APIKey {
         }
     }
 }
+
+/// How long a request may wait for the server: `CONVO_REQUEST_TIMEOUT`, else the `request_timeout` setting, else
+/// 600 s (as the providers' SDKs allow). A non-streamed `say` waits this long for the whole answer, a streamed
+/// one this long for the stream to begin and between its events; lookups (`fetch`, `gc --remote`, `models`) wait
+/// at most 120 s of it.
+public struct RequestTimeout: Sendable, Equatable {
+    /// The variable that overrides `request_timeout` for one command.
+    public static let variable = "CONVO_REQUEST_TIMEOUT"
+    /// The timeout when neither the variable nor the setting gives one.
+    public static let defaultSeconds: Double = 600
+
+    /// The seconds allowed.
+    public var seconds: Double
+    /// Where they come from: `request_timeout`, `CONVO_REQUEST_TIMEOUT`, or nil for the default.
+    public var source: String?
+
+    /// A timeout of `seconds` from `source`.
+    public init(seconds: Double, source: String?) {
+        self.seconds = seconds
+        self.source = source
+    }
+
+    /// The timeout as a `Duration`.
+    public var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded(.up))) }
+
+    /// Resolves the timeout from the checked settings and the environment; a bad `CONVO_REQUEST_TIMEOUT` is
+    /// ``ConvoError/invalidConfigValue(key:value:reason:)`` naming the variable.
+    public static func resolve(config: [ConfigKey: String], variables: [String: String]) throws -> RequestTimeout {
+        if let text = variables[variable], !text.isEmpty {
+            return RequestTimeout(seconds: try seconds(text, name: variable), source: variable)
+        }
+        if let text = config[.requestTimeout] {
+            return RequestTimeout(seconds: try seconds(text, name: ConfigKey.requestTimeout.rawValue), source: ConfigKey.requestTimeout.rawValue)
+        }
+        return RequestTimeout(seconds: defaultSeconds, source: nil)
+    }
+
+    /// `text` as a timeout in seconds: a number greater than 0 and at most a day.
+    public static func seconds(_ text: String, name: String = ConfigKey.requestTimeout.rawValue) throws -> Double {
+        guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 86_400 else {
+            throw ConvoError.invalidConfigValue(
+                key: name, value: text, reason: "expected a number of seconds greater than 0 and at most 86400")
+        }
+        return seconds
+    }
+
+    /// How a message names the value: "request_timeout 5", "CONVO_REQUEST_TIMEOUT=5" or "the default".
+    var described: String {
+        let value = secondsText(seconds, unit: false)
+        switch source {
+        case nil: return "the default request_timeout"
+        case Self.variable: return "\(Self.variable)=\(value)"
+        default: return "request_timeout \(value)"
+        }
+    }
+}

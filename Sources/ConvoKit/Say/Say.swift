@@ -117,6 +117,7 @@ public enum Say {
         let attachments = options.attachments.isEmpty ? regeneration?.attachments ?? [] : options.attachments
         try Attachments.check(attachments, profile: endpoint.profile)
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
+        let timeout = try RequestTimeout.resolve(config: config, variables: environment.variables)
         let retention = try Retention.days(configured: config[.retentionDays])
         let choices = Presets.choose(
             options: options, explicit: presets.explicit, regeneration: regeneration, branch: presets.branch,
@@ -177,7 +178,7 @@ public enum Say {
 
         let exchange: Exchange
         do {
-            exchange = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key) { client in
+            exchange = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key, timeout: timeout) { client in
                 do {
                     return try await send(client, firstRoute, threshold: threshold)
                 } catch let error where !Task.isCancelled && ContextOverflow(error) != nil {
@@ -197,6 +198,9 @@ public enum Say {
             }
         } catch {
             if Task.isCancelled { throw SayError.interrupted(responseID: seen.id) }
+            if case SayError.requestTimedOut(let timeout, nil, nil) = error {
+                throw SayError.requestTimedOut(timeout, streamed: options.stream, responseID: seen.id)
+            }
             if case ResponsesAPIError.streamInterrupted(let responseID, _) = error {
                 throw SayError.streamBroken(responseID: responseID ?? seen.id, detail: "\(error)")
             }

@@ -14,6 +14,10 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidAPIKey(source: String, character: String)
     /// `api_key_command` did not finish in time and was killed with everything it started.
     case apiKeyCommandTimedOut(command: String, seconds: Double)
+    /// The server did not answer within the request timeout, or a stream went silent for as long. `streamed`
+    /// says how `say` asked (nil for the other commands): a non-streamed say gets no response id to fetch the
+    /// answer by; a stream names its response (`responseID`) once `response.created` arrived.
+    case requestTimedOut(RequestTimeout, streamed: Bool?, responseID: String? = nil)
     /// The provider is `custom` but no base URL is configured.
     case missingBaseURL
     /// The base URL is malformed or would send the key over plain http.
@@ -53,6 +57,18 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
         case .apiKeyCommandTimedOut(let command, let seconds):
             "api_key_command '\(command)' did not finish within \(secondsText(seconds)) and was stopped"
                 + "\nhint: run it yourself to check; allow it longer with: convo config api_key_command_timeout SECONDS"
+        case .requestTimedOut(let timeout, _, let responseID?):
+            "the stream of response '\(responseID)' went silent for \(secondsText(timeout.seconds)) (\(timeout.described)); nothing was committed"
+                + "\nhint: the server may still finish it: convo fetch \(responseID); allow it longer with: convo config request_timeout SECONDS"
+                + " (or \(RequestTimeout.variable)=SECONDS for one command)"
+        case .requestTimedOut(let timeout, let streamed, nil):
+            "the server did not answer within \(secondsText(timeout.seconds)) (\(timeout.described))"
+                + (streamed == nil ? "" : "; nothing was committed")
+                + (streamed == false
+                    ? ", and no response id arrived, so there is none to fetch: the server may still finish, store and bill the answer"
+                    : "")
+                + "\nhint: allow it longer with: convo config request_timeout SECONDS (or \(RequestTimeout.variable)=SECONDS for one command)"
+                + (streamed == false ? ", or say it again with --stream, which shows the answer as it comes" : ", and try again")
         case .missingBaseURL:
             "provider 'custom' needs a base URL\nhint: convo config base_url https://…/v1, or set CONVO_BASE_URL"
         case .unsafeBaseURL(let error):
@@ -90,10 +106,13 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// "30s", "2.5s", "200ms": a configured duration as the person wrote it, never "0s".
-private func secondsText(_ seconds: Double) -> String {
+/// "30s", "2.5s", "200ms": a configured duration as the person wrote it, never "0s"; without `unit`, the
+/// number of seconds alone ("30", "2.5", "0.2"), as it is set.
+func secondsText(_ seconds: Double, unit: Bool = true) -> String {
+    let whole = seconds == seconds.rounded() && seconds < 1e15
+    guard unit else { return whole ? "\(Int(seconds))" : "\(seconds)" }
     if seconds < 1 { return "\(max(1, Int((seconds * 1000).rounded())))ms" }
-    return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+    return whole ? "\(Int(seconds))s" : "\(seconds)s"
 }
 
 extension BaseURLError {
@@ -120,7 +139,7 @@ public enum APIFailure {
         guard let error = error as? ResponsesAPIError else { return nil }
         switch error {
         case .authentication, .missingAPIKey: return .authentication
-        case .timeout, .connectionFailed, .tls, .streamInterrupted: return .network
+        case .timeout, .streamTimedOut, .connectionFailed, .tls, .streamInterrupted: return .network
         case .notFound, .endpointNotFound, .previousResponseNotFound, .rateLimited, .badRequest, .server, .streamError, .invalidResponse:
             return .server
         }

@@ -11,6 +11,9 @@ public struct APITransport: Sendable {
     public var sleep: @Sendable (Duration) async throws -> Void
     /// Sees every request attempt as it is sent (method, path, body size).
     public var onRequest: @Sendable (SentRequest) -> Void
+    /// How long a request may wait for the server (``ResponsesClient/timeout``); the use cases set it from
+    /// ``RequestTimeout`` for each server they open.
+    public var timeout: Duration = ResponsesClient.defaultTimeout
 
     /// Creates a transport.
     public init(
@@ -76,17 +79,26 @@ public struct LiveResponsesServices: ResponsesServiceFactory {
         _ body: (any ResponsesService) async throws -> T
     ) async throws -> T {
         try await ResponsesClient.withClient(
-            baseURL: baseURL, apiKey: apiKey, retry: transport.retry, sleep: transport.sleep,
+            baseURL: baseURL, apiKey: apiKey, retry: transport.retry, timeout: transport.timeout, sleep: transport.sleep,
             onRequest: transport.onRequest, onRetry: { notices.line("convo: \($0)") }, body)
     }
 }
 
 extension ConvoEnvironment {
-    /// Runs `body` with a service for `baseURL` and `apiKey` from the environment's factory. Every retry is
-    /// announced on stderr, so that none happens silently.
+    /// Runs `body` with a service for `baseURL` and `apiKey` from the environment's factory, its requests
+    /// waiting at most `timeout`. Every retry is announced on stderr, so that none happens silently. A request
+    /// that timed out is ``SayError/requestTimedOut(_:streamed:)``, naming the setting that allows it longer.
     func withService<T: Sendable>(
-        baseURL: URL, apiKey: String, _ body: (any ResponsesService) async throws -> T
+        baseURL: URL, apiKey: String, timeout: RequestTimeout, _ body: (any ResponsesService) async throws -> T
     ) async throws -> T {
-        try await services.withService(baseURL: baseURL, apiKey: apiKey, transport: transport, notices: errors, body)
+        var transport = transport
+        transport.timeout = timeout.duration
+        do {
+            return try await services.withService(baseURL: baseURL, apiKey: apiKey, transport: transport, notices: errors, body)
+        } catch ResponsesAPIError.timeout {
+            throw SayError.requestTimedOut(timeout, streamed: nil)
+        } catch ResponsesAPIError.streamTimedOut(let responseID) {
+            throw SayError.requestTimedOut(timeout, streamed: true, responseID: responseID)
+        }
     }
 }
