@@ -75,14 +75,20 @@ public enum Push {
         let remote = try options.remote ?? site.defaultRemote()
         let url = try site.url(of: remote)
         let remoteRefs = try site.remoteRefs(remote)
-        let branches = try workspace.repository.read { reader -> [(name: BranchName, tip: ObjectID)] in
+        let (branches, existing) = try workspace.repository.read { reader -> ([(name: BranchName, tip: ObjectID)], Set<String>) in
             let all = try reader.branches()
             // `<branch>@<machine>` holds another machine's diverged line, which that machine pushes itself.
-            if options.branches.isEmpty { return all.filter { !$0.name.rawValue.contains("@") } }
-            return try options.branches.map { wanted in
+            if options.branches.isEmpty { return (all.filter { !$0.name.rawValue.contains("@") }, Set(all.map(\.name.rawValue))) }
+            return (try options.branches.map { wanted in
                 guard let found = all.first(where: { $0.name.rawValue == wanted }) else { throw SyncError.noSuchBranch(wanted) }
                 return found
-            }
+            }, Set(all.map(\.name.rawValue)))
+        }
+        // A branch pushed alone may meet the private ref of any other branch, which an earlier push made.
+        try refuseNameConflicts(branches.map(\.name.rawValue), among: options.branches.isEmpty ? Set(branches.map(\.name.rawValue)) : existing)
+        if !options.dryRun, !options.branches.isEmpty {
+            // The private refs of branches deleted or renamed since an earlier push could stand in the way too.
+            try pruneLocalRefs(site.git, keeping: existing)
         }
         var report = PushReport(
             gitRemote: remote, url: url, machine: site.name, dryRun: options.dryRun, exportedTurns: 0, updated: [], upToDate: [],
@@ -126,6 +132,26 @@ public enum Push {
             throw SyncError.transport(remote: remote, result)
         }
         return report
+    }
+
+    /// Throws ``SyncError/branchNameConflict(_:under:)`` for a branch of `pushed` whose name is a folder of a name
+    /// in `names`, or lies under one (`a` and `a/b`): a pair made before convo refused it, which git cannot hold.
+    static func refuseNameConflicts(_ pushed: [String], among names: Set<String>) throws {
+        for name in pushed {
+            var folder = Substring(name)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if names.contains(String(folder)) { throw SyncError.branchNameConflict(String(folder), under: name) }
+            }
+        }
+        let pushedSet = Set(pushed)
+        for name in names where !pushedSet.contains(name) {
+            var folder = Substring(name)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if pushedSet.contains(String(folder)) { throw SyncError.branchNameConflict(String(folder), under: name) }
+            }
+        }
     }
 
     /// Exported turns: how many were newly written, and the commit of every branch tip.

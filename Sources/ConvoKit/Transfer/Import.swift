@@ -93,7 +93,10 @@ public enum Transcript {
                         source: source, line: branchLine[name] ?? 1,
                         reason: "branch '\(name)' exists and the imported conversation does not continue it; rename the conversation in the file or delete the branch")
                 }
-                try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)")
+                do { try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)") } catch let error as StoreError {
+                    guard case .branchNameConflict = error else { throw error }
+                    throw ConvoError.invalidTranscript(source: source, line: branchLine[name] ?? 1, reason: "conversation \(error)")
+                }
                 moved[name] = tip.hex
             }
             return ImportResult(lines: ids.count, newTurns: newTurns, branches: moved)
