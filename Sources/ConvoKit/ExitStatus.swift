@@ -59,7 +59,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .remoteAuthError:
             "`push`, `pull`, `clone`: the git remote refused the credentials (ssh key, https token); convo never prompts for them"
         case .pushRejected:
-            "`push`: the remote refused the update (not a fast-forward of this machine's own branch, or a hook), or the remote holds something that is not a convo history (`pull` and `clone` refuse it too)"
+            "`push`: the remote refused the update (not a fast-forward of this machine's own branch, or a hook), or holds a ref of this machine that git cannot keep beside a pushed one (`laptop/a` for `laptop/a/b`), or the remote holds something that is not a convo history (`pull` and `clone` refuse it too)"
         case .interrupted:
             "interrupted (SIGINT); nothing was committed, and stderr names the response id if the server had started one, with the `convo fetch <id>` that recovers its answer"
         }
@@ -111,7 +111,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             switch error {
             case .unreachable: .remoteUnreachable
             case .authenticationFailed: .remoteAuthError
-            case .rejected, .notAConvoRemote: .pushRejected
+            case .rejected, .notAConvoRemote, .remoteNameConflict: .pushRejected
             case .tampered: .invalidInput
             case .invalidRemoteName: .usage
             case .gitNotFound, .noSuchRemote, .remoteExists, .noRemote, .gitFailed, .cloneTargetExists, .branchNameConflict: .failure

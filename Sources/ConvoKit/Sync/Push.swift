@@ -86,7 +86,9 @@ public enum Push {
         }
         // A branch pushed alone may meet the private ref of any other branch, which an earlier push made.
         try refuseNameConflicts(branches.map(\.name.rawValue), among: options.branches.isEmpty ? Set(branches.map(\.name.rawValue)) : existing)
-        if !options.dryRun, !options.branches.isEmpty {
+        try refuseRemoteNameConflicts(
+            branches.map { "refs/heads/\(site.name)/\($0.name.rawValue)" }, remoteRefs: remoteRefs.keys, remote: remote, url: url)
+        if !options.dryRun {
             // The private refs of branches deleted or renamed since an earlier push could stand in the way too.
             try pruneLocalRefs(site.git, keeping: existing)
         }
@@ -150,6 +152,19 @@ public enum Push {
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
                 if pushedSet.contains(String(folder)) { throw SyncError.branchNameConflict(String(folder), under: name) }
+            }
+        }
+    }
+
+    /// Throws ``SyncError/remoteNameConflict(remote:url:existing:pushing:)`` when the remote holds a ref that git
+    /// cannot keep beside one of `pushed` (`laptop/a` for `laptop/a/b`): one of a branch pushed earlier and
+    /// deleted or renamed here since. git would refuse it with its raw "cannot lock ref".
+    static func refuseRemoteNameConflicts(_ pushed: [String], remoteRefs: some Collection<String>, remote: String, url: String) throws {
+        guard !pushed.isEmpty else { return }
+        let pushedSet = Set(pushed)
+        for ref in remoteRefs where !pushedSet.contains(ref) {
+            for pushing in pushed where ref.hasPrefix(pushing + "/") || pushing.hasPrefix(ref + "/") {
+                throw SyncError.remoteNameConflict(remote: remote, url: url, existing: ref, pushing: pushing)
             }
         }
     }
