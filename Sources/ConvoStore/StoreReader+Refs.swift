@@ -88,6 +88,18 @@ extension StoreReader {
         }
     }
 
+    /// Whether a new branch chosen automatically (`<stem>-2`, `-3`, …) must try the next name: the name exists, or a
+    /// branch under it does (`stem-2/x`). A branch above it (`a` for `a/b-2`) stands in the way of every number:
+    /// that throws ``StoreError/branchNameConflict(_:existing:)`` instead of trying names forever.
+    public func isTakenForANewBranch(_ name: BranchName) throws -> Bool {
+        if try target(of: name.refName) != nil { return true }
+        guard let existing = try branchInTheWay(of: name) else { return false }
+        if existing.rawValue.utf8.count < name.rawValue.utf8.count {
+            throw StoreError.branchNameConflict(name.rawValue, existing: existing.rawValue)
+        }
+        return true
+    }
+
     /// Every branch and its tip, sorted by name.
     public func branches() throws -> [(name: BranchName, tip: ObjectID)] {
         try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap { try Self.branch($0) }

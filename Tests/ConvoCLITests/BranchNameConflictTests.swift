@@ -108,6 +108,11 @@ import Testing
             let fetched = await harness.run("fetch", "-b", "a/c", try await harness.responseID("HEAD"))
             #expect(fetched.status == 2, "\(fetched.err)")
             #expect(fetched.err.contains("cannot create branch 'a/c': branch 'a' exists"), "\(fetched.err)")
+            // A name convo picks itself steps past a branch under it.
+            #expect(await harness.run("branch", "plan/x").status == 0)
+            let new = await harness.run("say", "--new", "--json", "Plan")
+            #expect(new.status == 0, "\(new.err)")
+            #expect(await harness.run("status", "--json").out.contains(#""branch":"plan-2""#))
         }
     }
 
