@@ -195,6 +195,26 @@ import Testing
         #expect(await desktop.run("rev-parse", "work/notes").out == laptop.run("rev-parse", "travel").out)
     }
 
+    @Test func aCloneOfTwoMachinesHoldingThePairIsRefusedAndLeavesNothing() async throws {
+        let laptop = try await Harness.withHistory()
+        let remote = laptop.folder.appendingPathComponent("remote.git")
+        try Self.git("init", "--quiet", "--bare", remote.path)
+        #expect(await laptop.run("config", "sync.name", "laptop").status == 0)
+        #expect(await laptop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await laptop.run("branch", "work").status == 0)
+        #expect(await laptop.run("push").status == 0)
+        let phone = try await Harness.withHistory()
+        #expect(await phone.run("config", "sync.name", "phone").status == 0)
+        #expect(await phone.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await phone.run("branch", "work/notes", "travel").status == 0)
+        #expect(await phone.run("push").status == 0)
+
+        let cloned = await laptop.run("clone", remote.path, "copy")
+        #expect(cloned.status == 2, "\(cloned.err)")
+        #expect(cloned.err.contains("cannot create branch 'work/notes': branch 'work' exists"), "\(cloned.err)")
+        #expect(!FileManager.default.fileExists(atPath: laptop.folder.appendingPathComponent("copy").path))
+    }
+
     // MARK: Names of 64 hex digits
 
     @Test func aBranchNamedWithSixtyFourHexDigitsIsRefused() async throws {
