@@ -215,6 +215,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: laptop.folder.appendingPathComponent("copy").path))
     }
 
+    @Test func anLLMImportBesideABranchNamedLLMIsRefusedWhole() async throws {
+        let harness = try await Harness.withHistory()
+        try FileManager.default.copyItem(
+            at: LLMImportCommandTests.fixtures.appendingPathComponent("llm-0.36-logs.db"), to: harness.folder.appendingPathComponent("logs.db"))
+        #expect(await harness.run("branch", "llm").status == 0)
+        let before = await Self.turnCount(harness)
+        let imported = await harness.run("import", "--from-llm", "logs.db")
+        #expect(imported.status == 2, "\(imported.err)")
+        #expect(imported.err.contains("cannot create branch 'llm/") && imported.err.contains("branch 'llm' exists"), "\(imported.err)")
+        #expect(await Self.turnCount(harness) == before)
+    }
+
     // MARK: Names of 64 hex digits
 
     @Test func aBranchNamedWithSixtyFourHexDigitsIsRefused() async throws {
