@@ -139,20 +139,9 @@ public enum Push {
     /// Throws ``SyncError/branchNameConflict(_:under:)`` for a branch of `pushed` whose name is a folder of a name
     /// in `names`, or lies under one (`a` and `a/b`): a pair made before convo refused it, which git cannot hold.
     static func refuseNameConflicts(_ pushed: [String], among names: Set<String>) throws {
-        for name in pushed {
-            var folder = Substring(name)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                if names.contains(String(folder)) { throw SyncError.branchNameConflict(String(folder), under: name) }
-            }
-        }
         let pushedSet = Set(pushed)
-        for name in names where !pushedSet.contains(name) {
-            var folder = Substring(name)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                if pushedSet.contains(String(folder)) { throw SyncError.branchNameConflict(String(folder), under: name) }
-            }
+        if let pair = folderConflict(pushed, in: names) ?? folderConflict(names.subtracting(pushedSet), in: pushedSet) {
+            throw SyncError.branchNameConflict(pair.folder, under: pair.name)
         }
     }
 
@@ -160,13 +149,28 @@ public enum Push {
     /// cannot keep beside one of `pushed` (`laptop/a` for `laptop/a/b`): one of a branch pushed earlier and
     /// deleted or renamed here since. git would refuse it with its raw "cannot lock ref".
     static func refuseRemoteNameConflicts(_ pushed: [String], remoteRefs: some Collection<String>, remote: String, url: String) throws {
-        guard !pushed.isEmpty else { return }
         let pushedSet = Set(pushed)
-        for ref in remoteRefs where !pushedSet.contains(ref) {
-            for pushing in pushed where ref.hasPrefix(pushing + "/") || pushing.hasPrefix(ref + "/") {
-                throw SyncError.remoteNameConflict(remote: remote, url: url, existing: ref, pushing: pushing)
+        let others = Set(remoteRefs).subtracting(pushedSet)
+        if let pair = folderConflict(pushed, in: others) {
+            throw SyncError.remoteNameConflict(remote: remote, url: url, existing: pair.folder, pushing: pair.name)
+        }
+        if let pair = folderConflict(others, in: pushedSet) {
+            throw SyncError.remoteNameConflict(remote: remote, url: url, existing: pair.name, pushing: pair.folder)
+        }
+    }
+
+    /// The first of `names` that lies under a name of `folders` (`a/b/c` under `a` or `a/b`), with that folder: a
+    /// look-up a level, so thousands of branches cost no more than their names' lengths.
+    static func folderConflict(_ names: some Sequence<String>, in folders: Set<String>) -> (folder: String, name: String)? {
+        guard !folders.isEmpty else { return nil }
+        for name in names {
+            var folder = Substring(name)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if folders.contains(String(folder)) { return (String(folder), name) }
             }
         }
+        return nil
     }
 
     /// Exported turns: how many were newly written, and the commit of every branch tip.
