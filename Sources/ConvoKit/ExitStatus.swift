@@ -38,9 +38,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         switch self {
         case .ok: "success"
         case .failure:
-            "the command refused or found problems (fsck errors, branch exists (`checkout --orphan`, `say --new -b`), deleting the current branch, unset config key, a stored setting out of range, a server request of `gc --remote`/`--check-remote` failed, `remote add` of a name that exists, `push`/`pull` naming a remote that is not configured or with none configured, no `git` on the PATH, a git command that failed otherwise), `search` found nothing, or an error convo did not foresee"
+            "the command refused or found problems (fsck errors, branch exists (`checkout --orphan`, `say --new -b`), deleting the current branch, unset config key, a stored setting out of range, a server request of `gc --remote`/`--check-remote` failed, `remote add` of a name that exists, `push`/`pull` naming a remote that is not configured or with none configured, `push` of branches `a` and `a/b` made by an older convo, no `git` on the PATH, a git command that failed otherwise), `search` found nothing, or an error convo did not foresee"
         case .usage:
-            "usage: bad arguments, options (`say -` twice or on a terminal, `say --new --at`, `say --on B -b N`, `compact --keep` of every turn, `compact` of a first turn), revision syntax (including a revision over 1024 bytes), branch, remote and preset names, setting values, `--format` templates or search queries; only usage errors exit 2"
+            "usage: bad arguments, options (`say -` twice or on a terminal, `say --new --at`, `say --on B -b N`, `compact --keep` of every turn, `compact` of a first turn), revision syntax (including a revision over 1024 bytes), branch, remote and preset names (a new branch named with 64 hex digits, or beside an existing one as `a/b` beside `a`), setting values, `--format` templates or search queries; only usage errors exit 2"
         case .notARepository:
             "not a repository (no `.convo/` upward, and no home repository yet for a command other than `say`, or `CONVO_DIR`/`-C` naming a folder without one); the repository cannot be read (permissions: the message names the folder), or a writing command met a read-only one; the database or an object in it is damaged (a bad hash, a dropped table, a row holding a value of another type, an index gc cannot trust), empty, belongs to another program, or has a format newer than this convo (or too old to read before `convo upgrade`)"
         case .revisionNotFound:
@@ -60,7 +60,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .remoteAuthError:
             "`push`, `pull`, `clone`: the git remote refused the credentials (ssh key, https token); convo never prompts for them"
         case .pushRejected:
-            "`push`: the remote refused the update (not a fast-forward of this machine's own branch, or a hook), or the remote holds something that is not a convo history (`pull` and `clone` refuse it too)"
+            "`push`: the remote refused the update (not a fast-forward of this machine's own branch, or a hook), or holds a ref of this machine that git cannot keep beside a pushed one (`laptop/a` for `laptop/a/b`), or the remote holds something that is not a convo history (`pull` and `clone` refuse it too)"
         case .interrupted:
             "interrupted (SIGINT); nothing was committed, and stderr names the response id if the server had started one, with the `convo fetch <id>` that recovers its answer"
         }
@@ -77,7 +77,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
                 .notARepository
             case .unknownRevision, .ambiguousRevision, .noSuchAncestor, .reflogEntryNotFound, .branchNotFound, .unbornBranch, .notATurn:
                 .revisionNotFound
-            case .invalidRevision, .invalidRefName, .invalidSearchQuery: .usage
+            case .invalidRevision, .invalidRefName, .branchNameConflict, .invalidSearchQuery: .usage
             case .branchExists, .cannotDeleteCurrentBranch, .branchNotMerged, .refMoved, .objectNotFound, .busy, .database:
                 .failure
             }
@@ -112,10 +112,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             switch error {
             case .unreachable: .remoteUnreachable
             case .authenticationFailed: .remoteAuthError
-            case .rejected, .notAConvoRemote: .pushRejected
+            case .rejected, .notAConvoRemote, .remoteNameConflict: .pushRejected
             case .tampered: .invalidInput
             case .invalidRemoteName: .usage
-            case .gitNotFound, .noSuchRemote, .remoteExists, .noRemote, .gitFailed, .cloneTargetExists: .failure
+            case .gitNotFound, .noSuchRemote, .remoteExists, .noRemote, .gitFailed, .cloneTargetExists, .branchNameConflict: .failure
             case .noSuchBranch: .revisionNotFound
             }
         case let error as PresetError:

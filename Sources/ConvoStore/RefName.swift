@@ -45,6 +45,10 @@ public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertibl
         if name.hasPrefix("refs/") {
             return "it starts with 'refs/', which reads as a full ref name; name the branch '\(name.split(separator: "/").last ?? "")' instead"
         }
+        // git warns about a ref named like a full object id, because the id wins over it; convo refuses one.
+        if name.utf8.count == 64, ObjectID(hex: name) != nil {
+            return "it is 64 hex digits, which reads as a turn's full id (an id always names its turn); pick a name that is not an id"
+        }
         return nil
     }
 

@@ -55,6 +55,12 @@ extension StoreReader {
             guard let tip = head.tip else { throw StoreError.unbornBranch(head.branch?.rawValue ?? "HEAD") }
             return tip
         }
+        // A full id names its object before any ref, as in git: a branch named like an id (made before such
+        // names were refused) must not hide the turn.
+        if name.utf8.count == 64, let id = ObjectID(hex: name), let kind = try kind(of: id) {
+            guard kind == .turn else { throw StoreError.notATurn(name, kind: kind) }
+            return id
+        }
         // git's order: the full ref as typed, then the branch; a name as stored (exact code points) before its
         // NFC spelling, which is how names are stored since they are normalised.
         var refNames = name.hasPrefix("refs/heads/") ? [name, "refs/heads/" + name] : ["refs/heads/" + name]

@@ -46,6 +46,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case branchExists(String)
     /// A branch that should exist does not.
     case branchNotFound(String)
+    /// A new branch whose name is a folder of an existing branch's name, or lies under one (`a/b` beside `a`):
+    /// git cannot hold both, so `push` could not carry them.
+    case branchNameConflict(String, existing: String)
     /// Deleting or renaming away the branch HEAD is on.
     case cannotDeleteCurrentBranch(String)
     /// `branch -d` of a branch whose turns no other ref reaches.
@@ -110,6 +113,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "a branch named '\(name)' already exists\nhint: pick another name, or delete it with 'convo branch -D \(name)'"
         case .branchNotFound(let name):
             "branch '\(name)' not found\nhint: 'convo branch' lists branches"
+        case .branchNameConflict(let name, let existing):
+            "cannot create branch '\(name)': branch '\(existing)' exists, and a name cannot be both a branch and a folder of branches (as in git)\n"
+                + "hint: pick another name, or rename the other branch first with 'convo branch -m \(existing) <new-name>'"
         case .cannotDeleteCurrentBranch(let name):
             "cannot delete branch '\(name)': HEAD is on it\nhint: 'convo checkout <other>' first"
         case .branchNotMerged(let name):

@@ -62,6 +62,44 @@ extension StoreReader {
             .flatMap { ObjectID(bytes: $0) }
     }
 
+    /// An existing branch that a branch named `name` cannot stand beside, or nil: one whose name is a folder of
+    /// `name` (`a` for `a/b`) or lies under it (`a/b` for `a`). git keeps refs as files and folders, so it refuses
+    /// such a pair, and `push` could not carry it. `ignoring` is left out (the branch being renamed to `name`).
+    public func branchInTheWay(of name: BranchName, ignoring: BranchName? = nil) throws -> BranchName? {
+        let ref = name.refName
+        var folders = [String]()
+        var index = ref.utf8.index(ref.utf8.startIndex, offsetBy: "refs/heads/".count)
+        while let slash = ref.utf8[index...].firstIndex(of: UInt8(ascii: "/")) {
+            folders.append(String(ref[..<slash]))
+            index = ref.utf8.index(after: slash)
+        }
+        // Byte order, as SQLite compares text: every name under `ref/` lies between `ref/` and `ref0`.
+        let placeholders = (folders.map { _ in "?" } + ["NULL"]).joined(separator: ", ")
+        let rows = try String.fetchAll(
+            db, sql: "SELECT name FROM ref WHERE target IS NOT NULL AND (name IN (\(placeholders)) OR (name > ? AND name < ?)) ORDER BY name LIMIT 2",
+            arguments: StatementArguments(folders + [ref + "/", ref + "0"]))
+        return rows.lazy.compactMap { try? BranchName(stored: String($0.dropFirst("refs/heads/".count))) }.first { $0 != ignoring }
+    }
+
+    /// Throws ``StoreError/branchNameConflict(_:existing:)`` when ``branchInTheWay(of:ignoring:)`` finds a branch.
+    public func refuseBranchInTheWay(of name: BranchName, ignoring: BranchName? = nil) throws {
+        if let existing = try branchInTheWay(of: name, ignoring: ignoring) {
+            throw StoreError.branchNameConflict(name.rawValue, existing: existing.rawValue)
+        }
+    }
+
+    /// Whether a new branch chosen automatically (`<stem>-2`, `-3`, …) must try the next name: the name exists, or a
+    /// branch under it does (`stem-2/x`). A branch above it (`a` for `a/b-2`) stands in the way of every number:
+    /// that throws ``StoreError/branchNameConflict(_:existing:)`` instead of trying names forever.
+    public func isTakenForANewBranch(_ name: BranchName) throws -> Bool {
+        if try target(of: name.refName) != nil { return true }
+        guard let existing = try branchInTheWay(of: name) else { return false }
+        if existing.rawValue.utf8.count < name.rawValue.utf8.count {
+            throw StoreError.branchNameConflict(name.rawValue, existing: existing.rawValue)
+        }
+        return true
+    }
+
     /// Every branch and its tip, sorted by name.
     public func branches() throws -> [(name: BranchName, tip: ObjectID)] {
         try Row.fetchAll(db, sql: "SELECT name, target FROM ref WHERE name LIKE 'refs/heads/%' ORDER BY name").compactMap { try Self.branch($0) }

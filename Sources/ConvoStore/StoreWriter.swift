@@ -221,6 +221,10 @@ public struct StoreWriter {
         guard actual == expected else { throw StoreError.refMoved(ref: ref, expected: expected, actual: actual) }
         if let new {
             guard try read.kind(of: new) == .turn else { throw StoreError.objectNotFound(new) }
+            // Every path that creates a branch comes here: none may make a pair git cannot hold (`a` and `a/b`).
+            if actual == nil, ref.hasPrefix("refs/heads/"), let branch = try? BranchName(stored: String(ref.dropFirst("refs/heads/".count))) {
+                try read.refuseBranchInTheWay(of: branch)
+            }
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO ref(name, target, symbolic) VALUES (?, ?, NULL)").execute(arguments: [ref, Data(new.bytes)])
         } else {
             try db.cachedStatement(sql: "DELETE FROM ref WHERE name = ?").execute(arguments: [ref])
@@ -234,6 +238,8 @@ public struct StoreWriter {
 
     /// Points HEAD at a branch (symbolic) and logs the move.
     public func setHead(toBranch branch: BranchName, message: String) throws {
+        // An unborn branch is created by the next turn: refuse now a name that turn could not take.
+        if try read.target(of: branch.refName) == nil { try read.refuseBranchInTheWay(of: branch) }
         let old = try read.head().tip
         try db.cachedStatement(sql: "UPDATE ref SET target = NULL, symbolic = ? WHERE name = 'HEAD'").execute(arguments: [branch.refName])
         try log("HEAD", old: old, new: try read.target(of: branch.refName), message: message)
@@ -280,6 +286,12 @@ public struct StoreWriter {
             let candidate = number == 1 ? stem : "\(stem)-\(number)"
             guard let name = try? BranchName(candidate) else { break }
             guard try read.target(of: name.refName) == nil else { continue }
+            if let existing = try read.branchInTheWay(of: name) {
+                // A branch under this name (`stem-2/x`) leaves the next number free; one above it (`a` for a stem
+                // `a/b`) is in the way of every number.
+                if existing.rawValue.utf8.count < name.rawValue.utf8.count { break }
+                continue
+            }
             try updateRef(name.refName, to: id, expecting: nil, message: message)
             return name
         }
@@ -295,6 +307,8 @@ public struct StoreWriter {
     public func renameBranch(_ old: BranchName, to new: BranchName) throws {
         guard let tip = try read.target(of: old.refName) else { throw StoreError.branchNotFound(old.rawValue) }
         guard try read.target(of: new.refName) == nil else { throw StoreError.branchExists(new.rawValue) }
+        // git renames `a` to `a/b` (the old ref goes first), so the branch being renamed is not in the way.
+        try read.refuseBranchInTheWay(of: new, ignoring: old)
         try db.cachedStatement(sql: "UPDATE ref SET name = ? WHERE name = ?").execute(arguments: [new.refName, old.refName])
         try db.cachedStatement(sql: "UPDATE reflog SET ref = ? WHERE ref = ?").execute(arguments: [new.refName, old.refName])
         try db.cachedStatement(sql: "UPDATE ref SET symbolic = ? WHERE name = 'HEAD' AND symbolic = ?").execute(arguments: [new.refName, old.refName])

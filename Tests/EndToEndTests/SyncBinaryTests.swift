@@ -114,7 +114,10 @@ import Glibc
         try Self.say(laptop, "Hello")
         #expect(try laptop.run("remote", "add", "origin", "file://" + remote.path).status == 0)
         #expect(try laptop.run("branch", "a").status == 0)
-        if try laptop.run("branch", "a/b").status != 0 { return }
+        // Refused when made, as git refuses it: exit 2, naming both branches.
+        let refused = try laptop.run("branch", "a/b")
+        #expect(refused.status == 2, "\(refused.err)")
+        #expect(refused.err.contains("cannot create branch 'a/b': branch 'a' exists"), "\(refused.err)")
         let pushed = try laptop.run("push")
         #expect(pushed.status == 0, "\(pushed.err)")
     }

@@ -72,8 +72,9 @@ public enum Fetch {
         let config = try repository.read { try ConfigKey.stored($0) }
         let endpoint = try Settings.endpoint(config, workspace.environment, allowInsecureHTTP: options.allowInsecureHTTP)
         let existing = try repository.read { reader -> ObjectID? in
-            if let branch = options.branch, try reader.target(of: branch.refName) != nil {
-                throw StoreError.branchExists(branch.rawValue)
+            if let branch = options.branch {
+                if try reader.target(of: branch.refName) != nil { throw StoreError.branchExists(branch.rawValue) }
+                try reader.refuseBranchInTheWay(of: branch)
             }
             return try local(reader, responseID: options.responseID, origin: endpoint.origin)
         }

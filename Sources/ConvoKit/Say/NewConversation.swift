@@ -23,7 +23,7 @@ public enum NewConversation {
     static func startPoint(_ options: SayOptions, reader: StoreReader) throws -> StartPoint {
         let branch = try options.branch ?? SayPlan.newBranchName(
             stem: slug(options.message), numbered: false, fallback: "conversation",
-            exists: { try reader.target(of: $0.refName) != nil })
+            exists: { try reader.isTakenForANewBranch($0) })
         return StartPoint(
             base: nil, newBranch: branch, fromHead: false, notice: "starting a new conversation on branch '\(branch)'")
     }

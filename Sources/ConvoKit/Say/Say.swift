@@ -96,8 +96,9 @@ public enum Say {
         let (point, tip, config, presets, cacheKey, size) = try workspace.repository.read { reader in
             let point = try StartPoint.resolve(options, reader: reader)
             let config = try ConfigKey.stored(reader)
-            if let branch = point.newBranch, try reader.target(of: branch.refName) != nil {
-                throw SayError.branchExists(branch.rawValue)
+            if let branch = point.newBranch {
+                if try reader.target(of: branch.refName) != nil { throw SayError.branchExists(branch.rawValue) }
+                try reader.refuseBranchInTheWay(of: branch)
             }
             let presets = (
                 explicit: try options.preset.map { try Presets.named($0, reader) },
@@ -300,8 +301,9 @@ public enum Say {
         let subject = (point.regeneration == nil ? "say: " : "say (regenerate): ") + String(message.prefix { !$0.isNewline }.prefix(60))
         if let branch = point.onBranch { return try NewConversation.place(id, on: branch, from: tip, writer: writer, message: subject) }
         if let branch = point.newBranch {
-            if let existing = try writer.read.target(of: branch.refName) {
-                // Another process created the branch while the answer was on its way.
+            let existing = try writer.read.target(of: branch.refName)
+            if try existing != nil || writer.read.branchInTheWay(of: branch) != nil {
+                // Another process created the branch (or one in its way, `a` for `a/b`) while the answer was on its way.
                 let aside = try writer.branchAside(id, after: branch.rawValue, message: subject + " (\(branch) created meanwhile)")
                 return .movedMeanwhile(branch: branch, actual: existing, placedOn: aside)
             }

@@ -109,7 +109,7 @@ struct StartPoint: Sendable {
 
     static func resolve(_ options: SayOptions, reader: StoreReader) throws -> StartPoint {
         let head = try reader.head()
-        func exists(_ name: BranchName) throws -> Bool { try reader.target(of: name.refName) != nil }
+        func exists(_ name: BranchName) throws -> Bool { try reader.isTakenForANewBranch(name) }
         switch options.start {
         case .head:
             return StartPoint(base: head.tip, newBranch: options.branch, fromHead: true)

@@ -75,14 +75,22 @@ public enum Push {
         let remote = try options.remote ?? site.defaultRemote()
         let url = try site.url(of: remote)
         let remoteRefs = try site.remoteRefs(remote)
-        let branches = try workspace.repository.read { reader -> [(name: BranchName, tip: ObjectID)] in
+        let (branches, existing) = try workspace.repository.read { reader -> ([(name: BranchName, tip: ObjectID)], Set<String>) in
             let all = try reader.branches()
             // `<branch>@<machine>` holds another machine's diverged line, which that machine pushes itself.
-            if options.branches.isEmpty { return all.filter { !$0.name.rawValue.contains("@") } }
-            return try options.branches.map { wanted in
+            if options.branches.isEmpty { return (all.filter { !$0.name.rawValue.contains("@") }, Set(all.map(\.name.rawValue))) }
+            return (try options.branches.map { wanted in
                 guard let found = all.first(where: { $0.name.rawValue == wanted }) else { throw SyncError.noSuchBranch(wanted) }
                 return found
-            }
+            }, Set(all.map(\.name.rawValue)))
+        }
+        // A branch pushed alone may meet the private ref of any other branch, which an earlier push made.
+        try refuseNameConflicts(branches.map(\.name.rawValue), among: options.branches.isEmpty ? Set(branches.map(\.name.rawValue)) : existing)
+        try refuseRemoteNameConflicts(
+            branches.map { "refs/heads/\(site.name)/\($0.name.rawValue)" }, remoteRefs: remoteRefs.keys, remote: remote, url: url)
+        if !options.dryRun {
+            // The private refs of branches deleted or renamed since an earlier push could stand in the way too.
+            try pruneLocalRefs(site.git, keeping: existing)
         }
         var report = PushReport(
             gitRemote: remote, url: url, machine: site.name, dryRun: options.dryRun, exportedTurns: 0, updated: [], upToDate: [],
@@ -126,6 +134,43 @@ public enum Push {
             throw SyncError.transport(remote: remote, result)
         }
         return report
+    }
+
+    /// Throws ``SyncError/branchNameConflict(_:under:)`` for a branch of `pushed` whose name is a folder of a name
+    /// in `names`, or lies under one (`a` and `a/b`): a pair made before convo refused it, which git cannot hold.
+    static func refuseNameConflicts(_ pushed: [String], among names: Set<String>) throws {
+        let pushedSet = Set(pushed)
+        if let pair = folderConflict(pushed, in: names) ?? folderConflict(names.subtracting(pushedSet), in: pushedSet) {
+            throw SyncError.branchNameConflict(pair.folder, under: pair.name)
+        }
+    }
+
+    /// Throws ``SyncError/remoteNameConflict(remote:url:existing:pushing:)`` when the remote holds a ref that git
+    /// cannot keep beside one of `pushed` (`laptop/a` for `laptop/a/b`): one of a branch pushed earlier and
+    /// deleted or renamed here since. git would refuse it with its raw "cannot lock ref".
+    static func refuseRemoteNameConflicts(_ pushed: [String], remoteRefs: some Collection<String>, remote: String, url: String) throws {
+        let pushedSet = Set(pushed)
+        let others = Set(remoteRefs).subtracting(pushedSet)
+        if let pair = folderConflict(pushed, in: others) {
+            throw SyncError.remoteNameConflict(remote: remote, url: url, existing: pair.folder, pushing: pair.name)
+        }
+        if let pair = folderConflict(others, in: pushedSet) {
+            throw SyncError.remoteNameConflict(remote: remote, url: url, existing: pair.name, pushing: pair.folder)
+        }
+    }
+
+    /// The first of `names` that lies under a name of `folders` (`a/b/c` under `a` or `a/b`), with that folder: a
+    /// look-up a level, so thousands of branches cost no more than their names' lengths.
+    static func folderConflict(_ names: some Sequence<String>, in folders: Set<String>) -> (folder: String, name: String)? {
+        guard !folders.isEmpty else { return nil }
+        for name in names {
+            var folder = Substring(name)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if folders.contains(String(folder)) { return (String(folder), name) }
+            }
+        }
+        return nil
     }
 
     /// Exported turns: how many were newly written, and the commit of every branch tip.

@@ -28,6 +28,12 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case cloneTargetExists(String)
     /// A branch `push` was asked for that does not exist.
     case noSuchBranch(String)
+    /// Two branches to push where one's name is a folder of the other's (`a` and `a/b`), made before convo refused
+    /// such a pair: git cannot hold both refs.
+    case branchNameConflict(String, under: String)
+    /// The remote holds a ref git cannot keep beside one being pushed (`laptop/a` for `laptop/a/b`): a branch
+    /// pushed earlier and deleted or renamed here since.
+    case remoteNameConflict(remote: String, url: String, existing: String, pushing: String)
 
     public var description: String {
         switch self {
@@ -57,6 +63,12 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             "'\(path)' already holds a convo repository\nhint: clone into a new folder: convo clone <url> <dir>"
         case .noSuchBranch(let name):
             "no branch named '\(name)'\nhint: convo branch lists them"
+        case .remoteNameConflict(let remote, let url, let existing, let pushing):
+            "remote '\(remote)' holds \(existing), which git cannot keep beside \(pushing) (a branch pushed earlier, deleted or renamed here since?); nothing was pushed\n"
+                + "hint: if that branch is gone, delete it from the remote with 'git push \(url) --delete \(existing)', then push again"
+        case .branchNameConflict(let name, let under):
+            "cannot push both branch '\(name)' and branch '\(under)': git cannot hold a branch that is also a folder of branches; nothing was pushed\n"
+                + "hint: rename one of them, e.g. 'convo branch -m \(name) <new-name>' (every turn stays), then push again"
         }
     }
 

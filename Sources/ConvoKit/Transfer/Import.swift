@@ -105,7 +105,12 @@ public enum Transcript {
                         source: source, line: branchLine[name] ?? 1,
                         reason: "branch '\(name)' exists and the imported conversation does not continue it; rename the conversation in the file or delete the branch")
                 }
-                try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)")
+                do { try writer.updateRef(branch.refName, to: tip, expecting: old, message: "import: \(source)") } catch let error as StoreError {
+                    guard case .branchNameConflict(_, let existing) = error else { throw error }
+                    throw ConvoError.invalidTranscript(
+                        source: source, line: branchLine[name] ?? 1,
+                        reason: "conversation '\(name)' cannot be a branch beside branch '\(existing)' (a name cannot be both a branch and a folder of branches, as in git); rename the conversation in the file, or the branch with 'convo branch -m \(existing) <new-name>'")
+                }
                 moved[name] = tip.hex
             }
             let unnamed = try branchUnreachableChains(writer, ids: ids, continued: continued, source: source)

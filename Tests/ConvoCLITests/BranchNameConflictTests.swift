@@ -1,0 +1,266 @@
+import Foundation
+import GRDB
+import ResponsesEmulator
+import Testing
+
+/// Branch names git cannot hold: one that is a folder of another's (`a` beside `a/b`: git keeps refs as files and
+/// folders), and one of 64 hex digits (a full id, which always names its turn). Every path that creates a branch
+/// refuses them (exit 2, naming both branches); a repository that holds such names from before keeps working.
+@Suite struct BranchNameConflictTests {
+    /// Runs git, for the bare remotes of the push and pull tests.
+    static func git(_ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "GIT_CONFIG_NOSYSTEM": "1"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// Writes a ref row as a convo made before these names were refused could have.
+    static func insertBranch(_ harness: Harness, _ name: String, at revision: String) async throws {
+        let tip = await harness.run("rev-parse", revision).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes = [UInt8]()
+        var index = tip.startIndex
+        while index < tip.endIndex {
+            let next = tip.index(index, offsetBy: 2)
+            bytes.append(try #require(UInt8(tip[index..<next], radix: 16)))
+            index = next
+        }
+        let target = Data(bytes)
+        let queue = try DatabaseQueue(path: harness.database.path)
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO ref(name, target) VALUES (?, ?)", arguments: ["refs/heads/" + name, target])
+        }
+        try queue.close()
+    }
+
+    static func turnCount(_ harness: Harness) async -> Int {
+        await harness.run("log", "--all", "--oneline").out.split(separator: "\n").count
+    }
+
+    @Test(arguments: [("a", "a/b"), ("a/b", "a"), ("a", "a/b/c"), ("a/b/c", "a"), ("a/b/c", "a/b"), ("a/b", "a/b/c")])
+    func aBranchBesideAFolderOfItsNameIsRefused(existing: String, new: String) async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("branch", existing).status == 0)
+        for arguments in [["branch", new], ["checkout", "-b", new], ["checkout", "--orphan", new], ["branch", "-m", "travel", new]] {
+            let refused = await harness.run(arguments: arguments)
+            #expect(refused.status == 2, "\(arguments): \(refused.err)")
+            #expect(refused.err.contains("cannot create branch '\(new)': branch '\(existing)' exists"), "\(arguments): \(refused.err)")
+            #expect(refused.err.contains("convo branch -m \(existing) <new-name>"), "\(refused.err)")
+        }
+        // Nothing moved: HEAD is still on main, travel still exists, the new name does not.
+        #expect(await harness.run("status", "--json").out.contains(#""branch":"main""#))
+        #expect(await harness.run("rev-parse", "travel").status == 0)
+        #expect(await harness.run("rev-parse", new).status == 4)
+    }
+
+    @Test(arguments: [("a/b", "a/c"), ("a", "ab"), ("a/b", "a-b"), ("a/b", "a/b0"), ("a.b", "a/b"), ("a/b", "a.b/c")])
+    func namesThatOnlyLookAlikeAreKept(existing: String, new: String) async throws {
+        let harness = try await Harness.withHistory()
+        #expect(await harness.run("branch", existing).status == 0)
+        let made = await harness.run("branch", new)
+        #expect(made.status == 0, "\(made.err)")
+    }
+
+    @Test func aBranchIsRenamedIntoAFolderOfItsOwnName() async throws {
+        // As in git: the old name goes first, so `travel` can become `travel/rome`.
+        let harness = try await Harness.withHistory()
+        let tip = await harness.run("rev-parse", "travel").out
+        let renamed = await harness.run("branch", "-m", "travel", "travel/rome")
+        #expect(renamed.status == 0, "\(renamed.err)")
+        #expect(await harness.run("rev-parse", "travel/rome").out == tip)
+        #expect(await harness.run("branch", "-m", "travel/rome", "travel").status == 0)
+        #expect(await harness.run("rev-parse", "travel").out == tip)
+    }
+
+    @Test func anImportThatWouldMakeThePairIsRefusedWholeNamingTheLine() async throws {
+        let harness = try await Harness.withHistory()
+        let before = await Self.turnCount(harness)
+        let name = try harness.file("pair.jsonl", [
+            #"{"input":"one","output":"1","conversation":"work"}"#,
+            #"{"input":"two","output":"2","conversation":"work/notes"}"#,
+        ])
+        let imported = await harness.run("import", name)
+        #expect(imported.status == 5, "\(imported.err)")
+        #expect(imported.err.contains("pair.jsonl:2: conversation 'work/notes' cannot be a branch beside branch 'work'"), "\(imported.err)")
+        #expect(await Self.turnCount(harness) == before)
+        #expect(await harness.run("rev-parse", "work").status == 4)
+
+        // Beside a branch the repository already has.
+        let under = try harness.file("under.jsonl", [#"{"input":"three","output":"3","conversation":"travel/rome"}"#])
+        let refused = await harness.run("import", under)
+        #expect(refused.status == 5, "\(refused.err)")
+        #expect(refused.err.contains("under.jsonl:1: conversation 'travel/rome' cannot be a branch beside branch 'travel'"), "\(refused.err)")
+        #expect(await Self.turnCount(harness) == before)
+    }
+
+    @Test func sayOnANewBranchBesideAnotherIsRefusedBeforeAnyRequest() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "Hello").status == 0)
+            #expect(await harness.run("branch", "a").status == 0)
+            let refused = await harness.run("say", "-b", "a/b", "Hello again")
+            #expect(refused.status == 2, "\(refused.err)")
+            #expect(refused.err.contains("cannot create branch 'a/b': branch 'a' exists"), "\(refused.err)")
+            #expect(await Self.turnCount(harness) == 1)
+            let fetched = await harness.run("fetch", "-b", "a/c", try await harness.responseID("HEAD"))
+            #expect(fetched.status == 2, "\(fetched.err)")
+            #expect(fetched.err.contains("cannot create branch 'a/c': branch 'a' exists"), "\(fetched.err)")
+            // A name convo picks itself steps past a branch under it.
+            #expect(await harness.run("branch", "plan/x").status == 0)
+            let new = await harness.run("say", "--new", "--json", "Plan")
+            #expect(new.status == 0, "\(new.err)")
+            #expect(await harness.run("status", "--json").out.contains(#""branch":"plan-2""#))
+        }
+    }
+
+    @Test func aPairMadeBeforeTheFixIsNamedByPushAndPushesOnceRenamed() async throws {
+        let harness = try await Harness.withHistory()
+        let remote = harness.folder.appendingPathComponent("remote.git")
+        try Self.git("init", "--quiet", "--bare", remote.path)
+        #expect(await harness.run("config", "sync.name", "laptop").status == 0)
+        #expect(await harness.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await harness.run("branch", "a").status == 0)
+        try await Self.insertBranch(harness, "a/b", at: "travel")
+        let before = await Self.turnCount(harness)
+
+        // Both branches still read and list.
+        #expect(await harness.run("branch").out.contains("a/b"))
+        #expect(await harness.run("fsck").status == 0)
+        for arguments in [["push"], ["push", "origin", "a/b"], ["push", "origin", "a"]] {
+            let pushed = await harness.run(arguments: arguments)
+            #expect(pushed.status == 1, "\(arguments): \(pushed.err)")
+            #expect(pushed.err.contains("cannot push both branch 'a' and branch 'a/b'"), "\(arguments): \(pushed.err)")
+            #expect(pushed.err.contains("convo branch -m a <new-name>"), "\(pushed.err)")
+            #expect(!pushed.err.contains("cannot lock ref"), "\(pushed.err)")
+        }
+        // A branch outside the pair pushes.
+        let main = await harness.run("push", "origin", "main")
+        #expect(main.status == 0, "\(main.err)")
+
+        #expect(await harness.run("branch", "-m", "a", "a-old").status == 0)
+        let pushed = await harness.run("push")
+        #expect(pushed.status == 0, "\(pushed.err)")
+        #expect(pushed.out.contains("laptop/a/b") && pushed.out.contains("laptop/a-old"), "\(pushed.out)")
+        #expect(await Self.turnCount(harness) == before)
+    }
+
+    @Test func aBranchPushedAndDeletedSinceIsNamedWhenItStandsInTheWayOnTheRemote() async throws {
+        let harness = try await Harness.withHistory()
+        let remote = harness.folder.appendingPathComponent("remote.git")
+        try Self.git("init", "--quiet", "--bare", remote.path)
+        #expect(await harness.run("config", "sync.name", "laptop").status == 0)
+        #expect(await harness.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await harness.run("branch", "a").status == 0)
+        #expect(await harness.run("push").status == 0)
+        #expect(await harness.run("branch", "-D", "a").status == 0)
+        #expect(await harness.run("branch", "a/b", "travel").status == 0)
+        for arguments in [["push"], ["push", "origin", "a/b"]] {
+            let pushed = await harness.run(arguments: arguments)
+            #expect(pushed.status == 12, "\(arguments): \(pushed.err)")
+            #expect(pushed.err.contains("remote 'origin' holds refs/heads/laptop/a, which git cannot keep beside refs/heads/laptop/a/b"), "\(pushed.err)")
+            #expect(pushed.err.contains("git push \(remote.path) --delete refs/heads/laptop/a"), "\(pushed.err)")
+            #expect(!pushed.err.contains("cannot lock ref"), "\(pushed.err)")
+        }
+        try Self.git("--git-dir", remote.path, "update-ref", "-d", "refs/heads/laptop/a")
+        let pushed = await harness.run("push", "origin", "a/b")
+        #expect(pushed.status == 0, "\(pushed.err)")
+        #expect(await harness.run("push").status == 0)
+    }
+
+    @Test func aPullThatWouldMakeThePairIsRefusedAndChangesNothing() async throws {
+        let laptop = try await Harness.withHistory()
+        let remote = laptop.folder.appendingPathComponent("remote.git")
+        try Self.git("init", "--quiet", "--bare", remote.path)
+        #expect(await laptop.run("config", "sync.name", "laptop").status == 0)
+        #expect(await laptop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await laptop.run("branch", "work/notes", "travel").status == 0)
+        let pushed = await laptop.run("push")
+        #expect(pushed.status == 0, "\(pushed.err)")
+
+        let desktop = try await Harness.withHistory()
+        #expect(await desktop.run("config", "sync.name", "desktop").status == 0)
+        #expect(await desktop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await desktop.run("branch", "work").status == 0)
+        let branches = await desktop.run("branch").out
+        let pulled = await desktop.run("pull")
+        #expect(pulled.status == 2, "\(pulled.err)")
+        #expect(pulled.err.contains("cannot create branch 'work/notes': branch 'work' exists"), "\(pulled.err)")
+        #expect(await desktop.run("branch").out == branches)
+        #expect(await desktop.run("branch", "-m", "work", "work-here").status == 0)
+        let again = await desktop.run("pull")
+        #expect(again.status == 0, "\(again.err)")
+        #expect(await desktop.run("rev-parse", "work/notes").out == laptop.run("rev-parse", "travel").out)
+    }
+
+    @Test func aCloneOfTwoMachinesHoldingThePairIsRefusedAndLeavesNothing() async throws {
+        let laptop = try await Harness.withHistory()
+        let remote = laptop.folder.appendingPathComponent("remote.git")
+        try Self.git("init", "--quiet", "--bare", remote.path)
+        #expect(await laptop.run("config", "sync.name", "laptop").status == 0)
+        #expect(await laptop.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await laptop.run("branch", "work").status == 0)
+        #expect(await laptop.run("push").status == 0)
+        let phone = try await Harness.withHistory()
+        #expect(await phone.run("config", "sync.name", "phone").status == 0)
+        #expect(await phone.run("remote", "add", "origin", remote.path).status == 0)
+        #expect(await phone.run("branch", "work/notes", "travel").status == 0)
+        #expect(await phone.run("push").status == 0)
+
+        let cloned = await laptop.run("clone", remote.path, "copy")
+        #expect(cloned.status == 2, "\(cloned.err)")
+        #expect(cloned.err.contains("cannot create branch 'work/notes': branch 'work' exists"), "\(cloned.err)")
+        #expect(!FileManager.default.fileExists(atPath: laptop.folder.appendingPathComponent("copy").path))
+    }
+
+    @Test func anLLMImportBesideABranchNamedLLMIsRefusedWhole() async throws {
+        let harness = try await Harness.withHistory()
+        try FileManager.default.copyItem(
+            at: LLMImportCommandTests.fixtures.appendingPathComponent("llm-0.36-logs.db"), to: harness.folder.appendingPathComponent("logs.db"))
+        #expect(await harness.run("branch", "llm").status == 0)
+        let before = await Self.turnCount(harness)
+        let imported = await harness.run("import", "--from-llm", "logs.db")
+        #expect(imported.status == 2, "\(imported.err)")
+        #expect(imported.err.contains("cannot create branch 'llm/") && imported.err.contains("branch 'llm' exists"), "\(imported.err)")
+        #expect(await Self.turnCount(harness) == before)
+    }
+
+    // MARK: Names of 64 hex digits
+
+    @Test func aBranchNamedWithSixtyFourHexDigitsIsRefused() async throws {
+        let harness = try await Harness.withHistory()
+        let first = await harness.run("rev-parse", "main~1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        for name in [first, first.uppercased(), String(repeating: "0", count: 64)] {
+            for arguments in [["branch", name], ["checkout", "-b", name], ["branch", "-m", "travel", name]] {
+                let refused = await harness.run(arguments: arguments)
+                #expect(refused.status == 2, "\(arguments): \(refused.err)")
+                #expect(refused.err.contains("64 hex digits"), "\(refused.err)")
+            }
+        }
+        // Shorter hex names are branch names as in git (the branch wins over an abbreviation).
+        #expect(await harness.run("branch", String(first.prefix(63)), "main").status == 0)
+        let conversation = try harness.file("hex.jsonl", [#"{"input":"x","output":"y","conversation":"\#(String(repeating: "a", count: 64))"}"#])
+        let imported = await harness.run("import", conversation)
+        #expect(imported.status == 5 && imported.err.contains("64 hex digits"), "\(imported.err)")
+    }
+
+    @Test func aBranchNamedWithAFullIDBeforeTheFixHidesNoTurn() async throws {
+        let harness = try await Harness.withHistory()
+        let first = await harness.run("rev-parse", "main~1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = await harness.run("rev-parse", "main").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Self.insertBranch(harness, first, at: "main")
+
+        #expect(await harness.run("rev-parse", first).out == first + "\n")
+        #expect(await harness.run("rev-parse", first.uppercased()).out == first + "\n")
+        #expect(await harness.run("rev-parse", first + "~0").out == first + "\n")
+        // The branch itself is still listed and reached by its full ref name.
+        #expect(await harness.run("branch").out.contains(first))
+        #expect(await harness.run("rev-parse", "refs/heads/" + first).out == head + "\n")
+        // An import line's parent names the turn, not the branch.
+        let child = try harness.file("kid.jsonl", [#"{"input":"child of one","output":"x","parent":"\#(first)","conversation":"kid"}"#])
+        #expect(await harness.run("import", child).status == 0)
+        #expect(await harness.run("rev-parse", "kid~1").out == first + "\n")
+    }
+}
