@@ -40,6 +40,17 @@ import Testing
         await harness.run("log", "--all", "--oneline").out.split(separator: "\n").count
     }
 
+    /// A repository with history, named `machine` for sync, whose `origin` is `remote` (a new bare repository in
+    /// the first machine's folder when nil).
+    static func machine(_ machine: String, remote: URL? = nil) async throws -> (harness: Harness, remote: URL) {
+        let harness = try await Harness.withHistory()
+        let remote = remote ?? harness.folder.appendingPathComponent("remote.git")
+        if !FileManager.default.fileExists(atPath: remote.path) { try git("init", "--quiet", "--bare", remote.path) }
+        #expect(await harness.run("config", "sync.name", machine).status == 0)
+        #expect(await harness.run("remote", "add", "origin", remote.path).status == 0)
+        return (harness, remote)
+    }
+
     @Test(arguments: [("a", "a/b"), ("a/b", "a"), ("a", "a/b/c"), ("a/b/c", "a"), ("a/b/c", "a/b"), ("a/b", "a/b/c")])
     func aBranchBesideAFolderOfItsNameIsRefused(existing: String, new: String) async throws {
         let harness = try await Harness.withHistory()
@@ -117,11 +128,7 @@ import Testing
     }
 
     @Test func aPairMadeBeforeTheFixIsNamedByPushAndPushesOnceRenamed() async throws {
-        let harness = try await Harness.withHistory()
-        let remote = harness.folder.appendingPathComponent("remote.git")
-        try Self.git("init", "--quiet", "--bare", remote.path)
-        #expect(await harness.run("config", "sync.name", "laptop").status == 0)
-        #expect(await harness.run("remote", "add", "origin", remote.path).status == 0)
+        let (harness, remote) = try await Self.machine("laptop")
         #expect(await harness.run("branch", "a").status == 0)
         try await Self.insertBranch(harness, "a/b", at: "travel")
         let before = await Self.turnCount(harness)
@@ -148,11 +155,7 @@ import Testing
     }
 
     @Test func aBranchPushedAndDeletedSinceIsNamedWhenItStandsInTheWayOnTheRemote() async throws {
-        let harness = try await Harness.withHistory()
-        let remote = harness.folder.appendingPathComponent("remote.git")
-        try Self.git("init", "--quiet", "--bare", remote.path)
-        #expect(await harness.run("config", "sync.name", "laptop").status == 0)
-        #expect(await harness.run("remote", "add", "origin", remote.path).status == 0)
+        let (harness, remote) = try await Self.machine("laptop")
         #expect(await harness.run("branch", "a").status == 0)
         #expect(await harness.run("push").status == 0)
         #expect(await harness.run("branch", "-D", "a").status == 0)
@@ -171,18 +174,12 @@ import Testing
     }
 
     @Test func aPullThatWouldMakeThePairIsRefusedAndChangesNothing() async throws {
-        let laptop = try await Harness.withHistory()
-        let remote = laptop.folder.appendingPathComponent("remote.git")
-        try Self.git("init", "--quiet", "--bare", remote.path)
-        #expect(await laptop.run("config", "sync.name", "laptop").status == 0)
-        #expect(await laptop.run("remote", "add", "origin", remote.path).status == 0)
+        let (laptop, remote) = try await Self.machine("laptop")
         #expect(await laptop.run("branch", "work/notes", "travel").status == 0)
         let pushed = await laptop.run("push")
         #expect(pushed.status == 0, "\(pushed.err)")
 
-        let desktop = try await Harness.withHistory()
-        #expect(await desktop.run("config", "sync.name", "desktop").status == 0)
-        #expect(await desktop.run("remote", "add", "origin", remote.path).status == 0)
+        let desktop = try await Self.machine("desktop", remote: remote).harness
         #expect(await desktop.run("branch", "work").status == 0)
         let branches = await desktop.run("branch").out
         let pulled = await desktop.run("pull")
@@ -196,16 +193,10 @@ import Testing
     }
 
     @Test func aCloneOfTwoMachinesHoldingThePairIsRefusedAndLeavesNothing() async throws {
-        let laptop = try await Harness.withHistory()
-        let remote = laptop.folder.appendingPathComponent("remote.git")
-        try Self.git("init", "--quiet", "--bare", remote.path)
-        #expect(await laptop.run("config", "sync.name", "laptop").status == 0)
-        #expect(await laptop.run("remote", "add", "origin", remote.path).status == 0)
+        let (laptop, remote) = try await Self.machine("laptop")
         #expect(await laptop.run("branch", "work").status == 0)
         #expect(await laptop.run("push").status == 0)
-        let phone = try await Harness.withHistory()
-        #expect(await phone.run("config", "sync.name", "phone").status == 0)
-        #expect(await phone.run("remote", "add", "origin", remote.path).status == 0)
+        let phone = try await Self.machine("phone", remote: remote).harness
         #expect(await phone.run("branch", "work/notes", "travel").status == 0)
         #expect(await phone.run("push").status == 0)
 
