@@ -114,7 +114,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .authenticationFailed: .remoteAuthError
             case .rejected, .notAConvoRemote, .remoteNameConflict: .pushRejected
             case .tampered: .invalidInput
-            case .invalidRemoteName: .usage
+            case .invalidRemoteName, .invalidRemoteURL: .usage
             case .gitNotFound, .noSuchRemote, .remoteExists, .noRemote, .gitFailed, .cloneTargetExists, .branchNameConflict: .failure
             case .noSuchBranch: .revisionNotFound
             }

@@ -232,4 +232,18 @@ import Testing
         let resolved = await harness.run("rev-parse", first).out.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(resolved == first, "the full id \(first.prefix(7)) resolved to \(resolved.prefix(7))")
     }
+
+    /// Hostile sweep: `clone '' x` resolved the empty URL to the current folder and failed with exit 10 ("cannot
+    /// reach remote"), and `remote add NAME ' '` took a blank URL. Both are bad input: exit 2, nothing made.
+    @Test(arguments: ["", " ", "-u", "a\nb"])
+    func aBlankOrOptionLikeRemoteURLIsRefused(url: String) async throws {
+        let harness = try await Harness.withHistory()
+        let cloned = await harness.run("clone", "--", url, "copy")
+        #expect(cloned.status == 2, "\(cloned.err)")
+        #expect(cloned.err.contains("is not a remote URL"), "\(cloned.err)")
+        #expect(!FileManager.default.fileExists(atPath: harness.folder.appendingPathComponent("copy").path))
+        let added = await harness.run("remote", "add", "origin", "--", url)
+        #expect(added.status == 2, "\(added.err)")
+        #expect(await harness.run("remote").out.isEmpty)
+    }
 }

@@ -17,6 +17,7 @@ public enum Clone {
     /// Clones `url` into `folder` (default: the URL's last path component without `.git`), with the pull's
     /// progress on stderr when `progress` is set.
     public static func run(_ environment: ConvoEnvironment, url: String, folder: String?, progress: Bool = false) throws -> CloneReport {
+        try Remotes.check(url: url)
         let name = folder ?? defaultFolder(url)
         let target = environment.path(name)
         if FileManager.default.fileExists(atPath: target.appendingPathComponent(Repository.folderName).appendingPathComponent(Repository.databaseFileName).path) {

@@ -10,6 +10,8 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case remoteExists(String)
     /// A remote name git would not accept.
     case invalidRemoteName(String, reason: String)
+    /// A remote URL that cannot name a remote (empty, blank, an option, several lines).
+    case invalidRemoteURL(String)
     /// `push`/`pull` without a remote name and with no remote configured.
     case noRemote
     /// The remote could not be reached: no such path or host, no repository there, the network.
@@ -45,6 +47,8 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             "a remote named '\(name)' already exists\nhint: 'convo remote -v' lists them; 'convo remote remove \(name)' drops it"
         case .invalidRemoteName(let name, let reason):
             "'\(name)' is not a valid remote name: \(reason)"
+        case .invalidRemoteURL(let url):
+            "'\(url)' is not a remote URL: give a git URL or path, not empty or blank, not starting with '-', on one line"
         case .noRemote:
             "no remote is configured\nhint: convo remote add origin <url>"
         case .unreachable(let remote, let detail):

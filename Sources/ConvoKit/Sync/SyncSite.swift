@@ -126,13 +126,19 @@ public enum Remotes {
     /// Adds remote `name` at `url`.
     public static func add(_ workspace: Workspace, name: String, url: String) throws -> GitRemote {
         try validate(name)
-        if url.isEmpty || url.hasPrefix("-") || url.contains("\n") {
-            throw SyncError.invalidRemoteName(url, reason: "a URL must not be empty, start with '-' or hold a newline")
-        }
+        try check(url: url)
         let site = try SyncSite.open(workspace)
         if try site.remotes().contains(where: { $0.name == name }) { throw SyncError.remoteExists(name) }
         try site.git.check(["remote", "add", "--", name, resolved(url, workspace)])
         return GitRemote(name: name, url: try site.url(of: name))
+    }
+
+    /// Refuses a URL git would take for something else or that names nothing: empty or blank (a path to the
+    /// current folder once resolved), an option, several lines.
+    public static func check(url: String) throws {
+        if url.allSatisfy(\.isWhitespace) || url.hasPrefix("-") || url.contains(where: \.isNewline) {
+            throw SyncError.invalidRemoteURL(url)
+        }
     }
 
     /// Removes remote `name` and what pull kept of it.
