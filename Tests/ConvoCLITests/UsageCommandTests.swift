@@ -138,6 +138,17 @@ import Testing
         #expect(byDay.err.contains("2 turns have no cost"))
     }
 
+    /// Hostile sweep: a day of a five-digit year (an import may hold one) was cut to ten characters, `99999-12-0`.
+    @Test func aDayOfAFiveDigitYearIsShownWhole() async throws {
+        let harness = try Harness()
+        #expect(await harness.run("init").status == 0)
+        let file = try harness.file("far.jsonl", [#"{"input":"q","output":"a","created_at":"99999-12-31T10:00:00Z","conversation":"far"}"#])
+        let imported = await harness.run("import", file)
+        #expect(imported.status == 0, "\(imported.err)")
+        let byDay = await harness.run("usage", "far", "--by", "day")
+        #expect(byDay.lines.dropFirst().first?.hasPrefix("99999-12-31  ") == true, "\(byDay.out)")
+    }
+
     @Test func badRevisionsAndCombinations() async throws {
         let harness = try await Harness.withHistory()
         #expect(await harness.run("usage", "nosuchrev").status == 4)

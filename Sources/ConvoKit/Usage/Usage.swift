@@ -181,7 +181,7 @@ public enum UsageReport {
             switch options.by {
             case nil: break
             case .model: result.groups = Self.grouped(turns) { [$0.model ?? "(unknown)"] }.sorted { $0.name < $1.name }
-            case .day: result.groups = Self.grouped(turns) { [String(Timestamps.format($0.createdAt).prefix(10))] }.sorted { $0.name < $1.name }
+            case .day: result.groups = Self.grouped(turns) { [String(Timestamps.format($0.createdAt).prefix { $0 != "T" })] }.sorted { $0.name < $1.name }
             case .branch:
                 var branchesOf: [ObjectID: [String]] = [:]
                 let counted = Set(ids)
