@@ -104,6 +104,13 @@ func createChain(
             #expect(missing.err.hasPrefix("error: no response 'resp_0000000000nothere' at \(emulator.baseURL)"))
             #expect(missing.out.isEmpty)
             #expect(try harness.databaseDump() == before)
+            // An id with a space or slashes travels percent-encoded in the path, and the server decodes it: not
+            // found (4), naming the id as typed, rather than "no such endpoint" (6) or another endpoint.
+            for odd in ["resp_x y", "resp_x/../../models"] {
+                let result = await harness.run("fetch", odd)
+                #expect(result.status == 4, "\(odd): \(result.err)")
+                #expect(result.err.hasPrefix("error: no response '\(odd)' at"), "\(result.err)")
+            }
         }
     }
 

@@ -72,7 +72,9 @@ struct EmulatorResponder: HTTPResponder {
     }
 
     private func route(_ request: Request, path: String, body: String?, parsed: EmulatorJSON?, streamFaults: StreamFaults) throws(APIError) -> Answer {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // Split on the path's own slashes, then decode each segment, as an HTTP server does: an id sent as
+        // `resp_x%2F..` is one segment holding `resp_x/..`, not a way to another endpoint.
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { String($0).removingPercentEncoding ?? String($0) }
         if parts == ["v1", "models"], request.method == .get { return .body(status: 200, configuration.flavor.modelList()) }
         guard parts.count >= 2, parts[0] == "v1", parts[1] == "responses" else {
             throw .unknownRoute(method: request.method.rawValue, path: path)
