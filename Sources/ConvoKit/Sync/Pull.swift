@@ -156,7 +156,15 @@ public enum Pull {
         let local = try BranchName(stored: branch)
         var result = PulledBranch(machine: machine, branch: branch, localBranch: branch, action: .upToDate, turn: turn.hex)
         guard let tip = try writer.read.target(of: local.refName) else {
-            try writer.updateRef(local.refName, to: turn, expecting: nil, message: message)
+            do {
+                try writer.updateRef(local.refName, to: turn, expecting: nil, message: message)
+            } catch StoreError.branchNameConflict {
+                // A branch here stands where git cannot keep this name beside it (`a` here, `a/b` there, or the
+                // other way round): the line comes in beside it, as a diverged one does, with its slashes as
+                // dashes so that it is under no branch's name. Refusing would stop every pull of the remote,
+                // since the other machine keeps its name whatever this one renames.
+                return try aside(writer, result, turn: turn, name: "\(branch.replacingOccurrences(of: "/", with: "-"))@\(machine)", message: message, action: .created)
+            }
             result.action = .created
             return result
         }
@@ -166,12 +174,20 @@ public enum Pull {
             result.action = .fastForward
             return result
         }
-        let aside = try BranchName(stored: "\(branch)@\(machine)")
+        return try aside(writer, result, turn: turn, name: "\(branch)@\(machine)", message: message + " (diverged)", action: .diverged)
+    }
+
+    /// Puts the other machine's tip on the local branch `name` beside the branch it came as, creating or moving it.
+    private static func aside(
+        _ writer: StoreWriter, _ result: PulledBranch, turn: ObjectID, name: String, message: String, action: PulledBranch.Action
+    ) throws -> PulledBranch {
+        var result = result
+        let aside = try BranchName(stored: name)
         let existing = try writer.read.target(of: aside.refName)
         result.localBranch = aside.rawValue
         if existing == turn { return result }
-        try writer.updateRef(aside.refName, to: turn, expecting: existing, message: message + " (diverged)")
-        result.action = .diverged
+        try writer.updateRef(aside.refName, to: turn, expecting: existing, message: message)
+        result.action = action
         return result
     }
 
