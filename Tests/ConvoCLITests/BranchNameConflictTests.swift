@@ -127,6 +127,24 @@ import Testing
         }
     }
 
+    /// Hostile sweep 2 (FAILS on b4814ce): HEAD on an unborn `a/b` (`checkout --orphan a/b`, allowed while no `a`),
+    /// then `branch a` (allowed: the unborn branch has no ref row): `say` sends the request, the server answers
+    /// and bills it, and only the commit finds `a` in the way (exit 9, rescue file). The name is known to be
+    /// unusable before anything is sent, as `say -b a/b` knows: refuse first (exit 2, no request).
+    @Test func sayOnAnUnbornBranchBesideAnotherIsRefusedBeforeAnyRequest() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "Hello").status == 0)
+            #expect(await harness.run("checkout", "--orphan", "a/b").status == 0)
+            #expect(await harness.run("branch", "a", "main").status == 0)
+            let before = emulator.requestLog().count
+            let refused = await harness.run("say", "Hello again")
+            #expect(refused.status == 2, "\(refused.err)")
+            #expect(refused.err.contains("branch 'a' exists"), "\(refused.err)")
+            #expect(emulator.requestLog().count == before, "a request was sent for an answer that could not be committed")
+        }
+    }
+
     @Test func aPairMadeBeforeTheFixIsNamedByPushAndPushesOnceRenamed() async throws {
         let (harness, remote) = try await Self.machine("laptop")
         #expect(await harness.run("branch", "a").status == 0)
