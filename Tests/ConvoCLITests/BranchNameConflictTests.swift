@@ -272,4 +272,19 @@ import Testing
         #expect(await harness.run("import", child).status == 0)
         #expect(await harness.run("rev-parse", "kid~1").out == first + "\n")
     }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): a repository from before names were normalised holds branch `é` in NFD
+    /// (`e` + U+0301). `branch é/x` typed in NFC is made (the check compares bytes), and then `push` refuses the
+    /// pair as one git cannot hold (it compares Swift strings, canonically): every push is blocked by a pair that
+    /// convo itself let the user make today. Creation must refuse what push refuses (exit 2, naming both).
+    @Test func aFolderOfALegacyDecomposedBranchIsRefusedAsPushRefusesIt() async throws {
+        let (harness, _) = try await Self.machine("m1")
+        try await Self.insertBranch(harness, "e\u{301}", at: "main")
+        let made = await harness.run("branch", "\u{E9}/x")
+        #expect(made.status == 2, "made a pair push then refuses: \(made.out) \(made.err)")
+        if made.status == 0 {
+            let pushed = await harness.run("push")
+            #expect(pushed.status == 0, "\(pushed.err)")
+        }
+    }
 }
