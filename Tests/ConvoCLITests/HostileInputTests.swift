@@ -261,4 +261,19 @@ import Testing
         #expect(cloned.status == 2, "\(cloned.out) \(cloned.err)")
         #expect(!FileManager.default.fileExists(atPath: empty.appendingPathComponent(".convo").path), "cloned into the current folder")
     }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): a URL refused by 8cd90b9's check is quoted whole, credentials included:
+    /// `clone "$(cat url-file)"` with the file's trailing newline prints
+    /// `error: 'https://user:SECRETTOKEN@host/x.git⏎' is not a remote URL` on stderr (a CI log, the scrollback),
+    /// where git itself strips the user and password from a URL it names. Secrets are never printed.
+    @Test func aRefusedRemoteURLIsQuotedWithoutItsPassword() async throws {
+        let harness = try await Harness.withHistory()
+        let url = "https://user:SECRETTOKEN@127.0.0.1:1/x.git\n"
+        let cloned = await harness.run("clone", url, "copy")
+        #expect(cloned.status == 2, "\(cloned.err)")
+        #expect(!cloned.err.contains("SECRETTOKEN"), "\(cloned.err)")
+        let added = await harness.run("remote", "add", "origin", url)
+        #expect(added.status == 2, "\(added.err)")
+        #expect(!added.err.contains("SECRETTOKEN"), "\(added.err)")
+    }
 }
