@@ -77,3 +77,26 @@ import Testing
         }
     }
 }
+
+/// Hostile sweep 2 (FAILS on b4814ce): `say -b a/b` whose answer arrives after another process made branch `a`
+/// (in a/b's way) keeps the answer (on `turn-<64 hex>`), but stderr says "note: a/b moved meanwhile (it was
+/// deleted)": a/b never existed and nothing was deleted; what happened is that `a` was created in its way. The
+/// same for `say --new` when `<slug>/x` is made meanwhile ("plan-the-trip moved meanwhile (it was deleted)").
+@Suite struct BranchInTheWayMeanwhileBinaryTests {
+    @Test func anAnswerPlacedAsideBecauseABranchCameInItsWayNamesThatBranch() throws {
+        let emulator = try EmulatorProcess(["--flavor", "xai", "--api-key", "e2e-key", "--latency-ms", "3000"])
+        defer { emulator.stop() }
+        let shell = try BinaryRunner.repository(talkingTo: emulator)
+        defer { shell.cleanUp() }
+        #expect(try shell.run("say", "hello").status == 0)
+        let said = try shell.start(["say", "-b", "a/b", "slow one"])
+        Thread.sleep(forTimeInterval: 1.5)
+        let made = try shell.run("branch", "a")
+        let result = try shell.finish(said)
+        #expect(result.status == 0, "\(result.err)")
+        if made.status == 0 {
+            #expect(!result.err.contains("it was deleted"), "\(result.err)")
+            #expect(result.err.contains("'a'") || result.err.contains(" a "), "the branch in the way is not named: \(result.err)")
+        }
+    }
+}
