@@ -292,4 +292,25 @@ import Testing
             #expect(pushed.status == 0, "\(pushed.err)")
         }
     }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): a branch named with a full id, made before such names were refused,
+    /// is pushed as it is (a pair `a`, `a/b` is refused by push until renamed), and a pull or clone on another
+    /// machine makes it a new branch there, checked out: the rule "no new branch named with 64 hex digits" holds
+    /// for every path but pull and clone. Either push refuses it as it refuses a pair, or pull/clone do.
+    @Test func aBranchNamedWithAFullIDFromBeforeIsNotSpreadByPushAndClone() async throws {
+        let (laptop, remote) = try await Self.machine("laptop")
+        let first = await laptop.run("rev-parse", "main~1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Self.insertBranch(laptop, first, at: "main")
+        let pushed = await laptop.run("push")
+        if pushed.status == 0 {
+            let cloned = await laptop.run("clone", remote.path, "copy")
+            let copy = laptop.folder.appendingPathComponent("copy")
+            if cloned.status == 0 {
+                let branches = await laptop.run(arguments: ["branch"], in: copy).out
+                #expect(!branches.contains(first), "the clone made a new branch named with a full id: \(branches)")
+            }
+        } else {
+            #expect(pushed.err.contains(first), "\(pushed.err)")
+        }
+    }
 }
