@@ -127,6 +127,29 @@ import Testing
         }
     }
 
+    /// Hostile sweep 2 (FAILS on b4814ce): HEAD on an unborn `a/b` (`checkout --orphan a/b`, allowed while no `a`),
+    /// then `branch a` (allowed: the unborn branch has no ref row): `say` sends the request, the server answers
+    /// and bills it, and only the commit finds `a` in the way (exit 9, rescue file). The name is known to be
+    /// unusable before anything is sent, as `say -b a/b` knows: refuse first (exit 2, no request), or refuse `branch a`.
+    @Test func sayOnAnUnbornBranchBesideAnotherIsRefusedBeforeAnyRequest() async throws {
+        try await withEmulator(EmulatorConfiguration(flavor: .xai, apiKey: SayCommandTests.key)) { emulator in
+            let harness = try await sayHarness(emulator)
+            #expect(await harness.run("say", "Hello").status == 0)
+            #expect(await harness.run("checkout", "--orphan", "a/b").status == 0)
+            // Refusing `a` here (HEAD's unborn branch stands under it) would settle it as well.
+            let made = await harness.run("branch", "a", "main")
+            if made.status != 0 {
+                #expect(made.status == 2 && made.err.contains("a/b"), "\(made.err)")
+                return
+            }
+            let before = emulator.requestLog().count
+            let refused = await harness.run("say", "Hello again")
+            #expect(refused.status == 2, "\(refused.err)")
+            #expect(refused.err.contains("branch 'a' exists"), "\(refused.err)")
+            #expect(emulator.requestLog().count == before, "a request was sent for an answer that could not be committed")
+        }
+    }
+
     @Test func aPairMadeBeforeTheFixIsNamedByPushAndPushesOnceRenamed() async throws {
         let (harness, remote) = try await Self.machine("laptop")
         #expect(await harness.run("branch", "a").status == 0)
@@ -260,5 +283,41 @@ import Testing
         let child = try harness.file("kid.jsonl", [#"{"input":"child of one","output":"x","parent":"\#(first)","conversation":"kid"}"#])
         #expect(await harness.run("import", child).status == 0)
         #expect(await harness.run("rev-parse", "kid~1").out == first + "\n")
+    }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): a repository from before names were normalised holds branch `é` in NFD
+    /// (`e` + U+0301). `branch é/x` typed in NFC is made (the check compares bytes), and then `push` refuses the
+    /// pair as one git cannot hold (it compares Swift strings, canonically): every push is blocked by a pair that
+    /// convo itself let the user make today. Creation must refuse what push refuses (exit 2, naming both).
+    @Test func aFolderOfALegacyDecomposedBranchIsRefusedAsPushRefusesIt() async throws {
+        let (harness, _) = try await Self.machine("m1")
+        try await Self.insertBranch(harness, "e\u{301}", at: "main")
+        let made = await harness.run("branch", "\u{E9}/x")
+        #expect(made.status == 2, "made a pair push then refuses: \(made.out) \(made.err)")
+        if made.status == 0 {
+            let pushed = await harness.run("push")
+            #expect(pushed.status == 0, "\(pushed.err)")
+        }
+    }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): a branch named with a full id, made before such names were refused,
+    /// is pushed as it is (a pair `a`, `a/b` is refused by push until renamed), and a pull or clone on another
+    /// machine makes it a new branch there, checked out: the rule "no new branch named with 64 hex digits" holds
+    /// for every path but pull and clone. Either push refuses it as it refuses a pair, or pull/clone do.
+    @Test func aBranchNamedWithAFullIDFromBeforeIsNotSpreadByPushAndClone() async throws {
+        let (laptop, remote) = try await Self.machine("laptop")
+        let first = await laptop.run("rev-parse", "main~1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Self.insertBranch(laptop, first, at: "main")
+        let pushed = await laptop.run("push")
+        if pushed.status == 0 {
+            let cloned = await laptop.run("clone", remote.path, "copy")
+            let copy = laptop.folder.appendingPathComponent("copy")
+            if cloned.status == 0 {
+                let branches = await laptop.run(arguments: ["branch"], in: copy).out
+                #expect(!branches.contains(first), "the clone made a new branch named with a full id: \(branches)")
+            }
+        } else {
+            #expect(pushed.err.contains(first), "\(pushed.err)")
+        }
     }
 }

@@ -246,4 +246,34 @@ import Testing
         #expect(added.status == 2, "\(added.err)")
         #expect(await harness.run("remote").out.isEmpty)
     }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): `clone URL ''` takes the empty folder name for the current folder and
+    /// clones into it (exit 0, `.convo` made beside whatever the folder holds), the way `clone ''` took an empty
+    /// URL before 8cd90b9. git refuses an empty destination ("could not create work tree dir ''"); it is bad
+    /// input: exit 2, nothing made.
+    @Test func anEmptyCloneFolderIsRefused() async throws {
+        let folder = ""
+        let harness = try await BranchNameConflictTests.machine("m1")
+        #expect(await harness.harness.run("push").status == 0)
+        let empty = harness.harness.folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let cloned = await harness.harness.run(arguments: ["clone", harness.remote.path, folder], in: empty)
+        #expect(cloned.status == 2, "\(cloned.out) \(cloned.err)")
+        #expect(!FileManager.default.fileExists(atPath: empty.appendingPathComponent(".convo").path), "cloned into the current folder")
+    }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): a URL refused by 8cd90b9's check is quoted whole, credentials included:
+    /// `clone "$(cat url-file)"` with the file's trailing newline prints
+    /// `error: 'https://user:SECRETTOKEN@host/x.git⏎' is not a remote URL` on stderr (a CI log, the scrollback),
+    /// where git itself strips the user and password from a URL it names. Secrets are never printed.
+    @Test func aRefusedRemoteURLIsQuotedWithoutItsPassword() async throws {
+        let harness = try await Harness.withHistory()
+        let url = "https://user:SECRETTOKEN@127.0.0.1:1/x.git\n"
+        let cloned = await harness.run("clone", url, "copy")
+        #expect(cloned.status == 2, "\(cloned.err)")
+        #expect(!cloned.err.contains("SECRETTOKEN"), "\(cloned.err)")
+        let added = await harness.run("remote", "add", "origin", url)
+        #expect(added.status == 2, "\(added.err)")
+        #expect(!added.err.contains("SECRETTOKEN"), "\(added.err)")
+    }
 }

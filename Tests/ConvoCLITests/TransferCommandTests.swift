@@ -214,6 +214,20 @@ import Testing
         #expect(folder.err.contains("cannot read .: it is a folder"), "\(folder.err)")
         #expect(!folder.err.contains("NSCocoaErrorDomain") && !result.err.contains("could not be completed"))
     }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): 1820f7b names a folder as a folder for `import FILE`, but
+    /// `import --from-llm FOLDER` still says "cannot read dir: no such file" of a folder that exists, and
+    /// `import ''` (an empty path) says "cannot read : it is a folder" of the current folder.
+    @Test func anLLMImportOfAFolderOrAnEmptyPathIsNamedForWhatItIs() async throws {
+        let harness = try await Harness.withHistory()
+        try FileManager.default.createDirectory(at: harness.folder.appendingPathComponent("dir"), withIntermediateDirectories: true)
+        let llm = await harness.run("import", "--from-llm", "dir")
+        #expect(llm.status == 5, "\(llm.err)")
+        #expect(!llm.err.contains("no such file") && llm.err.contains("folder"), "\(llm.err)")
+        let empty = await harness.run("import", "")
+        #expect(empty.status != 0)
+        #expect(!empty.err.contains("it is a folder"), "an empty path is not the current folder: \(empty.err)")
+    }
 }
 
 @Suite struct MaintenanceCommandTests {

@@ -181,4 +181,23 @@ import Testing
             #expect(await harness.run("log", "--format=%k|%t").lines.map { $0.split(separator: "|").first.map(String.init) } == ["64", "0"])
         }
     }
+
+    /// Hostile sweep 2 (FAILS on b4814ce): since 15e9dce a server's (or a file's) negative usage is kept and
+    /// imports back. The token totals count a negative as 0, but the cost prices it: 100 in / 20 out tokens at
+    /// $1 per million are shown costing $-0.999880. A cost is never below zero, and it must agree with the totals.
+    @Test func aNegativeUsageCountGivesNoNegativeCost() async throws {
+        let harness = try Harness()
+        #expect(await harness.run("init").status == 0)
+        let file = try harness.file("negative.jsonl", [
+            #"{"input":"a","output":"A","model":"gpt-5","usage":{"input_tokens":100,"output_tokens":10}}"#,
+            #"{"input":"b","output":"B","model":"gpt-5","usage":{"input_tokens":-1000000,"output_tokens":10}}"#,
+        ])
+        #expect(await harness.run("import", file).status == 0)
+        #expect(await harness.run("config", "price.gpt-5.input", "1").status == 0)
+        #expect(await harness.run("config", "price.gpt-5.output", "1").status == 0)
+        let usage = await harness.run("usage")
+        #expect(usage.out.contains("Input:       100 tokens"), "\(usage.out)")
+        #expect(!usage.out.contains("$-"), "a negative cost: \(usage.out)")
+        #expect(usage.out.contains("Cost:        $0.000120"), "\(usage.out)")
+    }
 }
