@@ -47,7 +47,7 @@ public enum Models {
         let endpoint = try Settings.endpoint(config, environment, allowInsecureHTTP: allowInsecureHTTP)
         let choices = Presets.plainSay(branch: branchPreset, endpoint: endpoint, configuredModel: config[.model])
         let key = try APIKey.resolve(profile: endpoint.profile, environment: environment, config: config)
-        let timeout = try RequestTimeout.resolve(config: config, variables: environment.variables)
+        let timeout = try RequestTimeout.resolve(config: config, variables: environment.variables).forLookups
         let models = try await environment.withService(baseURL: endpoint.profile.baseURL, apiKey: key, timeout: timeout) {
             try await $0.models()
         }

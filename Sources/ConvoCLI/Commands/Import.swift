@@ -58,6 +58,7 @@ struct Import: ConvoCommand {
             lines = LineReader(read: context.environment.input.read)
         } else {
             let handle: FileHandle
+            if file.isEmpty { throw ConvoError.unreadableFile(path: "''", reason: "the path is empty; give a transcript file (JSON Lines), or - for stdin") }
             let url = context.environment.path(file)
             var folder: ObjCBool = false
             if FileManager.default.fileExists(atPath: url.path, isDirectory: &folder), folder.boolValue {

@@ -88,7 +88,8 @@ public enum Fetch {
             return FetchOutcome(tip: existing, shortID: short, fetched: [], attachedTo: nil, missingAncestor: nil, placement: placement)
         }
         let key = try APIKey.resolve(profile: endpoint.profile, environment: workspace.environment, config: config)
-        let timeout = try RequestTimeout.resolve(config: config, variables: workspace.environment.variables)
+        // Fetch only looks up: its requests wait at most the lookup limit.
+        let timeout = try RequestTimeout.resolve(config: config, variables: workspace.environment.variables).forLookups
 
         // Newest first, as the links point.
         var chain = [(response: ResponseObject, items: [InputItem])]()

@@ -40,7 +40,8 @@ struct ServerAccess {
     func withClient<T: Sendable>(origin: String, _ body: (any ResponsesService) async throws -> T) async throws -> T {
         let profile = try profile(forOrigin: origin)
         let key = try APIKey.resolve(profile: profile, environment: workspace.environment, config: config)
-        let timeout = try RequestTimeout.resolve(config: config, variables: workspace.environment.variables)
+        // gc's requests (retrieve, delete) are lookups: they wait at most the lookup limit.
+        let timeout = try RequestTimeout.resolve(config: config, variables: workspace.environment.variables).forLookups
         return try await workspace.environment.withService(baseURL: profile.baseURL, apiKey: key, timeout: timeout, body)
     }
 }

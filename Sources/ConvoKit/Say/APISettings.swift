@@ -182,11 +182,27 @@ public struct RequestTimeout: Sendable, Equatable {
         return seconds
     }
 
+    /// The most a lookup (`fetch`, `gc --remote`, `models`) waits, whatever the setting allows: the client's
+    /// `ResponsesClient.lookupTimeoutLimit`.
+    public static let lookupLimit: Double = 120
+    /// The `source` of a timeout cut to ``lookupLimit``.
+    static let lookupSource = "the lookup limit"
+
+    /// The timeout a lookup works with: this one, or ``lookupLimit`` when this one is longer, so that a message
+    /// names the wait that applied and does not suggest a setting that cannot lengthen it.
+    public var forLookups: RequestTimeout {
+        seconds > Self.lookupLimit ? RequestTimeout(seconds: Self.lookupLimit, source: Self.lookupSource) : self
+    }
+
+    /// Whether this is ``lookupLimit`` standing in for a longer setting.
+    var isLookupLimit: Bool { source == Self.lookupSource }
+
     /// How a message names the value: "request_timeout 5", "CONVO_REQUEST_TIMEOUT=5" or "the default".
     var described: String {
         let value = secondsText(seconds, unit: false)
         switch source {
         case nil: return "the default request_timeout"
+        case Self.lookupSource: return "a lookup waits at most \(value) s, whatever request_timeout allows"
         case Self.variable: return "\(Self.variable)=\(value)"
         default: return "request_timeout \(value)"
         }

@@ -61,6 +61,9 @@ public enum SayError: Error, Equatable, Sendable, CustomStringConvertible {
             "the stream of response '\(responseID)' went silent for \(secondsText(timeout.seconds)) (\(timeout.described)); nothing was committed"
                 + "\nhint: the server may still finish it: convo fetch \(responseID); allow it longer with: convo config request_timeout SECONDS"
                 + " (or \(RequestTimeout.variable)=SECONDS for one command)"
+        case .requestTimedOut(let timeout, _, nil) where timeout.isLookupLimit:
+            "the server did not answer within \(secondsText(timeout.seconds)) (\(timeout.described))"
+                + "\nhint: a server answers a lookup at once when it is up: check it (and the base URL), then try again"
         case .requestTimedOut(let timeout, let streamed, nil):
             "the server did not answer within \(secondsText(timeout.seconds)) (\(timeout.described))"
                 + (streamed == nil ? "" : "; nothing was committed")

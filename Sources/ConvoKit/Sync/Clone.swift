@@ -18,6 +18,10 @@ public enum Clone {
     /// progress on stderr when `progress` is set.
     public static func run(_ environment: ConvoEnvironment, url: String, folder: String?, progress: Bool = false) throws -> CloneReport {
         try Remotes.check(url: url)
+        // An empty folder name would be the current folder; git refuses it too.
+        if let folder, folder.allSatisfy(\.isWhitespace) {
+            throw ConvoError.invalidOption("the folder to clone into is empty: give a folder's name, or none for the URL's ('\(defaultFolder(url))')")
+        }
         let name = folder ?? defaultFolder(url)
         let target = environment.path(name)
         if FileManager.default.fileExists(atPath: target.appendingPathComponent(Repository.folderName).appendingPathComponent(Repository.databaseFileName).path) {

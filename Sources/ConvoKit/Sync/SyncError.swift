@@ -48,7 +48,7 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidRemoteName(let name, let reason):
             "'\(name)' is not a valid remote name: \(reason)"
         case .invalidRemoteURL(let url):
-            "'\(url)' is not a remote URL: give a git URL or path, not empty or blank, not starting with '-', on one line"
+            "'\(Self.withoutCredentials(url))' is not a remote URL: give a git URL or path, not empty or blank, not starting with '-', on one line"
         case .noRemote:
             "no remote is configured\nhint: convo remote add origin <url>"
         case .unreachable(let remote, let detail):
@@ -91,5 +91,17 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         ]
         if authentication.contains(where: lower.contains) { return .authenticationFailed(remote: remote, detail: detail) }
         return .unreachable(remote: remote, detail: detail)
+    }
+}
+
+extension SyncError {
+    /// `url` as a message may quote it: the user and password of `scheme://user:password@host/…` left out, as git
+    /// leaves them out of the URLs it names.
+    static func withoutCredentials(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + String(rest[rest.index(after: at)...])
     }
 }

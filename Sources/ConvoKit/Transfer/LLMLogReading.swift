@@ -40,6 +40,10 @@ extension LLMImport {
     static func read(_ url: URL, displayPath: String) throws -> Log {
         func unreadable(_ reason: String) -> ConvoError { .unreadableFile(path: displayPath, reason: reason) }
         let logs: LLMLogs
+        var folder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &folder), folder.boolValue {
+            throw unreadable("it is a folder\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
+        }
         do {
             logs = try LLMLogs.read(url)
         } catch {

@@ -87,7 +87,9 @@ struct PriceTable {
     func cost(_ usage: TokenUsage, models: [String]) -> (cost: Decimal?, missing: String?) {
         guard let model = models.first(where: { prices[$0] != nil }) ?? models.first else { return (nil, nil) }
         let table = prices[model] ?? [:]
-        let cached = max(0, min(usage.cachedTokens ?? 0, usage.inputTokens))
+        // A negative count (a server reported one; the turn keeps it) costs nothing, as the totals count it as 0.
+        let inputTokens = max(0, usage.inputTokens), outputTokens = max(0, usage.outputTokens)
+        let cached = max(0, min(usage.cachedTokens ?? 0, inputTokens))
         guard let input = table[.input] else { return (nil, PriceKey(model: model, field: .input).name) }
         guard let output = table[.output] else { return (nil, PriceKey(model: model, field: .output).name) }
         var cachedPrice = Decimal(0)
@@ -95,7 +97,7 @@ struct PriceTable {
             guard let price = table[.cachedInput] else { return (nil, PriceKey(model: model, field: .cachedInput).name) }
             cachedPrice = price
         }
-        let perMillion = Decimal(usage.inputTokens - cached) * input + Decimal(cached) * cachedPrice + Decimal(usage.outputTokens) * output
+        let perMillion = Decimal(inputTokens - cached) * input + Decimal(cached) * cachedPrice + Decimal(outputTokens) * output
         return (perMillion / 1_000_000, nil)
     }
 }
