@@ -147,6 +147,12 @@ import Testing
             #expect(refused.status == 2, "\(refused.err)")
             #expect(refused.err.contains("branch 'a' exists"), "\(refused.err)")
             #expect(emulator.requestLog().count == before, "a request was sent for an answer that could not be committed")
+            // Naming the unborn branch (`--on a/b`) is refused the same way, and nothing was stored meanwhile.
+            let on = await harness.run("say", "--on", "a/b", "Hello again")
+            #expect(on.status == 2, "\(on.err)")
+            #expect(on.err.contains("branch 'a' exists"), "\(on.err)")
+            #expect(emulator.requestLog().count == before, "say --on sent a request for an answer that could not be committed")
+            #expect(await harness.run("status", "--json").out.contains(#""branch":"a/b""#))
         }
     }
 

@@ -99,6 +99,10 @@ public enum Say {
             if let branch = point.newBranch {
                 if try reader.target(of: branch.refName) != nil { throw SayError.branchExists(branch.rawValue) }
                 try reader.refuseBranchInTheWay(of: branch)
+            } else if point.fromHead, let branch = try reader.head().branch, try reader.target(of: branch.refName) == nil {
+                // HEAD's unborn branch (`checkout --orphan a/b`) has no ref row, so a branch made since (`a`) may
+                // stand in its way: the first turn could not be committed there, so refuse before sending.
+                try reader.refuseBranchInTheWay(of: branch)
             }
             let presets = (
                 explicit: try options.preset.map { try Presets.named($0, reader) },
