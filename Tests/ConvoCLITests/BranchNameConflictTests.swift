@@ -306,6 +306,22 @@ import Testing
         }
     }
 
+    /// The other way round: a legacy branch under an NFD folder (`e` + U+0301 `/x`) stands in the way of `é` typed
+    /// in NFC, for every path that creates a branch; the message names both, and push still carries the legacy one.
+    @Test func aLegacyDecomposedFolderStandsInTheWayOfItsComposedName() async throws {
+        let (harness, _) = try await Self.machine("m1")
+        try await Self.insertBranch(harness, "e\u{301}/x", at: "main")
+        for arguments in [["branch", "\u{E9}"], ["checkout", "-b", "\u{E9}"], ["checkout", "--orphan", "\u{E9}"], ["branch", "-m", "travel", "\u{E9}"]] {
+            let refused = await harness.run(arguments: arguments)
+            #expect(refused.status == 2, "\(arguments): \(refused.err)")
+            #expect(refused.err.contains("'\u{E9}'") && refused.err.contains("e\u{301}/x"), "\(arguments): \(refused.err)")
+        }
+        // A name only alike in its letters (`e/x`) is no folder of it; a branch beside them both is made.
+        #expect(await harness.run("branch", "e").status == 0)
+        let pushed = await harness.run("push")
+        #expect(pushed.status == 0, "\(pushed.err)")
+    }
+
     /// Hostile sweep 2 (FAILS on b4814ce): a branch named with a full id, made before such names were refused,
     /// is pushed as it is (a pair `a`, `a/b` is refused by push until renamed), and a pull or clone on another
     /// machine makes it a new branch there, checked out: the rule "no new branch named with 64 hex digits" holds
