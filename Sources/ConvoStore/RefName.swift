@@ -46,10 +46,16 @@ public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertibl
             return "it starts with 'refs/', which reads as a full ref name; name the branch '\(name.split(separator: "/").last ?? "")' instead"
         }
         // git warns about a ref named like a full object id, because the id wins over it; convo refuses one.
-        if name.utf8.count == 64, ObjectID(hex: name) != nil {
+        if readsAsAFullID(name) {
             return "it is 64 hex digits, which reads as a turn's full id (an id always names its turn); pick a name that is not an id"
         }
         return nil
+    }
+
+    /// Whether `name` is 64 hex digits, which every revision lookup reads as a turn's full id: no new branch takes
+    /// such a name, and `push` does not carry one an older convo made to other machines.
+    public static func readsAsAFullID(_ name: String) -> Bool {
+        name.utf8.count == 64 && ObjectID(hex: name) != nil
     }
 
     /// The first of `names` that lies under a name of `folders` (`a/b/c` under `a` or `a/b`), with that folder: a

@@ -341,5 +341,13 @@ import Testing
         } else {
             #expect(pushed.err.contains(first), "\(pushed.err)")
         }
+        // Refused as a pair is (exit 1, the way out named); a push of other branches goes on, and so does every
+        // push once it is renamed.
+        #expect(pushed.status == 1, "\(pushed.err)")
+        #expect(pushed.err.contains("convo branch -m \(first) <new-name>"), "\(pushed.err)")
+        #expect(await laptop.run("push", "origin", "main").status == 0)
+        #expect(await laptop.run("branch", "-m", first, "first-turn").status == 0)
+        let renamed = await laptop.run("push")
+        #expect(renamed.status == 0, "\(renamed.err)")
     }
 }

@@ -84,6 +84,10 @@ public enum Push {
                 return found
             }, Set(all.map(\.name.rawValue)))
         }
+        // A name an older convo let through, which no machine may make a new branch of.
+        if let named = branches.first(where: { BranchName.readsAsAFullID($0.name.rawValue) }) {
+            throw SyncError.branchNamedAsAnID(named.name.rawValue)
+        }
         // A branch pushed alone may meet the private ref of any other branch, which an earlier push made.
         try refuseNameConflicts(branches.map(\.name.rawValue), among: options.branches.isEmpty ? Set(branches.map(\.name.rawValue)) : existing)
         try refuseRemoteNameConflicts(
