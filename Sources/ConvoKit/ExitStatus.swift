@@ -38,7 +38,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         switch self {
         case .ok: "success"
         case .failure:
-            "the command refused or found problems (fsck errors, branch exists (`checkout --orphan`, `say --new -b`), deleting the current branch, unset config key, a stored setting out of range, a server request of `gc --remote`/`--check-remote` failed, `remote add` of a name that exists, `push`/`pull` naming a remote that is not configured or with none configured, `push` of branches `a` and `a/b` made by an older convo, no `git` on the PATH, a git command that failed otherwise), `search` found nothing, or an error convo did not foresee"
+            "the command refused or found problems (fsck errors, branch exists (`checkout --orphan`, `say --new -b`), deleting the current branch, unset config key, a stored setting out of range, a server request of `gc --remote`/`--check-remote` failed, `remote add` of a name that exists, `push`/`pull` naming a remote that is not configured or with none configured, `push` of branches `a` and `a/b`, or of one named with 64 hex digits, made by an older convo, no `git` on the PATH, a git command that failed otherwise), `search` found nothing, or an error convo did not foresee"
         case .usage:
             "usage: bad arguments, options (`say -` twice or on a terminal, `say --new --at`, `say --on B -b N`, `compact --keep` of every turn, `compact` of a first turn), revision syntax (including a revision over 1024 bytes), branch, remote and preset names (a new branch named with 64 hex digits, or beside an existing one as `a/b` beside `a`), setting values, `--format` templates or search queries; only usage errors exit 2"
         case .notARepository:
@@ -115,7 +115,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .rejected, .notAConvoRemote, .remoteNameConflict: .pushRejected
             case .tampered: .invalidInput
             case .invalidRemoteName, .invalidRemoteURL: .usage
-            case .gitNotFound, .noSuchRemote, .remoteExists, .noRemote, .gitFailed, .cloneTargetExists, .branchNameConflict: .failure
+            case .gitNotFound, .noSuchRemote, .remoteExists, .noRemote, .gitFailed, .cloneTargetExists, .branchNameConflict, .branchNamedAsAnID: .failure
             case .noSuchBranch: .revisionNotFound
             }
         case let error as PresetError:

@@ -46,10 +46,44 @@ public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertibl
             return "it starts with 'refs/', which reads as a full ref name; name the branch '\(name.split(separator: "/").last ?? "")' instead"
         }
         // git warns about a ref named like a full object id, because the id wins over it; convo refuses one.
-        if name.utf8.count == 64, ObjectID(hex: name) != nil {
+        if readsAsAFullID(name) {
             return "it is 64 hex digits, which reads as a turn's full id (an id always names its turn); pick a name that is not an id"
         }
         return nil
+    }
+
+    /// Whether `name` is 64 hex digits, which every revision lookup reads as a turn's full id: no new branch takes
+    /// such a name, and `push` does not carry one an older convo made to other machines.
+    public static func readsAsAFullID(_ name: String) -> Bool {
+        name.utf8.count == 64 && ObjectID(hex: name) != nil
+    }
+
+    /// The first of `names` that lies under a name of `folders` (`a/b/c` under `a` or `a/b`), with that folder: a
+    /// pair git cannot hold (it keeps refs as files and folders). Names compare as Swift strings, canonically: `é`
+    /// in NFC and `e` + U+0301 (NFD) are one folder, as they are on a file system that normalises names. Branch
+    /// creation (``StoreReader/branchInTheWay(of:ignoring:)``) and `push` both decide by this one rule. A look-up
+    /// a level, so thousands of names cost no more than their lengths.
+    public static func folderConflict(_ names: some Sequence<String>, in folders: Set<String>) -> (folder: String, name: String)? {
+        guard !folders.isEmpty else { return nil }
+        for name in names {
+            var folder = Substring(name)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if folders.contains(String(folder)) { return (String(folder), name) }
+            }
+        }
+        return nil
+    }
+
+    /// The spellings under which a stored name may be canonically the same as `name`: itself, NFC (what convo
+    /// stores today) and NFD (what an older convo kept from a decomposing file system or keyboard), each once.
+    static func spellings(of name: String) -> [String] {
+        var spellings = [name]
+        for spelling in [name.precomposedStringWithCanonicalMapping, name.decomposedStringWithCanonicalMapping]
+        where !spellings.contains(where: { $0.utf8.elementsEqual(spelling.utf8) }) {
+            spellings.append(spelling)
+        }
+        return spellings
     }
 
     /// Stored names that differ only in their Unicode spelling (NFC against NFD), grouped; written by a convo

@@ -65,20 +65,30 @@ extension StoreReader {
     /// An existing branch that a branch named `name` cannot stand beside, or nil: one whose name is a folder of
     /// `name` (`a` for `a/b`) or lies under it (`a/b` for `a`). git keeps refs as files and folders, so it refuses
     /// such a pair, and `push` could not carry it. `ignoring` is left out (the branch being renamed to `name`).
+    /// Names compare canonically, by ``BranchName/folderConflict(_:in:)`` as `push` does: a legacy `é` stored in
+    /// NFD stands in the way of `é/x` typed in NFC. The look-up asks for each folder and prefix in its NFC and NFD
+    /// spellings (an index look-up each, no scan of every branch).
     public func branchInTheWay(of name: BranchName, ignoring: BranchName? = nil) throws -> BranchName? {
-        let ref = name.refName
+        let short = name.rawValue
         var folders = [String]()
-        var index = ref.utf8.index(ref.utf8.startIndex, offsetBy: "refs/heads/".count)
-        while let slash = ref.utf8[index...].firstIndex(of: UInt8(ascii: "/")) {
-            folders.append(String(ref[..<slash]))
-            index = ref.utf8.index(after: slash)
+        var index = short.utf8.startIndex
+        while let slash = short.utf8[index...].firstIndex(of: UInt8(ascii: "/")) {
+            folders.append(String(short[..<slash]))
+            index = short.utf8.index(after: slash)
         }
+        let folderRefs = folders.flatMap(BranchName.spellings(of:)).map { "refs/heads/" + $0 }
+        let prefixes = BranchName.spellings(of: short).map { "refs/heads/" + $0 }
         // Byte order, as SQLite compares text: every name under `ref/` lies between `ref/` and `ref0`.
-        let placeholders = (folders.map { _ in "?" } + ["NULL"]).joined(separator: ", ")
+        let placeholders = (folderRefs.map { _ in "?" } + ["NULL"]).joined(separator: ", ")
+        let ranges = prefixes.map { _ in "(name > ? AND name < ?)" }.joined(separator: " OR ")
         let rows = try String.fetchAll(
-            db, sql: "SELECT name FROM ref WHERE target IS NOT NULL AND (name IN (\(placeholders)) OR (name > ? AND name < ?)) ORDER BY name LIMIT 2",
-            arguments: StatementArguments(folders + [ref + "/", ref + "0"]))
-        return rows.lazy.compactMap { try? BranchName(stored: String($0.dropFirst("refs/heads/".count))) }.first { $0 != ignoring }
+            db, sql: "SELECT name FROM ref WHERE target IS NOT NULL AND (name IN (\(placeholders)) OR \(ranges)) ORDER BY name LIMIT 3",
+            arguments: StatementArguments(folderRefs + prefixes.flatMap { [$0 + "/", $0 + "0"] }))
+        return rows.lazy.compactMap { try? BranchName(stored: String($0.dropFirst("refs/heads/".count))) }.first { existing in
+            existing != ignoring
+                && (BranchName.folderConflict([short], in: [existing.rawValue]) != nil
+                    || BranchName.folderConflict([existing.rawValue], in: [short]) != nil)
+        }
     }
 
     /// Throws ``StoreError/branchNameConflict(_:existing:)`` when ``branchInTheWay(of:ignoring:)`` finds a branch.

@@ -11,6 +11,10 @@ public enum HeadAdvance: Equatable, Sendable {
     /// turn went onto the new branch `placedOn`, created in the same transaction. `branch` is nil when HEAD was
     /// detached.
     case movedMeanwhile(branch: BranchName?, actual: ObjectID?, placedOn: BranchName)
+    /// `branch` did not exist yet (a new `-b` branch, or HEAD's unborn branch) and another process made a branch
+    /// git cannot keep beside it meanwhile (`by`: `a` for `a/b`, or `a/b/x`): the turn went onto the new branch
+    /// `placedOn`, created in the same transaction; HEAD did not move.
+    case blockedMeanwhile(branch: BranchName, by: BranchName, placedOn: BranchName)
 }
 
 /// Write access to the store inside one transaction.
@@ -267,6 +271,10 @@ public struct StoreWriter {
                 let aside = try branchAside(id, after: branch.rawValue, message: message + " (\(branch) moved meanwhile)")
                 return .movedMeanwhile(branch: branch, actual: tip, placedOn: aside)
             }
+            if tip == nil, let existing = try read.branchInTheWay(of: branch) {
+                let aside = try branchAside(id, after: branch.rawValue, message: message + " (\(existing) made meanwhile in \(branch)'s way)")
+                return .blockedMeanwhile(branch: branch, by: existing, placedOn: aside)
+            }
             try updateRef(branch.refName, to: id, expecting: expected, message: message)
             return .branchMoved(branch)
         case .detached(let tip):
@@ -281,6 +289,8 @@ public struct StoreWriter {
     }
 
     /// Creates the first free branch of `<stem>-2`, `<stem>-3`, … (or `stem` itself first) at `id`, logged.
+    /// When a branch above the stem stands in every number's way (`a` for a stem `a/b`), the stem's folders
+    /// become dashes (`a-b`, `a-b-2`, …), as pull names a line git cannot keep beside a branch.
     public func branchAside(_ id: ObjectID, after stem: String, firstTryingStem: Bool = false, message: String) throws -> BranchName {
         for number in (firstTryingStem ? 1 : 2)...100_000 {
             let candidate = number == 1 ? stem : "\(stem)-\(number)"
@@ -289,7 +299,10 @@ public struct StoreWriter {
             if let existing = try read.branchInTheWay(of: name) {
                 // A branch under this name (`stem-2/x`) leaves the next number free; one above it (`a` for a stem
                 // `a/b`) is in the way of every number.
-                if existing.rawValue.utf8.count < name.rawValue.utf8.count { break }
+                if existing.rawValue.utf8.count < name.rawValue.utf8.count {
+                    guard stem.contains("/") else { break }
+                    return try branchAside(id, after: stem.replacingOccurrences(of: "/", with: "-"), firstTryingStem: true, message: message)
+                }
                 continue
             }
             try updateRef(name.refName, to: id, expecting: nil, message: message)

@@ -147,6 +147,12 @@ import Testing
             #expect(refused.status == 2, "\(refused.err)")
             #expect(refused.err.contains("branch 'a' exists"), "\(refused.err)")
             #expect(emulator.requestLog().count == before, "a request was sent for an answer that could not be committed")
+            // Naming the unborn branch (`--on a/b`) is refused the same way, and nothing was stored meanwhile.
+            let on = await harness.run("say", "--on", "a/b", "Hello again")
+            #expect(on.status == 2, "\(on.err)")
+            #expect(on.err.contains("branch 'a' exists"), "\(on.err)")
+            #expect(emulator.requestLog().count == before, "say --on sent a request for an answer that could not be committed")
+            #expect(await harness.run("status", "--json").out.contains(#""branch":"a/b""#))
         }
     }
 
@@ -300,6 +306,22 @@ import Testing
         }
     }
 
+    /// The other way round: a legacy branch under an NFD folder (`e` + U+0301 `/x`) stands in the way of `é` typed
+    /// in NFC, for every path that creates a branch; the message names both, and push still carries the legacy one.
+    @Test func aLegacyDecomposedFolderStandsInTheWayOfItsComposedName() async throws {
+        let (harness, _) = try await Self.machine("m1")
+        try await Self.insertBranch(harness, "e\u{301}/x", at: "main")
+        for arguments in [["branch", "\u{E9}"], ["checkout", "-b", "\u{E9}"], ["checkout", "--orphan", "\u{E9}"], ["branch", "-m", "travel", "\u{E9}"]] {
+            let refused = await harness.run(arguments: arguments)
+            #expect(refused.status == 2, "\(arguments): \(refused.err)")
+            #expect(refused.err.contains("'\u{E9}'") && refused.err.contains("e\u{301}/x"), "\(arguments): \(refused.err)")
+        }
+        // A name only alike in its letters (`e/x`) is no folder of it; a branch beside them both is made.
+        #expect(await harness.run("branch", "e").status == 0)
+        let pushed = await harness.run("push")
+        #expect(pushed.status == 0, "\(pushed.err)")
+    }
+
     /// Hostile sweep 2 (FAILS on b4814ce): a branch named with a full id, made before such names were refused,
     /// is pushed as it is (a pair `a`, `a/b` is refused by push until renamed), and a pull or clone on another
     /// machine makes it a new branch there, checked out: the rule "no new branch named with 64 hex digits" holds
@@ -319,5 +341,13 @@ import Testing
         } else {
             #expect(pushed.err.contains(first), "\(pushed.err)")
         }
+        // Refused as a pair is (exit 1, the way out named); a push of other branches goes on, and so does every
+        // push once it is renamed.
+        #expect(pushed.status == 1, "\(pushed.err)")
+        #expect(pushed.err.contains("convo branch -m \(first) <new-name>"), "\(pushed.err)")
+        #expect(await laptop.run("push", "origin", "main").status == 0)
+        #expect(await laptop.run("branch", "-m", first, "first-turn").status == 0)
+        let renamed = await laptop.run("push")
+        #expect(renamed.status == 0, "\(renamed.err)")
     }
 }

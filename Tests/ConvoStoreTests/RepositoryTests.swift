@@ -88,6 +88,26 @@ import Testing
         #expect(try repository.read { try $0.head() } == .detached(ids[1]))
     }
 
+    /// HEAD on an unborn `a/b` (`checkout --orphan`), and another process makes `a` before the first turn lands:
+    /// the turn goes onto `a-b` (a stem with a branch above it in every number's way takes dashes), naming `a`.
+    @Test func aFirstTurnOnAnUnbornBranchBlockedMeanwhileGoesOntoADashedBranch() throws {
+        let repository = try Repository.inMemory()
+        let ids = try repository.appendChain(1)
+        let unborn = try BranchName("a/b")
+        try repository.write { writer in
+            try writer.setHead(toBranch: unborn, message: "checkout --orphan")
+            try writer.updateRef("refs/heads/a", to: ids[0], expecting: nil, message: "made meanwhile")
+            try writer.updateRef("refs/heads/a-b", to: ids[0], expecting: nil, message: "taken")
+        }
+        let outcome = try repository.write { writer in
+            let first = try writer.insert(.simple("first", "answer", parent: nil))
+            return (first, try writer.advanceHead(to: first, expecting: nil, message: "say: first"))
+        }
+        #expect(outcome.1 == .blockedMeanwhile(branch: unborn, by: try BranchName("a"), placedOn: try BranchName("a-b-2")))
+        #expect(try repository.read { try $0.target(of: "refs/heads/a-b-2") } == outcome.0)
+        #expect(try repository.read { try $0.head() } == .branch(unborn, tip: nil))
+    }
+
     @Test func aFailedTransactionLeavesNothingBehind() throws {
         let repository = try Repository.inMemory()
         struct Boom: Error {}

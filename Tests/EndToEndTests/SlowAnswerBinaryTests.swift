@@ -97,6 +97,10 @@ import Testing
         if made.status == 0 {
             #expect(!result.err.contains("it was deleted"), "\(result.err)")
             #expect(result.err.contains("'a'") || result.err.contains(" a "), "the branch in the way is not named: \(result.err)")
+            // The aside is a name a person reads: the stem with its folder as a dash, not turn-<64 hex>.
+            #expect(!result.err.contains("turn-"), "\(result.err)")
+            #expect(result.err.contains("new branch a-b "), "\(result.err)")
+            #expect(try shell.run("branch").out.contains("a-b"))
         }
     }
 }

@@ -49,6 +49,11 @@ enum SayRendering {
             lines.append("note: \(moved) moved meanwhile \(now); your answer is on new branch \(aside) [\(aside) \(result.shortID)]")
             lines.append("[\(aside) \(result.shortID)] \(tail)")
             lines.append("hint: continue it with 'convo checkout \(aside)'")
+        case .blockedMeanwhile(let branch, let blocker, let aside):
+            lines.append(
+                "note: branch '\(blocker)' was made meanwhile, and git cannot keep branch '\(branch)' beside it; your answer is on new branch \(aside) [\(aside) \(result.shortID)]")
+            lines.append("[\(aside) \(result.shortID)] \(tail)")
+            lines.append("hint: continue it with 'convo checkout \(aside)'")
         }
         if result.status == "incomplete" {
             lines.append("warning: the response is incomplete (\(result.incompleteReason ?? "no reason given"))")

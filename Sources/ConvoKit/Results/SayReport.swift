@@ -13,6 +13,9 @@ public struct SayReport: Sendable, Encodable {
         /// HEAD or its branch (`moved`, nil when HEAD was detached) moved meanwhile to `actual` (abbreviated;
         /// nil when it was deleted); the turn went onto the new branch `aside`.
         case movedMeanwhile(moved: String?, actual: String?, aside: String)
+        /// The new branch `branch` could not be made: `by`, made meanwhile, stands in its way (`a` for `a/b`);
+        /// the turn went onto the new branch `aside`.
+        case blockedMeanwhile(branch: String, by: String, aside: String)
     }
 
     /// The new turn's short id.
@@ -40,6 +43,8 @@ public struct SayReport: Sendable, Encodable {
         case .detachedMoved: .detached
         case .movedMeanwhile(let branch, let actual, let aside):
             .movedMeanwhile(moved: branch?.rawValue, actual: actual?.abbreviated(), aside: aside.rawValue)
+        case .blockedMeanwhile(let branch, let blocker, let aside):
+            .blockedMeanwhile(branch: branch.rawValue, by: blocker.rawValue, aside: aside.rawValue)
         }
     }
 
@@ -47,7 +52,7 @@ public struct SayReport: Sendable, Encodable {
     public func encode(to encoder: Encoder) throws {
         var branch: String?
         switch result.placement {
-        case .branchMoved(let name), .movedMeanwhile(_, _, let name): branch = name.rawValue
+        case .branchMoved(let name), .movedMeanwhile(_, _, let name), .blockedMeanwhile(_, _, let name): branch = name.rawValue
         case .detachedMoved: break
         }
         var json = JSONFields(encoder)

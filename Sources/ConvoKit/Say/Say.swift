@@ -99,6 +99,10 @@ public enum Say {
             if let branch = point.newBranch {
                 if try reader.target(of: branch.refName) != nil { throw SayError.branchExists(branch.rawValue) }
                 try reader.refuseBranchInTheWay(of: branch)
+            } else if point.fromHead, let branch = try reader.head().branch, try reader.target(of: branch.refName) == nil {
+                // HEAD's unborn branch (`checkout --orphan a/b`) has no ref row, so a branch made since (`a`) may
+                // stand in its way: the first turn could not be committed there, so refuse before sending.
+                try reader.refuseBranchInTheWay(of: branch)
             }
             let presets = (
                 explicit: try options.preset.map { try Presets.named($0, reader) },
@@ -302,10 +306,15 @@ public enum Say {
         if let branch = point.onBranch { return try NewConversation.place(id, on: branch, from: tip, writer: writer, message: subject) }
         if let branch = point.newBranch {
             let existing = try writer.read.target(of: branch.refName)
-            if try existing != nil || writer.read.branchInTheWay(of: branch) != nil {
-                // Another process created the branch (or one in its way, `a` for `a/b`) while the answer was on its way.
+            if existing != nil {
+                // Another process created the branch while the answer was on its way.
                 let aside = try writer.branchAside(id, after: branch.rawValue, message: subject + " (\(branch) created meanwhile)")
                 return .movedMeanwhile(branch: branch, actual: existing, placedOn: aside)
+            }
+            if let blocker = try writer.read.branchInTheWay(of: branch) {
+                // Or one git cannot keep beside it (`a` for `a/b`): name that one, not a/b.
+                let aside = try writer.branchAside(id, after: branch.rawValue, message: subject + " (\(blocker) made meanwhile in \(branch)'s way)")
+                return .blockedMeanwhile(branch: branch, by: blocker, placedOn: aside)
             }
             try writer.createBranchAndCheckout(
                 branch, at: tip, message: "branch: created from \(point.fromHead ? "HEAD" : tip?.abbreviated() ?? "HEAD")")

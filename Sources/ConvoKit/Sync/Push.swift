@@ -84,6 +84,10 @@ public enum Push {
                 return found
             }, Set(all.map(\.name.rawValue)))
         }
+        // A name an older convo let through, which no machine may make a new branch of.
+        if let named = branches.first(where: { BranchName.readsAsAFullID($0.name.rawValue) }) {
+            throw SyncError.branchNamedAsAnID(named.name.rawValue)
+        }
         // A branch pushed alone may meet the private ref of any other branch, which an earlier push made.
         try refuseNameConflicts(branches.map(\.name.rawValue), among: options.branches.isEmpty ? Set(branches.map(\.name.rawValue)) : existing)
         try refuseRemoteNameConflicts(
@@ -140,7 +144,7 @@ public enum Push {
     /// in `names`, or lies under one (`a` and `a/b`): a pair made before convo refused it, which git cannot hold.
     static func refuseNameConflicts(_ pushed: [String], among names: Set<String>) throws {
         let pushedSet = Set(pushed)
-        if let pair = folderConflict(pushed, in: names) ?? folderConflict(names.subtracting(pushedSet), in: pushedSet) {
+        if let pair = BranchName.folderConflict(pushed, in: names) ?? BranchName.folderConflict(names.subtracting(pushedSet), in: pushedSet) {
             throw SyncError.branchNameConflict(pair.folder, under: pair.name)
         }
     }
@@ -151,27 +155,14 @@ public enum Push {
     static func refuseRemoteNameConflicts(_ pushed: [String], remoteRefs: some Collection<String>, remote: String, url: String) throws {
         let pushedSet = Set(pushed)
         let others = Set(remoteRefs).subtracting(pushedSet)
-        if let pair = folderConflict(pushed, in: others) {
+        if let pair = BranchName.folderConflict(pushed, in: others) {
             throw SyncError.remoteNameConflict(remote: remote, url: url, existing: pair.folder, pushing: pair.name)
         }
-        if let pair = folderConflict(others, in: pushedSet) {
+        if let pair = BranchName.folderConflict(others, in: pushedSet) {
             throw SyncError.remoteNameConflict(remote: remote, url: url, existing: pair.name, pushing: pair.folder)
         }
     }
 
-    /// The first of `names` that lies under a name of `folders` (`a/b/c` under `a` or `a/b`), with that folder: a
-    /// look-up a level, so thousands of branches cost no more than their names' lengths.
-    static func folderConflict(_ names: some Sequence<String>, in folders: Set<String>) -> (folder: String, name: String)? {
-        guard !folders.isEmpty else { return nil }
-        for name in names {
-            var folder = Substring(name)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                if folders.contains(String(folder)) { return (String(folder), name) }
-            }
-        }
-        return nil
-    }
 
     /// Exported turns: how many were newly written, and the commit of every branch tip.
     struct Exported {

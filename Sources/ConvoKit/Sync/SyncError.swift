@@ -33,6 +33,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Two branches to push where one's name is a folder of the other's (`a` and `a/b`), made before convo refused
     /// such a pair: git cannot hold both refs.
     case branchNameConflict(String, under: String)
+    /// A branch to push named with 64 hex digits (a turn's full id), made before convo refused such names: a
+    /// clone or pull would spread it to machines where no new branch may take it.
+    case branchNamedAsAnID(String)
     /// The remote holds a ref git cannot keep beside one being pushed (`laptop/a` for `laptop/a/b`): a branch
     /// pushed earlier and deleted or renamed here since.
     case remoteNameConflict(remote: String, url: String, existing: String, pushing: String)
@@ -73,6 +76,9 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .branchNameConflict(let name, let under):
             "cannot push both branch '\(name)' and branch '\(under)': git cannot hold a branch that is also a folder of branches; nothing was pushed\n"
                 + "hint: rename one of them, e.g. 'convo branch -m \(name) <new-name>' (every turn stays), then push again"
+        case .branchNamedAsAnID(let name):
+            "cannot push branch '\(name)': its name is 64 hex digits, which reads as a turn's full id (an id always names its turn); nothing was pushed\n"
+                + "hint: rename it, e.g. 'convo branch -m \(name) <new-name>' (every turn stays), then push again"
         }
     }
 
