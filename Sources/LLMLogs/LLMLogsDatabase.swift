@@ -18,9 +18,9 @@ public struct LLMLogs: Sendable {
     /// Every row is read before this returns; nothing is written.
     public static func read(_ given: URL) throws(LLMLogsError) -> LLMLogs {
         var isFolder: ObjCBool = false
-        let url = FileManager.default.fileExists(atPath: given.path, isDirectory: &isFolder) && isFolder.boolValue
-            ? given.appendingPathComponent("logs.db") : given
-        guard FileManager.default.fileExists(atPath: url.path) else { throw .missing }
+        let folder = FileManager.default.fileExists(atPath: given.path, isDirectory: &isFolder) && isFolder.boolValue
+        let url = folder ? given.appendingPathComponent("logs.db") : given
+        guard FileManager.default.fileExists(atPath: url.path) else { throw folder ? .folderWithoutLogs : .missing }
         var configuration = Configuration()
         configuration.readonly = true
         do {
@@ -47,6 +47,8 @@ public struct LLMLogs: Sendable {
 public enum LLMLogsError: Error, Equatable, Sendable {
     /// There is no file (or folder holding `logs.db`) at the path.
     case missing
+    /// The path is a folder, but not llm's: it holds no `logs.db`.
+    case folderWithoutLogs
     /// The file is not an llm logs database: it lacks both layouts' tables, or SQLite refused it (`detail`).
     case notLLMLogs(detail: String?)
     /// A row holds a value of the wrong kind in `column`; `row` names it by llm's id (e.g. `response 01j…`).

@@ -40,18 +40,12 @@ extension LLMImport {
     static func read(_ url: URL, displayPath: String) throws -> Log {
         func unreadable(_ reason: String) -> ConvoError { .unreadableFile(path: displayPath, reason: reason) }
         let logs: LLMLogs
-        // llm's folder ($LLM_USER_PATH) is read through its logs.db; a folder without one is named as a folder.
-        var folder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &folder), folder.boolValue,
-            !FileManager.default.fileExists(atPath: url.appendingPathComponent("logs.db").path)
-        {
-            throw unreadable("it is a folder without llm's logs.db\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
-        }
         do {
             logs = try LLMLogs.read(url)
         } catch {
             switch error {
             case .missing: throw unreadable("no such file\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
+            case .folderWithoutLogs: throw unreadable("it is a folder without llm's logs.db\nhint: give the path of llm's logs.db ('llm logs path' prints it)")
             case .notLLMLogs(let detail?): throw unreadable("it is not an llm logs database: \(detail)")
             case .notLLMLogs(nil):
                 throw unreadable("it is not an llm logs database (it has neither llm's conversations and responses tables nor its threads, turns, messages and parts tables)")
