@@ -116,9 +116,9 @@ extension TurnSummary {
     /// The row from the turn and the first lines of its texts (``Summary/firstLine(_:)``), kept as the index keeps them.
     init(_ turn: Turn, id: ObjectID, firstLines: (input: String, output: String)) {
         self.init(
-            id: id, parent: turn.parent, createdAt: turn.createdAt, model: Summary.indexedField(turn.response.model ?? turn.request.model),
-            responseID: Summary.indexedField(turn.response.id), status: Summary.indexedField(turn.response.status) ?? "",
-            origin: Summary.indexedField(turn.origin), stored: turn.stored, replay: turn.replay,
+            id: id, parent: turn.parent, createdAt: turn.createdAt, model: (turn.response.model ?? turn.request.model).map(Summary.indexedField),
+            responseID: turn.response.id.map(Summary.indexedField), status: Summary.indexedField(turn.response.status),
+            origin: turn.origin.map(Summary.indexedField), stored: turn.stored, replay: turn.replay,
             inputTokens: turn.response.usage?.inputTokens, outputTokens: turn.response.usage?.outputTokens,
             inputLine: "", outputLine: "")
         (inputLine, inputLineIsPrefix) = Summary.storedLine(firstLines.input)

@@ -55,7 +55,7 @@ public struct BranchName: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// Whether `name` is 64 hex digits, which every revision lookup reads as a turn's full id: no new branch takes
     /// such a name, and `push` does not carry one an older convo made to other machines.
     public static func readsAsAFullID(_ name: String) -> Bool {
-        name.utf8.count == 64 && ObjectID(hex: name) != nil
+        ObjectID(hex: name) != nil
     }
 
     /// The first of `names` that lies under a name of `folders` (`a/b/c` under `a` or `a/b`), with that folder: a

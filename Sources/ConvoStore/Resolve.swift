@@ -57,7 +57,7 @@ extension StoreReader {
         }
         // A full id names its object before any ref, as in git: a branch named like an id (made before such
         // names were refused) must not hide the turn.
-        if name.utf8.count == 64, let id = ObjectID(hex: name), let kind = try kind(of: id) {
+        if let id = ObjectID(hex: name), let kind = try kind(of: id) {
             guard kind == .turn else { throw StoreError.notATurn(name, kind: kind) }
             return id
         }

@@ -246,8 +246,8 @@ enum Summary {
     /// A short text column of `turn_index` (model, response id, status, origin) as the index keeps it: a U+0000 is
     /// kept as U+FFFD. SQLite's text binding through GRDB ends a string at its first NUL, so the row would hold a cut
     /// value that fsck finds stale and `--rebuild-index` cuts again; the turn object keeps the exact value.
-    static func indexedField(_ value: String?) -> String? {
-        guard let value, value.utf8.contains(0) else { return value }
+    static func indexedField(_ value: String) -> String {
+        guard value.utf8.contains(0) else { return value }
         return String(value.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : Character($0) })
     }
 

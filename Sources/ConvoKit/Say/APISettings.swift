@@ -184,7 +184,7 @@ public struct RequestTimeout: Sendable, Equatable {
 
     /// The most a lookup (`fetch`, `gc --remote`, `models`) waits, whatever the setting allows: the client's
     /// `ResponsesClient.lookupTimeoutLimit`.
-    public static let lookupLimit: Double = 120
+    public static let lookupLimit = Double(ResponsesClient.lookupTimeoutLimit.components.seconds)
     /// The `source` of a timeout cut to ``lookupLimit``.
     static let lookupSource = "the lookup limit"
 

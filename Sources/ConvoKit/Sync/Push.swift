@@ -77,12 +77,13 @@ public enum Push {
         let remoteRefs = try site.remoteRefs(remote)
         let (branches, existing) = try workspace.repository.read { reader -> ([(name: BranchName, tip: ObjectID)], Set<String>) in
             let all = try reader.branches()
+            let names = Set(all.map(\.name.rawValue))
             // `<branch>@<machine>` holds another machine's diverged line, which that machine pushes itself.
-            if options.branches.isEmpty { return (all.filter { !$0.name.rawValue.contains("@") }, Set(all.map(\.name.rawValue))) }
+            if options.branches.isEmpty { return (all.filter { !$0.name.rawValue.contains("@") }, names) }
             return (try options.branches.map { wanted in
                 guard let found = all.first(where: { $0.name.rawValue == wanted }) else { throw SyncError.noSuchBranch(wanted) }
                 return found
-            }, Set(all.map(\.name.rawValue)))
+            }, names)
         }
         // A name an older convo let through, which no machine may make a new branch of.
         if let named = branches.first(where: { BranchName.readsAsAFullID($0.name.rawValue) }) {
